@@ -1,0 +1,87 @@
+// The closed set of errors. Every error Sluice raises on purpose is a SluiceError with a stable
+// `code` (equal to the class name) and typed `data`; the edges (CLI, server) map the category
+// parents to exit codes / HTTP statuses in one place.
+
+export type ErrorData = Record<string, unknown>;
+
+export class SluiceError<D extends ErrorData = ErrorData> extends Error {
+  readonly code: string;
+  readonly data: D;
+  constructor(message: string, data: D = {} as D, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = new.target.name;
+    this.data = data;
+  }
+}
+
+// ---- categories -----------------------------------------------------------------------------
+export class NotFoundError<D extends ErrorData = ErrorData> extends SluiceError<D> {}
+export class ConflictError<D extends ErrorData = ErrorData> extends SluiceError<D> {}
+export class ValidationError<D extends ErrorData = ErrorData> extends SluiceError<D> {}
+export class PreconditionError<D extends ErrorData = ErrorData> extends SluiceError<D> {}
+export class AuthError<D extends ErrorData = ErrorData> extends SluiceError<D> {}
+/** Stored bytes do not match their address: the store was damaged or tampered with. */
+export class IntegrityError<D extends ErrorData = ErrorData> extends SluiceError<D> {}
+export class InternalError<D extends ErrorData = ErrorData> extends SluiceError<D> {}
+
+// ---- not found ------------------------------------------------------------------------------
+export class RepositoryNotFoundError extends NotFoundError<{ repository: string }> {}
+export class BranchNotFoundError extends NotFoundError<{ branch: string }> {}
+export class TagNotFoundError extends NotFoundError<{ tag: string }> {}
+export class AliasNotFoundError extends NotFoundError<{ alias: string }> {}
+export class RefNotFoundError extends NotFoundError<{ ref: string }> {}
+export class CommitNotFoundError extends NotFoundError<{ commit: string }> {}
+export class PathNotFoundError extends NotFoundError<{ path: string; ref?: string }> {}
+export class ObjectNotFoundError extends NotFoundError<{ key: string }> {}
+export class FileNotFoundError extends NotFoundError<{ file: string }> {}
+
+// ---- conflict -------------------------------------------------------------------------------
+export interface MergeConflict {
+  path: string;
+  /** What each side did to the path relative to the merge base. */
+  source: 'added' | 'removed' | 'changed';
+  destination: 'added' | 'removed' | 'changed';
+}
+export class MergeConflictError extends ConflictError<{
+  source: string;
+  destination: string;
+  conflicts: MergeConflict[];
+  /** Number of conflicting paths (the list may be truncated). */
+  count: number;
+}> {}
+export class RefAlreadyExistsError extends ConflictError<{ name: string; kind: string }> {}
+export class RepositoryAlreadyExistsError extends ConflictError<{ repository: string }> {}
+/** A compare-and-swap lost to a concurrent writer too many times. */
+export class ConcurrentUpdateError extends ConflictError<{ ref: string }> {}
+
+// ---- validation -----------------------------------------------------------------------------
+export class InvalidNameError extends ValidationError<{ name: string; kind: string; reason: string }> {}
+export class InvalidPathError extends ValidationError<{ path: string; reason: string }> {}
+export class InvalidRefError extends ValidationError<{ ref: string; reason: string }> {}
+export class AmbiguousRefError extends ValidationError<{ ref: string; candidates: string[] }> {}
+export class InvalidArgumentError extends ValidationError<{ argument: string; reason: string }> {}
+export class InvalidConfigError extends ValidationError<{ file: string; reason: string }> {}
+
+// ---- precondition ---------------------------------------------------------------------------
+export class EmptyCommitError extends PreconditionError<{ branch: string }> {}
+export class DefaultBranchError extends PreconditionError<{ branch: string }> {}
+export class UncommittedChangesError extends PreconditionError<{ branch: string; count: number }> {}
+export class NotABranchError extends PreconditionError<{ ref: string; kind: string }> {}
+export class AliasTargetError extends PreconditionError<{ branch: string; aliases: string[] }> {}
+export class NoCommonAncestorError extends PreconditionError<{ source: string; destination: string }> {}
+export class MergeCommitParentError extends PreconditionError<{ commit: string; parents: number }> {}
+
+// ---- integrity ------------------------------------------------------------------------------
+export class ObjectCorruptedError extends IntegrityError<{
+  key: string;
+  expected: string;
+  actual: string;
+}> {}
+
+/** Wraps anything that is not a SluiceError so the edges can report it uniformly. */
+export function toSluiceError(err: unknown): SluiceError {
+  if (err instanceof SluiceError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new InternalError(message, {}, { cause: err });
+}

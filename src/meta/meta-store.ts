@@ -1,0 +1,131 @@
+// MetaStore: the small mutable state of repositories (branches, staging, commits, tags, aliases),
+// with compare-and-swap where refs move. Records are plain strings here; core brands them.
+
+export interface RepositoryRecord {
+  name: string;
+  storageUri: string;
+  defaultBranch: string;
+  createdAt: Date;
+}
+
+export interface BranchRecord {
+  name: string;
+  /** Head commit id. */
+  head: string;
+  /** Token new writes go to. */
+  stagingToken: string;
+  /** Tokens sealed by commits in flight, newest first; still read through until a commit lands. */
+  sealedTokens: string[];
+  /** Incremented by every successful updateBranch: the compare-and-swap token. */
+  version: number;
+  createdAt: Date;
+}
+
+/** What a staged path holds: an entry, or `null` for a tombstone (a delete). */
+export interface StagedValue {
+  address: string;
+  size: number;
+  checksum: string;
+  contentType: string;
+  metadata: Record<string, string>;
+}
+
+export interface StagedChange {
+  path: string;
+  value: StagedValue | null;
+}
+
+export interface CommitRecord {
+  id: string;
+  /** 1 + the highest parent generation (root commits have 1); speeds up merge-base search. */
+  generation: number;
+  createdAt: Date;
+  /** Canonical bytes; core decodes them and verifies the id. */
+  data: Uint8Array;
+}
+
+export interface TagRecord {
+  name: string;
+  commitId: string;
+  createdAt: Date;
+}
+
+export interface AliasRecord {
+  name: string;
+  /** Branch name the alias points at. */
+  target: string;
+  version: number;
+  updatedAt: Date;
+}
+
+export interface BranchPatch {
+  head?: string;
+  stagingToken?: string;
+  sealedTokens?: string[];
+}
+
+export interface ListOptions {
+  prefix?: string;
+  /** Exclusive lower bound on the key (path or name). */
+  after?: string;
+  limit?: number;
+}
+
+export interface MetaStore {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Applies pending versioned migrations; safe to call on every open and concurrently. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  createRepository(rec: RepositoryRecord): Promise<void>; // RepositoryAlreadyExistsError
+  getRepository(name: string): Promise<RepositoryRecord | undefined>;
+  listRepositories(): Promise<RepositoryRecord[]>;
+  /** Removes a repository and every row that belongs to it. */
+  deleteRepository(name: string): Promise<void>;
+
+  /** Creates a branch with version 1. RefAlreadyExistsError if the branch exists. */
+  createBranch(repo: string, rec: Omit<BranchRecord, 'version'>): Promise<BranchRecord>;
+  getBranch(repo: string, name: string): Promise<BranchRecord | undefined>;
+  listBranches(repo: string, opts?: ListOptions): AsyncIterable<BranchRecord>;
+  /** Compare-and-swap: applies `patch` only if the branch's version is `expectedVersion`. */
+  updateBranch(repo: string, name: string, expectedVersion: number, patch: BranchPatch): Promise<BranchRecord | undefined>;
+  /** Deletes the branch (only at `expectedVersion` when given); false when nothing was deleted. */
+  deleteBranch(repo: string, name: string, expectedVersion?: number): Promise<boolean>;
+
+  /**
+   * Writes changes into the branch's *current* staging token, all or nothing. Reading the token
+   * and writing the rows is atomic with respect to updateBranch (a commit sealing the token
+   * either sees these rows or they land in the new token). BranchNotFoundError if missing.
+   */
+  stage(repo: string, branch: string, changes: StagedChange[]): Promise<void>;
+  /** The change for `path` in the first of `tokens` that has one. */
+  getStaged(repo: string, tokens: string[], path: string): Promise<StagedChange | undefined>;
+  /** Changes in `tokens`, sorted by path; for a path in several tokens the earliest token wins. */
+  listStaged(repo: string, tokens: string[], opts?: ListOptions): AsyncIterable<StagedChange>;
+  /** Deletes staged rows of `tokens` (only paths under `prefix`, or exactly `paths`, when given). */
+  clearStaging(repo: string, tokens: string[], opts?: { prefix?: string; paths?: string[] }): Promise<number>;
+  /** Every token that has at least one staged row. */
+  listStagingTokens(repo: string): Promise<string[]>;
+
+  /** Inserts a commit; inserting an existing id is a no-op. */
+  putCommit(repo: string, rec: CommitRecord): Promise<void>;
+  getCommit(repo: string, id: string): Promise<CommitRecord | undefined>;
+  /** Ids starting with `prefix`, at most `limit`. */
+  findCommitIds(repo: string, prefix: string, limit: number): Promise<string[]>;
+  listCommits(repo: string): AsyncIterable<CommitRecord>;
+  deleteCommits(repo: string, ids: string[]): Promise<void>;
+
+  createTag(repo: string, rec: TagRecord): Promise<void>; // RefAlreadyExistsError
+  getTag(repo: string, name: string): Promise<TagRecord | undefined>;
+  listTags(repo: string, opts?: ListOptions): AsyncIterable<TagRecord>;
+  deleteTag(repo: string, name: string): Promise<boolean>;
+
+  /**
+   * Compare-and-swap on an alias: `expectedVersion` null means "must not exist yet". Returns the
+   * new record, or undefined when the expectation did not hold.
+   */
+  setAlias(repo: string, name: string, target: string, expectedVersion: number | null): Promise<AliasRecord | undefined>;
+  getAlias(repo: string, name: string): Promise<AliasRecord | undefined>;
+  listAliases(repo: string, opts?: ListOptions): AsyncIterable<AliasRecord>;
+  deleteAlias(repo: string, name: string): Promise<boolean>;
+}
