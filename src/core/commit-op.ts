@@ -1,0 +1,120 @@
+// The commit protocol. 1) Seal: swap in a fresh staging token, so new writes go elsewhere while the
+// sealed rows are read. 2) Build the new tree from the sealed rows over the head's tree and write
+// the commit. 3) Compare-and-swap the head (only if it did not move) and drop the sealed tokens.
+// A crash anywhere leaves the old head with the sealed rows still read through (and committed by
+// the next commit) or the new head: never a half state.
+import { randomUUID } from 'node:crypto';
+import { ConcurrentUpdateError, EmptyCommitError } from '../common/errors.js';
+import type { BranchRecord } from '../meta/meta-store.js';
+import type { Commit } from './commit-codec.js';
+import type { RepoContext } from './context.js';
+import { resolveBranch } from './refs.js';
+import { applyChanges } from './tree-builder.js';
+import { toPathChange } from './view.js';
+
+export interface CommitOptions {
+  message: string;
+  metadata?: Record<string, string>;
+  allowEmpty?: boolean;
+  signal?: AbortSignal;
+}
+
+const MAX_ATTEMPTS = 200;
+
+export const newStagingToken = (): string => randomUUID();
+
+async function backoff(attempt: number): Promise<void> {
+  const ms = Math.min(200, 2 ** Math.min(attempt, 7)) * (0.5 + Math.random());
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+/** Re-reads a branch that must exist (it was resolved a moment ago). */
+export async function reloadBranch(ctx: RepoContext, name: string): Promise<BranchRecord> {
+  return resolveBranch(ctx, name);
+}
+
+async function seal(ctx: RepoContext, name: string): Promise<BranchRecord> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const b = await reloadBranch(ctx, name);
+    const sealed = await ctx.meta.updateBranch(ctx.repo, b.name, b.version, {
+      stagingToken: newStagingToken(),
+      sealedTokens: [b.stagingToken, ...b.sealedTokens],
+    });
+    if (sealed) return sealed;
+    await backoff(attempt);
+  }
+  throw new ConcurrentUpdateError(`branch ${name} changed too often to commit; try again`, { ref: name });
+}
+
+export async function commitBranch(ctx: RepoContext, branchName: string, opts: CommitOptions): Promise<Commit> {
+  const sealed = await seal(ctx, branchName);
+  const mine = sealed.sealedTokens;
+  let cur = sealed;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    opts.signal?.throwIfAborted();
+    // Commit the tokens this commit sealed that no concurrent commit has landed yet.
+    const consumed = cur.sealedTokens.filter((t) => mine.includes(t));
+    const head = await ctx.commits.get(cur.head);
+    const changes = (async function* () {
+      for await (const c of ctx.meta.listStaged(ctx.repo, consumed)) yield toPathChange(c);
+    })();
+    const built = consumed.length > 0 ? await applyChanges(ctx.nodes, head.tree, changes, opts) : { root: head.tree };
+    if (built.root === head.tree && !opts.allowEmpty) {
+      // Nothing to record: forget the no-op rows so they do not linger, then refuse.
+      const done = await ctx.meta.updateBranch(ctx.repo, cur.name, cur.version, {
+        sealedTokens: cur.sealedTokens.filter((t) => !consumed.includes(t)),
+      });
+      if (done && consumed.length > 0) await ctx.meta.clearStaging(ctx.repo, consumed);
+      const why = consumed.length === 0 ? ' (a concurrent commit already recorded the staged changes)' : '';
+      throw new EmptyCommitError(`nothing to commit on ${cur.name}${why}; use allowEmpty to record an empty commit`, {
+        branch: cur.name,
+      });
+    }
+    const commit = await ctx.commits.put({
+      tree: built.root,
+      parents: [head.id],
+      message: opts.message,
+      committer: ctx.committer,
+      createdAt: new Date(),
+      metadata: opts.metadata ?? {},
+      generation: head.generation + 1,
+    });
+    const latest = await reloadBranch(ctx, cur.name);
+    if (latest.head === cur.head) {
+      const moved = await ctx.meta.updateBranch(ctx.repo, latest.name, latest.version, {
+        head: commit.id,
+        sealedTokens: latest.sealedTokens.filter((t) => !consumed.includes(t)),
+      });
+      if (moved) {
+        await ctx.meta.clearStaging(ctx.repo, consumed);
+        return commit;
+      }
+    }
+    cur = await reloadBranch(ctx, cur.name);
+    await backoff(attempt);
+  }
+  throw new ConcurrentUpdateError(`branch ${branchName} moved too often to commit; try again`, { ref: branchName });
+}
+
+/**
+ * Moves a branch head to a commit computed from its current head, retrying when the head moves
+ * underneath (the computation is redone against the new head). `compute` returns undefined for
+ * "nothing to do".
+ */
+export async function advanceBranch(
+  ctx: RepoContext,
+  branchName: string,
+  compute: (branch: BranchRecord) => Promise<Commit | undefined>,
+  opts: { signal?: AbortSignal } = {},
+): Promise<Commit | undefined> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    opts.signal?.throwIfAborted();
+    const branch = await reloadBranch(ctx, branchName);
+    const next = await compute(branch);
+    if (!next) return undefined;
+    const moved = await ctx.meta.updateBranch(ctx.repo, branch.name, branch.version, { head: next.id });
+    if (moved) return next;
+    await backoff(attempt);
+  }
+  throw new ConcurrentUpdateError(`branch ${branchName} moved too often; try again`, { ref: branchName });
+}

@@ -1,0 +1,601 @@
+// The versioning engine's public face: one repository over an ObjectStore and a MetaStore.
+// Every operation validates its input first and changes nothing when it fails.
+import type { Readable } from 'node:stream';
+import {
+  AliasNotFoundError,
+  AliasTargetError,
+  DefaultBranchError,
+  EmptyCommitError,
+  InvalidArgumentError,
+  MergeCommitParentError,
+  NoCommonAncestorError,
+  NotABranchError,
+  PathNotFoundError,
+  RefAlreadyExistsError,
+  RepositoryNotFoundError,
+  TagNotFoundError,
+  UncommittedChangesError,
+} from '../common/errors.js';
+import {
+  type CommitId,
+  type NodeId,
+  parseAliasName,
+  parseBranchName,
+  parseRepoPath,
+  parseTagName,
+  type RepoPath,
+} from '../common/ids.js';
+import type { AliasRecord, BranchRecord, MetaStore, StagedChange, TagRecord } from '../meta/meta-store.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import { forEachConcurrent } from '../storage/put-many.js';
+import type { Commit } from './commit-codec.js';
+import { advanceBranch, type CommitOptions, commitBranch, newStagingToken } from './commit-op.js';
+import { guessContentType } from './content-type.js';
+import { type FsckOptions, type FsckReport, fsck } from './fsck.js';
+import { collectGarbage, type GcOptions, type GcReport } from './gc.js';
+import { makeContext, type RepoContext } from './context.js';
+import type { Change, TreeEntry } from './entry.js';
+import { mergeBase, walkLog } from './history.js';
+import { prefixUpperBound } from './keys.js';
+import { type MergeStrategy, mergeTrees } from './merge.js';
+import { EMPTY_TREE_ID } from './node-codec.js';
+import { type Body, hashBody, openVerified, readVerified, storeBody } from './object-io.js';
+import { type ResolvedRef, resolveBranch, resolveRef } from './refs.js';
+import { diffTrees } from './tree-diff.js';
+import { getEntry, hasUncommittedChanges, listEntries, tokensOf, uncommittedChanges, viewOf } from './view.js';
+
+export interface PutItem {
+  path: string;
+  body: Body;
+  contentType?: string;
+  metadata?: Record<string, string>;
+}
+
+export interface Progress {
+  done: number;
+  total: number;
+}
+
+export type ListItem = { type: 'object'; entry: TreeEntry } | { type: 'prefix'; path: string };
+
+export interface MergeOptions {
+  strategy?: MergeStrategy;
+  message?: string;
+  metadata?: Record<string, string>;
+  /** Always record a merge commit, even when the destination could fast-forward. */
+  noFastForward?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface MergeResult {
+  /** The destination's new head (undefined when it was already up to date). */
+  commit?: Commit;
+  base: CommitId;
+  fastForward: boolean;
+  upToDate: boolean;
+  /** Paths taken from the source. */
+  applied: number;
+  /** Conflicts resolved by a source-wins/dest-wins strategy. */
+  resolved: { path: string; source: string; destination: string }[];
+}
+
+export interface BranchInfo {
+  name: string;
+  head: CommitId;
+  createdAt: Date;
+  isDefault: boolean;
+}
+
+export interface RepositoryOptions {
+  committer?: string;
+}
+
+export class Repository {
+  private constructor(readonly ctx: RepoContext) {}
+
+  get name(): string {
+    return this.ctx.repo;
+  }
+  get defaultBranch(): string {
+    return this.ctx.defaultBranch;
+  }
+  get meta(): MetaStore {
+    return this.ctx.meta;
+  }
+  get store(): ObjectStore {
+    return this.ctx.store;
+  }
+
+  /** Creates a repository: a root commit with an empty tree, and the default branch on it. */
+  static async init(
+    meta: MetaStore,
+    store: ObjectStore,
+    opts: { name: string; defaultBranch?: string } & RepositoryOptions,
+  ): Promise<Repository> {
+    const defaultBranch = parseBranchName(opts.defaultBranch ?? 'main');
+    await meta.createRepository({ name: opts.name, storageUri: store.uri, defaultBranch, createdAt: new Date() });
+    const repo = new Repository(makeContext(meta, store, opts.name, defaultBranch, committerOf(opts)));
+    const root = await repo.ctx.commits.put({
+      tree: EMPTY_TREE_ID,
+      parents: [],
+      message: 'Repository created',
+      committer: repo.ctx.committer,
+      createdAt: new Date(),
+      metadata: {},
+      generation: 1,
+    });
+    await meta.createBranch(opts.name, {
+      name: defaultBranch,
+      head: root.id,
+      stagingToken: newStagingToken(),
+      sealedTokens: [],
+      createdAt: new Date(),
+    });
+    return repo;
+  }
+
+  static async open(meta: MetaStore, store: ObjectStore, name: string, opts: RepositoryOptions = {}): Promise<Repository> {
+    const rec = await meta.getRepository(name);
+    if (!rec) throw new RepositoryNotFoundError(`repository ${name} not found`, { repository: name });
+    return new Repository(makeContext(meta, store, name, rec.defaultBranch, committerOf(opts)));
+  }
+
+  async close(): Promise<void> {
+    await this.ctx.meta.close();
+    await this.ctx.store.close();
+  }
+
+  // ---- refs ------------------------------------------------------------------------------------
+
+  resolve(ref: string): Promise<ResolvedRef> {
+    return resolveRef(this.ctx, ref);
+  }
+
+  async getCommit(ref: string): Promise<Commit> {
+    return this.ctx.commits.get((await this.resolve(ref)).commit);
+  }
+
+  async createBranch(name: string, opts: { from?: string } = {}): Promise<BranchInfo> {
+    const branch = parseBranchName(name);
+    await this.assertNameFree(branch, 'branch');
+    const from = await this.resolve(opts.from ?? this.defaultBranch);
+    const rec = await this.ctx.meta.createBranch(this.name, {
+      name: branch,
+      head: from.commit,
+      stagingToken: newStagingToken(),
+      sealedTokens: [],
+      createdAt: new Date(),
+    });
+    return this.branchInfo(rec);
+  }
+
+  async *listBranches(opts: { prefix?: string } = {}): AsyncIterable<BranchInfo> {
+    for await (const b of this.ctx.meta.listBranches(this.name, opts)) yield this.branchInfo(b);
+  }
+
+  async deleteBranch(name: string): Promise<void> {
+    const branch = await this.requireBranch(name);
+    if (branch.name === this.defaultBranch) {
+      throw new DefaultBranchError(`${branch.name} is the default branch and cannot be deleted`, { branch: branch.name });
+    }
+    const aliases: string[] = [];
+    for await (const a of this.ctx.meta.listAliases(this.name)) if (a.target === branch.name) aliases.push(a.name);
+    if (aliases.length > 0) {
+      throw new AliasTargetError(`${branch.name} is the target of alias ${aliases.join(', ')}; move the alias first`, {
+        branch: branch.name,
+        aliases,
+      });
+    }
+    await this.ctx.meta.deleteBranch(this.name, branch.name);
+    await this.ctx.meta.clearStaging(this.name, tokensOf(branch));
+  }
+
+  /** Points a branch at a commit and discards its uncommitted changes (git reset --hard). */
+  async resetBranch(name: string, to: string): Promise<BranchInfo> {
+    const target = await this.resolve(to);
+    for (;;) {
+      const branch = await this.requireBranch(name);
+      const moved = await this.ctx.meta.updateBranch(this.name, branch.name, branch.version, {
+        head: target.commit,
+        stagingToken: newStagingToken(),
+        sealedTokens: [],
+      });
+      if (moved) {
+        await this.ctx.meta.clearStaging(this.name, tokensOf(branch));
+        return this.branchInfo(moved);
+      }
+    }
+  }
+
+  async createTag(name: string, ref: string): Promise<TagRecord> {
+    const tag = parseTagName(name);
+    await this.assertNameFree(tag, 'tag');
+    const target = await this.resolve(ref);
+    const rec = { name: tag, commitId: target.commit, createdAt: new Date() };
+    await this.ctx.meta.createTag(this.name, rec);
+    return rec;
+  }
+
+  listTags(opts: { prefix?: string } = {}): AsyncIterable<TagRecord> {
+    return this.ctx.meta.listTags(this.name, opts);
+  }
+
+  async deleteTag(name: string): Promise<void> {
+    if (!(await this.ctx.meta.deleteTag(this.name, name))) {
+      throw new TagNotFoundError(`tag ${JSON.stringify(name)} not found`, { tag: name });
+    }
+  }
+
+  /** Points an alias at a branch (creating it if needed) with one compare-and-swap. */
+  async setAlias(name: string, branchName: string): Promise<{ alias: AliasRecord; previous?: string }> {
+    const alias = parseAliasName(name);
+    const target = await this.ctx.meta.getBranch(this.name, branchName);
+    if (!target) {
+      const other = await this.resolve(branchName);
+      throw new NotABranchError(`an alias must point at a branch; ${branchName} is a ${other.kind}`, {
+        ref: branchName,
+        kind: other.kind,
+      });
+    }
+    for (;;) {
+      const existing = await this.ctx.meta.getAlias(this.name, alias);
+      if (!existing) await this.assertNameFree(alias, 'alias');
+      const rec = await this.ctx.meta.setAlias(this.name, alias, target.name, existing?.version ?? null);
+      if (rec) return { alias: rec, previous: existing?.target };
+    }
+  }
+
+  listAliases(): AsyncIterable<AliasRecord> {
+    return this.ctx.meta.listAliases(this.name);
+  }
+
+  async deleteAlias(name: string): Promise<void> {
+    if (!(await this.ctx.meta.deleteAlias(this.name, name))) {
+      throw new AliasNotFoundError(`alias ${JSON.stringify(name)} not found`, { alias: name });
+    }
+  }
+
+  // ---- objects ---------------------------------------------------------------------------------
+
+  /**
+   * Writes objects to a branch's staging area, all or nothing: contents are stored first, then
+   * every path is staged in one transaction.
+   */
+  async putObjects(
+    branchName: string,
+    items: PutItem[],
+    opts: { signal?: AbortSignal; onProgress?: (p: Progress) => void; concurrency?: number } = {},
+  ): Promise<TreeEntry[]> {
+    const paths = items.map((i) => parseRepoPath(i.path));
+    const seen = new Set<string>();
+    for (const p of paths) {
+      if (seen.has(p)) throw new InvalidArgumentError(`path ${p} given twice`, { argument: 'path', reason: 'duplicate' });
+      seen.add(p);
+    }
+    const branch = await this.requireBranch(branchName);
+    const entries: TreeEntry[] = new Array(items.length);
+    let done = 0;
+    await forEachConcurrent(
+      items.map((item, i) => ({ item, i })),
+      { concurrency: opts.concurrency ?? 16, signal: opts.signal },
+      async ({ item, i }) => {
+        const blob = await hashBody(item.body, opts.signal);
+        await storeBody(this.ctx.store, blob, item.body, opts.signal);
+        const path = paths[i] as RepoPath;
+        entries[i] = {
+          path,
+          ...blob,
+          contentType: item.contentType ?? guessContentType(path),
+          metadata: item.metadata ?? {},
+        };
+        opts.onProgress?.({ done: ++done, total: items.length });
+      },
+    );
+    await this.ctx.meta.stage(
+      this.name,
+      branch.name,
+      entries.map(({ path, ...value }) => ({ path, value })),
+    );
+    return entries;
+  }
+
+  async putObject(branch: string, path: string, body: Body, opts: Omit<PutItem, 'path' | 'body'> = {}): Promise<TreeEntry> {
+    const [entry] = await this.putObjects(branch, [{ path, body, ...opts }]);
+    return entry as TreeEntry;
+  }
+
+  /**
+   * Deletes paths on a branch (staged as tombstones, all or nothing). With `recursive`, a path
+   * also removes everything under `path/`. A path that matches nothing is an error.
+   */
+  async deleteObjects(branchName: string, paths: string[], opts: { recursive?: boolean } = {}): Promise<string[]> {
+    const parsed = paths.map((p) => parseRepoPath(p));
+    const branch = await this.requireBranch(branchName);
+    const view = await viewOf(this.ctx, { kind: 'branch', name: branch.name, branch, commit: branch.head as CommitId });
+    const removed = new Set<string>();
+    for (const p of parsed) {
+      let found = false;
+      if (await getEntry(this.ctx, view, p)) {
+        removed.add(p);
+        found = true;
+      }
+      if (opts.recursive) {
+        for await (const e of listEntries(this.ctx, view, { prefix: `${p}/` })) {
+          removed.add(e.path);
+          found = true;
+        }
+      }
+      if (!found) throw new PathNotFoundError(`${p} not found on ${branch.name}`, { path: p, ref: branch.name });
+    }
+    const changes: StagedChange[] = [...removed].map((path) => ({ path, value: null }));
+    await this.ctx.meta.stage(this.name, branch.name, changes);
+    return [...removed];
+  }
+
+  async stat(ref: string, path: string): Promise<TreeEntry> {
+    const p = parseRepoPath(path);
+    const view = await viewOf(this.ctx, await this.resolve(ref));
+    const e = await getEntry(this.ctx, view, p);
+    if (!e) throw new PathNotFoundError(`${p} not found at ${ref}`, { path: p, ref });
+    return e;
+  }
+
+  async getObject(ref: string, path: string, opts: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
+    const e = await this.stat(ref, path);
+    return readVerified(this.ctx.store, e.address, opts.signal);
+  }
+
+  /** A stream of the object's content; it fails at the end if the stored bytes are corrupted. */
+  async openObject(ref: string, path: string, opts: { signal?: AbortSignal } = {}): Promise<{ entry: TreeEntry; stream: Readable }> {
+    const entry = await this.stat(ref, path);
+    return { entry, stream: await openVerified(this.ctx.store, entry.address, opts.signal) };
+  }
+
+  /** Entries at a ref in key order; with `delimiter`, keys below it collapse into prefixes. */
+  async *list(
+    ref: string,
+    opts: { prefix?: string; after?: string; delimiter?: string; signal?: AbortSignal } = {},
+  ): AsyncIterable<ListItem> {
+    const view = await viewOf(this.ctx, await this.resolve(ref));
+    const prefix = opts.prefix ?? '';
+    let after = opts.after;
+    for (;;) {
+      let restartAfter: string | undefined;
+      for await (const entry of listEntries(this.ctx, view, { prefix, after, signal: opts.signal })) {
+        const rest = entry.path.slice(prefix.length);
+        const cut = opts.delimiter ? rest.indexOf(opts.delimiter) : -1;
+        if (cut < 0) {
+          yield { type: 'object', entry };
+          continue;
+        }
+        const dir = prefix + rest.slice(0, cut + (opts.delimiter as string).length);
+        yield { type: 'prefix', path: dir };
+        restartAfter = prefixUpperBound(dir);
+        break;
+      }
+      if (restartAfter === undefined) return;
+      after = restartAfter;
+    }
+  }
+
+  // ---- commits ---------------------------------------------------------------------------------
+
+  status(branch: string, opts: { prefix?: string } = {}): AsyncIterable<Change> {
+    const self = this;
+    return (async function* () {
+      yield* uncommittedChanges(self.ctx, await self.requireBranch(branch), opts);
+    })();
+  }
+
+  commit(branch: string, opts: CommitOptions): Promise<Commit> {
+    return this.requireBranch(branch).then((b) => commitBranch(this.ctx, b.name, opts));
+  }
+
+  /** Commits reachable from the ref, newest first; with `path`, only those that changed it. */
+  async *log(ref: string, opts: { limit?: number; path?: string; firstParent?: boolean } = {}): AsyncIterable<Commit> {
+    const start = await this.resolve(ref);
+    const path = opts.path === undefined ? undefined : parseRepoPath(opts.path, { allowTrailingSlash: true });
+    let n = 0;
+    for await (const c of walkLog(this.ctx.commits, [start.commit], opts)) {
+      if (opts.limit !== undefined && n >= opts.limit) return;
+      if (path !== undefined && !(await this.touches(c, path))) continue;
+      n++;
+      yield c;
+    }
+  }
+
+  private async touches(c: Commit, path: string): Promise<boolean> {
+    const parent = c.parents[0];
+    const before = parent ? (await this.ctx.commits.get(parent)).tree : EMPTY_TREE_ID;
+    const dir = path.endsWith('/') ? path : `${path}/`;
+    for await (const change of diffTrees(this.ctx.nodes, before, c.tree, { prefix: path })) {
+      if (change.path === path || change.path.startsWith(dir)) return true;
+    }
+    return false;
+  }
+
+  /** Changes from `left` to `right` (both refs read as commits: staging is not included). */
+  async *diff(left: string, right: string, opts: { prefix?: string; signal?: AbortSignal } = {}): AsyncIterable<Change> {
+    const a = await this.ctx.commits.get((await this.resolve(left)).commit);
+    const b = await this.ctx.commits.get((await this.resolve(right)).commit);
+    yield* diffTrees(this.ctx.nodes, a.tree, b.tree, opts);
+  }
+
+  async merge(source: string, destination: string, opts: MergeOptions = {}): Promise<MergeResult> {
+    const src = await this.resolve(source);
+    const dest = await this.requireBranch(destination);
+    let result: MergeResult | undefined;
+    const commit = await advanceBranch(
+      this.ctx,
+      dest.name,
+      async (branch) => {
+        await this.assertClean(branch);
+        const base = await mergeBase(this.ctx.commits, src.commit, branch.head as CommitId);
+        if (!base) {
+          throw new NoCommonAncestorError(`${source} and ${dest.name} share no history`, {
+            source,
+            destination: dest.name,
+          });
+        }
+        result = { base, fastForward: false, upToDate: false, applied: 0, resolved: [] };
+        if (base === src.commit) {
+          result.upToDate = true;
+          return undefined;
+        }
+        const sourceCommit = await this.ctx.commits.get(src.commit);
+        if (base === branch.head && !opts.noFastForward) {
+          result.fastForward = true;
+          return sourceCommit;
+        }
+        const [b, d] = await Promise.all([this.ctx.commits.get(base), this.ctx.commits.get(branch.head)]);
+        const merged = await mergeTrees(
+          this.ctx,
+          { base: b.tree, source: sourceCommit.tree, dest: d.tree },
+          { source, destination: dest.name },
+          opts.strategy ?? 'fail',
+          opts,
+        );
+        result.applied = merged.applied;
+        result.resolved = merged.resolved;
+        return this.ctx.commits.put({
+          tree: merged.root,
+          parents: [d.id, sourceCommit.id],
+          message: opts.message ?? `Merge ${source} into ${dest.name}`,
+          committer: this.ctx.committer,
+          createdAt: new Date(),
+          metadata: { ...opts.metadata, 'sluice.merge.source': source, 'sluice.merge.strategy': opts.strategy ?? 'fail' },
+          generation: Math.max(d.generation, sourceCommit.generation) + 1,
+        });
+      },
+      opts,
+    );
+    return { ...(result as MergeResult), commit };
+  }
+
+  /** Commits the inverse of `commitRef`'s changes on the branch. */
+  revert(branch: string, commitRef: string, opts: { parent?: number; message?: string } = {}): Promise<Commit> {
+    return this.replay(branch, commitRef, opts, 'revert');
+  }
+
+  /** Commits `commitRef`'s changes again on top of the branch. */
+  cherryPick(branch: string, commitRef: string, opts: { parent?: number; message?: string } = {}): Promise<Commit> {
+    return this.replay(branch, commitRef, opts, 'cherry-pick');
+  }
+
+  private async replay(
+    branchName: string,
+    commitRef: string,
+    opts: { parent?: number; message?: string },
+    mode: 'revert' | 'cherry-pick',
+  ): Promise<Commit> {
+    const target = await this.ctx.commits.get((await this.resolve(commitRef)).commit);
+    const dest = await this.requireBranch(branchName);
+    if (target.parents.length > 1 && opts.parent === undefined) {
+      throw new MergeCommitParentError(`${target.id.slice(0, 12)} is a merge commit: choose the parent to compare with`, {
+        commit: target.id,
+        parents: target.parents.length,
+      });
+    }
+    const parentId = target.parents[(opts.parent ?? 1) - 1];
+    if (opts.parent !== undefined && !parentId) {
+      throw new InvalidArgumentError(`commit ${target.id.slice(0, 12)} has no parent ${opts.parent}`, {
+        argument: 'parent',
+        reason: 'out of range',
+      });
+    }
+    const parentTree: NodeId = parentId ? (await this.ctx.commits.get(parentId)).tree : EMPTY_TREE_ID;
+    const short = target.id.slice(0, 12);
+    const commit = await advanceBranch(this.ctx, dest.name, async (branch) => {
+      await this.assertClean(branch);
+      const head = await this.ctx.commits.get(branch.head);
+      const trees =
+        mode === 'revert'
+          ? { base: target.tree, source: parentTree, dest: head.tree }
+          : { base: parentTree, source: target.tree, dest: head.tree };
+      const merged = await mergeTrees(this.ctx, trees, { source: `${mode} ${short}`, destination: dest.name }, 'fail');
+      if (merged.root === head.tree) {
+        throw new EmptyCommitError(`${mode} of ${short} changes nothing on ${dest.name}`, { branch: dest.name });
+      }
+      const message =
+        opts.message ??
+        (mode === 'revert' ? `Revert "${target.message}"\n\nThis reverts commit ${target.id}.` : target.message);
+      return this.ctx.commits.put({
+        tree: merged.root,
+        parents: [head.id],
+        message,
+        committer: this.ctx.committer,
+        createdAt: new Date(),
+        metadata: mode === 'revert' ? { 'sluice.revert': target.id } : { ...target.metadata, 'sluice.cherry-pick': target.id },
+        generation: head.generation + 1,
+      });
+    });
+    return commit as Commit;
+  }
+
+  /** Discards uncommitted changes on a branch (all of them, or those at/under `path`). */
+  async resetStaging(branchName: string, opts: { path?: string } = {}): Promise<number> {
+    if (opts.path !== undefined) {
+      const p = parseRepoPath(opts.path);
+      const branch = await this.requireBranch(branchName);
+      const tokens = tokensOf(branch);
+      return (
+        (await this.ctx.meta.clearStaging(this.name, tokens, { paths: [p] })) +
+        (await this.ctx.meta.clearStaging(this.name, tokens, { prefix: `${p}/` }))
+      );
+    }
+    for (;;) {
+      const branch = await this.requireBranch(branchName);
+      const reset = await this.ctx.meta.updateBranch(this.name, branch.name, branch.version, {
+        stagingToken: newStagingToken(),
+        sealedTokens: [],
+      });
+      if (reset) return this.ctx.meta.clearStaging(this.name, tokensOf(branch));
+    }
+  }
+
+  // ---- maintenance -----------------------------------------------------------------------------
+
+  gc(opts: GcOptions = {}): Promise<GcReport> {
+    return collectGarbage(this.ctx, opts);
+  }
+
+  fsck(opts: FsckOptions = {}): Promise<FsckReport> {
+    return fsck(this.ctx, opts);
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private async requireBranch(name: string): Promise<BranchRecord> {
+    return resolveBranch(this.ctx, name);
+  }
+
+  private async assertClean(branch: BranchRecord): Promise<void> {
+    const n = await hasUncommittedChanges(this.ctx, branch);
+    if (n > 0) {
+      throw new UncommittedChangesError(`${branch.name} has ${n} uncommitted change(s): commit or reset them first`, {
+        branch: branch.name,
+        count: n,
+      });
+    }
+  }
+
+  /** Branches, aliases and tags share one namespace, so a name always resolves one way. */
+  private async assertNameFree(name: string, kind: 'branch' | 'tag' | 'alias'): Promise<void> {
+    const taken =
+      ((await this.ctx.meta.getBranch(this.name, name)) && 'branch') ||
+      ((await this.ctx.meta.getAlias(this.name, name)) && 'alias') ||
+      ((await this.ctx.meta.getTag(this.name, name)) && 'tag');
+    if (taken) {
+      throw new RefAlreadyExistsError(`cannot create ${kind} ${name}: a ${taken} with that name exists`, { name, kind: taken });
+    }
+  }
+
+  private branchInfo(b: BranchRecord): BranchInfo {
+    return { name: b.name, head: b.head as CommitId, createdAt: b.createdAt, isDefault: b.name === this.defaultBranch };
+  }
+}
+
+function committerOf(opts: RepositoryOptions): string {
+  return opts.committer ?? process.env.SLUICE_USER ?? process.env.USER ?? 'sluice';
+}
+
