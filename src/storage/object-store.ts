@@ -27,7 +27,11 @@ export interface ObjectStore {
    * Stores `body` under `key`, replacing any previous object atomically. A stream body needs
    * `size` when the backend requires a content length (S3).
    */
-  put(key: string, body: Uint8Array | Readable, opts?: OpOptions & { size?: number }): Promise<void>;
+  put(
+    key: string,
+    body: Uint8Array | Readable,
+    opts?: OpOptions & { size?: number },
+  ): Promise<void>;
   /** The whole object (or a byte range of it). Throws ObjectNotFoundError. */
   get(key: string, opts?: OpOptions & { range?: ByteRange }): Promise<Uint8Array>;
   /** A stream of the object (or a byte range). Throws ObjectNotFoundError before streaming. */
