@@ -28,6 +28,8 @@ export interface StagedValue {
   checksum: string;
   contentType: string;
   metadata: Record<string, string>;
+  /** Where the bytes are when not under the address's own key (e.g. `pack:<id>:<offset>`). */
+  physical?: string;
 }
 
 export interface StagedChange {
@@ -88,7 +90,12 @@ export interface MetaStore {
   getBranch(repo: string, name: string): Promise<BranchRecord | undefined>;
   listBranches(repo: string, opts?: ListOptions): AsyncIterable<BranchRecord>;
   /** Compare-and-swap: applies `patch` only if the branch's version is `expectedVersion`. */
-  updateBranch(repo: string, name: string, expectedVersion: number, patch: BranchPatch): Promise<BranchRecord | undefined>;
+  updateBranch(
+    repo: string,
+    name: string,
+    expectedVersion: number,
+    patch: BranchPatch,
+  ): Promise<BranchRecord | undefined>;
   /** Deletes the branch (only at `expectedVersion` when given); false when nothing was deleted. */
   deleteBranch(repo: string, name: string, expectedVersion?: number): Promise<boolean>;
 
@@ -103,7 +110,11 @@ export interface MetaStore {
   /** Changes in `tokens`, sorted by path; for a path in several tokens the earliest token wins. */
   listStaged(repo: string, tokens: string[], opts?: ListOptions): AsyncIterable<StagedChange>;
   /** Deletes staged rows of `tokens` (only paths under `prefix`, or exactly `paths`, when given). */
-  clearStaging(repo: string, tokens: string[], opts?: { prefix?: string; paths?: string[] }): Promise<number>;
+  clearStaging(
+    repo: string,
+    tokens: string[],
+    opts?: { prefix?: string; paths?: string[] },
+  ): Promise<number>;
   /** Every token that has at least one staged row. */
   listStagingTokens(repo: string): Promise<string[]>;
 
@@ -124,7 +135,12 @@ export interface MetaStore {
    * Compare-and-swap on an alias: `expectedVersion` null means "must not exist yet". Returns the
    * new record, or undefined when the expectation did not hold.
    */
-  setAlias(repo: string, name: string, target: string, expectedVersion: number | null): Promise<AliasRecord | undefined>;
+  setAlias(
+    repo: string,
+    name: string,
+    target: string,
+    expectedVersion: number | null,
+  ): Promise<AliasRecord | undefined>;
   getAlias(repo: string, name: string): Promise<AliasRecord | undefined>;
   listAliases(repo: string, opts?: ListOptions): AsyncIterable<AliasRecord>;
   deleteAlias(repo: string, name: string): Promise<boolean>;

@@ -1,0 +1,55 @@
+// Versioned migrations, applied in name order by Kysely's Migrator. Append new files; never edit
+// a migration that has shipped.
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import type { Database, MetaDialect } from '../schema.js';
+import { initialMigration } from './001-initial.js';
+import { stagingPhysicalMigration } from './002-staging-physical.js';
+
+export function metaMigrations(dialect: MetaDialect): Record<string, Migration> {
+  return {
+    '001-initial': initialMigration(dialect),
+    '002-staging-physical': stagingPhysicalMigration,
+  };
+}
+
+// Arbitrary constant naming "Sluice meta migrations" among PostgreSQL advisory locks.
+const PG_MIGRATION_LOCK = 0x51_1ce_3e7a;
+
+/**
+ * Applies pending migrations, safe to run from many processes at once: PostgreSQL serializes
+ * through an advisory lock held for the whole run (Kysely's own lock only covers part of it),
+ * SQLite through an IMMEDIATE transaction (Kysely runs SQLite migrations without one).
+ */
+export async function migrateToLatest(db: Kysely<Database>, dialect: MetaDialect): Promise<void> {
+  const migrations = metaMigrations(dialect);
+  const provider: MigrationProvider = { getMigrations: async () => migrations };
+  await db.connection().execute(async (conn) => {
+    const run = async (): Promise<void> => {
+      const { error, results } = await new Migrator({ db: conn, provider }).migrateToLatest();
+      const failed = results?.find((r) => r.status === 'Error');
+      if (error !== undefined || failed !== undefined) {
+        const what = failed ? `migration ${failed.migrationName} failed` : 'migration failed';
+        throw new Error(`${what}: ${error instanceof Error ? error.message : String(error)}`, {
+          cause: error,
+        });
+      }
+    };
+    if (dialect === 'postgres') {
+      await sql`select pg_advisory_lock(${sql.lit(PG_MIGRATION_LOCK)})`.execute(conn);
+      try {
+        await run();
+      } finally {
+        await sql`select pg_advisory_unlock(${sql.lit(PG_MIGRATION_LOCK)})`.execute(conn);
+      }
+      return;
+    }
+    await sql`begin immediate`.execute(conn);
+    try {
+      await run();
+      await sql`commit`.execute(conn);
+    } catch (err) {
+      await sql`rollback`.execute(conn).catch(() => {}); // keep the original error
+      throw err;
+    }
+  });
+}

@@ -1,0 +1,34 @@
+// Picks the MetaStore from a spec string, as found in config or on the command line.
+import { join } from 'node:path';
+import { InvalidArgumentError } from '../common/errors.js';
+import type { MetaStore } from './meta-store.js';
+
+/**
+ * `sqlite:<file>`, bare `sqlite` (meaning `<repoDir>/meta.db`), or a `postgres://` /
+ * `postgresql://` URL.
+ */
+export async function openMetaStore(spec: string, repoDir?: string): Promise<MetaStore> {
+  if (spec === 'sqlite') {
+    if (repoDir === undefined) throw invalid(spec, 'bare "sqlite" needs a repository directory');
+    const { openSqliteMetaStore } = await import('./sqlite-meta-store.js');
+    return openSqliteMetaStore(join(repoDir, 'meta.db'));
+  }
+  if (spec.startsWith('sqlite:')) {
+    const file = spec.slice('sqlite:'.length);
+    if (file === '') throw invalid(spec, 'missing file after "sqlite:"');
+    const { openSqliteMetaStore } = await import('./sqlite-meta-store.js');
+    return openSqliteMetaStore(file);
+  }
+  if (spec.startsWith('postgres://') || spec.startsWith('postgresql://')) {
+    const { openPostgresMetaStore } = await import('./postgres-meta-store.js');
+    return openPostgresMetaStore(spec);
+  }
+  throw invalid(spec, 'expected sqlite, sqlite:<file>, or a postgres:// URL');
+}
+
+function invalid(spec: string, reason: string): InvalidArgumentError {
+  return new InvalidArgumentError(`invalid metadata store "${spec}": ${reason}`, {
+    argument: 'meta',
+    reason,
+  });
+}

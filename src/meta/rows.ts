@@ -1,0 +1,91 @@
+// Conversions between table rows and MetaStore records (timestamps as milliseconds, JSON as
+// text, bytes as plain Uint8Array whatever Buffer the driver returns).
+import type { Selectable } from 'kysely';
+import type {
+  AliasRecord,
+  BranchRecord,
+  CommitRecord,
+  RepositoryRecord,
+  StagedChange,
+  TagRecord,
+} from './meta-store.js';
+import type {
+  AliasesTable,
+  BranchesTable,
+  CommitsTable,
+  RepositoriesTable,
+  StagingTable,
+  TagsTable,
+} from './schema.js';
+
+export function toRepository(r: Selectable<RepositoriesTable>): RepositoryRecord {
+  return {
+    name: r.name,
+    storageUri: r.storage_uri,
+    defaultBranch: r.default_branch,
+    createdAt: new Date(Number(r.created_at)),
+  };
+}
+
+export function toBranch(r: Selectable<BranchesTable>): BranchRecord {
+  return {
+    name: r.name,
+    head: r.head,
+    stagingToken: r.staging_token,
+    sealedTokens: JSON.parse(r.sealed_tokens) as string[],
+    version: Number(r.version),
+    createdAt: new Date(Number(r.created_at)),
+  };
+}
+
+export function toStagingRow(repo: string, token: string, c: StagedChange): StagingTable {
+  const v = c.value;
+  return {
+    repo,
+    token,
+    path: c.path,
+    address: v ? v.address : null,
+    size: v ? v.size : 0,
+    checksum: v ? v.checksum : '',
+    content_type: v ? v.contentType : '',
+    metadata: v ? JSON.stringify(v.metadata) : '{}',
+    physical: v?.physical ?? null,
+  };
+}
+
+export function toStaged(r: Selectable<StagingTable>): StagedChange {
+  if (r.address === null) return { path: r.path, value: null };
+  return {
+    path: r.path,
+    value: {
+      address: r.address,
+      size: Number(r.size),
+      checksum: r.checksum,
+      contentType: r.content_type,
+      metadata: JSON.parse(r.metadata) as Record<string, string>,
+      ...(r.physical !== null && { physical: r.physical }),
+    },
+  };
+}
+
+export function toCommit(r: Selectable<CommitsTable>): CommitRecord {
+  return {
+    id: r.id,
+    generation: Number(r.generation),
+    createdAt: new Date(Number(r.created_at)),
+    data: new Uint8Array(r.data),
+  };
+}
+
+export function toTag(r: Selectable<TagsTable>): TagRecord {
+  return { name: r.name, commitId: r.commit_id, createdAt: new Date(Number(r.created_at)) };
+}
+
+export function toAlias(r: Selectable<AliasesTable>): AliasRecord {
+  return {
+    name: r.name,
+    target: r.target,
+    version: Number(r.version),
+    updatedAt: new Date(Number(r.updated_at)),
+  };
+}

@@ -1,0 +1,69 @@
+// Kysely table types of the MetaStore. Column shapes are the same in both dialects: timestamps
+// are integer milliseconds (PostgreSQL bigints are parsed to numbers), JSON is stored as text.
+
+export interface RepositoriesTable {
+  name: string;
+  storage_uri: string;
+  default_branch: string;
+  created_at: number;
+}
+
+export interface BranchesTable {
+  repo: string;
+  name: string;
+  head: string;
+  staging_token: string;
+  /** JSON array of tokens, newest first. */
+  sealed_tokens: string;
+  version: number;
+  created_at: number;
+}
+
+export interface StagingTable {
+  repo: string;
+  token: string;
+  path: string;
+  /** Null marks a tombstone. */
+  address: string | null;
+  size: number;
+  checksum: string;
+  content_type: string;
+  /** JSON object of string → string. */
+  metadata: string;
+  /** Where the bytes are when not under the address's own key; null when they are. */
+  physical: string | null;
+}
+
+export interface CommitsTable {
+  repo: string;
+  id: string;
+  generation: number;
+  created_at: number;
+  data: Uint8Array;
+}
+
+export interface TagsTable {
+  repo: string;
+  name: string;
+  commit_id: string;
+  created_at: number;
+}
+
+export interface AliasesTable {
+  repo: string;
+  name: string;
+  target: string;
+  version: number;
+  updated_at: number;
+}
+
+export interface Database {
+  repositories: RepositoriesTable;
+  branches: BranchesTable;
+  staging: StagingTable;
+  commits: CommitsTable;
+  tags: TagsTable;
+  aliases: AliasesTable;
+}
+
+export type MetaDialect = 'sqlite' | 'postgres';
