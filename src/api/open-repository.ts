@@ -1,6 +1,6 @@
 // Opening and creating repositories from a directory: reads the config, opens the stores it names,
 // and hands back a Repository. This is where the embedded default (SQLite + local disk) is chosen.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { InvalidArgumentError, RepositoryAlreadyExistsError } from '../common/errors.js';
 import { Repository, type RepositoryOptions } from '../core/repository.js';
@@ -9,7 +9,6 @@ import { openMetaStore } from '../meta/open-meta.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { openObjectStore } from '../storage/open-store.js';
 import { configPath, findRepoDir, type RepoConfig, readConfig, SLUICE_DIR } from './repo-config.js';
-import { existsSync } from 'node:fs';
 
 export interface InitOptions extends RepositoryOptions {
   /** A local directory or `s3://bucket/prefix`; default `.sluice/objects`. */
@@ -22,11 +21,19 @@ export interface InitOptions extends RepositoryOptions {
   s3Endpoint?: string;
 }
 
-async function openStores(dir: string, config: RepoConfig): Promise<{ meta: MetaStore; store: ObjectStore }> {
+async function openStores(
+  dir: string,
+  config: RepoConfig,
+): Promise<{ meta: MetaStore; store: ObjectStore }> {
   const sluiceDir = join(dir, SLUICE_DIR);
   const storageUri =
-    config.storage.startsWith('s3://') || isAbsolute(config.storage) ? config.storage : join(sluiceDir, config.storage);
-  const meta = await openMetaStore(config.meta === 'sqlite' ? `sqlite:${join(sluiceDir, 'meta.db')}` : config.meta, sluiceDir);
+    config.storage.startsWith('s3://') || isAbsolute(config.storage)
+      ? config.storage
+      : join(sluiceDir, config.storage);
+  const meta = await openMetaStore(
+    config.meta === 'sqlite' ? `sqlite:${join(sluiceDir, 'meta.db')}` : config.meta,
+    sluiceDir,
+  );
   try {
     const store = await openObjectStore(storageUri, { s3: { endpoint: config.s3Endpoint } });
     return { meta, store };
@@ -40,16 +47,25 @@ async function openStores(dir: string, config: RepoConfig): Promise<{ meta: Meta
 export async function initRepository(dir: string, opts: InitOptions = {}): Promise<Repository> {
   const root = resolve(dir);
   if (existsSync(configPath(root))) {
-    throw new RepositoryAlreadyExistsError(`${root} is already a sluice repository`, { repository: root });
+    throw new RepositoryAlreadyExistsError(`${root} is already a sluice repository`, {
+      repository: root,
+    });
   }
   const metaSpec = opts.meta ?? 'sqlite';
   if (metaSpec !== 'sqlite' && !/^postgres(ql)?:\/\//.test(metaSpec)) {
-    throw new InvalidArgumentError(`--meta must be "sqlite" or a postgres:// URL, not ${metaSpec}`, {
-      argument: 'meta',
-      reason: 'unknown metadata store',
-    });
+    throw new InvalidArgumentError(
+      `--meta must be "sqlite" or a postgres:// URL, not ${metaSpec}`,
+      {
+        argument: 'meta',
+        reason: 'unknown metadata store',
+      },
+    );
   }
-  const storage = opts.storage ? (opts.storage.startsWith('s3://') ? opts.storage : resolve(opts.storage)) : 'objects';
+  const storage = opts.storage
+    ? opts.storage.startsWith('s3://')
+      ? opts.storage
+      : resolve(opts.storage)
+    : 'objects';
   const config: RepoConfig = {
     version: 1,
     repository: opts.name ?? (basename(root) || 'repo'),
@@ -82,7 +98,10 @@ export async function initRepository(dir: string, opts: InitOptions = {}): Promi
 }
 
 /** Opens the repository at `dir`, or found from $SLUICE_REPO / the current directory upward. */
-export async function openRepository(dir?: string, opts: RepositoryOptions & { cwd?: string } = {}): Promise<Repository> {
+export async function openRepository(
+  dir?: string,
+  opts: RepositoryOptions & { cwd?: string } = {},
+): Promise<Repository> {
   const root = findRepoDir(dir, opts.cwd);
   const config = readConfig(root);
   const { meta, store } = await openStores(root, config);

@@ -32,13 +32,19 @@ export function readConfig(repoDir: string): RepoConfig {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new InvalidConfigError(`cannot read ${file}: ${(err as Error).message}`, { file, reason: 'unreadable' });
+    throw new InvalidConfigError(`cannot read ${file}: ${(err as Error).message}`, {
+      file,
+      reason: 'unreadable',
+    });
   }
   const parsed = RepoConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.join('.') || '(root)';
-    throw new InvalidConfigError(`${file}: ${where}: ${issue?.message}`, { file, reason: `${where}: ${issue?.message}` });
+    throw new InvalidConfigError(`${file}: ${where}: ${issue?.message}`, {
+      file,
+      reason: `${where}: ${issue?.message}`,
+    });
   }
   return parsed.data;
 }
@@ -49,9 +55,12 @@ export function findRepoDir(explicit: string | undefined, cwd = process.cwd()): 
   if (given) {
     const dir = resolve(cwd, given);
     if (!existsSync(configPath(dir))) {
-      throw new RepositoryNotFoundError(`${dir} is not a sluice repository (no ${SLUICE_DIR}/${CONFIG_FILE})`, {
-        repository: dir,
-      });
+      throw new RepositoryNotFoundError(
+        `${dir} is not a sluice repository (no ${SLUICE_DIR}/${CONFIG_FILE})`,
+        {
+          repository: dir,
+        },
+      );
     }
     return dir;
   }

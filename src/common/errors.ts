@@ -56,7 +56,11 @@ export class RepositoryAlreadyExistsError extends ConflictError<{ repository: st
 export class ConcurrentUpdateError extends ConflictError<{ ref: string }> {}
 
 // ---- validation -----------------------------------------------------------------------------
-export class InvalidNameError extends ValidationError<{ name: string; kind: string; reason: string }> {}
+export class InvalidNameError extends ValidationError<{
+  name: string;
+  kind: string;
+  reason: string;
+}> {}
 export class InvalidPathError extends ValidationError<{ path: string; reason: string }> {}
 export class InvalidRefError extends ValidationError<{ ref: string; reason: string }> {}
 export class AmbiguousRefError extends ValidationError<{ ref: string; candidates: string[] }> {}
@@ -69,8 +73,14 @@ export class DefaultBranchError extends PreconditionError<{ branch: string }> {}
 export class UncommittedChangesError extends PreconditionError<{ branch: string; count: number }> {}
 export class NotABranchError extends PreconditionError<{ ref: string; kind: string }> {}
 export class AliasTargetError extends PreconditionError<{ branch: string; aliases: string[] }> {}
-export class NoCommonAncestorError extends PreconditionError<{ source: string; destination: string }> {}
-export class MergeCommitParentError extends PreconditionError<{ commit: string; parents: number }> {}
+export class NoCommonAncestorError extends PreconditionError<{
+  source: string;
+  destination: string;
+}> {}
+export class MergeCommitParentError extends PreconditionError<{
+  commit: string;
+  parents: number;
+}> {}
 
 // ---- integrity ------------------------------------------------------------------------------
 export class ObjectCorruptedError extends IntegrityError<{

@@ -23,7 +23,11 @@ export class BlobHasher {
     this.size += chunk.byteLength;
   }
   digest(): { address: string; checksum: string; size: number } {
-    return { address: this.addr.digest('hex'), checksum: this.plain.digest('hex'), size: this.size };
+    return {
+      address: this.addr.digest('hex'),
+      checksum: this.plain.digest('hex'),
+      size: this.size,
+    };
   }
 }
 
@@ -41,6 +45,8 @@ export function canonicalJson(value: unknown): string {
   }
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }

@@ -24,7 +24,11 @@ export function isHex64(s: string): boolean {
 }
 
 export function parseCommitId(s: string): CommitId {
-  if (!HEX64.test(s)) throw new InvalidRefError(`not a commit id: ${s}`, { ref: s, reason: 'expected 64 hex characters' });
+  if (!HEX64.test(s))
+    throw new InvalidRefError(`not a commit id: ${s}`, {
+      ref: s,
+      reason: 'expected 64 hex characters',
+    });
   return s as CommitId;
 }
 export const asNodeId = (s: string): NodeId => s as NodeId;
@@ -37,7 +41,11 @@ const NAME_CHARS = /^[A-Za-z0-9._\-/]+$/;
 
 export function validateRefName(name: string, kind: 'branch' | 'tag' | 'alias'): string {
   const fail = (reason: string): never => {
-    throw new InvalidNameError(`invalid ${kind} name ${JSON.stringify(name)}: ${reason}`, { name, kind, reason });
+    throw new InvalidNameError(`invalid ${kind} name ${JSON.stringify(name)}: ${reason}`, {
+      name,
+      kind,
+      reason,
+    });
   };
   if (name.length === 0) fail('it is empty');
   if (name.length > 200) fail('it is longer than 200 characters');
@@ -54,7 +62,8 @@ export function validateRefName(name: string, kind: 'branch' | 'tag' | 'alias'):
   return name;
 }
 
-export const parseBranchName = (s: string): BranchName => validateRefName(s, 'branch') as BranchName;
+export const parseBranchName = (s: string): BranchName =>
+  validateRefName(s, 'branch') as BranchName;
 export const parseTagName = (s: string): TagName => validateRefName(s, 'tag') as TagName;
 export const parseAliasName = (s: string): AliasName => validateRefName(s, 'alias') as AliasName;
 
@@ -63,13 +72,19 @@ export const parseAliasName = (s: string): AliasName => validateRefName(s, 'alia
  * empty segments after normalization, control characters and over-long paths: a path names
  * a key, never a location on anyone's disk.
  */
-export function parseRepoPath(input: string, opts: { allowEmpty?: boolean; allowTrailingSlash?: boolean } = {}): RepoPath {
+export function parseRepoPath(
+  input: string,
+  opts: { allowEmpty?: boolean; allowTrailingSlash?: boolean } = {},
+): RepoPath {
   const fail = (reason: string): never => {
-    throw new InvalidPathError(`invalid path ${JSON.stringify(input)}: ${reason}`, { path: input, reason });
+    throw new InvalidPathError(`invalid path ${JSON.stringify(input)}: ${reason}`, {
+      path: input,
+      reason,
+    });
   };
-  if (input.startsWith('/') || /^[A-Za-z]:[\\/]/.test(input)) fail('absolute paths are not allowed');
+  if (input.startsWith('/') || /^[A-Za-z]:[\\/]/.test(input))
+    fail('absolute paths are not allowed');
   if (input.includes('\\')) fail('use "/" as the separator');
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: we are refusing them
   if (/[\u0000-\u001f\u007f]/.test(input)) fail('control characters are not allowed');
   const trailing = input.endsWith('/');
   const segments = input.split('/').filter((s) => s !== '' && s !== '.');

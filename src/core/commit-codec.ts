@@ -40,7 +40,8 @@ export function commitIdOf(bytes: Uint8Array): CommitId {
 
 export function decodeCommit(bytes: Uint8Array, id: string): Commit {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  if (!text.startsWith(COMMIT_TAG)) throw new IntegrityError(`commit ${id} has an unknown type tag`, { commit: id });
+  if (!text.startsWith(COMMIT_TAG))
+    throw new IntegrityError(`commit ${id} has an unknown type tag`, { commit: id });
   const o = JSON.parse(text.slice(COMMIT_TAG.length)) as {
     tree: string;
     parents: string[];

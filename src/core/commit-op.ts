@@ -43,10 +43,16 @@ async function seal(ctx: RepoContext, name: string): Promise<BranchRecord> {
     if (sealed) return sealed;
     await backoff(attempt);
   }
-  throw new ConcurrentUpdateError(`branch ${name} changed too often to commit; try again`, { ref: name });
+  throw new ConcurrentUpdateError(`branch ${name} changed too often to commit; try again`, {
+    ref: name,
+  });
 }
 
-export async function commitBranch(ctx: RepoContext, branchName: string, opts: CommitOptions): Promise<Commit> {
+export async function commitBranch(
+  ctx: RepoContext,
+  branchName: string,
+  opts: CommitOptions,
+): Promise<Commit> {
   const sealed = await seal(ctx, branchName);
   const mine = sealed.sealedTokens;
   let cur = sealed;
@@ -58,17 +64,24 @@ export async function commitBranch(ctx: RepoContext, branchName: string, opts: C
     const changes = (async function* () {
       for await (const c of ctx.meta.listStaged(ctx.repo, consumed)) yield toPathChange(c);
     })();
-    const built = consumed.length > 0 ? await applyChanges(ctx.nodes, head.tree, changes, opts) : { root: head.tree };
+    const built =
+      consumed.length > 0
+        ? await applyChanges(ctx.nodes, head.tree, changes, opts)
+        : { root: head.tree };
     if (built.root === head.tree && !opts.allowEmpty) {
       // Nothing to record: forget the no-op rows so they do not linger, then refuse.
       const done = await ctx.meta.updateBranch(ctx.repo, cur.name, cur.version, {
         sealedTokens: cur.sealedTokens.filter((t) => !consumed.includes(t)),
       });
       if (done && consumed.length > 0) await ctx.meta.clearStaging(ctx.repo, consumed);
-      const why = consumed.length === 0 ? ' (a concurrent commit already recorded the staged changes)' : '';
-      throw new EmptyCommitError(`nothing to commit on ${cur.name}${why}; use allowEmpty to record an empty commit`, {
-        branch: cur.name,
-      });
+      const why =
+        consumed.length === 0 ? ' (a concurrent commit already recorded the staged changes)' : '';
+      throw new EmptyCommitError(
+        `nothing to commit on ${cur.name}${why}; use allowEmpty to record an empty commit`,
+        {
+          branch: cur.name,
+        },
+      );
     }
     const commit = await ctx.commits.put({
       tree: built.root,
@@ -93,7 +106,9 @@ export async function commitBranch(ctx: RepoContext, branchName: string, opts: C
     cur = await reloadBranch(ctx, cur.name);
     await backoff(attempt);
   }
-  throw new ConcurrentUpdateError(`branch ${branchName} moved too often to commit; try again`, { ref: branchName });
+  throw new ConcurrentUpdateError(`branch ${branchName} moved too often to commit; try again`, {
+    ref: branchName,
+  });
 }
 
 /**
@@ -112,9 +127,13 @@ export async function advanceBranch(
     const branch = await reloadBranch(ctx, branchName);
     const next = await compute(branch);
     if (!next) return undefined;
-    const moved = await ctx.meta.updateBranch(ctx.repo, branch.name, branch.version, { head: next.id });
+    const moved = await ctx.meta.updateBranch(ctx.repo, branch.name, branch.version, {
+      head: next.id,
+    });
     if (moved) return next;
     await backoff(attempt);
   }
-  throw new ConcurrentUpdateError(`branch ${branchName} moved too often; try again`, { ref: branchName });
+  throw new ConcurrentUpdateError(`branch ${branchName} moved too often; try again`, {
+    ref: branchName,
+  });
 }

@@ -3,7 +3,13 @@
 import { AmbiguousRefError, CommitNotFoundError, ObjectCorruptedError } from '../common/errors.js';
 import type { CommitId } from '../common/ids.js';
 import type { MetaStore } from '../meta/meta-store.js';
-import { type Commit, type CommitContent, commitIdOf, decodeCommit, encodeCommit } from './commit-codec.js';
+import {
+  type Commit,
+  type CommitContent,
+  commitIdOf,
+  decodeCommit,
+  encodeCommit,
+} from './commit-codec.js';
 import { Lru } from './lru.js';
 
 export class CommitStore {
@@ -17,7 +23,12 @@ export class CommitStore {
   async put(content: CommitContent): Promise<Commit> {
     const data = encodeCommit(content);
     const id = commitIdOf(data);
-    await this.meta.putCommit(this.repo, { id, generation: content.generation, createdAt: content.createdAt, data });
+    await this.meta.putCommit(this.repo, {
+      id,
+      generation: content.generation,
+      createdAt: content.createdAt,
+      data,
+    });
     const commit = { ...content, id };
     this.cache.set(id, commit);
     return commit;
@@ -51,7 +62,10 @@ export class CommitStore {
     const ids = await this.meta.findCommitIds(this.repo, prefix, 2);
     if (ids.length > 1) {
       const all = await this.meta.findCommitIds(this.repo, prefix, 10);
-      throw new AmbiguousRefError(`${prefix} matches several commits`, { ref: prefix, candidates: all });
+      throw new AmbiguousRefError(`${prefix} matches several commits`, {
+        ref: prefix,
+        candidates: all,
+      });
     }
     return ids[0] as CommitId | undefined;
   }

@@ -22,5 +22,13 @@ export function makeContext(
   defaultBranch: string,
   committer: string,
 ): RepoContext {
-  return { repo, meta, store, defaultBranch, committer, nodes: new NodeStore(store), commits: new CommitStore(meta, repo) };
+  return {
+    repo,
+    meta,
+    store,
+    defaultBranch,
+    committer,
+    nodes: new NodeStore(store),
+    commits: new CommitStore(meta, repo),
+  };
 }

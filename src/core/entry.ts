@@ -9,6 +9,11 @@ export interface EntryValue {
   checksum: string;
   contentType: string;
   metadata: Record<string, string>;
+  /**
+   * Where the bytes are when not under the address's own key: `pack:<packId>:<offset>` for small
+   * objects written in bulk (see object-io.ts). Not part of the content: equal values may differ.
+   */
+  physical?: string;
 }
 
 export interface TreeEntry extends EntryValue {
@@ -32,7 +37,10 @@ export interface Change {
   right?: EntryValue;
 }
 
-export function sameValue(a: EntryValue | null | undefined, b: EntryValue | null | undefined): boolean {
+export function sameValue(
+  a: EntryValue | null | undefined,
+  b: EntryValue | null | undefined,
+): boolean {
   if (!a || !b) return !a && !b;
   if (a.address !== b.address || a.size !== b.size || a.checksum !== b.checksum) return false;
   if (a.contentType !== b.contentType) return false;
@@ -41,6 +49,7 @@ export function sameValue(a: EntryValue | null | undefined, b: EntryValue | null
   return ka.length === kb.length && ka.every((k) => a.metadata[k] === b.metadata[k]);
 }
 
-export function valueOf(e: TreeEntry): EntryValue {
-  return { address: e.address, size: e.size, checksum: e.checksum, contentType: e.contentType, metadata: e.metadata };
+export function entryValue(e: TreeEntry): EntryValue {
+  const { path: _path, ...value } = e;
+  return value;
 }

@@ -3,9 +3,8 @@
 import { SluiceError } from '../common/errors.js';
 import type { CommitId, NodeId } from '../common/ids.js';
 import type { RepoContext } from './context.js';
-import { dataKey } from './layout.js';
 import { EMPTY_TREE_ID } from './node-codec.js';
-import { readVerified } from './object-io.js';
+import { type Located, locate, readVerified } from './object-io.js';
 import { tokensOf } from './view.js';
 
 export interface FsckProblem {
@@ -44,12 +43,19 @@ export async function fsck(ctx: RepoContext, opts: FsckOptions = {}): Promise<Fs
     });
   };
   const roots: { name: string; commit: string }[] = [];
-  const stagedObjects = new Set<string>();
+  const objects = new Map<string, Located>();
+  const addObject = (o: Located): void => {
+    objects.set(`${o.address}@${o.physical ?? ''}`, o);
+  };
   for await (const b of ctx.meta.listBranches(ctx.repo)) {
     roots.push({ name: `branch ${b.name}`, commit: b.head });
-    for await (const s of ctx.meta.listStaged(ctx.repo, tokensOf(b))) if (s.value) stagedObjects.add(s.value.address);
+    for await (const s of ctx.meta.listStaged(ctx.repo, tokensOf(b))) {
+      if (s.value)
+        addObject({ address: s.value.address, size: s.value.size, physical: s.value.physical });
+    }
   }
-  for await (const t of ctx.meta.listTags(ctx.repo)) roots.push({ name: `tag ${t.name}`, commit: t.commitId });
+  for await (const t of ctx.meta.listTags(ctx.repo))
+    roots.push({ name: `tag ${t.name}`, commit: t.commitId });
   for await (const a of ctx.meta.listAliases(ctx.repo)) {
     report.refs++;
     if (!(await ctx.meta.getBranch(ctx.repo, a.target))) {
@@ -65,11 +71,15 @@ export async function fsck(ctx: RepoContext, opts: FsckOptions = {}): Promise<Fs
 
   const seenCommits = new Set<string>();
   const seenNodes = new Set<string>();
-  const objects = new Set<string>(stagedObjects);
   const stack = roots.map((r) => r.commit);
   for (const r of roots) {
     if (!(await ctx.meta.getCommit(ctx.repo, r.commit))) {
-      report.problems.push({ code: 'CommitNotFoundError', kind: 'ref', id: r.name, message: `${r.name} points at missing commit ${r.commit}` });
+      report.problems.push({
+        code: 'CommitNotFoundError',
+        kind: 'ref',
+        id: r.name,
+        message: `${r.name} points at missing commit ${r.commit}`,
+      });
     }
   }
   while (stack.length > 0) {
@@ -84,7 +94,12 @@ export async function fsck(ctx: RepoContext, opts: FsckOptions = {}): Promise<Fs
       const c = ctx.commits.verify(id, rec.data);
       for (const p of c.parents) {
         if (!(await ctx.meta.getCommit(ctx.repo, p))) {
-          report.problems.push({ code: 'CommitNotFoundError', kind: 'commit', id, message: `commit ${id} names missing parent ${p}` });
+          report.problems.push({
+            code: 'CommitNotFoundError',
+            kind: 'commit',
+            id,
+            message: `commit ${id} names missing parent ${p}`,
+          });
         }
         stack.push(p as CommitId);
       }
@@ -105,7 +120,7 @@ export async function fsck(ctx: RepoContext, opts: FsckOptions = {}): Promise<Fs
       opts.onProgress?.(report.commits + report.nodes + report.objects);
       try {
         const node = await ctx.nodes.get(id);
-        if (node.kind === 'leaf') for (const e of node.entries) objects.add(e.address);
+        if (node.kind === 'leaf') for (const e of node.entries) addObject(e);
         else for (const child of node.children) nodes.push(child.id);
       } catch (err) {
         problem('node', id, err);
@@ -113,17 +128,23 @@ export async function fsck(ctx: RepoContext, opts: FsckOptions = {}): Promise<Fs
     }
   }
 
-  for (const address of objects) {
+  for (const obj of objects.values()) {
+    const address = obj.address;
     opts.signal?.throwIfAborted();
     report.objects++;
     opts.onProgress?.(report.commits + report.nodes + report.objects);
     try {
       if (opts.verifyData === false) {
-        if (!(await ctx.store.head(dataKey(address)))) {
-          report.problems.push({ code: 'ObjectNotFoundError', kind: 'object', id: address, message: `object ${address} is missing` });
+        if (!(await ctx.store.head(locate(obj).key))) {
+          report.problems.push({
+            code: 'ObjectNotFoundError',
+            kind: 'object',
+            id: address,
+            message: `object ${address} is missing`,
+          });
         }
       } else {
-        await readVerified(ctx.store, address, opts.signal);
+        await readVerified(ctx.store, obj, opts.signal);
       }
     } catch (err) {
       problem('object', address, err);

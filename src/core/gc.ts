@@ -5,8 +5,9 @@
 import type { CommitId, NodeId } from '../common/ids.js';
 import type { Commit } from './commit-codec.js';
 import type { RepoContext } from './context.js';
-import { DATA_PREFIX, idFromKey, RANGES_PREFIX } from './layout.js';
+import { DATA_PREFIX, idFromKey, PACKS_PREFIX, RANGES_PREFIX } from './layout.js';
 import { EMPTY_TREE_ID } from './node-codec.js';
+import { locate } from './object-io.js';
 import { tokensOf } from './view.js';
 
 export interface GcOptions {
@@ -33,11 +34,21 @@ export interface GcReport {
   stagingRowsDeleted: number;
 }
 
+/** The id that keeps an object's bytes alive: its pack's id when packed, else its address. */
+function liveKeyOf(v: { address: string; size: number; physical?: string | null }): string {
+  return v.physical ? locate({ ...v, physical: v.physical }).key.slice(-64) : v.address;
+}
+
 /** Marks every commit, node and data address reachable from the roots. */
 export async function markReachable(
   ctx: RepoContext,
   opts: { retentionCutoff?: Date; signal?: AbortSignal } = {},
-): Promise<{ commits: Set<string>; nodes: Set<string>; objects: Set<string>; liveTokens: Set<string> }> {
+): Promise<{
+  commits: Set<string>;
+  nodes: Set<string>;
+  objects: Set<string>;
+  liveTokens: Set<string>;
+}> {
   const commits = new Set<string>();
   const nodes = new Set<string>();
   const objects = new Set<string>();
@@ -50,7 +61,8 @@ export async function markReachable(
   for await (const t of ctx.meta.listTags(ctx.repo)) roots.push(t.commitId);
   if (opts.retentionCutoff) {
     const cutoff = opts.retentionCutoff.getTime();
-    for await (const c of ctx.meta.listCommits(ctx.repo)) if (c.createdAt.getTime() >= cutoff) roots.push(c.id);
+    for await (const c of ctx.meta.listCommits(ctx.repo))
+      if (c.createdAt.getTime() > cutoff) roots.push(c.id);
   }
   const stack = [...roots];
   while (stack.length > 0) {
@@ -63,12 +75,19 @@ export async function markReachable(
     stack.push(...c.parents);
   }
   for (const token of liveTokens) {
-    for await (const s of ctx.meta.listStaged(ctx.repo, [token])) if (s.value) objects.add(s.value.address);
+    for await (const s of ctx.meta.listStaged(ctx.repo, [token]))
+      if (s.value) objects.add(liveKeyOf(s.value));
   }
   return { commits, nodes, objects, liveTokens };
 }
 
-async function markTree(ctx: RepoContext, root: NodeId, nodes: Set<string>, objects: Set<string>, signal?: AbortSignal) {
+async function markTree(
+  ctx: RepoContext,
+  root: NodeId,
+  nodes: Set<string>,
+  objects: Set<string>,
+  signal?: AbortSignal,
+) {
   if (root === EMPTY_TREE_ID) return;
   const stack: NodeId[] = [root];
   while (stack.length > 0) {
@@ -77,7 +96,7 @@ async function markTree(ctx: RepoContext, root: NodeId, nodes: Set<string>, obje
     if (nodes.has(id)) continue;
     nodes.add(id);
     const node = await ctx.nodes.get(id);
-    if (node.kind === 'leaf') for (const e of node.entries) objects.add(e.address);
+    if (node.kind === 'leaf') for (const e of node.entries) objects.add(liveKeyOf(e));
     else for (const c of node.children) if (!nodes.has(c.id)) stack.push(c.id);
   }
 }
@@ -97,7 +116,10 @@ export async function collectGarbage(ctx: RepoContext, opts: GcOptions = {}): Pr
     bytesDeleted: 0,
     stagingRowsDeleted: 0,
   };
-  const live = await markReachable(ctx, { retentionCutoff: new Date(now.getTime() - retentionMs), signal: opts.signal });
+  const live = await markReachable(ctx, {
+    retentionCutoff: new Date(now.getTime() - retentionMs),
+    signal: opts.signal,
+  });
   opts.onProgress?.('marked', live.commits.size + live.nodes.size + live.objects.size);
 
   // Staging rows of tokens no branch reads any more (left by a crash after a commit landed).
@@ -118,6 +140,7 @@ export async function collectGarbage(ctx: RepoContext, opts: GcOptions = {}): Pr
   for (const [prefix, keep, kind] of [
     [RANGES_PREFIX, live.nodes, 'nodes'],
     [DATA_PREFIX, live.objects, 'objects'],
+    [PACKS_PREFIX, live.objects, 'objects'],
   ] as const) {
     for await (const info of ctx.store.list(prefix, { signal: opts.signal })) {
       const id = idFromKey(info.key);

@@ -51,7 +51,11 @@ class Heap<T> {
 }
 
 /** Every commit reachable from `start`, newest first, each once. */
-export async function* walkLog(commits: CommitStore, start: CommitId[], opts: { firstParent?: boolean } = {}): AsyncIterable<Commit> {
+export async function* walkLog(
+  commits: CommitStore,
+  start: CommitId[],
+  opts: { firstParent?: boolean } = {},
+): AsyncIterable<Commit> {
   const heap = new Heap<Commit>(newerFirst);
   const seen = new Set<string>();
   for (const id of start) {
@@ -75,7 +79,11 @@ export async function* walkLog(commits: CommitStore, start: CommitId[], opts: { 
  * commits are visited highest generation first, so the walk stops at the first common ones and
  * never reads history older than them. With several best candidates, the newest is taken.
  */
-export async function mergeBase(commits: CommitStore, a: CommitId, b: CommitId): Promise<CommitId | undefined> {
+export async function mergeBase(
+  commits: CommitStore,
+  a: CommitId,
+  b: CommitId,
+): Promise<CommitId | undefined> {
   if (a === b) return a;
   const LEFT = 1;
   const RIGHT = 2;

@@ -1,7 +1,7 @@
 // Three-way merge of trees. Both sides are diffed against the merge base (each diff costs what
 // changed); a path changed on one side takes that side, the same change on both sides is kept
 // once, and different changes on both sides are conflicts, resolved by the strategy or reported.
-import { MergeConflictError, type MergeConflict } from '../common/errors.js';
+import { type MergeConflict, MergeConflictError } from '../common/errors.js';
 import type { NodeId, RepoPath } from '../common/ids.js';
 import type { RepoContext } from './context.js';
 import type { Change, PathChange } from './entry.js';
@@ -35,7 +35,10 @@ export async function mergeTrees(
   const take: PathChange[] = [];
   const conflicts: MergeConflict[] = [];
   let conflictCount = 0;
-  const fromSource = (c: Change): PathChange => ({ path: c.path as RepoPath, value: c.right ?? null });
+  const fromSource = (c: Change): PathChange => ({
+    path: c.path as RepoPath,
+    value: c.right ?? null,
+  });
   for (;;) {
     const x = await s.peek();
     const y = await d.peek();
@@ -74,6 +77,7 @@ export async function mergeTrees(
       { source: names.source, destination: names.destination, conflicts, count: conflictCount },
     );
   }
-  const built = take.length > 0 ? await applyChanges(ctx.nodes, trees.dest, take, opts) : { root: trees.dest };
+  const built =
+    take.length > 0 ? await applyChanges(ctx.nodes, trees.dest, take, opts) : { root: trees.dest };
   return { root: built.root, applied: take.length, resolved: conflicts };
 }

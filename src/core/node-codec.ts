@@ -1,8 +1,9 @@
 // Canonical bytes of tree nodes. A leaf ("range") lists entries; an index node lists children by
 // their last key. The id of a node is the SHA-256 of these bytes, which begin with a type and
 // version tag; decoding checks the tag, and readers verify the id (see node-store.ts).
-import { canonicalJson, sha256Hex, tag } from '../common/hash.js';
+
 import { IntegrityError } from '../common/errors.js';
+import { canonicalJson, sha256Hex, tag } from '../common/hash.js';
 import type { NodeId, ObjectAddress, RepoPath } from '../common/ids.js';
 import type { TreeEntry } from './entry.js';
 
@@ -28,7 +29,9 @@ export function encodeNode(node: TreeNode): Uint8Array {
   if (node.kind === 'leaf') {
     lines.push(LEAF_TAG);
     for (const e of node.entries) {
-      lines.push(canonicalJson([e.path, e.address, e.size, e.checksum, e.contentType, e.metadata]), '\n');
+      const fields: unknown[] = [e.path, e.address, e.size, e.checksum, e.contentType, e.metadata];
+      if (e.physical !== undefined) fields.push(e.physical);
+      lines.push(canonicalJson(fields), '\n');
     }
   } else {
     lines.push(INDEX_TAG, String(node.height), '\n');
@@ -53,22 +56,19 @@ export function decodeNode(bytes: Uint8Array, id: string): TreeNode {
   if (head === LEAF_TAG) {
     const entries: TreeEntry[] = [];
     for (let i = 1; i < lines.length; i++) {
-      const [path, address, size, checksum, contentType, metadata] = JSON.parse(lines[i] as string) as [
-        string,
-        string,
-        number,
-        string,
-        string,
-        Record<string, string>,
-      ];
-      entries.push({
+      const [path, address, size, checksum, contentType, metadata, physical] = JSON.parse(
+        lines[i] as string,
+      ) as [string, string, number, string, string, Record<string, string>, string | undefined];
+      const entry: TreeEntry = {
         path: path as RepoPath,
         address: address as ObjectAddress,
         size,
         checksum,
         contentType,
         metadata,
-      });
+      };
+      if (physical !== undefined) entry.physical = physical;
+      entries.push(entry);
     }
     return { kind: 'leaf', entries };
   }

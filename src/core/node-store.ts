@@ -5,7 +5,14 @@ import type { NodeId } from '../common/ids.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { nodeKey } from './layout.js';
 import { Lru } from './lru.js';
-import { decodeNode, EMPTY_LEAF, EMPTY_TREE_ID, encodeNode, nodeIdOf, type TreeNode } from './node-codec.js';
+import {
+  decodeNode,
+  EMPTY_LEAF,
+  EMPTY_TREE_ID,
+  encodeNode,
+  nodeIdOf,
+  type TreeNode,
+} from './node-codec.js';
 
 const MAX_IN_FLIGHT = 32;
 
@@ -33,11 +40,14 @@ export class NodeStore {
     }
     const actual = nodeIdOf(bytes);
     if (actual !== id) {
-      throw new ObjectCorruptedError(`tree node ${key} is corrupted (its bytes hash to ${actual})`, {
-        key,
-        expected: id,
-        actual,
-      });
+      throw new ObjectCorruptedError(
+        `tree node ${key} is corrupted (its bytes hash to ${actual})`,
+        {
+          key,
+          expected: id,
+          actual,
+        },
+      );
     }
     const node = decodeNode(bytes, id);
     this.cache.set(id, node);

@@ -1,11 +1,11 @@
 // Writing content into the store under its address, and reading it back verified.
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ObjectCorruptedError } from '../common/errors.js';
-import { BlobHasher, hashBlob } from '../common/hash.js';
+import { IntegrityError, ObjectCorruptedError } from '../common/errors.js';
+import { BlobHasher, hashBlob, sha256Hex, tag } from '../common/hash.js';
 import type { ObjectAddress } from '../common/ids.js';
-import type { ObjectStore } from '../storage/object-store.js';
-import { dataKey } from './layout.js';
+import type { ByteRange, ObjectStore } from '../storage/object-store.js';
+import { dataKey, packKey } from './layout.js';
 
 export interface StoredBlob {
   address: ObjectAddress;
@@ -32,30 +32,75 @@ export async function hashBody(body: Body, signal?: AbortSignal): Promise<Stored
   return { ...h, address: h.address as ObjectAddress };
 }
 
-export async function storeBody(store: ObjectStore, blob: StoredBlob, body: Body, signal?: AbortSignal): Promise<void> {
+export async function storeBody(
+  store: ObjectStore,
+  blob: StoredBlob,
+  body: Body,
+  signal?: AbortSignal,
+): Promise<void> {
   if (body instanceof Uint8Array) return store.put(dataKey(blob.address), body, { signal });
   return store.put(dataKey(blob.address), body.open(), { size: blob.size, signal });
 }
 
-function corrupted(address: string, actual: string): ObjectCorruptedError {
-  return new ObjectCorruptedError(`object ${dataKey(address)} is corrupted (its content hashes to ${actual})`, {
-    key: dataKey(address),
-    expected: address,
-    actual,
-  });
+function corrupted(address: string, actual: string, where: string): ObjectCorruptedError {
+  return new ObjectCorruptedError(
+    `object ${address} is corrupted in ${where} (its content hashes to ${actual})`,
+    {
+      key: where,
+      expected: address,
+      actual,
+    },
+  );
+}
+
+/** What a read needs to find and check an object. */
+export interface Located {
+  address: string;
+  size: number;
+  physical?: string;
+}
+
+/** The store key and byte range holding an object. */
+export function locate(obj: Located): { key: string; range?: ByteRange } {
+  if (obj.physical === undefined) return { key: dataKey(obj.address) };
+  const m = /^pack:([0-9a-f]{64}):(\d+)$/.exec(obj.physical);
+  if (!m)
+    throw new IntegrityError(`unknown physical location ${obj.physical} for ${obj.address}`, {
+      address: obj.address,
+    });
+  const offset = Number(m[2]);
+  return {
+    key: packKey(m[1] as string),
+    range: obj.size > 0 ? { start: offset, end: offset + obj.size - 1 } : undefined,
+  };
 }
 
 /** Reads a whole object and checks it against its address. */
-export async function readVerified(store: ObjectStore, address: string, signal?: AbortSignal): Promise<Uint8Array> {
-  const bytes = await store.get(dataKey(address), { signal });
+export async function readVerified(
+  store: ObjectStore,
+  obj: Located,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  const { key, range } = locate(obj);
+  const bytes =
+    obj.size === 0 && range === undefined && obj.physical
+      ? new Uint8Array()
+      : await store.get(key, { signal, range });
   const actual = hashBlob(bytes).address;
-  if (actual !== address) throw corrupted(address, actual);
+  if (actual !== obj.address) throw corrupted(obj.address, actual, key);
   return bytes;
 }
 
 /** A stream of an object that fails at its end if the content does not match the address. */
-export async function openVerified(store: ObjectStore, address: string, signal?: AbortSignal): Promise<Readable> {
-  const source = await store.getStream(dataKey(address), { signal });
+export async function openVerified(
+  store: ObjectStore,
+  obj: Located,
+  signal?: AbortSignal,
+): Promise<Readable> {
+  if (obj.physical !== undefined)
+    return Readable.from([Buffer.from(await readVerified(store, obj, signal))]);
+  const { key } = locate(obj);
+  const source = await store.getStream(key, { signal });
   const hasher = new BlobHasher();
   const check = new Transform({
     transform(chunk: Buffer, _enc, cb) {
@@ -64,11 +109,62 @@ export async function openVerified(store: ObjectStore, address: string, signal?:
     },
     flush(cb) {
       const actual = hasher.digest().address;
-      cb(actual === address ? null : corrupted(address, actual));
+      cb(actual === obj.address ? null : corrupted(obj.address, actual, key));
     },
   });
   source.on('error', (err) => check.destroy(err));
   return source.pipe(check);
 }
 
-export { Readable };
+const PACK_TAG = Buffer.from(tag('pack'));
+/** Objects up to this size go into packs when written in bulk. */
+export const PACK_MAX_OBJECT = 1024 * 1024;
+const PACK_TARGET_SIZE = 64 * 1024 * 1024;
+
+/**
+ * Packs many small objects into few store objects: one file (or one S3 PUT) per 64 MiB instead of
+ * one per object, which is what makes bulk imports fast. A pack is the tag followed by the
+ * objects' bytes; its id is the SHA-256 of the whole, and entries point into it by offset.
+ */
+export class PackWriter {
+  private chunks: Uint8Array[] = [PACK_TAG];
+  private size = PACK_TAG.byteLength;
+  private pending: { blob: StoredBlob; offset: number; assign: (physical: string) => void }[] = [];
+  private readonly inPack = new Map<string, number>();
+  private readonly writes: Promise<void>[] = [];
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  /** Adds an object; `assign` receives its physical location once its pack is written. */
+  add(blob: StoredBlob, bytes: Uint8Array, assign: (physical: string) => void): void {
+    let offset = this.inPack.get(blob.address);
+    if (offset === undefined) {
+      if (this.size + bytes.byteLength > PACK_TARGET_SIZE && this.pending.length > 0) this.seal();
+      offset = this.size;
+      this.chunks.push(bytes);
+      this.size += bytes.byteLength;
+      this.inPack.set(blob.address, offset);
+    }
+    this.pending.push({ blob, offset, assign });
+  }
+
+  private seal(): void {
+    const bytes = Buffer.concat(this.chunks);
+    const id = sha256Hex(bytes);
+    for (const p of this.pending) p.assign(`pack:${id}:${p.offset}`);
+    this.writes.push(this.store.put(packKey(id), bytes, { signal: this.signal }));
+    this.chunks = [PACK_TAG];
+    this.size = PACK_TAG.byteLength;
+    this.pending = [];
+    this.inPack.clear();
+  }
+
+  /** Writes the last pack and waits for every pack to be stored. */
+  async finish(): Promise<void> {
+    if (this.pending.length > 0) this.seal();
+    await Promise.all(this.writes);
+  }
+}

@@ -21,7 +21,8 @@ export type ResolvedRef =
 const SUFFIX = /(~\d*|\^\d*)+$/;
 
 export async function resolveRef(ctx: RepoContext, expr: string): Promise<ResolvedRef> {
-  if (expr.length === 0) throw new InvalidRefError('empty ref', { ref: expr, reason: 'it is empty' });
+  if (expr.length === 0)
+    throw new InvalidRefError('empty ref', { ref: expr, reason: 'it is empty' });
   const m = SUFFIX.exec(expr);
   const base = m ? expr.slice(0, m.index) : expr;
   const resolved = await resolveBase(ctx, base, expr);
@@ -34,13 +35,19 @@ export async function resolveRef(ctx: RepoContext, expr: string): Promise<Resolv
       for (let i = 0; i < n; i++) {
         const cur = await ctx.commits.get(commit);
         const p = cur.parents[0];
-        if (!p) throw new RefNotFoundError(`${expr}: commit ${cur.id.slice(0, 12)} has no parent`, { ref: expr });
+        if (!p)
+          throw new RefNotFoundError(`${expr}: commit ${cur.id.slice(0, 12)} has no parent`, {
+            ref: expr,
+          });
         commit = p;
       }
     } else {
       if (n === 0) continue;
       const p = c.parents[n - 1];
-      if (!p) throw new RefNotFoundError(`${expr}: commit ${c.id.slice(0, 12)} has no parent ${n}`, { ref: expr });
+      if (!p)
+        throw new RefNotFoundError(`${expr}: commit ${c.id.slice(0, 12)} has no parent ${n}`, {
+          ref: expr,
+        });
       commit = p;
     }
   }
@@ -53,7 +60,10 @@ async function resolveBase(ctx: RepoContext, base: string, expr: string): Promis
   const alias = await ctx.meta.getAlias(ctx.repo, base);
   if (alias) {
     const target = await ctx.meta.getBranch(ctx.repo, alias.target);
-    if (!target) throw new BranchNotFoundError(`alias ${base} points at missing branch ${alias.target}`, { branch: alias.target });
+    if (!target)
+      throw new BranchNotFoundError(`alias ${base} points at missing branch ${alias.target}`, {
+        branch: alias.target,
+      });
     return { kind: 'alias', name: base, branch: target, commit: target.head as CommitId };
   }
   const tag = await ctx.meta.getTag(ctx.repo, base);
@@ -69,7 +79,10 @@ async function resolveBase(ctx: RepoContext, base: string, expr: string): Promis
       }
     }
   }
-  throw new RefNotFoundError(`unknown ref ${JSON.stringify(expr)}: no branch, alias, tag or commit by that name`, { ref: expr });
+  throw new RefNotFoundError(
+    `unknown ref ${JSON.stringify(expr)}: no branch, alias, tag or commit by that name`,
+    { ref: expr },
+  );
 }
 
 /** Resolves a name that must be a branch (or an alias of one) — a write target. */
@@ -82,6 +95,10 @@ export async function resolveBranch(ctx: RepoContext, name: string): Promise<Bra
     if (target) return target;
   }
   const other = await resolveRef(ctx, name).catch(() => undefined);
-  if (other) throw new NotABranchError(`${name} is a ${other.kind}, not a branch`, { ref: name, kind: other.kind });
+  if (other)
+    throw new NotABranchError(`${name} is a ${other.kind}, not a branch`, {
+      ref: name,
+      kind: other.kind,
+    });
   throw new BranchNotFoundError(`branch ${JSON.stringify(name)} not found`, { branch: name });
 }

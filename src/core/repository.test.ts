@@ -31,17 +31,30 @@ describe('Repository', () => {
     await repo.putObject('main', 'a/x.csv', enc('1'));
     await repo.putObject('main', 'a/y.csv', enc('2'));
     expect(dec(await repo.getObject('main', 'a/x.csv'))).toBe('1');
-    expect((await all(repo.status('main'))).map((c) => `${c.type}:${c.path}`)).toEqual(['added:a/x.csv', 'added:a/y.csv']);
+    expect((await all(repo.status('main'))).map((c) => `${c.type}:${c.path}`)).toEqual([
+      'added:a/x.csv',
+      'added:a/y.csv',
+    ]);
     const c1 = await repo.commit('main', { message: 'first' });
     expect(await all(repo.status('main'))).toEqual([]);
-    await expect(repo.commit('main', { message: 'empty' })).rejects.toMatchObject({ code: 'EmptyCommitError' });
+    await expect(repo.commit('main', { message: 'empty' })).rejects.toMatchObject({
+      code: 'EmptyCommitError',
+    });
     await repo.deleteObjects('main', ['a/x.csv']);
     const c2 = await repo.commit('main', { message: 'second' });
-    expect((await all(repo.log('main'))).map((c) => c.message)).toEqual(['second', 'first', 'Repository created']);
+    expect((await all(repo.log('main'))).map((c) => c.message)).toEqual([
+      'second',
+      'first',
+      'Repository created',
+    ]);
     expect((await all(repo.log('main', { path: 'a/y.csv' }))).map((c) => c.id)).toEqual([c1.id]);
     expect(dec(await repo.getObject(c1.id, 'a/x.csv'))).toBe('1');
-    await expect(repo.getObject('main', 'a/x.csv')).rejects.toMatchObject({ code: 'PathNotFoundError' });
-    expect((await all(repo.diff(c1.id, c2.id))).map((c) => `${c.type}:${c.path}`)).toEqual(['removed:a/x.csv']);
+    await expect(repo.getObject('main', 'a/x.csv')).rejects.toMatchObject({
+      code: 'PathNotFoundError',
+    });
+    expect((await all(repo.diff(c1.id, c2.id))).map((c) => `${c.type}:${c.path}`)).toEqual([
+      'removed:a/x.csv',
+    ]);
     expect((await repo.resolve('main~1')).commit).toBe(c1.id);
     expect((await repo.resolve(c1.id.slice(0, 8))).commit).toBe(c1.id);
   });
@@ -74,7 +87,10 @@ describe('Repository', () => {
     await repo.commit('main', { message: 'f2' });
     const headAfterCommit = (await repo.resolve('main')).commit;
     expect(headAfterCommit).not.toBe(headBefore);
-    await expect(repo.merge('feat', 'main')).rejects.toMatchObject({ code: 'MergeConflictError', data: { count: 1 } });
+    await expect(repo.merge('feat', 'main')).rejects.toMatchObject({
+      code: 'MergeConflictError',
+      data: { count: 1 },
+    });
     expect((await repo.resolve('main')).commit).toBe(headAfterCommit);
     await repo.merge('feat', 'main', { strategy: 'dest-wins' });
     expect(dec(await repo.getObject('main', 'f'))).toBe('F2');
@@ -95,7 +111,9 @@ describe('Repository', () => {
     await repo.putObject('b', 'x', enc('x'));
     await repo.commit('b', { message: 'x' });
     await repo.putObject('main', 'dirty', enc('d'));
-    await expect(repo.merge('b', 'main')).rejects.toMatchObject({ code: 'UncommittedChangesError' });
+    await expect(repo.merge('b', 'main')).rejects.toMatchObject({
+      code: 'UncommittedChangesError',
+    });
     expect(await repo.resetStaging('main')).toBeGreaterThan(0);
     await repo.merge('b', 'main');
     expect(dec(await repo.getObject('main', 'x'))).toBe('x');
@@ -107,7 +125,9 @@ describe('Repository', () => {
     await repo.createTag('v1', 'main');
     expect((await repo.resolve('v1')).commit).toBe(c.id);
     await expect(repo.createBranch('v1')).rejects.toMatchObject({ code: 'RefAlreadyExistsError' });
-    await expect(repo.createBranch('bad..name')).rejects.toMatchObject({ code: 'InvalidNameError' });
+    await expect(repo.createBranch('bad..name')).rejects.toMatchObject({
+      code: 'InvalidNameError',
+    });
     await repo.createBranch('blue');
     await repo.createBranch('green');
     await repo.setAlias('production', 'blue');
@@ -116,17 +136,28 @@ describe('Repository', () => {
     expect(flip.previous).toBe('blue');
     await expect(repo.deleteBranch('green')).rejects.toMatchObject({ code: 'AliasTargetError' });
     await expect(repo.deleteBranch('main')).rejects.toMatchObject({ code: 'DefaultBranchError' });
-    await expect(repo.putObject('main', '../x', enc('x'))).rejects.toMatchObject({ code: 'InvalidPathError' });
-    await expect(repo.putObject('main', '/abs', enc('x'))).rejects.toMatchObject({ code: 'InvalidPathError' });
+    await expect(repo.putObject('main', '../x', enc('x'))).rejects.toMatchObject({
+      code: 'InvalidPathError',
+    });
+    await expect(repo.putObject('main', '/abs', enc('x'))).rejects.toMatchObject({
+      code: 'InvalidPathError',
+    });
   });
 
   it('lists with a delimiter and after', async () => {
-    await repo.putObjects('main', ['a/1', 'a/2', 'b/c/3', 'd'].map((p) => ({ path: p, body: enc(p) })));
+    await repo.putObjects(
+      'main',
+      ['a/1', 'a/2', 'b/c/3', 'd'].map((p) => ({ path: p, body: enc(p) })),
+    );
     await repo.commit('main', { message: 'm' });
     await repo.putObject('main', 'a/0', enc('0'));
-    const top = (await all(repo.list('main', { delimiter: '/' }))).map((i) => (i.type === 'prefix' ? i.path : i.entry.path));
+    const top = (await all(repo.list('main', { delimiter: '/' }))).map((i) =>
+      i.type === 'prefix' ? i.path : i.entry.path,
+    );
     expect(top).toEqual(['a/', 'b/', 'd']);
-    const a = (await all(repo.list('main', { prefix: 'a/' }))).map((i) => (i.type === 'object' ? i.entry.path : i.path));
+    const a = (await all(repo.list('main', { prefix: 'a/' }))).map((i) =>
+      i.type === 'object' ? i.entry.path : i.path,
+    );
     expect(a).toEqual(['a/0', 'a/1', 'a/2']);
   });
 
@@ -147,5 +178,59 @@ describe('Repository', () => {
     expect(dec(await repo.getObject('main', 'staged'))).toBe('staged');
     const f = await repo.fsck();
     expect(f.problems).toEqual([]);
+  });
+});
+
+describe('packed objects', () => {
+  it('bulk puts pack small objects; they read back verified through staging, commits, gc and fsck', async () => {
+    const items = Array.from({ length: 300 }, (_, i) => ({
+      path: `p/${i}.csv`,
+      body: enc(`row ${i % 250}\n`),
+    }));
+    const entries = await repo.putObjects('main', items);
+    expect(entries.every((e) => e.physical?.startsWith('pack:'))).toBe(true);
+    expect(dec(await repo.getObject('main', 'p/7.csv'))).toBe('row 7\n');
+    await repo.commit('main', { message: 'bulk' });
+    for (const i of [0, 1, 249, 250, 299])
+      expect(dec(await repo.getObject('main', `p/${i}.csv`))).toBe(`row ${i % 250}\n`);
+    const chunks: Buffer[] = [];
+    for await (const c of (await repo.openObject('main', 'p/3.csv')).stream)
+      chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks).toString()).toBe('row 3\n');
+    const single = await repo.putObject('main', 'one', enc('loose'));
+    expect(single.physical).toBeUndefined();
+    await repo.commit('main', { message: 'one' });
+    const r = await repo.gc({ retentionDays: 0, graceMs: 0 });
+    expect(r.objectsDeleted).toBe(0);
+    expect(dec(await repo.getObject('main', 'p/299.csv'))).toBe('row 49\n');
+    expect((await repo.fsck()).problems).toEqual([]);
+  });
+
+  it('a pack no ref reaches is collected; a damaged byte inside a pack is caught by reads and fsck', async () => {
+    await repo.createBranch('tmp');
+    await repo.putObjects('tmp', [
+      { path: 'a', body: enc('aa') },
+      { path: 'b', body: enc('bb') },
+    ]);
+    await repo.commit('tmp', { message: 'tmp' });
+    await repo.deleteBranch('tmp');
+    expect((await repo.gc({ retentionDays: 0, graceMs: 0 })).objectsDeleted).toBe(1);
+
+    const [e] = await repo.putObjects('main', [
+      { path: 'x', body: enc('xxxx') },
+      { path: 'y', body: enc('yyyy') },
+    ]);
+    await repo.commit('main', { message: 'xy' });
+    const store = repo.store as MemoryStore;
+    const key = `packs/${e?.physical?.slice(5, 7)}/${e?.physical?.slice(5, 69)}`;
+    const bytes = Buffer.from(await store.get(key));
+    bytes[bytes.length - 1] ^= 0xff; // inside y's bytes
+    await store.put(key, bytes);
+    expect(dec(await repo.getObject('main', 'x'))).toBe('xxxx');
+    await expect(repo.getObject('main', 'y')).rejects.toMatchObject({
+      code: 'ObjectCorruptedError',
+    });
+    const report = await repo.fsck();
+    expect(report.problems.map((p) => p.code)).toEqual(['ObjectCorruptedError']);
   });
 });

@@ -25,24 +25,46 @@ import {
   parseTagName,
   type RepoPath,
 } from '../common/ids.js';
-import type { AliasRecord, BranchRecord, MetaStore, StagedChange, TagRecord } from '../meta/meta-store.js';
+import type {
+  AliasRecord,
+  BranchRecord,
+  MetaStore,
+  StagedChange,
+  TagRecord,
+} from '../meta/meta-store.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { forEachConcurrent } from '../storage/put-many.js';
 import type { Commit } from './commit-codec.js';
 import { advanceBranch, type CommitOptions, commitBranch, newStagingToken } from './commit-op.js';
 import { guessContentType } from './content-type.js';
-import { type FsckOptions, type FsckReport, fsck } from './fsck.js';
-import { collectGarbage, type GcOptions, type GcReport } from './gc.js';
 import { makeContext, type RepoContext } from './context.js';
 import type { Change, TreeEntry } from './entry.js';
+import { type FsckOptions, type FsckReport, fsck } from './fsck.js';
+import { collectGarbage, type GcOptions, type GcReport } from './gc.js';
 import { mergeBase, walkLog } from './history.js';
 import { prefixUpperBound } from './keys.js';
 import { type MergeStrategy, mergeTrees } from './merge.js';
 import { EMPTY_TREE_ID } from './node-codec.js';
-import { type Body, hashBody, openVerified, readVerified, storeBody } from './object-io.js';
+import {
+  type Body,
+  hashBody,
+  openVerified,
+  PACK_MAX_OBJECT,
+  PackWriter,
+  readVerified,
+  type StoredBlob,
+  storeBody,
+} from './object-io.js';
 import { type ResolvedRef, resolveBranch, resolveRef } from './refs.js';
 import { diffTrees } from './tree-diff.js';
-import { getEntry, hasUncommittedChanges, listEntries, tokensOf, uncommittedChanges, viewOf } from './view.js';
+import {
+  getEntry,
+  hasUncommittedChanges,
+  listEntries,
+  tokensOf,
+  uncommittedChanges,
+  viewOf,
+} from './view.js';
 
 export interface PutItem {
   path: string;
@@ -113,8 +135,15 @@ export class Repository {
     opts: { name: string; defaultBranch?: string } & RepositoryOptions,
   ): Promise<Repository> {
     const defaultBranch = parseBranchName(opts.defaultBranch ?? 'main');
-    await meta.createRepository({ name: opts.name, storageUri: store.uri, defaultBranch, createdAt: new Date() });
-    const repo = new Repository(makeContext(meta, store, opts.name, defaultBranch, committerOf(opts)));
+    await meta.createRepository({
+      name: opts.name,
+      storageUri: store.uri,
+      defaultBranch,
+      createdAt: new Date(),
+    });
+    const repo = new Repository(
+      makeContext(meta, store, opts.name, defaultBranch, committerOf(opts)),
+    );
     const root = await repo.ctx.commits.put({
       tree: EMPTY_TREE_ID,
       parents: [],
@@ -134,9 +163,15 @@ export class Repository {
     return repo;
   }
 
-  static async open(meta: MetaStore, store: ObjectStore, name: string, opts: RepositoryOptions = {}): Promise<Repository> {
+  static async open(
+    meta: MetaStore,
+    store: ObjectStore,
+    name: string,
+    opts: RepositoryOptions = {},
+  ): Promise<Repository> {
     const rec = await meta.getRepository(name);
-    if (!rec) throw new RepositoryNotFoundError(`repository ${name} not found`, { repository: name });
+    if (!rec)
+      throw new RepositoryNotFoundError(`repository ${name} not found`, { repository: name });
     return new Repository(makeContext(meta, store, name, rec.defaultBranch, committerOf(opts)));
   }
 
@@ -176,15 +211,21 @@ export class Repository {
   async deleteBranch(name: string): Promise<void> {
     const branch = await this.requireBranch(name);
     if (branch.name === this.defaultBranch) {
-      throw new DefaultBranchError(`${branch.name} is the default branch and cannot be deleted`, { branch: branch.name });
+      throw new DefaultBranchError(`${branch.name} is the default branch and cannot be deleted`, {
+        branch: branch.name,
+      });
     }
     const aliases: string[] = [];
-    for await (const a of this.ctx.meta.listAliases(this.name)) if (a.target === branch.name) aliases.push(a.name);
+    for await (const a of this.ctx.meta.listAliases(this.name))
+      if (a.target === branch.name) aliases.push(a.name);
     if (aliases.length > 0) {
-      throw new AliasTargetError(`${branch.name} is the target of alias ${aliases.join(', ')}; move the alias first`, {
-        branch: branch.name,
-        aliases,
-      });
+      throw new AliasTargetError(
+        `${branch.name} is the target of alias ${aliases.join(', ')}; move the alias first`,
+        {
+          branch: branch.name,
+          aliases,
+        },
+      );
     }
     await this.ctx.meta.deleteBranch(this.name, branch.name);
     await this.ctx.meta.clearStaging(this.name, tokensOf(branch));
@@ -227,20 +268,31 @@ export class Repository {
   }
 
   /** Points an alias at a branch (creating it if needed) with one compare-and-swap. */
-  async setAlias(name: string, branchName: string): Promise<{ alias: AliasRecord; previous?: string }> {
+  async setAlias(
+    name: string,
+    branchName: string,
+  ): Promise<{ alias: AliasRecord; previous?: string }> {
     const alias = parseAliasName(name);
     const target = await this.ctx.meta.getBranch(this.name, branchName);
     if (!target) {
       const other = await this.resolve(branchName);
-      throw new NotABranchError(`an alias must point at a branch; ${branchName} is a ${other.kind}`, {
-        ref: branchName,
-        kind: other.kind,
-      });
+      throw new NotABranchError(
+        `an alias must point at a branch; ${branchName} is a ${other.kind}`,
+        {
+          ref: branchName,
+          kind: other.kind,
+        },
+      );
     }
     for (;;) {
       const existing = await this.ctx.meta.getAlias(this.name, alias);
       if (!existing) await this.assertNameFree(alias, 'alias');
-      const rec = await this.ctx.meta.setAlias(this.name, alias, target.name, existing?.version ?? null);
+      const rec = await this.ctx.meta.setAlias(
+        this.name,
+        alias,
+        target.name,
+        existing?.version ?? null,
+      );
       if (rec) return { alias: rec, previous: existing?.target };
     }
   }
@@ -269,28 +321,52 @@ export class Repository {
     const paths = items.map((i) => parseRepoPath(i.path));
     const seen = new Set<string>();
     for (const p of paths) {
-      if (seen.has(p)) throw new InvalidArgumentError(`path ${p} given twice`, { argument: 'path', reason: 'duplicate' });
+      if (seen.has(p))
+        throw new InvalidArgumentError(`path ${p} given twice`, {
+          argument: 'path',
+          reason: 'duplicate',
+        });
       seen.add(p);
     }
     const branch = await this.requireBranch(branchName);
     const entries: TreeEntry[] = new Array(items.length);
     let done = 0;
+    const record = (i: number, blob: StoredBlob): void => {
+      const item = items[i] as PutItem;
+      const path = paths[i] as RepoPath;
+      entries[i] = {
+        path,
+        ...blob,
+        contentType: item.contentType ?? guessContentType(path),
+        metadata: item.metadata ?? {},
+      };
+      opts.onProgress?.({ done: ++done, total: items.length });
+    };
+    const packable = (item: PutItem): item is PutItem & { body: Uint8Array } =>
+      item.body instanceof Uint8Array && item.body.byteLength <= PACK_MAX_OBJECT;
+    const small = items.length > 1 ? items.flatMap((item, i) => (packable(item) ? [i] : [])) : [];
+    const packed = new Set(small);
+    const pack = new PackWriter(this.ctx.store, opts.signal);
+    for (const i of small) {
+      const body = (items[i] as PutItem).body as Uint8Array;
+      const blob = await hashBody(body);
+      pack.add(blob, body, (physical) => {
+        (entries[i] as TreeEntry).physical = physical;
+      });
+      record(i, blob);
+    }
+    const packsWritten = pack.finish();
+    packsWritten.catch(() => {}); // awaited below; don't let it go unhandled if a loose put fails first
     await forEachConcurrent(
-      items.map((item, i) => ({ item, i })),
+      items.flatMap((item, i) => (packed.has(i) ? [] : [{ item, i }])),
       { concurrency: opts.concurrency ?? 16, signal: opts.signal },
       async ({ item, i }) => {
         const blob = await hashBody(item.body, opts.signal);
         await storeBody(this.ctx.store, blob, item.body, opts.signal);
-        const path = paths[i] as RepoPath;
-        entries[i] = {
-          path,
-          ...blob,
-          contentType: item.contentType ?? guessContentType(path),
-          metadata: item.metadata ?? {},
-        };
-        opts.onProgress?.({ done: ++done, total: items.length });
+        record(i, blob);
       },
     );
+    await packsWritten;
     await this.ctx.meta.stage(
       this.name,
       branch.name,
@@ -299,7 +375,12 @@ export class Repository {
     return entries;
   }
 
-  async putObject(branch: string, path: string, body: Body, opts: Omit<PutItem, 'path' | 'body'> = {}): Promise<TreeEntry> {
+  async putObject(
+    branch: string,
+    path: string,
+    body: Body,
+    opts: Omit<PutItem, 'path' | 'body'> = {},
+  ): Promise<TreeEntry> {
     const [entry] = await this.putObjects(branch, [{ path, body, ...opts }]);
     return entry as TreeEntry;
   }
@@ -308,10 +389,19 @@ export class Repository {
    * Deletes paths on a branch (staged as tombstones, all or nothing). With `recursive`, a path
    * also removes everything under `path/`. A path that matches nothing is an error.
    */
-  async deleteObjects(branchName: string, paths: string[], opts: { recursive?: boolean } = {}): Promise<string[]> {
+  async deleteObjects(
+    branchName: string,
+    paths: string[],
+    opts: { recursive?: boolean } = {},
+  ): Promise<string[]> {
     const parsed = paths.map((p) => parseRepoPath(p));
     const branch = await this.requireBranch(branchName);
-    const view = await viewOf(this.ctx, { kind: 'branch', name: branch.name, branch, commit: branch.head as CommitId });
+    const view = await viewOf(this.ctx, {
+      kind: 'branch',
+      name: branch.name,
+      branch,
+      commit: branch.head as CommitId,
+    });
     const removed = new Set<string>();
     for (const p of parsed) {
       let found = false;
@@ -325,7 +415,11 @@ export class Repository {
           found = true;
         }
       }
-      if (!found) throw new PathNotFoundError(`${p} not found on ${branch.name}`, { path: p, ref: branch.name });
+      if (!found)
+        throw new PathNotFoundError(`${p} not found on ${branch.name}`, {
+          path: p,
+          ref: branch.name,
+        });
     }
     const changes: StagedChange[] = [...removed].map((path) => ({ path, value: null }));
     await this.ctx.meta.stage(this.name, branch.name, changes);
@@ -340,15 +434,23 @@ export class Repository {
     return e;
   }
 
-  async getObject(ref: string, path: string, opts: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
+  async getObject(
+    ref: string,
+    path: string,
+    opts: { signal?: AbortSignal } = {},
+  ): Promise<Uint8Array> {
     const e = await this.stat(ref, path);
-    return readVerified(this.ctx.store, e.address, opts.signal);
+    return readVerified(this.ctx.store, e, opts.signal);
   }
 
   /** A stream of the object's content; it fails at the end if the stored bytes are corrupted. */
-  async openObject(ref: string, path: string, opts: { signal?: AbortSignal } = {}): Promise<{ entry: TreeEntry; stream: Readable }> {
+  async openObject(
+    ref: string,
+    path: string,
+    opts: { signal?: AbortSignal } = {},
+  ): Promise<{ entry: TreeEntry; stream: Readable }> {
     const entry = await this.stat(ref, path);
-    return { entry, stream: await openVerified(this.ctx.store, entry.address, opts.signal) };
+    return { entry, stream: await openVerified(this.ctx.store, entry, opts.signal) };
   }
 
   /** Entries at a ref in key order; with `delimiter`, keys below it collapse into prefixes. */
@@ -361,7 +463,11 @@ export class Repository {
     let after = opts.after;
     for (;;) {
       let restartAfter: string | undefined;
-      for await (const entry of listEntries(this.ctx, view, { prefix, after, signal: opts.signal })) {
+      for await (const entry of listEntries(this.ctx, view, {
+        prefix,
+        after,
+        signal: opts.signal,
+      })) {
         const rest = entry.path.slice(prefix.length);
         const cut = opts.delimiter ? rest.indexOf(opts.delimiter) : -1;
         if (cut < 0) {
@@ -392,9 +498,13 @@ export class Repository {
   }
 
   /** Commits reachable from the ref, newest first; with `path`, only those that changed it. */
-  async *log(ref: string, opts: { limit?: number; path?: string; firstParent?: boolean } = {}): AsyncIterable<Commit> {
+  async *log(
+    ref: string,
+    opts: { limit?: number; path?: string; firstParent?: boolean } = {},
+  ): AsyncIterable<Commit> {
     const start = await this.resolve(ref);
-    const path = opts.path === undefined ? undefined : parseRepoPath(opts.path, { allowTrailingSlash: true });
+    const path =
+      opts.path === undefined ? undefined : parseRepoPath(opts.path, { allowTrailingSlash: true });
     let n = 0;
     for await (const c of walkLog(this.ctx.commits, [start.commit], opts)) {
       if (opts.limit !== undefined && n >= opts.limit) return;
@@ -415,7 +525,11 @@ export class Repository {
   }
 
   /** Changes from `left` to `right` (both refs read as commits: staging is not included). */
-  async *diff(left: string, right: string, opts: { prefix?: string; signal?: AbortSignal } = {}): AsyncIterable<Change> {
+  async *diff(
+    left: string,
+    right: string,
+    opts: { prefix?: string; signal?: AbortSignal } = {},
+  ): AsyncIterable<Change> {
     const a = await this.ctx.commits.get((await this.resolve(left)).commit);
     const b = await this.ctx.commits.get((await this.resolve(right)).commit);
     yield* diffTrees(this.ctx.nodes, a.tree, b.tree, opts);
@@ -447,7 +561,10 @@ export class Repository {
           result.fastForward = true;
           return sourceCommit;
         }
-        const [b, d] = await Promise.all([this.ctx.commits.get(base), this.ctx.commits.get(branch.head)]);
+        const [b, d] = await Promise.all([
+          this.ctx.commits.get(base),
+          this.ctx.commits.get(branch.head),
+        ]);
         const merged = await mergeTrees(
           this.ctx,
           { base: b.tree, source: sourceCommit.tree, dest: d.tree },
@@ -463,7 +580,11 @@ export class Repository {
           message: opts.message ?? `Merge ${source} into ${dest.name}`,
           committer: this.ctx.committer,
           createdAt: new Date(),
-          metadata: { ...opts.metadata, 'sluice.merge.source': source, 'sluice.merge.strategy': opts.strategy ?? 'fail' },
+          metadata: {
+            ...opts.metadata,
+            'sluice.merge.source': source,
+            'sluice.merge.strategy': opts.strategy ?? 'fail',
+          },
           generation: Math.max(d.generation, sourceCommit.generation) + 1,
         });
       },
@@ -473,12 +594,20 @@ export class Repository {
   }
 
   /** Commits the inverse of `commitRef`'s changes on the branch. */
-  revert(branch: string, commitRef: string, opts: { parent?: number; message?: string } = {}): Promise<Commit> {
+  revert(
+    branch: string,
+    commitRef: string,
+    opts: { parent?: number; message?: string } = {},
+  ): Promise<Commit> {
     return this.replay(branch, commitRef, opts, 'revert');
   }
 
   /** Commits `commitRef`'s changes again on top of the branch. */
-  cherryPick(branch: string, commitRef: string, opts: { parent?: number; message?: string } = {}): Promise<Commit> {
+  cherryPick(
+    branch: string,
+    commitRef: string,
+    opts: { parent?: number; message?: string } = {},
+  ): Promise<Commit> {
     return this.replay(branch, commitRef, opts, 'cherry-pick');
   }
 
@@ -491,19 +620,27 @@ export class Repository {
     const target = await this.ctx.commits.get((await this.resolve(commitRef)).commit);
     const dest = await this.requireBranch(branchName);
     if (target.parents.length > 1 && opts.parent === undefined) {
-      throw new MergeCommitParentError(`${target.id.slice(0, 12)} is a merge commit: choose the parent to compare with`, {
-        commit: target.id,
-        parents: target.parents.length,
-      });
+      throw new MergeCommitParentError(
+        `${target.id.slice(0, 12)} is a merge commit: choose the parent to compare with`,
+        {
+          commit: target.id,
+          parents: target.parents.length,
+        },
+      );
     }
     const parentId = target.parents[(opts.parent ?? 1) - 1];
     if (opts.parent !== undefined && !parentId) {
-      throw new InvalidArgumentError(`commit ${target.id.slice(0, 12)} has no parent ${opts.parent}`, {
-        argument: 'parent',
-        reason: 'out of range',
-      });
+      throw new InvalidArgumentError(
+        `commit ${target.id.slice(0, 12)} has no parent ${opts.parent}`,
+        {
+          argument: 'parent',
+          reason: 'out of range',
+        },
+      );
     }
-    const parentTree: NodeId = parentId ? (await this.ctx.commits.get(parentId)).tree : EMPTY_TREE_ID;
+    const parentTree: NodeId = parentId
+      ? (await this.ctx.commits.get(parentId)).tree
+      : EMPTY_TREE_ID;
     const short = target.id.slice(0, 12);
     const commit = await advanceBranch(this.ctx, dest.name, async (branch) => {
       await this.assertClean(branch);
@@ -512,20 +649,32 @@ export class Repository {
         mode === 'revert'
           ? { base: target.tree, source: parentTree, dest: head.tree }
           : { base: parentTree, source: target.tree, dest: head.tree };
-      const merged = await mergeTrees(this.ctx, trees, { source: `${mode} ${short}`, destination: dest.name }, 'fail');
+      const merged = await mergeTrees(
+        this.ctx,
+        trees,
+        { source: `${mode} ${short}`, destination: dest.name },
+        'fail',
+      );
       if (merged.root === head.tree) {
-        throw new EmptyCommitError(`${mode} of ${short} changes nothing on ${dest.name}`, { branch: dest.name });
+        throw new EmptyCommitError(`${mode} of ${short} changes nothing on ${dest.name}`, {
+          branch: dest.name,
+        });
       }
       const message =
         opts.message ??
-        (mode === 'revert' ? `Revert "${target.message}"\n\nThis reverts commit ${target.id}.` : target.message);
+        (mode === 'revert'
+          ? `Revert "${target.message}"\n\nThis reverts commit ${target.id}.`
+          : target.message);
       return this.ctx.commits.put({
         tree: merged.root,
         parents: [head.id],
         message,
         committer: this.ctx.committer,
         createdAt: new Date(),
-        metadata: mode === 'revert' ? { 'sluice.revert': target.id } : { ...target.metadata, 'sluice.cherry-pick': target.id },
+        metadata:
+          mode === 'revert'
+            ? { 'sluice.revert': target.id }
+            : { ...target.metadata, 'sluice.cherry-pick': target.id },
         generation: head.generation + 1,
       });
     });
@@ -572,10 +721,13 @@ export class Repository {
   private async assertClean(branch: BranchRecord): Promise<void> {
     const n = await hasUncommittedChanges(this.ctx, branch);
     if (n > 0) {
-      throw new UncommittedChangesError(`${branch.name} has ${n} uncommitted change(s): commit or reset them first`, {
-        branch: branch.name,
-        count: n,
-      });
+      throw new UncommittedChangesError(
+        `${branch.name} has ${n} uncommitted change(s): commit or reset them first`,
+        {
+          branch: branch.name,
+          count: n,
+        },
+      );
     }
   }
 
@@ -586,16 +738,23 @@ export class Repository {
       ((await this.ctx.meta.getAlias(this.name, name)) && 'alias') ||
       ((await this.ctx.meta.getTag(this.name, name)) && 'tag');
     if (taken) {
-      throw new RefAlreadyExistsError(`cannot create ${kind} ${name}: a ${taken} with that name exists`, { name, kind: taken });
+      throw new RefAlreadyExistsError(
+        `cannot create ${kind} ${name}: a ${taken} with that name exists`,
+        { name, kind: taken },
+      );
     }
   }
 
   private branchInfo(b: BranchRecord): BranchInfo {
-    return { name: b.name, head: b.head as CommitId, createdAt: b.createdAt, isDefault: b.name === this.defaultBranch };
+    return {
+      name: b.name,
+      head: b.head as CommitId,
+      createdAt: b.createdAt,
+      isDefault: b.name === this.defaultBranch,
+    };
   }
 }
 
 function committerOf(opts: RepositoryOptions): string {
   return opts.committer ?? process.env.SLUICE_USER ?? process.env.USER ?? 'sluice';
 }
-

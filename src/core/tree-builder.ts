@@ -32,7 +32,10 @@ export async function applyChanges(
   const pending = new Peekable(changes);
   let last: string | undefined;
   /** Takes the next change if its path is below `bound` (or equal, when `inclusive`). */
-  const take = async (bound: string | null, inclusive: boolean): Promise<PathChange | undefined> => {
+  const take = async (
+    bound: string | null,
+    inclusive: boolean,
+  ): Promise<PathChange | undefined> => {
     const c = await pending.peek();
     if (!c) return undefined;
     if (bound !== null) {
@@ -91,7 +94,12 @@ export async function applyChanges(
 async function topRef(nodes: NodeStore, root: NodeId): Promise<ChildRef> {
   const node = await nodes.get(root);
   if (node.kind === 'leaf') {
-    return { id: root, height: 0, maxKey: node.entries.at(-1)?.path ?? '', count: node.entries.length };
+    return {
+      id: root,
+      height: 0,
+      maxKey: node.entries.at(-1)?.path ?? '',
+      count: node.entries.length,
+    };
   }
   const lastChild = node.children.at(-1) as ChildRef;
   const count = node.children.reduce((n, c) => n + c.count, 0);
@@ -144,7 +152,12 @@ class LevelBuilder {
   private async emitLeaf(): Promise<void> {
     const entries = this.leaf.splice(0);
     const id = await this.nodes.put({ kind: 'leaf', entries });
-    await this.pushRef({ id, height: 0, maxKey: (entries.at(-1) as TreeEntry).path, count: entries.length });
+    await this.pushRef({
+      id,
+      height: 0,
+      maxKey: (entries.at(-1) as TreeEntry).path,
+      count: entries.length,
+    });
   }
 
   private async emitIndex(level: number): Promise<void> {

@@ -2,7 +2,7 @@
 // id, the whole subtree is skipped unread. Canonical chunking makes unchanged regions line up, so
 // the work follows the number of changes, not the size of the trees.
 import type { NodeId } from '../common/ids.js';
-import { type Change, sameValue, valueOf } from './entry.js';
+import { type Change, sameValue, entryValue } from './entry.js';
 import { compareKeys, isPastPrefix } from './keys.js';
 import type { NodeStore } from './node-store.js';
 import { TreeCursor } from './tree-reader.js';
@@ -20,14 +20,22 @@ export async function* diffTrees(
 ): AsyncIterable<Change> {
   if (left === right) return;
   const prefix = opts.prefix ?? '';
-  const a = prefix ? await TreeCursor.seek(nodes, left, prefix) : await TreeCursor.atRoot(nodes, left);
-  const b = prefix ? await TreeCursor.seek(nodes, right, prefix) : await TreeCursor.atRoot(nodes, right);
+  const a = prefix
+    ? await TreeCursor.seek(nodes, left, prefix)
+    : await TreeCursor.atRoot(nodes, left);
+  const b = prefix
+    ? await TreeCursor.seek(nodes, right, prefix)
+    : await TreeCursor.atRoot(nodes, right);
   const past = (c: TreeCursor): boolean => {
     const item = c.current();
     if (!item) return true;
     if (!prefix) return false;
     if (item.kind === 'entry') return isPastPrefix(item.entry.path, prefix);
-    return c.lowerBound !== undefined && isPastPrefix(c.lowerBound, prefix) && compareKeys(c.lowerBound, prefix) > 0;
+    return (
+      c.lowerBound !== undefined &&
+      isPastPrefix(c.lowerBound, prefix) &&
+      compareKeys(c.lowerBound, prefix) > 0
+    );
   };
   const inPrefix = (p: string): boolean => p.startsWith(prefix);
 
@@ -63,15 +71,15 @@ export async function* diffTrees(
     const cmp = ea && eb ? compareKeys(ea.path, eb.path) : ea ? -1 : 1;
     if (cmp < 0 && ea) {
       a.skip();
-      if (inPrefix(ea.path)) yield { type: 'removed', path: ea.path, left: valueOf(ea) };
+      if (inPrefix(ea.path)) yield { type: 'removed', path: ea.path, left: entryValue(ea) };
     } else if (cmp > 0 && eb) {
       b.skip();
-      if (inPrefix(eb.path)) yield { type: 'added', path: eb.path, right: valueOf(eb) };
+      if (inPrefix(eb.path)) yield { type: 'added', path: eb.path, right: entryValue(eb) };
     } else if (ea && eb) {
       a.skip();
       b.skip();
       if (!sameValue(ea, eb) && inPrefix(ea.path)) {
-        yield { type: 'changed', path: ea.path, left: valueOf(ea), right: valueOf(eb) };
+        yield { type: 'changed', path: ea.path, left: entryValue(ea), right: entryValue(eb) };
       }
     }
   }

@@ -28,7 +28,11 @@ function firstEntryAtOrAfter(entries: TreeEntry[], key: string): number {
   return lo;
 }
 
-export async function lookup(nodes: NodeStore, root: NodeId, path: string): Promise<TreeEntry | undefined> {
+export async function lookup(
+  nodes: NodeStore,
+  root: NodeId,
+  path: string,
+): Promise<TreeEntry | undefined> {
   let node = await nodes.get(root);
   while (node.kind === 'index') {
     const i = firstChildAtOrAfter(node.children, path);
@@ -49,7 +53,11 @@ export interface ScanOptions {
 }
 
 /** Entries in key order, starting at the first key > after (and >= prefix). */
-export async function* scan(nodes: NodeStore, root: NodeId, opts: ScanOptions = {}): AsyncIterable<TreeEntry> {
+export async function* scan(
+  nodes: NodeStore,
+  root: NodeId,
+  opts: ScanOptions = {},
+): AsyncIterable<TreeEntry> {
   const prefix = opts.prefix ?? '';
   let start = prefix;
   if (opts.after !== undefined && compareKeys(opts.after, start) >= 0) start = opts.after;
@@ -96,7 +104,11 @@ export class TreeCursor {
     const node = await nodes.get(root);
     const height = node.kind === 'leaf' ? 0 : node.height;
     if (node.kind === 'leaf' && node.entries.length === 0) return c;
-    c.stack.push({ kind: 'index', children: [{ id: root, height, maxKey: '\u{10ffff}', count: 0 }], i: 0 });
+    c.stack.push({
+      kind: 'index',
+      children: [{ id: root, height, maxKey: '\u{10ffff}', count: 0 }],
+      i: 0,
+    });
     return c;
   }
 
@@ -135,7 +147,10 @@ export class TreeCursor {
   skip(): void {
     const top = this.stack.at(-1);
     if (!top) return;
-    this.lowerBound = top.kind === 'leaf' ? (top.entries[top.i] as TreeEntry).path : (top.children[top.i] as ChildRef).maxKey;
+    this.lowerBound =
+      top.kind === 'leaf'
+        ? (top.entries[top.i] as TreeEntry).path
+        : (top.children[top.i] as ChildRef).maxKey;
     top.i++;
     this.normalize();
   }
@@ -143,12 +158,14 @@ export class TreeCursor {
   /** Replaces the current ref by its children (or entries). */
   async descend(): Promise<void> {
     const top = this.stack.at(-1);
-    if (!top || top.kind !== 'index') throw new Error('descend() needs a ref');
+    if (top?.kind !== 'index') throw new Error('descend() needs a ref');
     const ref = top.children[top.i] as ChildRef;
     top.i++;
     const node = await this.nodes.get(ref.id);
     this.stack.push(
-      node.kind === 'leaf' ? { kind: 'leaf', entries: node.entries, i: 0 } : { kind: 'index', children: node.children, i: 0 },
+      node.kind === 'leaf'
+        ? { kind: 'leaf', entries: node.entries, i: 0 }
+        : { kind: 'index', children: node.children, i: 0 },
     );
     this.normalize();
   }

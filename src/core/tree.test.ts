@@ -52,7 +52,10 @@ describe('tree', () => {
           for (const [k, v] of edits) changes.set(k, v);
           const sortedChanges: PathChange[] = [...changes.entries()]
             .sort((a, b) => compareKeys(a[0], b[0]))
-            .map(([p, v]) => ({ path: p as RepoPath, value: v === null ? null : { ...entry(p, v) } }));
+            .map(([p, v]) => ({
+              path: p as RepoPath,
+              value: v === null ? null : { ...entry(p, v) },
+            }));
           const applied = await applyChanges(nodes, base.root, sortedChanges);
           const before = new Map(model);
           for (const [k, v] of changes) {
@@ -70,16 +73,22 @@ describe('tree', () => {
             const a = before.get(k);
             const b = model.get(k);
             if (a === b) continue;
-            expected.push(`${a === undefined ? 'added' : b === undefined ? 'removed' : 'changed'}:${k}`);
+            expected.push(
+              `${a === undefined ? 'added' : b === undefined ? 'removed' : 'changed'}:${k}`,
+            );
           }
-          expected.sort((x, y) => compareKeys(x.split(':')[1] as string, y.split(':')[1] as string));
+          expected.sort((x, y) =>
+            compareKeys(x.split(':')[1] as string, y.split(':')[1] as string),
+          );
           expect(d.map((c) => `${c.type}:${c.path}`)).toEqual(expected);
           for (const [k] of edits.slice(0, 10)) {
             const got = await lookup(nodes, applied.root, k);
             expect(got?.size).toBe(model.get(k));
           }
           const pd = await collect(diffTrees(nodes, base.root, applied.root, { prefix: 'a' }));
-          expect(pd.map((c) => `${c.type}:${c.path}`)).toEqual(expected.filter((x) => x.split(':')[1]?.startsWith('a')));
+          expect(pd.map((c) => `${c.type}:${c.path}`)).toEqual(
+            expected.filter((x) => x.split(':')[1]?.startsWith('a')),
+          );
         },
       ),
       { numRuns: 150 },
@@ -89,11 +98,15 @@ describe('tree', () => {
   it('a large tree has several levels, and a small edit rewrites few nodes', async () => {
     const store = new MemoryStore();
     const nodes = new NodeStore(store);
-    const entries = Array.from({ length: 50_000 }, (_, i) => entry(`t/${String(i).padStart(6, '0')}`, i % 7));
+    const entries = Array.from({ length: 50_000 }, (_, i) =>
+      entry(`t/${String(i).padStart(6, '0')}`, i % 7),
+    );
     const base = await buildTree(nodes, entries);
     const keysBefore = new Set<string>();
     for await (const o of store.list('ranges/')) keysBefore.add(o.key);
-    const applied = await applyChanges(nodes, base.root, [{ path: 't/025000' as RepoPath, value: entry('x', 99) }]);
+    const applied = await applyChanges(nodes, base.root, [
+      { path: 't/025000' as RepoPath, value: entry('x', 99) },
+    ]);
     let added = 0;
     for await (const o of store.list('ranges/')) if (!keysBefore.has(o.key)) added++;
     expect(applied.root).not.toBe(base.root);

@@ -4,7 +4,7 @@ import type { CommitId, NodeId, ObjectAddress, RepoPath } from '../common/ids.js
 import type { BranchRecord, StagedChange, StagedValue } from '../meta/meta-store.js';
 import type { RepoContext } from './context.js';
 import type { Change, EntryValue, PathChange, TreeEntry } from './entry.js';
-import { sameValue, valueOf } from './entry.js';
+import { sameValue, entryValue } from './entry.js';
 import { compareKeys } from './keys.js';
 import { Peekable } from './peekable.js';
 import type { ResolvedRef } from './refs.js';
@@ -25,16 +25,31 @@ export async function viewOf(ctx: RepoContext, ref: ResolvedRef): Promise<View> 
   return { commit: commit.id, tree: commit.tree, tokens };
 }
 
-export const toEntryValue = (v: StagedValue): EntryValue => ({ ...v, address: v.address as ObjectAddress });
+export function toEntryValue(v: StagedValue): EntryValue {
+  const value: EntryValue = {
+    address: v.address as ObjectAddress,
+    size: v.size,
+    checksum: v.checksum,
+    contentType: v.contentType,
+    metadata: v.metadata,
+  };
+  if (typeof v.physical === 'string') value.physical = v.physical;
+  return value;
+}
 export const toPathChange = (c: StagedChange): PathChange => ({
   path: c.path as RepoPath,
   value: c.value ? toEntryValue(c.value) : null,
 });
 
-export async function getEntry(ctx: RepoContext, view: View, path: string): Promise<TreeEntry | undefined> {
+export async function getEntry(
+  ctx: RepoContext,
+  view: View,
+  path: string,
+): Promise<TreeEntry | undefined> {
   if (view.tokens.length > 0) {
     const staged = await ctx.meta.getStaged(ctx.repo, view.tokens, path);
-    if (staged) return staged.value ? { ...toEntryValue(staged.value), path: path as RepoPath } : undefined;
+    if (staged)
+      return staged.value ? { ...toEntryValue(staged.value), path: path as RepoPath } : undefined;
   }
   return lookup(ctx.nodes, view.tree, path);
 }
@@ -50,7 +65,9 @@ export async function* listEntries(
     for (let e = await tree.next(); e; e = await tree.next()) yield e;
     return;
   }
-  const staged = new Peekable(ctx.meta.listStaged(ctx.repo, view.tokens, { prefix: opts.prefix, after: opts.after }));
+  const staged = new Peekable(
+    ctx.meta.listStaged(ctx.repo, view.tokens, { prefix: opts.prefix, after: opts.after }),
+  );
   for (;;) {
     const t = await tree.peek();
     const s = await staged.peek();
@@ -78,13 +95,17 @@ export async function* uncommittedChanges(
     const after = c.value ? toEntryValue(c.value) : undefined;
     const path = c.path as RepoPath;
     if (before && after) {
-      if (!sameValue(valueOf(before), after)) yield { type: 'changed', path, left: valueOf(before), right: after };
-    } else if (before) yield { type: 'removed', path, left: valueOf(before) };
+      if (!sameValue(entryValue(before), after))
+        yield { type: 'changed', path, left: entryValue(before), right: after };
+    } else if (before) yield { type: 'removed', path, left: entryValue(before) };
     else if (after) yield { type: 'added', path, right: after };
   }
 }
 
-export async function hasUncommittedChanges(ctx: RepoContext, branch: BranchRecord): Promise<number> {
+export async function hasUncommittedChanges(
+  ctx: RepoContext,
+  branch: BranchRecord,
+): Promise<number> {
   let n = 0;
   for await (const _ of uncommittedChanges(ctx, branch)) n++;
   return n;
