@@ -224,7 +224,7 @@ describe('packed objects', () => {
     const store = repo.store as MemoryStore;
     const key = `packs/${e?.physical?.slice(5, 7)}/${e?.physical?.slice(5, 69)}`;
     const bytes = Buffer.from(await store.get(key));
-    bytes[bytes.length - 1] ^= 0xff; // inside y's bytes
+    bytes.writeUInt8((bytes.at(-1) ?? 0) ^ 0xff, bytes.length - 1); // inside y's bytes
     await store.put(key, bytes);
     expect(dec(await repo.getObject('main', 'x'))).toBe('xxxx');
     await expect(repo.getObject('main', 'y')).rejects.toMatchObject({

@@ -4,7 +4,7 @@ import type { CommitId, NodeId, ObjectAddress, RepoPath } from '../common/ids.js
 import type { BranchRecord, StagedChange, StagedValue } from '../meta/meta-store.js';
 import type { RepoContext } from './context.js';
 import type { Change, EntryValue, PathChange, TreeEntry } from './entry.js';
-import { sameValue, entryValue } from './entry.js';
+import { entryValue, sameValue } from './entry.js';
 import { compareKeys } from './keys.js';
 import { Peekable } from './peekable.js';
 import type { ResolvedRef } from './refs.js';
