@@ -12,6 +12,7 @@ export type {
   RepoPath,
   TagName,
 } from './common/ids.js';
+export { parseAliasName, parseBranchName, parseRepoPath, parseTagName } from './common/ids.js';
 export type { Commit } from './core/commit-codec.js';
 export type { Change, ChangeType, EntryValue, TreeEntry } from './core/entry.js';
 export type { FsckOptions, FsckProblem, FsckReport } from './core/fsck.js';

@@ -204,6 +204,11 @@ export class Repository {
     return this.branchInfo(rec);
   }
 
+  /** The branch a write to `name` goes to (an alias resolves to its branch). */
+  async getBranch(name: string): Promise<BranchInfo> {
+    return this.branchInfo(await this.requireBranch(name));
+  }
+
   async *listBranches(opts: { prefix?: string } = {}): AsyncIterable<BranchInfo> {
     for await (const b of this.ctx.meta.listBranches(this.name, opts)) yield this.branchInfo(b);
   }

@@ -1,0 +1,86 @@
+// Validation of option values that commander passes as strings. Failures are InvalidArgumentError
+// (exit 1) naming the option, raised before the command touches anything.
+import { z } from 'zod';
+import { InvalidArgumentError } from '../index.js';
+
+function parseWith<T>(schema: z.ZodType<T>, value: unknown, argument: string): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const reason = r.error.issues[0]?.message ?? 'invalid value';
+  throw new InvalidArgumentError(`${argument}: ${reason} (got ${JSON.stringify(value)})`, {
+    argument,
+    reason,
+  });
+}
+
+const integer = z
+  .string()
+  .regex(/^\d+$/, 'expected a whole number')
+  .transform((s) => Number(s));
+
+export function positiveInt(value: string | undefined, argument: string): number | undefined {
+  if (value === undefined) return undefined;
+  return parseWith(
+    integer.pipe(z.number().int().min(1, 'must be at least 1').max(Number.MAX_SAFE_INTEGER)),
+    value,
+    argument,
+  );
+}
+
+const decimal = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, 'expected a number ≥ 0')
+  .transform((s) => Number(s));
+
+export function nonNegativeNumber(value: string | undefined, argument: string): number | undefined {
+  if (value === undefined) return undefined;
+  return parseWith(decimal, value, argument);
+}
+
+const metaPair = z.string().regex(/^[^=]+=/, 'expected key=value with a non-empty key');
+
+/** Repeated `--meta k=v` values as a record; a key given twice is an error. */
+export function metadata(
+  values: string[] | undefined,
+  argument = '--meta',
+): Record<string, string> | undefined {
+  if (!values || values.length === 0) return undefined;
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    const pair = parseWith(metaPair, v, argument);
+    const eq = pair.indexOf('=');
+    const key = pair.slice(0, eq).trim();
+    if (key === '')
+      throw new InvalidArgumentError(`${argument}: empty key in ${JSON.stringify(v)}`, {
+        argument,
+        reason: 'empty key',
+      });
+    if (key in out) {
+      throw new InvalidArgumentError(`${argument}: key ${JSON.stringify(key)} given twice`, {
+        argument,
+        reason: 'duplicate key',
+      });
+    }
+    out[key] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+export function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  argument: string,
+): T | undefined {
+  if (value === undefined) return undefined;
+  return parseWith(z.enum(allowed as unknown as [T, ...T[]]), value, argument) as T;
+}
+
+export function nonEmpty(value: string, argument: string): string {
+  return parseWith(z.string().trim().min(1, 'must not be empty'), value, argument) && value;
+}
+
+/** Collects a repeatable option into an array (commander's reducer). */
+export const repeatable = (value: string, previous: string[] = []): string[] => [
+  ...previous,
+  value,
+];
