@@ -4,13 +4,17 @@
 // A crash anywhere leaves the old head with the sealed rows still read through (and committed by
 // the next commit) or the new head: never a half state.
 import { randomUUID } from 'node:crypto';
-import { ConcurrentUpdateError, EmptyCommitError } from '../common/errors.js';
+import {
+  ConcurrentUpdateError,
+  EmptyCommitError,
+  UncommittedChangesError,
+} from '../common/errors.js';
 import type { BranchRecord } from '../meta/meta-store.js';
 import type { Commit } from './commit-codec.js';
 import type { RepoContext } from './context.js';
 import { resolveBranch } from './refs.js';
 import { applyChanges } from './tree-builder.js';
-import { toPathChange } from './view.js';
+import { countChanges, stagedChanges, toPathChange } from './view.js';
 
 export interface CommitOptions {
   message: string;
@@ -112,9 +116,12 @@ export async function commitBranch(
 }
 
 /**
- * Moves a branch head to a commit computed from its current head, retrying when the head moves
- * underneath (the computation is redone against the new head). `compute` returns undefined for
- * "nothing to do".
+ * Moves a branch head to a commit computed from its current head (merge, revert, cherry-pick).
+ * Like a commit, it first seals the staging area: the branch must have no staged row that
+ * changes anything (UncommittedChangesError otherwise), and the sealed no-op rows are dropped in
+ * the same compare-and-swap that moves the head — left behind, they would hide what moved in.
+ * Writes that arrive meanwhile go to the fresh token and stay on top. If the head moves
+ * underneath, `compute` runs again against the new head; it returns undefined for "nothing to do".
  */
 export async function advanceBranch(
   ctx: RepoContext,
@@ -122,15 +129,30 @@ export async function advanceBranch(
   compute: (branch: BranchRecord) => Promise<Commit | undefined>,
   opts: { signal?: AbortSignal } = {},
 ): Promise<Commit | undefined> {
+  const sealed = await seal(ctx, branchName);
+  const mine = sealed.sealedTokens;
+  let cur = sealed;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     opts.signal?.throwIfAborted();
-    const branch = await reloadBranch(ctx, branchName);
-    const next = await compute(branch);
+    const consumed = cur.sealedTokens.filter((t) => mine.includes(t));
+    const dirty = await countChanges(stagedChanges(ctx, cur.head, consumed));
+    if (dirty > 0) {
+      throw new UncommittedChangesError(
+        `${cur.name} has ${dirty} uncommitted change(s): commit or reset them first`,
+        { branch: cur.name, count: dirty },
+      );
+    }
+    const next = await compute(cur);
     if (!next) return undefined;
-    const moved = await ctx.meta.updateBranch(ctx.repo, branch.name, branch.version, {
+    const moved = await ctx.meta.updateBranch(ctx.repo, cur.name, cur.version, {
       head: next.id,
+      sealedTokens: cur.sealedTokens.filter((t) => !consumed.includes(t)),
     });
-    if (moved) return next;
+    if (moved) {
+      if (consumed.length > 0) await ctx.meta.clearStaging(ctx.repo, consumed);
+      return next;
+    }
+    cur = await reloadBranch(ctx, cur.name);
     await backoff(attempt);
   }
   throw new ConcurrentUpdateError(`branch ${branchName} moved too often; try again`, {

@@ -14,7 +14,6 @@ import {
   RefAlreadyExistsError,
   RepositoryNotFoundError,
   TagNotFoundError,
-  UncommittedChangesError,
 } from '../common/errors.js';
 import {
   type CommitId,
@@ -57,14 +56,7 @@ import {
 } from './object-io.js';
 import { type ResolvedRef, resolveBranch, resolveRef } from './refs.js';
 import { diffTrees } from './tree-diff.js';
-import {
-  getEntry,
-  hasUncommittedChanges,
-  listEntries,
-  tokensOf,
-  uncommittedChanges,
-  viewOf,
-} from './view.js';
+import { getEntry, listEntries, tokensOf, uncommittedChanges, viewOf } from './view.js';
 
 export interface PutItem {
   path: string;
@@ -548,7 +540,6 @@ export class Repository {
       this.ctx,
       dest.name,
       async (branch) => {
-        await this.assertClean(branch);
         const base = await mergeBase(this.ctx.commits, src.commit, branch.head as CommitId);
         if (!base) {
           throw new NoCommonAncestorError(`${source} and ${dest.name} share no history`, {
@@ -648,7 +639,6 @@ export class Repository {
       : EMPTY_TREE_ID;
     const short = target.id.slice(0, 12);
     const commit = await advanceBranch(this.ctx, dest.name, async (branch) => {
-      await this.assertClean(branch);
       const head = await this.ctx.commits.get(branch.head);
       const trees =
         mode === 'revert'
@@ -721,19 +711,6 @@ export class Repository {
 
   private async requireBranch(name: string): Promise<BranchRecord> {
     return resolveBranch(this.ctx, name);
-  }
-
-  private async assertClean(branch: BranchRecord): Promise<void> {
-    const n = await hasUncommittedChanges(this.ctx, branch);
-    if (n > 0) {
-      throw new UncommittedChangesError(
-        `${branch.name} has ${n} uncommitted change(s): commit or reset them first`,
-        {
-          branch: branch.name,
-          count: n,
-        },
-      );
-    }
   }
 
   /** Branches, aliases and tags share one namespace, so a name always resolves one way. */

@@ -9,7 +9,7 @@
 import { InternalError } from '../common/errors.js';
 import type { NodeId } from '../common/ids.js';
 import { isBoundary } from './chunker.js';
-import type { PathChange, TreeEntry } from './entry.js';
+import { type PathChange, sameValue, type TreeEntry } from './entry.js';
 import { compareKeys } from './keys.js';
 import { type ChildRef, EMPTY_TREE_ID } from './node-codec.js';
 import type { NodeStore } from './node-store.js';
@@ -75,7 +75,8 @@ export async function applyChanges(
     for (const e of node.entries) {
       for (let c = await take(e.path, false); c; c = await take(e.path, false)) await pushChange(c);
       const same = await take(e.path, true);
-      if (!same) await b.pushEntry(e);
+      // Rewriting equal content (perhaps stored elsewhere) keeps the entry: no-ops change no id.
+      if (!same || sameValue(same.value, e)) await b.pushEntry(e);
       else await pushChange(same);
     }
     await drain(hi);

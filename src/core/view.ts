@@ -84,14 +84,25 @@ export async function* listEntries(
 }
 
 /** Staged changes that differ from the branch head (writes of identical content are not changes). */
-export async function* uncommittedChanges(
+export function uncommittedChanges(
   ctx: RepoContext,
   branch: BranchRecord,
   opts: { prefix?: string } = {},
 ): AsyncIterable<Change> {
-  const head = await ctx.commits.get(branch.head);
-  for await (const c of ctx.meta.listStaged(ctx.repo, tokensOf(branch), { prefix: opts.prefix })) {
-    const before = await lookup(ctx.nodes, head.tree, c.path);
+  return stagedChanges(ctx, branch.head, tokensOf(branch), opts);
+}
+
+/** Rows of `tokens` that differ from commit `head`'s tree, as changes. */
+export async function* stagedChanges(
+  ctx: RepoContext,
+  head: string,
+  tokens: string[],
+  opts: { prefix?: string } = {},
+): AsyncIterable<Change> {
+  if (tokens.length === 0) return;
+  const { tree } = await ctx.commits.get(head);
+  for await (const c of ctx.meta.listStaged(ctx.repo, tokens, { prefix: opts.prefix })) {
+    const before = await lookup(ctx.nodes, tree, c.path);
     const after = c.value ? toEntryValue(c.value) : undefined;
     const path = c.path as RepoPath;
     if (before && after) {
@@ -102,11 +113,8 @@ export async function* uncommittedChanges(
   }
 }
 
-export async function hasUncommittedChanges(
-  ctx: RepoContext,
-  branch: BranchRecord,
-): Promise<number> {
+export async function countChanges(changes: AsyncIterable<Change>): Promise<number> {
   let n = 0;
-  for await (const _ of uncommittedChanges(ctx, branch)) n++;
+  for await (const _ of changes) n++;
   return n;
 }
