@@ -3,10 +3,10 @@
 // once, and different changes on both sides are conflicts, resolved by the strategy or reported.
 import { type MergeConflict, MergeConflictError } from '../common/errors.js';
 import type { NodeId, RepoPath } from '../common/ids.js';
+import { compareKeys } from '../common/keys.js';
 import type { RepoContext } from './context.js';
 import type { Change, PathChange } from './entry.js';
 import { sameValue } from './entry.js';
-import { compareKeys } from './keys.js';
 import { Peekable } from './peekable.js';
 import { applyChanges } from './tree-builder.js';
 import { diffTrees } from './tree-diff.js';

@@ -24,6 +24,7 @@ import {
   parseTagName,
   type RepoPath,
 } from '../common/ids.js';
+import { afterAllWithPrefix } from '../common/keys.js';
 import type {
   AliasRecord,
   BranchRecord,
@@ -41,7 +42,6 @@ import type { Change, TreeEntry } from './entry.js';
 import { type FsckOptions, type FsckReport, fsck } from './fsck.js';
 import { collectGarbage, type GcOptions, type GcReport } from './gc.js';
 import { mergeBase, walkLog } from './history.js';
-import { prefixUpperBound } from './keys.js';
 import { type MergeStrategy, mergeTrees } from './merge.js';
 import { EMPTY_TREE_ID } from './node-codec.js';
 import {
@@ -473,7 +473,7 @@ export class Repository {
         }
         const dir = prefix + rest.slice(0, cut + (opts.delimiter as string).length);
         yield { type: 'prefix', path: dir };
-        restartAfter = prefixUpperBound(dir);
+        restartAfter = afterAllWithPrefix(dir);
         break;
       }
       if (restartAfter === undefined) return;

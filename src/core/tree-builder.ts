@@ -8,9 +8,9 @@
 // and leave the same empty state behind, so pushing N's ref is equivalent.
 import { InternalError } from '../common/errors.js';
 import type { NodeId } from '../common/ids.js';
+import { compareKeys } from '../common/keys.js';
 import { isBoundary } from './chunker.js';
 import { type PathChange, sameValue, type TreeEntry } from './entry.js';
-import { compareKeys } from './keys.js';
 import { type ChildRef, EMPTY_TREE_ID } from './node-codec.js';
 import type { NodeStore } from './node-store.js';
 import { Peekable } from './peekable.js';

@@ -2,8 +2,8 @@
 // id, the whole subtree is skipped unread. Canonical chunking makes unchanged regions line up, so
 // the work follows the number of changes, not the size of the trees.
 import type { NodeId } from '../common/ids.js';
+import { compareKeys, isPastPrefix } from '../common/keys.js';
 import { type Change, entryValue, sameValue } from './entry.js';
-import { compareKeys, isPastPrefix } from './keys.js';
 import type { NodeStore } from './node-store.js';
 import { TreeCursor } from './tree-reader.js';
 

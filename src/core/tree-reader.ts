@@ -1,7 +1,7 @@
 // Reading a tree: point lookups and ordered scans that descend only into the nodes they need.
 import type { NodeId } from '../common/ids.js';
+import { compareKeys, isPastPrefix } from '../common/keys.js';
 import type { TreeEntry } from './entry.js';
-import { compareKeys, isPastPrefix } from './keys.js';
 import type { ChildRef } from './node-codec.js';
 import type { NodeStore } from './node-store.js';
 

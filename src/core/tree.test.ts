@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ObjectAddress, RepoPath } from '../common/ids.js';
+import { compareKeys } from '../common/keys.js';
 import { MemoryStore } from '../storage/memory-store.js';
 import type { PathChange, TreeEntry } from './entry.js';
-import { compareKeys } from './keys.js';
 import { EMPTY_TREE_ID } from './node-codec.js';
 import { NodeStore } from './node-store.js';
 import { applyChanges, buildTree } from './tree-builder.js';

@@ -1,11 +1,11 @@
 // A readable state of the repository: a commit's tree, plus (for a branch) its staging tokens
 // layered on top, newest first. Reads on a branch see uncommitted writes; reads on a commit don't.
 import type { CommitId, NodeId, ObjectAddress, RepoPath } from '../common/ids.js';
+import { compareKeys } from '../common/keys.js';
 import type { BranchRecord, StagedChange, StagedValue } from '../meta/meta-store.js';
 import type { RepoContext } from './context.js';
 import type { Change, EntryValue, PathChange, TreeEntry } from './entry.js';
 import { entryValue, sameValue } from './entry.js';
-import { compareKeys } from './keys.js';
 import { Peekable } from './peekable.js';
 import type { ResolvedRef } from './refs.js';
 import { lookup, scan } from './tree-reader.js';

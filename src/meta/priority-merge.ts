@@ -1,6 +1,6 @@
 // Merges sorted streams into one sorted stream; on equal keys the earliest stream wins and the
 // others' entries are dropped. Used to read a branch through its staging tokens.
-import { compareKeys } from './key-range.js';
+import { compareKeys } from '../common/keys.js';
 
 export async function* mergeByPriority<T>(
   streams: AsyncIterable<T>[],

@@ -41,24 +41,6 @@ export function validateKey(key: string): void {
   }
 }
 
-/** Orders keys by their UTF-8 bytes (= code points), the order S3 lists in; JS `<` compares UTF-16 units. */
-export function compareKeys(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
-    if (x !== y) {
-      if (x >= 0xd800 && y >= 0xd800) {
-        // Surrogates (astral code points) sort after U+E000..U+FFFF in code point order.
-        x = x < 0xe000 ? x + 0x2000 : x - 0x800;
-        y = y < 0xe000 ? y + 0x2000 : y - 0x800;
-      }
-      return x - y;
-    }
-  }
-  return a.length - b.length;
-}
-
 /** Checks a requested byte range; returns the inclusive [start, end] clipped to an object of `size` bytes. */
 export function resolveRange(
   range: { start: number; end?: number } | undefined,
@@ -85,3 +67,5 @@ export function resolveRange(
 export function checkRange(range: { start: number; end?: number } | undefined): void {
   resolveRange(range, Number.MAX_SAFE_INTEGER);
 }
+
+export { compareKeys } from '../common/keys.js';

@@ -6,8 +6,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashBlob, sha256Hex, tag } from '../../src/common/hash.js';
+import { compareKeys } from '../../src/common/keys.js';
 import type { Commit } from '../../src/core/commit-codec.js';
-import { compareKeys } from '../../src/core/keys.js';
 import type { MergeStrategy } from '../../src/core/merge.js';
 import { Repository } from '../../src/core/repository.js';
 import type { MetaStore } from '../../src/meta/meta-store.js';
