@@ -10,8 +10,8 @@ export interface ChunkParams {
   mask: number;
 }
 
-export const LEAF_PARAMS: ChunkParams = { min: 8, max: 512, mask: 63 };
-export const INDEX_PARAMS: ChunkParams = { min: 4, max: 512, mask: 63 };
+export const LEAF_PARAMS: ChunkParams = { min: 4, max: 512, mask: 15 };
+export const INDEX_PARAMS: ChunkParams = { min: 4, max: 512, mask: 31 };
 
 /** FNV-1a over UTF-16 code units, finished with murmur3's fmix32; seeded per tree level. */
 export function keyHash(key: string, level: number): number {

@@ -25,19 +25,29 @@ const LEAF_TAG = tag('range');
 const INDEX_TAG = tag('index');
 
 export function encodeNode(node: TreeNode): Uint8Array {
+  // Hand-rolled canonical JSON for the fixed-shape lines (bytes identical to canonicalJson, which
+  // is pinned by golden vectors): tree building spends most of its time here.
   const lines: string[] = [];
   if (node.kind === 'leaf') {
     lines.push(LEAF_TAG);
     for (const e of node.entries) {
-      const fields: unknown[] = [e.path, e.address, e.size, e.checksum, e.contentType, e.metadata];
-      if (e.physical !== undefined) fields.push(e.physical);
-      lines.push(canonicalJson(fields), '\n');
+      const meta = isEmpty(e.metadata) ? '{}' : canonicalJson(e.metadata);
+      const physical = e.physical === undefined ? '' : `,${JSON.stringify(e.physical)}`;
+      lines.push(
+        `[${JSON.stringify(e.path)},"${e.address}",${e.size},"${e.checksum}",${JSON.stringify(e.contentType)},${meta}${physical}]\n`,
+      );
     }
   } else {
     lines.push(INDEX_TAG, String(node.height), '\n');
-    for (const c of node.children) lines.push(canonicalJson([c.maxKey, c.id, c.count]), '\n');
+    for (const c of node.children)
+      lines.push(`[${JSON.stringify(c.maxKey)},"${c.id}",${c.count}]\n`);
   }
   return Buffer.from(lines.join(''), 'utf8');
+}
+
+function isEmpty(o: Record<string, string>): boolean {
+  for (const _ in o) return false;
+  return true;
 }
 
 export function nodeIdOf(bytes: Uint8Array): NodeId {
@@ -49,37 +59,36 @@ export function decodeNode(bytes: Uint8Array, id: string): TreeNode {
   const bad = (why: string): never => {
     throw new IntegrityError(`tree node ${id} is malformed: ${why}`, { node: id });
   };
-  const lines = text.split('\n');
-  if (lines.at(-1) !== '') bad('missing final newline');
-  lines.pop();
-  const head = `${lines[0]}\n`;
-  if (head === LEAF_TAG) {
+  if (!text.endsWith('\n')) bad('missing final newline');
+  // One JSON.parse for the whole node: lines hold no raw newline (JSON escapes them).
+  const rows = (body: string): unknown[][] =>
+    body === '' ? [] : (JSON.parse(`[${body.slice(0, -1).replaceAll('\n', ',')}]`) as unknown[][]);
+  if (text.startsWith(LEAF_TAG)) {
     const entries: TreeEntry[] = [];
-    for (let i = 1; i < lines.length; i++) {
-      const [path, address, size, checksum, contentType, metadata, physical] = JSON.parse(
-        lines[i] as string,
-      ) as [string, string, number, string, string, Record<string, string>, string | undefined];
+    for (const r of rows(text.slice(LEAF_TAG.length))) {
       const entry: TreeEntry = {
-        path: path as RepoPath,
-        address: address as ObjectAddress,
-        size,
-        checksum,
-        contentType,
-        metadata,
+        path: r[0] as RepoPath,
+        address: r[1] as ObjectAddress,
+        size: r[2] as number,
+        checksum: r[3] as string,
+        contentType: r[4] as string,
+        metadata: r[5] as Record<string, string>,
       };
-      if (physical !== undefined) entry.physical = physical;
+      if (r[6] !== undefined) entry.physical = r[6] as string;
       entries.push(entry);
     }
     return { kind: 'leaf', entries };
   }
-  if (head === INDEX_TAG) {
-    const height = Number(lines[1]);
+  if (text.startsWith(INDEX_TAG)) {
+    const nl = text.indexOf('\n', INDEX_TAG.length);
+    const height = Number(text.slice(INDEX_TAG.length, nl));
     if (!Number.isInteger(height) || height < 1) bad('bad height');
-    const children: ChildRef[] = [];
-    for (let i = 2; i < lines.length; i++) {
-      const [maxKey, childId, count] = JSON.parse(lines[i] as string) as [string, string, number];
-      children.push({ id: childId as NodeId, height: height - 1, maxKey, count });
-    }
+    const children: ChildRef[] = rows(text.slice(nl + 1)).map((r) => ({
+      id: r[1] as NodeId,
+      height: height - 1,
+      maxKey: r[0] as string,
+      count: r[2] as number,
+    }));
     return { kind: 'index', height, children };
   }
   return bad('unknown type tag');
