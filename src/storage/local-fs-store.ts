@@ -2,7 +2,7 @@
 // file in the same directory, fsync, rename), so a reader sees a whole object or none.
 // Limitation of the layout: a key cannot also be a prefix directory of other keys (`a` and `a/b`).
 import { randomBytes } from 'node:crypto';
-import fs, { type Dirent } from 'node:fs';
+import fs, { closeSync, type Dirent, fstatSync, openSync, readSync } from 'node:fs';
 import {
   type FileHandle,
   mkdir,
@@ -103,6 +103,8 @@ export class LocalFsStore implements ObjectStore {
     opts.signal?.throwIfAborted();
     const path = this.pathOf(key);
     try {
+      const small = readSmallSync(path, opts.range);
+      if (small) return small;
       if (!opts.range) return await readFile(path, { signal: opts.signal });
       const fh = await open(path, 'r');
       try {
@@ -404,4 +406,32 @@ function notFoundOr(err: unknown, key: string): unknown {
     return new ObjectNotFoundError(`no object ${key}`, { key }, { cause: err });
   }
   return err;
+}
+
+/** Reads at most this much synchronously: thread-pool round trips cost more than the read. */
+const SYNC_READ_LIMIT = 1024 * 1024;
+
+/**
+ * Reads a small object (or a small range of one) with blocking calls: on ordinary disks the four
+ * async round trips of fs/promises cost several times the read itself, and tree nodes and packed
+ * objects are small. Returns undefined when the object is too large, for the async path.
+ */
+function readSmallSync(path: string, range: ByteRange | undefined): Buffer | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const { start, end } = range ? resolveRange(range, size) : { start: 0, end: size - 1 };
+    const length = Math.max(0, end - start + 1);
+    if (length > SYNC_READ_LIMIT) return undefined;
+    const buf = Buffer.allocUnsafe(length);
+    let filled = 0;
+    while (filled < length) {
+      const n = readSync(fd, buf, filled, length - filled, start + filled);
+      if (n === 0) break;
+      filled += n;
+    }
+    return filled === length ? buf : buf.subarray(0, filled);
+  } finally {
+    closeSync(fd);
+  }
 }
