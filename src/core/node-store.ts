@@ -3,6 +3,7 @@
 import { ObjectCorruptedError, ObjectNotFoundError } from '../common/errors.js';
 import type { NodeId } from '../common/ids.js';
 import type { ObjectStore } from '../storage/object-store.js';
+import { putMany } from '../storage/put-many.js';
 import { nodeKey } from './layout.js';
 import { Lru } from './lru.js';
 import {
@@ -14,11 +15,15 @@ import {
   type TreeNode,
 } from './node-codec.js';
 
-const MAX_IN_FLIGHT = 32;
+const BATCH = 512;
+const MAX_BATCHES_IN_FLIGHT = 2;
 
 export class NodeStore {
   private readonly cache = new Lru<string, TreeNode>(4096);
-  /** Uploads started but not yet finished, so a tree build overlaps its writes. */
+  /** Nodes waiting for the next batch, by store key. */
+  private queued = new Map<string, Uint8Array>();
+  /** Nodes in a batch being written: readable from here until they are stored. */
+  private readonly unwritten = new Map<string, Uint8Array>();
   private readonly inFlight = new Set<Promise<void>>();
   private failure: unknown;
 
@@ -31,7 +36,7 @@ export class NodeStore {
     const key = nodeKey(id);
     let bytes: Uint8Array;
     try {
-      bytes = await this.store.get(key);
+      bytes = this.queued.get(key) ?? this.unwritten.get(key) ?? (await this.store.get(key));
     } catch (err) {
       if (err instanceof ObjectNotFoundError) {
         throw new ObjectNotFoundError(`tree node ${id} is missing from the object store`, { key });
@@ -55,27 +60,42 @@ export class NodeStore {
   }
 
   /**
-   * Encodes a node and starts its upload; waits only when too many uploads are in flight.
-   * Always writes, even when the node was seen before: GC may have removed an old copy.
+   * Encodes a node and queues its upload; uploads go out in batches (one directory sync per
+   * batch on local disks, overlapping fsyncs), and a build waits only when two batches are in
+   * flight. Always writes, even when the node was seen before: GC may have removed an old copy.
    */
   async put(node: TreeNode): Promise<NodeId> {
     const bytes = encodeNode(node);
     const id = nodeIdOf(bytes);
     if (id === EMPTY_TREE_ID) return id;
     this.cache.set(id, node);
-    while (this.inFlight.size >= MAX_IN_FLIGHT) await Promise.race(this.inFlight);
-    const p: Promise<void> = this.store
-      .put(nodeKey(id), bytes)
-      .catch((err: unknown) => {
-        this.failure ??= err;
-      })
-      .finally(() => this.inFlight.delete(p));
-    this.inFlight.add(p);
+    this.queued.set(nodeKey(id), bytes);
+    if (this.queued.size >= BATCH) {
+      while (this.inFlight.size >= MAX_BATCHES_IN_FLIGHT) await Promise.race(this.inFlight);
+      this.sendBatch();
+    }
     return id;
   }
 
-  /** Waits for every upload started by put(); throws the first failure. */
+  private sendBatch(): void {
+    const batch = this.queued;
+    this.queued = new Map();
+    const items = [...batch].map(([key, body]) => ({ key, body }));
+    for (const [key, body] of batch) this.unwritten.set(key, body);
+    const p: Promise<void> = putMany(this.store, items, { concurrency: 64 })
+      .catch((err: unknown) => {
+        this.failure ??= err;
+      })
+      .finally(() => {
+        for (const key of batch.keys()) this.unwritten.delete(key);
+        this.inFlight.delete(p);
+      });
+    this.inFlight.add(p);
+  }
+
+  /** Waits for every queued node to be stored; throws the first failure. */
   async flush(): Promise<void> {
+    if (this.queued.size > 0) this.sendBatch();
     while (this.inFlight.size > 0) await Promise.all(this.inFlight);
     if (this.failure !== undefined) {
       const err = this.failure;
