@@ -1,6 +1,6 @@
 // Branded identifiers: a value of one of these types was made by the parse function below it,
 // so code that receives one can trust its shape.
-import { InvalidNameError, InvalidPathError, InvalidRefError } from './errors.js';
+import { InvalidNameError, InvalidPathError } from './errors.js';
 
 declare const brand: unique symbol;
 export type Brand<T, B extends string> = T & { readonly [brand]: B };
@@ -17,23 +17,6 @@ export type AliasName = Brand<string, 'AliasName'>;
 /** A normalized path inside a repository: no leading slash, no `.`/`..` segments. */
 export type RepoPath = Brand<string, 'RepoPath'>;
 
-const HEX64 = /^[0-9a-f]{64}$/;
-
-export function isHex64(s: string): boolean {
-  return HEX64.test(s);
-}
-
-export function parseCommitId(s: string): CommitId {
-  if (!HEX64.test(s))
-    throw new InvalidRefError(`not a commit id: ${s}`, {
-      ref: s,
-      reason: 'expected 64 hex characters',
-    });
-  return s as CommitId;
-}
-export const asNodeId = (s: string): NodeId => s as NodeId;
-export const asObjectAddress = (s: string): ObjectAddress => s as ObjectAddress;
-export const asCommitId = (s: string): CommitId => s as CommitId;
 
 // Ref names follow git's check-ref-format, a little stricter, so a name never reads as a ref
 // expression (`~`, `^`, `@{`) and never as a commit id.

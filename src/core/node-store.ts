@@ -103,9 +103,4 @@ export class NodeStore {
       throw err;
     }
   }
-
-  /** Reads a node's raw bytes without the cache (fsck). */
-  async readRaw(id: NodeId): Promise<Uint8Array> {
-    return this.store.get(nodeKey(id));
-  }
 }
