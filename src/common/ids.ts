@@ -17,7 +17,6 @@ export type AliasName = Brand<string, 'AliasName'>;
 /** A normalized path inside a repository: no leading slash, no `.`/`..` segments. */
 export type RepoPath = Brand<string, 'RepoPath'>;
 
-
 // Ref names follow git's check-ref-format, a little stricter, so a name never reads as a ref
 // expression (`~`, `^`, `@{`) and never as a commit id.
 const NAME_CHARS = /^[A-Za-z0-9._\-/]+$/;
