@@ -129,19 +129,25 @@ export async function advanceBranch(
   compute: (branch: BranchRecord) => Promise<Commit | undefined>,
   opts: { signal?: AbortSignal } = {},
 ): Promise<Commit | undefined> {
+  const refuseIfDirty = async (b: BranchRecord, tokens: string[]): Promise<void> => {
+    const dirty = await countChanges(stagedChanges(ctx, b.head, tokens));
+    if (dirty > 0) {
+      throw new UncommittedChangesError(
+        `${b.name} has ${dirty} uncommitted change(s): commit or reset them first`,
+        { branch: b.name, count: dirty },
+      );
+    }
+  };
+  // Refuse before sealing, so a refusal leaves no trace; check again what the seal caught.
+  const before = await reloadBranch(ctx, branchName);
+  await refuseIfDirty(before, [before.stagingToken, ...before.sealedTokens]);
   const sealed = await seal(ctx, branchName);
   const mine = sealed.sealedTokens;
   let cur = sealed;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     opts.signal?.throwIfAborted();
     const consumed = cur.sealedTokens.filter((t) => mine.includes(t));
-    const dirty = await countChanges(stagedChanges(ctx, cur.head, consumed));
-    if (dirty > 0) {
-      throw new UncommittedChangesError(
-        `${cur.name} has ${dirty} uncommitted change(s): commit or reset them first`,
-        { branch: cur.name, count: dirty },
-      );
-    }
+    await refuseIfDirty(cur, consumed);
     const next = await compute(cur);
     if (!next) return undefined;
     const moved = await ctx.meta.updateBranch(ctx.repo, cur.name, cur.version, {

@@ -676,25 +676,41 @@ export class Repository {
     return commit as Commit;
   }
 
-  /** Discards uncommitted changes on a branch (all of them, or those at/under `path`). */
+  /**
+   * Discards uncommitted changes on a branch (all of them, or those at/under `path`); returns how
+   * many staged paths were discarded.
+   */
   async resetStaging(branchName: string, opts: { path?: string } = {}): Promise<number> {
     if (opts.path !== undefined) {
       const p = parseRepoPath(opts.path);
       const branch = await this.requireBranch(branchName);
       const tokens = tokensOf(branch);
-      return (
-        (await this.ctx.meta.clearStaging(this.name, tokens, { paths: [p] })) +
-        (await this.ctx.meta.clearStaging(this.name, tokens, { prefix: `${p}/` }))
-      );
+      const discarded =
+        (await this.countStaged(tokens, `${p}/`)) +
+        ((await this.ctx.meta.getStaged(this.name, tokens, p)) ? 1 : 0);
+      await this.ctx.meta.clearStaging(this.name, tokens, { paths: [p] });
+      await this.ctx.meta.clearStaging(this.name, tokens, { prefix: `${p}/` });
+      return discarded;
     }
     for (;;) {
       const branch = await this.requireBranch(branchName);
+      const discarded = await this.countStaged(tokensOf(branch));
       const reset = await this.ctx.meta.updateBranch(this.name, branch.name, branch.version, {
         stagingToken: newStagingToken(),
         sealedTokens: [],
       });
-      if (reset) return this.ctx.meta.clearStaging(this.name, tokensOf(branch));
+      if (reset) {
+        await this.ctx.meta.clearStaging(this.name, tokensOf(branch));
+        return discarded;
+      }
     }
+  }
+
+  /** Distinct staged paths in `tokens` (a path staged in several tokens counts once). */
+  private async countStaged(tokens: string[], prefix?: string): Promise<number> {
+    let n = 0;
+    for await (const _ of this.ctx.meta.listStaged(this.name, tokens, { prefix })) n++;
+    return n;
   }
 
   // ---- maintenance -----------------------------------------------------------------------------
