@@ -364,7 +364,10 @@ async function main(): Promise<void> {
     const wall = now() - t0;
     const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
     session.disconnect();
-    const file = join('/tmp', `sluice-${a.op}-${a.scenario}-${a.size}-${a.meta}.cpuprofile`);
+    const file = join(
+      '/tmp',
+      `sluice-${a.op}${a.op === 'import' ? '' : `-${a.scenario}`}-${a.size}-${a.meta}${a.noFsync ? '-nofsync' : ''}.cpuprofile`,
+    );
     writeFileSync(file, JSON.stringify(profile));
 
     const lines = [
