@@ -14,7 +14,7 @@ import type { Commit } from './commit-codec.js';
 import type { RepoContext } from './context.js';
 import { resolveBranch } from './refs.js';
 import { applyChanges } from './tree-builder.js';
-import { countChanges, stagedChanges, toPathChange } from './view.js';
+import { countItems, stagedChanges, toPathChange } from './view.js';
 
 export interface CommitOptions {
   message: string;
@@ -32,14 +32,9 @@ async function backoff(attempt: number): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
 }
 
-/** Re-reads a branch that must exist (it was resolved a moment ago). */
-export async function reloadBranch(ctx: RepoContext, name: string): Promise<BranchRecord> {
-  return resolveBranch(ctx, name);
-}
-
 async function seal(ctx: RepoContext, name: string): Promise<BranchRecord> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const b = await reloadBranch(ctx, name);
+    const b = await resolveBranch(ctx, name);
     const sealed = await ctx.meta.updateBranch(ctx.repo, b.name, b.version, {
       stagingToken: newStagingToken(),
       sealedTokens: [b.stagingToken, ...b.sealedTokens],
@@ -96,7 +91,7 @@ export async function commitBranch(
       metadata: opts.metadata ?? {},
       generation: head.generation + 1,
     });
-    const latest = await reloadBranch(ctx, cur.name);
+    const latest = await resolveBranch(ctx, cur.name);
     if (latest.head === cur.head) {
       const moved = await ctx.meta.updateBranch(ctx.repo, latest.name, latest.version, {
         head: commit.id,
@@ -107,7 +102,7 @@ export async function commitBranch(
         return commit;
       }
     }
-    cur = await reloadBranch(ctx, cur.name);
+    cur = await resolveBranch(ctx, cur.name);
     await backoff(attempt);
   }
   throw new ConcurrentUpdateError(`branch ${branchName} moved too often to commit; try again`, {
@@ -130,7 +125,7 @@ export async function advanceBranch(
   opts: { signal?: AbortSignal } = {},
 ): Promise<Commit | undefined> {
   const refuseIfDirty = async (b: BranchRecord, tokens: string[]): Promise<void> => {
-    const dirty = await countChanges(stagedChanges(ctx, b.head, tokens));
+    const dirty = await countItems(stagedChanges(ctx, b.head, tokens));
     if (dirty > 0) {
       throw new UncommittedChangesError(
         `${b.name} has ${dirty} uncommitted change(s): commit or reset them first`,
@@ -139,7 +134,7 @@ export async function advanceBranch(
     }
   };
   // Refuse before sealing, so a refusal leaves no trace; check again what the seal caught.
-  const before = await reloadBranch(ctx, branchName);
+  const before = await resolveBranch(ctx, branchName);
   await refuseIfDirty(before, [before.stagingToken, ...before.sealedTokens]);
   const sealed = await seal(ctx, branchName);
   const mine = sealed.sealedTokens;
@@ -158,7 +153,7 @@ export async function advanceBranch(
       if (consumed.length > 0) await ctx.meta.clearStaging(ctx.repo, consumed);
       return next;
     }
-    cur = await reloadBranch(ctx, cur.name);
+    cur = await resolveBranch(ctx, cur.name);
     await backoff(attempt);
   }
   throw new ConcurrentUpdateError(`branch ${branchName} moved too often; try again`, {

@@ -7,7 +7,7 @@ import type { Commit } from './commit-codec.js';
 import type { RepoContext } from './context.js';
 import { DATA_PREFIX, idFromKey, PACKS_PREFIX, RANGES_PREFIX } from './layout.js';
 import { EMPTY_TREE_ID } from './node-codec.js';
-import { locate } from './object-io.js';
+import { parsePackLocation } from './object-io.js';
 import { tokensOf } from './view.js';
 
 export interface GcOptions {
@@ -36,7 +36,7 @@ export interface GcReport {
 
 /** The id that keeps an object's bytes alive: its pack's id when packed, else its address. */
 function liveKeyOf(v: { address: string; size: number; physical?: string | null }): string {
-  return v.physical ? locate({ ...v, physical: v.physical }).key.slice(-64) : v.address;
+  return v.physical ? parsePackLocation({ ...v, physical: v.physical }).pack : v.address;
 }
 
 /** Marks every commit, node and data address reachable from the roots. */

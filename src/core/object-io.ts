@@ -60,17 +60,25 @@ export interface Located {
   physical?: string;
 }
 
-/** The store key and byte range holding an object. */
-export function locate(obj: Located): { key: string; range?: ByteRange } {
-  if (obj.physical === undefined) return { key: dataKey(obj.address) };
+/** The pack and offset of a `pack:<id>:<offset>` location. */
+export function parsePackLocation(obj: Located & { physical: string }): {
+  pack: string;
+  offset: number;
+} {
   const m = /^pack:([0-9a-f]{64}):(\d+)$/.exec(obj.physical);
   if (!m)
     throw new IntegrityError(`unknown physical location ${obj.physical} for ${obj.address}`, {
       address: obj.address,
     });
-  const offset = Number(m[2]);
+  return { pack: m[1] as string, offset: Number(m[2]) };
+}
+
+/** The store key and byte range holding an object. */
+export function locate(obj: Located): { key: string; range?: ByteRange } {
+  if (obj.physical === undefined) return { key: dataKey(obj.address) };
+  const { pack, offset } = parsePackLocation({ ...obj, physical: obj.physical });
   return {
-    key: packKey(m[1] as string),
+    key: packKey(pack),
     range: obj.size > 0 ? { start: offset, end: offset + obj.size - 1 } : undefined,
   };
 }

@@ -56,7 +56,7 @@ import {
 } from './object-io.js';
 import { type ResolvedRef, resolveBranch, resolveRef } from './refs.js';
 import { diffTrees } from './tree-diff.js';
-import { getEntry, listEntries, tokensOf, uncommittedChanges, viewOf } from './view.js';
+import { countItems, getEntry, listEntries, tokensOf, uncommittedChanges, viewOf } from './view.js';
 
 export interface PutItem {
   path: string;
@@ -707,10 +707,8 @@ export class Repository {
   }
 
   /** Distinct staged paths in `tokens` (a path staged in several tokens counts once). */
-  private async countStaged(tokens: string[], prefix?: string): Promise<number> {
-    let n = 0;
-    for await (const _ of this.ctx.meta.listStaged(this.name, tokens, { prefix })) n++;
-    return n;
+  private countStaged(tokens: string[], prefix?: string): Promise<number> {
+    return countItems(this.ctx.meta.listStaged(this.name, tokens, { prefix }));
   }
 
   // ---- maintenance -----------------------------------------------------------------------------

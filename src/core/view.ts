@@ -113,8 +113,8 @@ export async function* stagedChanges(
   }
 }
 
-export async function countChanges(changes: AsyncIterable<Change>): Promise<number> {
+export async function countItems(items: AsyncIterable<unknown>): Promise<number> {
   let n = 0;
-  for await (const _ of changes) n++;
+  for await (const _ of items) n++;
   return n;
 }
