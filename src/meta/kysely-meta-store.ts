@@ -2,7 +2,14 @@
 // differences are confined to transactions (BEGIN IMMEDIATE vs SELECT … FOR SHARE), the row
 // source of bulk staging inserts (VALUES vs unnest) and migrations; every other query is the
 // same builder code for both.
-import { CompiledQuery, type Expression, type Kysely, type SqlBool, sql } from 'kysely';
+import {
+  CompiledQuery,
+  type Expression,
+  type Kysely,
+  type Selectable,
+  type SqlBool,
+  sql,
+} from 'kysely';
 import {
   BranchNotFoundError,
   RefAlreadyExistsError,
@@ -453,39 +460,6 @@ export class KyselyMetaStore implements MetaStore {
     }
   }
 
-  async getTag(repo: string, name: string): Promise<TagRecord | undefined> {
-    const row = await this.#db
-      .selectFrom('tags')
-      .selectAll()
-      .where('repo', '=', repo)
-      .where('name', '=', name)
-      .executeTakeFirst();
-    return row && toTag(row);
-  }
-
-  listTags(repo: string, opts: ListOptions = {}): AsyncIterable<TagRecord> {
-    return paged(opts, PAGE, async (b, limit) => {
-      const rows = await this.#db
-        .selectFrom('tags')
-        .selectAll()
-        .where('repo', '=', repo)
-        .where(inRange('name', b))
-        .orderBy('name')
-        .limit(limit)
-        .execute();
-      return rows.map((r) => [r.name, toTag(r)]);
-    });
-  }
-
-  async deleteTag(repo: string, name: string): Promise<boolean> {
-    const res = await this.#db
-      .deleteFrom('tags')
-      .where('repo', '=', repo)
-      .where('name', '=', name)
-      .executeTakeFirst();
-    return res.numDeletedRows > 0n;
-  }
-
   // ---- aliases ------------------------------------------------------------------------------
 
   async setAlias(
@@ -514,39 +488,74 @@ export class KyselyMetaStore implements MetaStore {
     return row && toAlias(row);
   }
 
+  async getTag(repo: string, name: string): Promise<TagRecord | undefined> {
+    const row = await this.getNamed('tags', repo, name);
+    return row && toTag(row as Selectable<Database['tags']>);
+  }
+
+  listTags(repo: string, opts: ListOptions = {}): AsyncIterable<TagRecord> {
+    return this.listNamed('tags', repo, opts, (r) => toTag(r as Selectable<Database['tags']>));
+  }
+
+  deleteTag(repo: string, name: string): Promise<boolean> {
+    return this.deleteNamed('tags', repo, name);
+  }
+
   async getAlias(repo: string, name: string): Promise<AliasRecord | undefined> {
-    const row = await this.#db
-      .selectFrom('aliases')
+    const row = await this.getNamed('aliases', repo, name);
+    return row && toAlias(row as Selectable<Database['aliases']>);
+  }
+
+  listAliases(repo: string, opts: ListOptions = {}): AsyncIterable<AliasRecord> {
+    return this.listNamed('aliases', repo, opts, (r) =>
+      toAlias(r as Selectable<Database['aliases']>),
+    );
+  }
+
+  deleteAlias(repo: string, name: string): Promise<boolean> {
+    return this.deleteNamed('aliases', repo, name);
+  }
+
+  // Tags and aliases are both (repo, name) → row tables read the same way.
+  private getNamed(table: NamedTable, repo: string, name: string) {
+    return this.#db
+      .selectFrom(table)
       .selectAll()
       .where('repo', '=', repo)
       .where('name', '=', name)
       .executeTakeFirst();
-    return row && toAlias(row);
   }
 
-  listAliases(repo: string, opts: ListOptions = {}): AsyncIterable<AliasRecord> {
+  private listNamed<T>(
+    table: NamedTable,
+    repo: string,
+    opts: ListOptions,
+    map: (row: Selectable<Database[NamedTable]>) => T,
+  ): AsyncIterable<T> {
     return paged(opts, PAGE, async (b, limit) => {
       const rows = await this.#db
-        .selectFrom('aliases')
+        .selectFrom(table)
         .selectAll()
         .where('repo', '=', repo)
         .where(inRange('name', b))
         .orderBy('name')
         .limit(limit)
         .execute();
-      return rows.map((r) => [r.name, toAlias(r)]);
+      return rows.map((r) => [r.name, map(r)]);
     });
   }
 
-  async deleteAlias(repo: string, name: string): Promise<boolean> {
+  private async deleteNamed(table: NamedTable, repo: string, name: string): Promise<boolean> {
     const res = await this.#db
-      .deleteFrom('aliases')
+      .deleteFrom(table)
       .where('repo', '=', repo)
       .where('name', '=', name)
       .executeTakeFirst();
     return res.numDeletedRows > 0n;
   }
 }
+
+type NamedTable = 'tags' | 'aliases';
 
 // ---- helpers ----------------------------------------------------------------------------------
 
