@@ -74,7 +74,7 @@ async function measure(
         const t = now();
         await repo.commit(branch, { message: `run ${r}` });
         commitMs.get(b)?.push(now() - t);
-        commitIo.get(b)?.push(io);
+        commitIo.get(b)?.push(io.done());
       });
     }
   }
@@ -87,10 +87,11 @@ async function measure(
     const diffIo: StoreIo[] = [];
     for (let r = 0; r < p.diffRuns; r++) {
       await env.withFreshHandle(b.dir, async (repo) => {
-        diffIo.push(countStoreIo(repo));
+        const io = countStoreIo(repo);
         const t = now();
         const n = await countDiff(repo, left, right);
         cold.push(now() - t);
+        diffIo.push(io.done());
         if (n !== p.diffSize) throw new Error(`diff found ${n} changes, expected ${p.diffSize}`);
       });
     }

@@ -84,7 +84,7 @@ export const mergeBench: Benchmark = {
             const t0 = now();
             const res = await h.merge(a, dest);
             samples.push(now() - t0);
-            ios.push({ ...io });
+            ios.push(io.done());
             if (res.fastForward || !res.commit || res.applied !== changes) {
               throw new Error(
                 `expected a three-way merge applying ${changes} paths, got ${JSON.stringify({ ...res, commit: res.commit?.id })}`,

@@ -614,43 +614,49 @@ export const FIXTURE_NOTE =
   'thousand distinct objects instead of one file each.';
 
 export interface StoreIo {
+  /** Tree nodes read from the store (cache misses) and written. */
   reads: number;
   writes: number;
   readBytes: number;
   writtenBytes: number;
+  /** Store objects created for them (node packs and loose roots). */
+  objectsWritten: number;
 }
 
 /**
- * Counts the object-store reads and writes made through a handle (tree nodes, for the metadata
- * benchmarks): the work an operation does, independent of how busy the machine is.
+ * Counts the tree nodes an operation reads from the store and writes, and the store objects it
+ * creates: the work it does, independent of how busy the machine is. Call `done()` at its end.
  */
-export function countStoreIo(repo: Repository): StoreIo {
-  const io: StoreIo = { reads: 0, writes: 0, readBytes: 0, writtenBytes: 0 };
+export function countStoreIo(repo: Repository): StoreIo & { done: () => StoreIo } {
+  const stats = repo.ctx.nodes.stats;
+  const before = { ...stats };
+  const io = { reads: 0, writes: 0, readBytes: 0, writtenBytes: 0, objectsWritten: 0 };
   const store = repo.store;
-  const get = store.get.bind(store);
   const put = store.put.bind(store);
-  store.get = async (key, opts) => {
-    const bytes = await get(key, opts);
-    io.reads++;
-    io.readBytes += bytes.byteLength;
-    return bytes;
-  };
   store.put = async (key, body, opts) => {
     await put(key, body, opts);
-    io.writes++;
-    if (body instanceof Uint8Array) io.writtenBytes += body.byteLength;
+    io.objectsWritten++;
   };
   if (canPutMany(store)) {
     const putManyOrig = store.putMany.bind(store);
     store.putMany = (items, opts) => putManyOrig(countItems(items, io), opts);
   }
-  return io;
+  const done = (): StoreIo => {
+    io.reads = stats.read - before.read;
+    io.readBytes = stats.readBytes - before.readBytes;
+    io.writes = stats.written - before.written;
+    io.writtenBytes = stats.writtenBytes - before.writtenBytes;
+    return { ...io };
+  };
+  return Object.assign(io, { done });
 }
 
-async function* countItems(items: PutManyItems, io: StoreIo): AsyncIterable<PutManyItem> {
+async function* countItems(
+  items: PutManyItems,
+  io: { objectsWritten: number },
+): AsyncIterable<PutManyItem> {
   for await (const item of items) {
-    io.writes++;
-    io.writtenBytes += item.body.byteLength;
+    io.objectsWritten++;
     yield item;
   }
 }
@@ -661,7 +667,9 @@ export function fmtIo(ios: StoreIo[]): string {
   const r = med(ios.map((i) => i.reads));
   const w = med(ios.map((i) => i.writes));
   const bytes = med(ios.map((i) => i.readBytes + i.writtenBytes));
+  const o = med(ios.map((i) => i.objectsWritten));
   const parts = [`${fmtInt(Math.round(r))} read`];
   if (w > 0) parts.push(`${fmtInt(Math.round(w))} written`);
-  return `${parts.join(' / ')} (${(bytes / 2 ** 20).toFixed(1)} MiB)`;
+  const files = o > 0 ? `, ${fmtInt(Math.round(o))} store object(s) written` : '';
+  return `${parts.join(' / ')} (${(bytes / 2 ** 20).toFixed(1)} MiB${files})`;
 }

@@ -3,7 +3,7 @@
 import { SluiceError } from '../common/errors.js';
 import type { CommitId, NodeId } from '../common/ids.js';
 import type { RepoContext } from './context.js';
-import { EMPTY_TREE_ID } from './node-codec.js';
+import { EMPTY_TREE_ID, type NodeRef, nodeCopyKey } from './node-codec.js';
 import { type Located, locate, readVerified } from './object-io.js';
 import { tokensOf } from './view.js';
 
@@ -111,19 +111,21 @@ export async function fsck(ctx: RepoContext, opts: FsckOptions = {}): Promise<Fs
 
   async function checkTree(root: NodeId): Promise<void> {
     if (root === EMPTY_TREE_ID) return;
-    const nodes: NodeId[] = [root];
+    // Every distinct stored copy is checked: copies of one node in two packs are read separately.
+    const nodes: NodeRef[] = [{ id: root }];
     while (nodes.length > 0) {
-      const id = nodes.pop() as NodeId;
-      if (seenNodes.has(id)) continue;
-      seenNodes.add(id);
+      const ref = nodes.pop() as NodeRef;
+      const key = nodeCopyKey(ref);
+      if (seenNodes.has(key)) continue;
+      seenNodes.add(key);
       report.nodes++;
       opts.onProgress?.(report.commits + report.nodes + report.objects);
       try {
-        const node = await ctx.nodes.get(id);
+        const node = await ctx.nodes.get(ref, { fresh: true });
         if (node.kind === 'leaf') for (const e of node.entries) addObject(e);
-        else for (const child of node.children) nodes.push(child.id);
+        else for (const child of node.children) nodes.push(child);
       } catch (err) {
-        problem('node', id, err);
+        problem('node', ref.id, err);
       }
     }
   }

@@ -6,7 +6,7 @@ import type { CommitId, NodeId } from '../common/ids.js';
 import type { Commit } from './commit-codec.js';
 import type { RepoContext } from './context.js';
 import { DATA_PREFIX, idFromKey, PACKS_PREFIX, RANGES_PREFIX } from './layout.js';
-import { EMPTY_TREE_ID } from './node-codec.js';
+import { EMPTY_TREE_ID, type NodeRef, nodeCopyKey } from './node-codec.js';
 import { parsePackLocation } from './object-io.js';
 import { tokensOf } from './view.js';
 
@@ -52,6 +52,7 @@ export async function markReachable(
   const commits = new Set<string>();
   const nodes = new Set<string>();
   const objects = new Set<string>();
+  const copies = new Set<string>();
   const liveTokens = new Set<string>();
   const roots: string[] = [];
   for await (const b of ctx.meta.listBranches(ctx.repo)) {
@@ -71,7 +72,7 @@ export async function markReachable(
     if (commits.has(id)) continue;
     commits.add(id);
     const c: Commit = await ctx.commits.get(id as CommitId);
-    await markTree(ctx, c.tree, nodes, objects, opts.signal);
+    await markTree(ctx, c.tree, { copies, nodes, objects }, opts.signal);
     stack.push(...c.parents);
   }
   for (const token of liveTokens) {
@@ -81,23 +82,30 @@ export async function markReachable(
   return { commits, nodes, objects, liveTokens };
 }
 
+/**
+ * Marks a tree's nodes: loose node ids in `nodes`, the packs holding packed copies (and the data
+ * its entries name) in `objects`. A walk follows every distinct stored copy, not every node id:
+ * two copies of one node may point at their children in different packs.
+ */
 async function markTree(
   ctx: RepoContext,
   root: NodeId,
-  nodes: Set<string>,
-  objects: Set<string>,
+  live: { copies: Set<string>; nodes: Set<string>; objects: Set<string> },
   signal?: AbortSignal,
 ) {
   if (root === EMPTY_TREE_ID) return;
-  const stack: NodeId[] = [root];
+  const stack: NodeRef[] = [{ id: root }];
   while (stack.length > 0) {
     signal?.throwIfAborted();
-    const id = stack.pop() as NodeId;
-    if (nodes.has(id)) continue;
-    nodes.add(id);
-    const node = await ctx.nodes.get(id);
-    if (node.kind === 'leaf') for (const e of node.entries) objects.add(liveKeyOf(e));
-    else for (const c of node.children) if (!nodes.has(c.id)) stack.push(c.id);
+    const ref = stack.pop() as NodeRef;
+    const key = nodeCopyKey(ref);
+    if (live.copies.has(key)) continue;
+    live.copies.add(key);
+    if (ref.at) live.objects.add(ref.at.pack);
+    else live.nodes.add(ref.id);
+    const node = await ctx.nodes.get(ref, { fresh: ref.at === undefined });
+    if (node.kind === 'leaf') for (const e of node.entries) live.objects.add(liveKeyOf(e));
+    else for (const c of node.children) if (!live.copies.has(nodeCopyKey(c))) stack.push(c);
   }
 }
 

@@ -11,11 +11,12 @@ import type { NodeId } from '../common/ids.js';
 import { compareKeys } from '../common/keys.js';
 import { isBoundary } from './chunker.js';
 import { type PathChange, sameValue, type TreeEntry } from './entry.js';
-import { type ChildRef, EMPTY_TREE_ID } from './node-codec.js';
+import { type ChildRef, EMPTY_TREE_ID, type NodeRef } from './node-codec.js';
 import type { NodeStore } from './node-store.js';
 import { Peekable } from './peekable.js';
 
 export interface ApplyResult {
+  /** The new root, stored loose under its id (its children are in node packs). */
   root: NodeId;
   /** Entries in the new tree. */
   count: number;
@@ -64,7 +65,7 @@ export async function applyChanges(
       await b.pushRef(ref);
       return;
     }
-    const node = await nodes.get(ref.id);
+    const node = await nodes.get(ref);
     if (node.kind === 'index') {
       for (let i = 0; i < node.children.length; i++) {
         const child = node.children[i] as ChildRef;
@@ -87,13 +88,13 @@ export async function applyChanges(
   } else {
     await visit(await topRef(nodes, root), null);
   }
-  const result = await b.finish();
-  await nodes.flush();
-  return result;
+  const { ref, count } = await b.finish();
+  await nodes.finishTree(ref);
+  return { root: ref.id, count };
 }
 
 async function topRef(nodes: NodeStore, root: NodeId): Promise<ChildRef> {
-  const node = await nodes.get(root);
+  const node = await nodes.get({ id: root });
   if (node.kind === 'leaf') {
     return {
       id: root,
@@ -152,9 +153,9 @@ class LevelBuilder {
 
   private async emitLeaf(): Promise<void> {
     const entries = this.leaf.splice(0);
-    const id = await this.nodes.put({ kind: 'leaf', entries });
+    const ref = await this.nodes.put({ kind: 'leaf', entries });
     await this.pushRef({
-      id,
+      ...ref,
       height: 0,
       maxKey: (entries.at(-1) as TreeEntry).path,
       count: entries.length,
@@ -163,13 +164,18 @@ class LevelBuilder {
 
   private async emitIndex(level: number): Promise<void> {
     const children = (this.levels[level] as ChildRef[]).splice(0);
-    const id = await this.nodes.put({ kind: 'index', height: level, children });
+    const ref = await this.nodes.put({ kind: 'index', height: level, children });
     const count = children.reduce((n, c) => n + c.count, 0);
-    await this.pushRef({ id, height: level, maxKey: (children.at(-1) as ChildRef).maxKey, count });
+    await this.pushRef({
+      ...ref,
+      height: level,
+      maxKey: (children.at(-1) as ChildRef).maxKey,
+      count,
+    });
   }
 
   /** Flushes partial nodes bottom-up; the root is the lone ref left at the top. */
-  async finish(): Promise<ApplyResult> {
+  async finish(): Promise<{ ref: NodeRef; count: number }> {
     if (this.leaf.length > 0) await this.emitLeaf();
     for (let level = 1; level < this.levels.length; level++) {
       const items = this.levels[level] as ChildRef[];
@@ -177,10 +183,10 @@ class LevelBuilder {
       const higherEmpty = this.levels.slice(level + 1).every((l) => l.length === 0);
       if (items.length === 1 && higherEmpty) {
         const only = items[0] as ChildRef;
-        return { root: only.id, count: only.count };
+        return { ref: only, count: only.count };
       }
       await this.emitIndex(level);
     }
-    return { root: EMPTY_TREE_ID, count: 0 };
+    return { ref: { id: EMPTY_TREE_ID }, count: 0 };
   }
 }

@@ -33,12 +33,12 @@ export async function lookup(
   root: NodeId,
   path: string,
 ): Promise<TreeEntry | undefined> {
-  let node = await nodes.get(root);
+  let node = await nodes.get({ id: root });
   while (node.kind === 'index') {
     const i = firstChildAtOrAfter(node.children, path);
     const child = node.children[i];
     if (!child) return undefined;
-    node = await nodes.get(child.id);
+    node = await nodes.get(child);
   }
   const e = node.entries[firstEntryAtOrAfter(node.entries, path)];
   return e && e.path === path ? e : undefined;
@@ -101,7 +101,7 @@ export class TreeCursor {
   /** A cursor standing on the whole tree. */
   static async atRoot(nodes: NodeStore, root: NodeId): Promise<TreeCursor> {
     const c = new TreeCursor(nodes);
-    const node = await nodes.get(root);
+    const node = await nodes.get({ id: root });
     const height = node.kind === 'leaf' ? 0 : node.height;
     if (node.kind === 'leaf' && node.entries.length === 0) return c;
     c.stack.push({
@@ -115,7 +115,7 @@ export class TreeCursor {
   /** A cursor standing on the first entry >= key (descended only along one path). */
   static async seek(nodes: NodeStore, root: NodeId, key: string): Promise<TreeCursor> {
     const c = new TreeCursor(nodes);
-    let node = await nodes.get(root);
+    let node = await nodes.get({ id: root });
     for (;;) {
       if (node.kind === 'leaf') {
         const i = firstEntryAtOrAfter(node.entries, key);
@@ -130,7 +130,7 @@ export class TreeCursor {
       if (!child) break;
       // The child is entered: the parent frame moves past it.
       (c.stack.at(-1) as Frame).i = i + 1;
-      node = await nodes.get(child.id);
+      node = await nodes.get(child);
     }
     c.normalize();
     return c;
@@ -161,7 +161,7 @@ export class TreeCursor {
     if (top?.kind !== 'index') throw new Error('descend() needs a ref');
     const ref = top.children[top.i] as ChildRef;
     top.i++;
-    const node = await this.nodes.get(ref.id);
+    const node = await this.nodes.get(ref);
     this.stack.push(
       node.kind === 'leaf'
         ? { kind: 'leaf', entries: node.entries, i: 0 }

@@ -117,6 +117,24 @@ describe('golden vectors', () => {
     expect(decodeNode(bytes, INDEX_ID)).toEqual({ kind: 'index', height: 1, children });
   });
 
+  it('an index node with packed children: the location trailer is outside the id', () => {
+    const pack = 'cd'.repeat(32);
+    const children = [
+      { id: LEAF_ID as NodeId, height: 0, maxKey: 'data/b.json', count: 2 },
+      {
+        id: PACKED_LEAF_ID as NodeId,
+        height: 0,
+        maxKey: 'data/c.csv',
+        count: 1,
+        at: { pack, offset: 15, length: 229 },
+      },
+    ];
+    const bytes = encodeNode({ kind: 'index', height: 1, children });
+    expect(text(bytes)).toBe(`${INDEX_BYTES}#at\n[["${pack}"],[null,[0,15,229]]]\n`);
+    expect(nodeIdOf(bytes)).toBe(INDEX_ID);
+    expect(decodeNode(bytes, INDEX_ID)).toEqual({ kind: 'index', height: 1, children });
+  });
+
   it('a commit (fixed date, message, parents, metadata)', () => {
     const content = {
       tree: INDEX_ID as NodeId,
@@ -152,12 +170,18 @@ describe('golden vectors', () => {
         metadata: {},
       };
     });
-    const built = await buildTree(new NodeStore(store), entries);
+    const nodes = new NodeStore(store);
+    const built = await buildTree(nodes, entries);
     expect(built).toEqual({
       root: '9c86376ff7ccdac12a75ccb68c456d6e38805da3f060c0ca03db101148c79520',
       count: 2000,
     });
-    expect(await collect(store.list('ranges/'))).toHaveLength(113);
+    // 113 nodes: the root loose under its id, the other 112 in one node pack.
+    expect(nodes.stats.written).toBe(113);
+    expect((await collect(store.list('ranges/'))).map((o) => o.key)).toEqual([
+      `ranges/9c/${built.root}`,
+    ]);
+    expect(await collect(store.list('packs/'))).toHaveLength(1);
   });
 });
 
