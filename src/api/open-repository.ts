@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { InvalidArgumentError, RepositoryAlreadyExistsError } from '../common/errors.js';
 import { Repository, type RepositoryOptions } from '../core/repository.js';
+import { registerRepositoryDir } from '../engine/session.js';
 import type { MetaStore } from '../meta/meta-store.js';
 import { openMetaStore } from '../meta/open-meta.js';
 import type { ObjectStore } from '../storage/object-store.js';
@@ -85,6 +86,7 @@ export async function initRepository(dir: string, opts: InitOptions = {}): Promi
         committer: opts.committer,
       });
       writeFileSync(configPath(root), `${JSON.stringify(config, null, 2)}\n`);
+      registerRepositoryDir(repo, sluiceDir);
       return repo;
     } catch (err) {
       await meta.close();
@@ -106,7 +108,9 @@ export async function openRepository(
   const config = readConfig(root);
   const { meta, store } = await openStores(root, config);
   try {
-    return await Repository.open(meta, store, config.repository, opts);
+    const repo = await Repository.open(meta, store, config.repository, opts);
+    registerRepositoryDir(repo, join(root, SLUICE_DIR));
+    return repo;
   } catch (err) {
     await meta.close();
     await store.close();

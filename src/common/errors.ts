@@ -35,6 +35,7 @@ export class CommitNotFoundError extends NotFoundError<{ commit: string }> {}
 export class PathNotFoundError extends NotFoundError<{ path: string; ref?: string }> {}
 export class ObjectNotFoundError extends NotFoundError<{ key: string }> {}
 export class FileNotFoundError extends NotFoundError<{ file: string }> {}
+export class TableNotFoundError extends NotFoundError<{ table: string; ref: string }> {}
 
 // ---- conflict -------------------------------------------------------------------------------
 export interface MergeConflict {
@@ -66,6 +67,23 @@ export class InvalidRefError extends ValidationError<{ ref: string; reason: stri
 export class AmbiguousRefError extends ValidationError<{ ref: string; candidates: string[] }> {}
 export class InvalidArgumentError extends ValidationError<{ argument: string; reason: string }> {}
 export class InvalidConfigError extends ValidationError<{ file: string; reason: string }> {}
+/** An input file that cannot be read as its format: names the file and, where known, the line. */
+export class MalformedInputError extends ValidationError<{
+  file: string;
+  format: string;
+  line?: number;
+  column?: string;
+}> {}
+/** A write whose columns do not fit the table's: names the column and both types. */
+export class SchemaMismatchError extends ValidationError<{
+  table: string;
+  column: string;
+  tableType?: string;
+  inputType?: string;
+  reason: string;
+}> {}
+/** A SQL statement DuckDB refused (syntax, unknown table or column, a failed cast, …). */
+export class SqlError extends ValidationError<{ sql?: string; line?: number }> {}
 
 // ---- precondition ---------------------------------------------------------------------------
 export class EmptyCommitError extends PreconditionError<{ branch: string }> {}

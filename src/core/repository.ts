@@ -313,11 +313,18 @@ export class Repository {
   async putObjects(
     branchName: string,
     items: PutItem[],
-    opts: { signal?: AbortSignal; onProgress?: (p: Progress) => void; concurrency?: number } = {},
+    opts: {
+      signal?: AbortSignal;
+      onProgress?: (p: Progress) => void;
+      concurrency?: number;
+      /** Paths to delete in the same staging transaction (tombstones), e.g. files a write replaces. */
+      remove?: string[];
+    } = {},
   ): Promise<TreeEntry[]> {
     const paths = items.map((i) => parseRepoPath(i.path));
+    const removed = (opts.remove ?? []).map((p) => parseRepoPath(p));
     const seen = new Set<string>();
-    for (const p of paths) {
+    for (const p of [...paths, ...removed]) {
       if (seen.has(p))
         throw new InvalidArgumentError(`path ${p} given twice`, {
           argument: 'path',
@@ -364,11 +371,10 @@ export class Repository {
       },
     );
     await packsWritten;
-    await this.ctx.meta.stage(
-      this.name,
-      branch.name,
-      entries.map(({ path, ...value }) => ({ path, value })),
-    );
+    await this.ctx.meta.stage(this.name, branch.name, [
+      ...entries.map(({ path, ...value }) => ({ path, value })),
+      ...removed.map((path) => ({ path, value: null })),
+    ]);
     return entries;
   }
 

@@ -185,6 +185,12 @@ export class LocalFsStore implements ObjectStore {
 
   async close(): Promise<void> {}
 
+  /** The file holding `key` (whether or not it exists): readers such as DuckDB can open it in place. */
+  localPath(key: string): string {
+    validateKey(key);
+    return this.pathOf(key);
+  }
+
   private pathOf(key: string): string {
     return this.root + sep + key;
   }

@@ -43,4 +43,9 @@ export interface ObjectStore {
   /** Every object whose key starts with `prefix`, in ascending key order, after `after` if given. */
   list(prefix: string, opts?: OpOptions & { after?: string }): AsyncIterable<ObjectInfo>;
   close(): Promise<void>;
+  /**
+   * Local stores only: the file that holds `key` as a whole, so engines that read files (DuckDB)
+   * can open it in place instead of through a copy.
+   */
+  localPath?(key: string): string;
 }

@@ -1,0 +1,148 @@
+// One DuckDB database per operation: in memory, with a memory limit and a spill directory, so a
+// large ingest or query streams instead of holding its input. Errors become SqlError with
+// DuckDB's own message (it names the table, column or line at fault).
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBResultReader,
+  type Json,
+} from '@duckdb/node-api';
+import { SqlError } from '../common/errors.js';
+
+export interface DuckOptions {
+  /** DuckDB's memory_limit, e.g. `1GB`; default 1 GiB (DuckDB spills to `tempDir` beyond it). */
+  memoryLimit?: string;
+  /** Worker threads; default DuckDB's (one per core). */
+  threads?: number;
+  /** Where DuckDB spills; default the system temp dir. */
+  tempDir?: string;
+}
+
+export interface QueryResult {
+  columns: { name: string; type: string }[];
+  /** Rows as JSON-safe values: numbers, strings (decimals, big integers, dates, times), null. */
+  rows: Record<string, Json>[];
+}
+
+/** `'it''s'` — a SQL string literal. */
+export const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+/** `"a ""b"""` — a SQL identifier. */
+export const sqlIdent = (s: string): string => `"${s.replaceAll('"', '""')}"`;
+/** `['a', 'b']` — a DuckDB list of string literals (file lists for read_parquet). */
+export const sqlList = (items: readonly string[]): string => `[${items.map(sqlString).join(', ')}]`;
+
+export class DuckSession {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(opts: DuckOptions = {}): Promise<DuckSession> {
+    const tempDir = opts.tempDir ?? join(tmpdir(), 'sluice-duckdb');
+    mkdirSync(tempDir, { recursive: true });
+    const config: Record<string, string> = {
+      memory_limit: opts.memoryLimit ?? '1GB',
+      temp_directory: tempDir,
+      // Row order within a file is kept by COPY; across threads it need not be, and keeping it
+      // would buffer whole inputs.
+      preserve_insertion_order: 'false',
+      enable_external_access: 'true',
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+    };
+    if (opts.threads !== undefined) config.threads = String(opts.threads);
+    const instance = await DuckDBInstance.create(':memory:', config);
+    const connection = await instance.connect();
+    await connection.run("SET TimeZone = 'UTC'");
+    return new DuckSession(instance, connection);
+  }
+
+  /** Runs statements for their effect. */
+  async run(sql: string): Promise<void> {
+    try {
+      await this.connection.run(sql);
+    } catch (err) {
+      throw toSqlError(err, sql);
+    }
+  }
+
+  /** Runs a query and reads every row. */
+  async query(sql: string): Promise<QueryResult> {
+    let reader: DuckDBResultReader;
+    try {
+      reader = await this.connection.runAndReadAll(sql);
+    } catch (err) {
+      throw toSqlError(err, sql);
+    }
+    const names = reader.columnNames();
+    const types = reader.columnTypes();
+    return {
+      columns: names.map((name, i) => ({ name, type: String(types[i]) })),
+      rows: reader.getRowObjectsJson(),
+    };
+  }
+
+  /** Column names and types of a query's result, without running it. */
+  async describe(sql: string): Promise<{ name: string; type: string }[]> {
+    const r = await this.query(`DESCRIBE ${sql}`);
+    return r.rows.map((row) => ({
+      name: String(row.column_name),
+      type: String(row.column_type),
+    }));
+  }
+
+  /** Streams a query's rows in chunks, as JSON-safe objects. */
+  async *stream(sql: string): AsyncIterable<{
+    columns: { name: string; type: string }[];
+    rows: Record<string, Json>[];
+  }> {
+    let result: Awaited<ReturnType<DuckDBConnection['stream']>>;
+    try {
+      result = await this.connection.stream(sql);
+    } catch (err) {
+      throw toSqlError(err, sql);
+    }
+    const names = result.columnNames();
+    const columns = result
+      .columnTypes()
+      .map((t, i) => ({ name: names[i] as string, type: String(t) }));
+    try {
+      for await (const rows of result.yieldRowObjectJson()) yield { columns, rows };
+    } catch (err) {
+      throw toSqlError(err, sql);
+    }
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** Runs `fn` with a fresh session and closes it afterwards. */
+export async function withDuck<T>(
+  opts: DuckOptions,
+  fn: (duck: DuckSession) => Promise<T>,
+): Promise<T> {
+  const duck = await DuckSession.open(opts);
+  try {
+    return await fn(duck);
+  } finally {
+    duck.close();
+  }
+}
+
+/** A DuckDB error as a SqlError; the message is DuckDB's, which names what is at fault. */
+export function toSqlError(err: unknown, sql?: string): SqlError {
+  if (err instanceof SqlError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  const line = /LINE (\d+):/.exec(message);
+  return new SqlError(
+    message,
+    { ...(sql !== undefined ? { sql } : {}), ...(line ? { line: Number(line[1]) } : {}) },
+    { cause: err },
+  );
+}

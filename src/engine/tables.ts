@@ -1,0 +1,136 @@
+// What a table is in a repository, as far as reading goes: the Parquet files under
+// `tables/<name>/` at a ref, plus the table manifest `tables/<name>/_sluice_table.json` (columns,
+// primary key, partitioning) stored in the same commit. The manifest makes a table a table: a
+// folder of Parquet files without one is just files. Files whose name starts with `_` or `.` are
+// not data (the Hive/Spark convention), so any Parquet engine can read the folder as it is.
+import { z } from 'zod';
+import { IntegrityError, InvalidNameError, TableNotFoundError } from '../common/errors.js';
+import type { TreeEntry } from '../core/entry.js';
+import type { Repository } from '../core/repository.js';
+
+export const TABLES_PREFIX = 'tables/';
+export const MANIFEST_FILE = '_sluice_table.json';
+/** Entry metadata holding a data file's row count. */
+export const ROWS_METADATA = 'sluice.rows';
+
+export const tablePrefix = (name: string): string => `${TABLES_PREFIX}${name}/`;
+export const manifestPath = (name: string): string => `${tablePrefix(name)}${MANIFEST_FILE}`;
+
+/** Table names are SQL identifiers, so that `SELECT * FROM orders` works without quoting. */
+export function parseTableName(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(name)) {
+    throw new InvalidNameError(
+      `invalid table name ${JSON.stringify(name)}: use letters, digits and _ (not first a digit), at most 128`,
+      { name, kind: 'table', reason: 'not an identifier' },
+    );
+  }
+  return name;
+}
+
+export const ColumnSchema = z.object({ name: z.string().min(1), type: z.string().min(1) });
+export type Column = z.infer<typeof ColumnSchema>;
+
+export const TableManifestSchema = z
+  .object({
+    format: z.literal('sluice.table/v1'),
+    name: z.string(),
+    columns: z.array(ColumnSchema),
+    primaryKey: z.array(z.string()).optional(),
+    partitionBy: z.array(z.string()).optional(),
+  })
+  .strict();
+export type TableManifest = z.infer<typeof TableManifestSchema>;
+
+export function encodeManifest(m: TableManifest): Uint8Array {
+  const ordered: TableManifest = {
+    format: m.format,
+    name: m.name,
+    columns: m.columns.map((c) => ({ name: c.name, type: c.type })),
+    ...(m.primaryKey?.length ? { primaryKey: m.primaryKey } : {}),
+    ...(m.partitionBy?.length ? { partitionBy: m.partitionBy } : {}),
+  };
+  return Buffer.from(`${JSON.stringify(ordered, null, 2)}\n`);
+}
+
+export function decodeManifest(bytes: Uint8Array, where: string): TableManifest {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch (err) {
+    throw new IntegrityError(`table manifest ${where} is not JSON: ${(err as Error).message}`, {
+      path: where,
+    });
+  }
+  const r = TableManifestSchema.safeParse(parsed);
+  if (!r.success) {
+    throw new IntegrityError(`table manifest ${where} is invalid: ${r.error.issues[0]?.message}`, {
+      path: where,
+    });
+  }
+  return r.data;
+}
+
+/** A table at a ref: its manifest and its data files in path order. */
+export interface TableAtRef {
+  name: string;
+  manifest: TableManifest;
+  manifestEntry: TreeEntry;
+  files: TreeEntry[];
+}
+
+const isDataFile = (path: string): boolean => {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  return !base.startsWith('_') && !base.startsWith('.') && base.endsWith('.parquet');
+};
+
+export function fileRows(e: TreeEntry): number | undefined {
+  const v = e.metadata[ROWS_METADATA];
+  return v === undefined ? undefined : Number(v);
+}
+
+/** Every table at a ref, by name (one scan of `tables/`). */
+export async function listTables(repo: Repository, ref: string): Promise<Map<string, TableAtRef>> {
+  const byName = new Map<string, { manifest?: TreeEntry; files: TreeEntry[] }>();
+  for await (const item of repo.list(ref, { prefix: TABLES_PREFIX })) {
+    if (item.type !== 'object') continue;
+    const rest = item.entry.path.slice(TABLES_PREFIX.length);
+    const slash = rest.indexOf('/');
+    if (slash < 0) continue;
+    const name = rest.slice(0, slash);
+    let t = byName.get(name);
+    if (!t) {
+      t = { files: [] };
+      byName.set(name, t);
+    }
+    if (rest.slice(slash + 1) === MANIFEST_FILE) t.manifest = item.entry;
+    else if (isDataFile(item.entry.path)) t.files.push(item.entry);
+  }
+  const out = new Map<string, TableAtRef>();
+  for (const [name, t] of byName) {
+    if (!t.manifest) continue;
+    const manifest = decodeManifest(await repo.getObject(ref, t.manifest.path), t.manifest.path);
+    out.set(name, { name, manifest, manifestEntry: t.manifest, files: t.files });
+  }
+  return out;
+}
+
+/** One table at a ref; TableNotFoundError when the ref has no such table. */
+export async function getTable(repo: Repository, ref: string, name: string): Promise<TableAtRef> {
+  parseTableName(name);
+  const prefix = tablePrefix(name);
+  let manifestEntry: TreeEntry | undefined;
+  const files: TreeEntry[] = [];
+  for await (const item of repo.list(ref, { prefix })) {
+    if (item.type !== 'object') continue;
+    if (item.entry.path === manifestPath(name)) manifestEntry = item.entry;
+    else if (isDataFile(item.entry.path)) files.push(item.entry);
+  }
+  if (!manifestEntry) {
+    throw new TableNotFoundError(`table ${name} not found at ${ref}`, { table: name, ref });
+  }
+  const manifest = decodeManifest(
+    await repo.getObject(ref, manifestEntry.path),
+    manifestEntry.path,
+  );
+  return { name, manifest, manifestEntry, files };
+}
