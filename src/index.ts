@@ -28,5 +28,43 @@ export type {
   PutItem,
 } from './core/repository.js';
 export { Repository } from './core/repository.js';
+// ---- tables and SQL ----------------------------------------------------------------------------
+export { type DuckOptions, DuckSession, type QueryResult } from './engine/duckdb.js';
+export { ObjectCache, type ObjectCacheOptions } from './engine/object-cache.js';
+export { copyToFile, OUTPUT_FORMATS, type OutputFormat, outputFormatOf } from './engine/output.js';
+export {
+  type AttachedRef,
+  defaultCacheDir,
+  SqlSession,
+  type SqlSessionOptions,
+  schemaNameOf,
+  withSqlSession,
+} from './engine/session.js';
+export {
+  type Column,
+  getTable,
+  listTables,
+  parseTableName,
+  type TableAtRef,
+  type TableManifest,
+} from './engine/tables.js';
 export type { MetaStore } from './meta/meta-store.js';
 export type { ObjectStore } from './storage/object-store.js';
+export {
+  type IngestOptions,
+  type IngestProgress,
+  type IngestResult,
+  ingest,
+  WRITE_MODES,
+  type WriteMode,
+} from './tables/ingest.js';
+export type { SchemaChange } from './tables/schema.js';
+export { type CsvOptions, INGEST_FORMATS, type IngestFormat } from './tables/sources.js';
+export {
+  exportTable,
+  listTableInfos,
+  showTable,
+  type TableFile,
+  type TableInfo,
+  tableHistory,
+} from './tables/table-ops.js';

@@ -60,10 +60,11 @@ export class DuckSession {
     return new DuckSession(instance, connection);
   }
 
-  /** Runs statements for their effect. */
-  async run(sql: string): Promise<void> {
+  /** Runs statements for their effect; returns the rows changed (rows written, for COPY). */
+  async run(sql: string): Promise<number> {
     try {
-      await this.connection.run(sql);
+      const r = await this.connection.run(sql);
+      return Number(r.rowsChanged);
     } catch (err) {
       throw toSqlError(err, sql);
     }

@@ -1,0 +1,43 @@
+// Writing a query's result to a file with DuckDB's COPY: Parquet, CSV (with a header), a JSON
+// array, or newline-delimited JSON. The format comes from the file's extension unless given.
+import { InvalidArgumentError } from '../common/errors.js';
+import { type DuckSession, sqlString } from './duckdb.js';
+
+export type OutputFormat = 'parquet' | 'csv' | 'json' | 'ndjson';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['parquet', 'csv', 'json', 'ndjson'];
+
+export function outputFormatOf(file: string, given?: string): OutputFormat {
+  if (given !== undefined) {
+    if ((OUTPUT_FORMATS as readonly string[]).includes(given)) return given as OutputFormat;
+    throw new InvalidArgumentError(`unknown output format ${given}: ${OUTPUT_FORMATS.join(', ')}`, {
+      argument: 'format',
+      reason: 'unknown',
+    });
+  }
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.parquet') || lower.endsWith('.pq')) return 'parquet';
+  if (lower.endsWith('.csv')) return 'csv';
+  if (lower.endsWith('.json')) return 'json';
+  if (lower.endsWith('.ndjson') || lower.endsWith('.jsonl')) return 'ndjson';
+  throw new InvalidArgumentError(
+    `cannot tell the format of ${file} from its extension: use .parquet, .csv, .json or .ndjson`,
+    { argument: 'out', reason: 'unknown extension' },
+  );
+}
+
+const COPY_OPTIONS: Record<OutputFormat, string> = {
+  parquet: 'FORMAT parquet, COMPRESSION zstd',
+  csv: 'FORMAT csv, HEADER true',
+  json: 'FORMAT json, ARRAY true',
+  ndjson: 'FORMAT json',
+};
+
+/** Writes the result of `query` to `file`; returns the number of rows written. */
+export function copyToFile(
+  duck: DuckSession,
+  query: string,
+  file: string,
+  format: OutputFormat,
+): Promise<number> {
+  return duck.run(`COPY (${query}) TO ${sqlString(file)} (${COPY_OPTIONS[format]})`);
+}
