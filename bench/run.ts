@@ -17,15 +17,24 @@ import {
   META_KINDS,
   type MetaKind,
 } from './support.js';
+import { tablesIngestBench, tablesMemoryBench, tablesQueryBench } from './tables.js';
 
-const BENCHMARKS: Benchmark[] = [importBench, branchBench, commitDiffBench, mergeBench];
+const BENCHMARKS: Benchmark[] = [
+  importBench,
+  branchBench,
+  commitDiffBench,
+  mergeBench,
+  tablesIngestBench,
+  tablesQueryBench,
+  tablesMemoryBench,
+];
 const ORDER = BENCHMARKS.map((b) => b.name);
 const REPORT_FILE = join(resolve(import.meta.dirname, '..'), 'BENCHMARKS.md');
 
 const USAGE = `usage: npm run bench -- <name|all> [--meta sqlite|postgres|both] [--quick]
 
 benchmarks:
-${BENCHMARKS.map((b) => `  ${b.name.padEnd(12)} ${b.description}`).join('\n')}
+${BENCHMARKS.map((b) => `  ${b.name.padEnd(14)} ${b.description}`).join('\n')}
 
   --meta     MetaStore(s) to measure side by side (default: both)
   --quick    small sizes, to check the benchmark code works; not recorded in BENCHMARKS.md
