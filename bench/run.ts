@@ -17,7 +17,12 @@ import {
   META_KINDS,
   type MetaKind,
 } from './support.js';
-import { tablesIngestBench, tablesMemoryBench, tablesQueryBench } from './tables.js';
+import {
+  tablesDiffBench,
+  tablesIngestBench,
+  tablesMemoryBench,
+  tablesQueryBench,
+} from './tables.js';
 
 const BENCHMARKS: Benchmark[] = [
   importBench,
@@ -26,6 +31,7 @@ const BENCHMARKS: Benchmark[] = [
   mergeBench,
   tablesIngestBench,
   tablesQueryBench,
+  tablesDiffBench,
   tablesMemoryBench,
 ];
 const ORDER = BENCHMARKS.map((b) => b.name);
