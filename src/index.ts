@@ -61,6 +61,13 @@ export {
 export type { SchemaChange } from './tables/schema.js';
 export { type CsvOptions, INGEST_FORMATS, type IngestFormat } from './tables/sources.js';
 export {
+  diffTable,
+  type Row,
+  type TableDiff,
+  type TableDiffOptions,
+  type TableDiffSide,
+} from './tables/table-diff.js';
+export {
   exportTable,
   listTableInfos,
   showTable,
