@@ -14,9 +14,11 @@ import * as cat from './commands/cat.js';
 import * as cherryPick from './commands/cherry-pick.js';
 import * as commit from './commands/commit.js';
 import * as diff from './commands/diff.js';
+import * as exportCmd from './commands/export.js';
 import * as fsck from './commands/fsck.js';
 import * as gc from './commands/gc.js';
 import * as get from './commands/get.js';
+import * as ingest from './commands/ingest.js';
 import * as init from './commands/init.js';
 import * as log from './commands/log.js';
 import * as ls from './commands/ls.js';
@@ -27,7 +29,11 @@ import * as reset from './commands/reset.js';
 import * as revert from './commands/revert.js';
 import * as rm from './commands/rm.js';
 import * as show from './commands/show.js';
+import * as sql from './commands/sql.js';
 import * as status from './commands/status.js';
+import * as tableHistory from './commands/table-history.js';
+import * as tableList from './commands/table-list.js';
+import * as tableShow from './commands/table-show.js';
 import * as tagCreate from './commands/tag-create.js';
 import * as tagDelete from './commands/tag-delete.js';
 import * as tagList from './commands/tag-list.js';
@@ -109,6 +115,16 @@ function buildProgram(runner: Runner, io: Io, json: boolean): Command {
   aliasSet.register(alias, runner);
   aliasList.register(alias, runner);
   aliasDelete.register(alias, runner);
+
+  ingest.register(program, runner);
+  sql.register(program, runner);
+  exportCmd.register(program, runner);
+
+  const table = program.command('table').description('list, show and trace tables');
+  tableList.register(table, runner);
+  tableShow.register(table, runner);
+  tableHistory.register(table, runner);
+  // `table diff` registers here too (src/cli/commands/table-diff.ts).
 
   gc.register(program, runner);
   fsck.register(program, runner);

@@ -84,3 +84,27 @@ export const repeatable = (value: string, previous: string[] = []): string[] => 
   ...previous,
   value,
 ];
+
+/** `a,b` → ['a', 'b']: a comma-separated list of non-empty names (e.g. `--key id,day`). */
+export function commaList(value: string | undefined, argument: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = value.split(',').map((s) => s.trim());
+  if (items.some((s) => s === '')) {
+    throw new InvalidArgumentError(`${argument}: empty name in ${JSON.stringify(value)}`, {
+      argument,
+      reason: 'empty name',
+    });
+  }
+  return items;
+}
+
+/** One character, as for a CSV delimiter or quote; `\t` and `tab` mean a tab. */
+export function singleChar(value: string | undefined, argument: string): string | undefined {
+  if (value === undefined) return undefined;
+  const v = value === '\\t' || value.toLowerCase() === 'tab' ? '\t' : value;
+  return parseWith(
+    z.string().refine((s) => [...s].length === 1, 'expected one character'),
+    v,
+    argument,
+  );
+}

@@ -6,6 +6,8 @@ import type { BranchInfo, Change, Commit, SluiceError, TreeEntry } from '../inde
 import { errorDocument, errorLines } from './errors.js';
 
 export interface Io {
+  /** Where `sql` reads a query (or runs its prompt) when none is given; default process.stdin. */
+  stdin?: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
 }
