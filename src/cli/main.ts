@@ -31,6 +31,7 @@ import * as rm from './commands/rm.js';
 import * as show from './commands/show.js';
 import * as sql from './commands/sql.js';
 import * as status from './commands/status.js';
+import * as tableDiff from './commands/table-diff.js';
 import * as tableHistory from './commands/table-history.js';
 import * as tableList from './commands/table-list.js';
 import * as tableShow from './commands/table-show.js';
@@ -120,11 +121,11 @@ function buildProgram(runner: Runner, io: Io, json: boolean): Command {
   sql.register(program, runner);
   exportCmd.register(program, runner);
 
-  const table = program.command('table').description('list, show and trace tables');
+  const table = program.command('table').description('list, show, trace and diff tables');
   tableList.register(table, runner);
   tableShow.register(table, runner);
   tableHistory.register(table, runner);
-  // `table diff` registers here too (src/cli/commands/table-diff.ts).
+  tableDiff.register(table, runner);
 
   gc.register(program, runner);
   fsck.register(program, runner);

@@ -427,6 +427,70 @@ describe('table list / show / history, export', () => {
   });
 });
 
+describe('table diff', () => {
+  it('schema first, then rows as multisets; by key after an upsert, with samples', async () => {
+    const d = ok(await sluice(['--json', 'table', 'diff', 'orders', 'main', 'feat/x'])).json.diff;
+    expect(d.schemaChanges).toEqual([{ column: 'region', change: 'added', after: 'VARCHAR' }]);
+    expect(d).toMatchObject({ added: 1, removed: 0, changed: 0, filesSkipped: 1 });
+    expect(d.primaryKey).toBeUndefined();
+    expect(d.samples.added).toEqual([{ id: '9', amount: 100, name: 'z', region: 'eu' }]);
+
+    ok(
+      await sluice([
+        'ingest',
+        file('k1.csv', 'id,v\n1,a\n2,b\n3,c\n'),
+        '--table',
+        'kd',
+        '--key',
+        'id',
+        '-m',
+        'kd',
+      ]),
+    );
+    ok(await sluice(['branch', 'create', 'kd-fix']));
+    ok(
+      await sluice([
+        'ingest',
+        file('k2.csv', 'id,v\n2,B\n4,d\n'),
+        '--table',
+        'kd',
+        '--mode',
+        'upsert',
+        '-b',
+        'kd-fix',
+        '-m',
+        'fix',
+      ]),
+    );
+    const human = ok(await sluice(['table', 'diff', 'kd', 'main', 'kd-fix']));
+    expect(human.stdout).toContain('schema: unchanged');
+    expect(human.stdout).toContain('rows by key (id): 1 added, 0 removed, 1 changed');
+    expect(human.stdout).toMatch(/changed \(sample, left → right\):\n.*\n2\s+b → B/);
+    const j = ok(await sluice(['--json', 'table', 'diff', 'kd', 'main', 'kd-fix', '--sample', '0']))
+      .json.diff;
+    expect(j).toMatchObject({ added: 1, removed: 0, changed: 1, primaryKey: ['id'] });
+    expect(j.samples).toEqual({ added: [], removed: [], changed: [] });
+  });
+
+  it('unknown table or ref, and a bad --sample, are refused', async () => {
+    expectError(
+      await sluice(['--json', 'table', 'diff', 'nope', 'main', 'feat/x']),
+      3,
+      'TableNotFoundError',
+    );
+    expectError(
+      await sluice(['--json', 'table', 'diff', 'orders', 'main', 'nope']),
+      3,
+      'RefNotFoundError',
+    );
+    expectError(
+      await sluice(['--json', 'table', 'diff', 'orders', 'main', 'feat/x', '--sample', '-1']),
+      1,
+      'InvalidArgumentError',
+    );
+  });
+});
+
 describe('errors: exit codes and stable codes, nothing staged', () => {
   it('unknown table → TableNotFoundError (3); bad SQL → SqlError (1)', async () => {
     const [show, hist, exp, sql, syntax] = await Promise.all([
