@@ -114,12 +114,16 @@ describe('gc and fsck', () => {
 });
 
 describe('quickstart', () => {
-  it('plays the story in a new directory and exits 0; refuses a non-empty one', async () => {
+  it('plays the story (versioning, then tables and SQL) in a new directory; refuses a non-empty one', async () => {
     const dir = join(temp(), 'qs');
     const r = await runCli(['quickstart', dir]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain(`$ sluice init ${dir}`);
     expect(r.stdout).toContain('conflict: raw/customers.csv');
+    // Tables: an upsert on a branch shows as two changed rows; the tag still sees the old data.
+    expect(r.stdout).toContain('rows by key (order_id): 0 added, 0 removed, 2 changed');
+    expect(r.stdout).toMatch(/--ref orders-v1\nunits\n-+\n\s+33\n/);
+    expect(r.stdout).toMatch(/FROM orders'\nunits\n-+\n\s+69\n/);
     expect(r.stdout.trimEnd().split('\n').pop()).toBe(
       `Repository ready at ${dir}; try: sluice --repo ${dir} log`,
     );

@@ -50,6 +50,10 @@ const FILES = {
     ['C2', 'Grace', 'grace@example.org'],
     ['C3', 'Edsger', 'edsger@example.org'],
   ]),
+  orderFixes: csv('order_id,customer_id,product_id,quantity,ordered_at', [
+    [1002, 'C3', 'P3', 30, '2024-03-12'],
+    [1005, 'C3', 'P2', 10, '2024-01-15'],
+  ]),
   customersMore: csv('customer_id,name,email', [
     ['C1', 'Ada', 'ada@example.com'],
     ['C2', 'Grace', 'grace@example.com'],
@@ -73,7 +77,7 @@ export function register(program: Command, runner: Runner, sluice: Sluice): void
   program
     .command('quickstart')
     .description(
-      'create a demo repository in DIR and walk through branching, merging, conflicts and revert',
+      'create a demo repository in DIR and walk through branching, merging, conflicts, revert, tables and SQL',
     )
     .argument('[dir]', 'directory to create (must not exist or be empty)', DEFAULT_DIR)
     .action(
@@ -172,6 +176,63 @@ export function register(program: Command, runner: Runner, sluice: Sluice): void
         await step([...repo, 'merge', 'feature', '--into', 'main', '-m', 'Merge customer fixes']);
         await step([...repo, 'log', '--oneline']);
         await step([...repo, 'show', 'v1']);
+
+        say('\n# Tables: load the CSV into a Parquet table and query it with SQL');
+        const ordersCsv = join(dir, 'incoming', 'orders.csv');
+        await step([
+          ...repo,
+          'ingest',
+          ordersCsv,
+          '--table',
+          'orders',
+          '--key',
+          'order_id',
+          '-m',
+          'Load orders table',
+        ]);
+        await step([
+          ...repo,
+          'sql',
+          'SELECT customer_id, count(*) AS orders, sum(quantity) AS units FROM orders GROUP BY 1 ORDER BY 1',
+        ]);
+        await step([...repo, 'tag', 'create', 'orders-v1', 'main']);
+
+        say('\n# Correct two orders on a branch (upsert by key), compare, merge');
+        const fixes = await file('order-fixes.csv', FILES.orderFixes);
+        await step([...repo, 'branch', 'create', 'fix-orders']);
+        await step([
+          ...repo,
+          'ingest',
+          fixes,
+          '--table',
+          'orders',
+          '--mode',
+          'upsert',
+          '-b',
+          'fix-orders',
+          '-m',
+          'Fix quantities',
+        ]);
+        await step([...repo, 'table', 'diff', 'orders', 'main', 'fix-orders']);
+        await step([
+          ...repo,
+          'sql',
+          'SELECT m.order_id, m.quantity AS on_main, f.quantity AS on_branch FROM main.orders m JOIN fix_orders.orders f USING (order_id) WHERE m.quantity <> f.quantity',
+          '--ref',
+          'main',
+          '--ref',
+          'fix-orders',
+        ]);
+        await step([...repo, 'merge', 'fix-orders', '--into', 'main']);
+        say('\n# Time travel: the table as it was at the tag');
+        await step([
+          ...repo,
+          'sql',
+          'SELECT sum(quantity) AS units FROM orders',
+          '--ref',
+          'orders-v1',
+        ]);
+        await step([...repo, 'sql', 'SELECT sum(quantity) AS units FROM orders']);
         await step([...repo, 'fsck']);
 
         const done = `Repository ready at ${dir}; try: sluice --repo ${quote(dir)} log`;
