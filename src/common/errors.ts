@@ -55,6 +55,12 @@ export class RefAlreadyExistsError extends ConflictError<{ name: string; kind: s
 export class RepositoryAlreadyExistsError extends ConflictError<{ repository: string }> {}
 /** A compare-and-swap lost to a concurrent writer too many times. */
 export class ConcurrentUpdateError extends ConflictError<{ ref: string }> {}
+/** An append whose key is already in the table (a primary key names one row). */
+export class DuplicateKeyError extends ConflictError<{
+  table: string;
+  key: string[];
+  value: Record<string, unknown>;
+}> {}
 
 // ---- validation -----------------------------------------------------------------------------
 export class InvalidNameError extends ValidationError<{

@@ -14,6 +14,7 @@ import { createReadStream, mkdtempSync, readdirSync, rmSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  DuplicateKeyError,
   InvalidArgumentError,
   MalformedInputError,
   SchemaMismatchError,
@@ -43,13 +44,24 @@ import {
   type TableManifest,
   tablePrefix,
 } from '../engine/tables.js';
-import { diffSchemas, evolveSchema, normalizeType, type SchemaChange, widensTo } from './schema.js';
+import {
+  columnKey,
+  diffSchemas,
+  evolveSchema,
+  findColumn,
+  isNumericType,
+  isTemporalType,
+  normalizeType,
+  type SchemaChange,
+  widensTo,
+} from './schema.js';
 import {
   type CsvOptions,
   describeInput,
   formatOf,
   type IngestFormat,
   inputError,
+  jsonWithoutBom,
   readerSql,
   resolveSources,
 } from './sources.js';
@@ -77,7 +89,7 @@ export interface IngestOptions {
   /** Explicit columns and types instead of inference; inputs are cast to them. */
   schema?: Column[];
   csv?: CsvOptions;
-  /** Commit the branch after staging. */
+  /** Commit the branch after staging (no commit is made when the ingest changes nothing). */
   commit?: { message: string; metadata?: Record<string, string> };
   duck?: DuckOptions;
   /** Local cache for existing files that upsert reads; default the repository's. */
@@ -90,7 +102,10 @@ export interface IngestResult {
   branch: string;
   mode: WriteMode;
   inputs: { file: string; format: IngestFormat; rows: number }[];
+  /** Rows read from the inputs and written. */
   rowsWritten: number;
+  /** Rows of existing files an upsert copied into their rewritten files (unchanged rows). */
+  rowsRewritten: number;
   /** Rows of existing files replaced by an upsert (or every row, for an overwrite). */
   rowsReplaced: number;
   filesAdded: string[];
@@ -124,7 +139,7 @@ export async function ingest(
   for (const s of Array.isArray(src) ? src : [src])
     files.push(...(await resolveSources(s, opts.format)));
   const formats = files.map((f) => formatOf(f, opts.format));
-  const csv = opts.csv ?? {};
+  let csv = opts.csv ?? {};
 
   let existing: TableAtRef | undefined;
   try {
@@ -132,13 +147,31 @@ export async function ingest(
   } catch (err) {
     if (!(err instanceof TableNotFoundError)) throw err;
   }
-  const explicit = opts.schema?.map((c) => ({ name: c.name, type: normalizeType(c.type) }));
-  const key = opts.key?.length ? opts.key : existing?.manifest.primaryKey;
+  // Types are spelled as DuckDB does once a session is open (canonicalTypes).
+  let explicit = opts.schema?.map((c) => ({ name: c.name, type: c.type.trim() }));
+  if (explicit) {
+    const seen = new Set<string>();
+    for (const c of explicit) {
+      if (seen.has(columnKey(c.name))) {
+        throw new InvalidArgumentError(`the schema declares column ${c.name} twice`, {
+          argument: 'schema',
+          reason: 'duplicate column',
+        });
+      }
+      seen.add(columnKey(c.name));
+    }
+  }
+  // A CSV without a header row: its columns are, in order, the schema's or the table's.
+  if (csv.header === false && !csv.names?.length) {
+    const named = explicit ?? (mode !== 'overwrite' ? existing?.manifest.columns : undefined);
+    if (named) csv = { ...csv, names: named.map((c) => c.name) };
+  }
+  let key = opts.key?.length ? opts.key : existing?.manifest.primaryKey;
   if (
     existing?.manifest.primaryKey?.length &&
     opts.key?.length &&
     mode !== 'overwrite' &&
-    opts.key.join(',') !== existing.manifest.primaryKey.join(',')
+    opts.key.map(columnKey).join(',') !== existing.manifest.primaryKey.map(columnKey).join(',')
   ) {
     throw new InvalidArgumentError(
       `table ${table} has primary key (${existing.manifest.primaryKey.join(', ')}); --key (${opts.key.join(', ')}) differs — use --mode overwrite to change it`,
@@ -160,25 +193,24 @@ export async function ingest(
     return await withDuck(
       { ...opts.duck, tempDir: opts.duck?.tempDir ?? join(tmp, 'spill') },
       async (duck) => {
-        if (explicit) await checkTypes(duck, explicit);
-        // 1. What each input holds. A CSV column that is empty in this input is inferred as text;
-        // it is then no evidence of a type (only such columns pay for a scan to find that out).
-        const known = existing && mode !== 'overwrite' ? existing.manifest.columns : explicit;
+        if (explicit) explicit = await canonicalTypes(duck, explicit);
+        // The file DuckDB reads for each input (files[i] is what messages name).
+        const reads: string[] = [];
+        for (let i = 0; i < files.length; i++) {
+          const f = files[i] as string;
+          const json = formats[i] === 'json' || formats[i] === 'ndjson';
+          reads.push(json ? await jsonWithoutBom(f, tmp, i) : f);
+        }
+        // 1. What each input holds.
+        // (With an explicit schema the write parses every column as declared anyway.)
+        const known =
+          existing && mode !== 'overwrite' && !explicit ? existing.manifest.columns : undefined;
         const described: Column[][] = [];
         for (let i = 0; i < files.length; i++) {
-          const file = files[i] as string;
+          const file = reads[i] as string;
           const format = formats[i] as IngestFormat;
-          const cols = await describeInput(duck, file, format, csv);
-          if (format === 'csv' && known) {
-            for (const c of cols) {
-              const k = known.find((x) => x.name === c.name);
-              if (!k || c.type !== 'VARCHAR' || normalizeType(k.type) === 'VARCHAR') continue;
-              const r = await duck.query(
-                `SELECT count(${sqlIdent(c.name)}) AS n FROM ${readerSql(file, format, csv)}`,
-              );
-              if (Number(r.rows[0]?.n ?? 0) === 0) c.type = 'NULL';
-            }
-          }
+          const cols = await describeInput(duck, file, format, csv, [], files[i]);
+          if (known) await inputFitsKnown(duck, file, format, csv, cols, known);
           described.push(cols);
         }
 
@@ -186,10 +218,9 @@ export async function ingest(
         let columns: Column[];
         let schemaChanges: SchemaChange[] = [];
         if (explicit) {
+          const declared = explicit;
           for (let i = 0; i < files.length; i++) {
-            const extra = (described[i] as Column[]).find(
-              (c) => !explicit.some((e) => e.name === c.name),
-            );
+            const extra = (described[i] as Column[]).find((c) => !findColumn(declared, c.name));
             if (extra) {
               throw new SchemaMismatchError(
                 `${files[i]} has a column ${extra.name} that the schema does not declare`,
@@ -213,6 +244,14 @@ export async function ingest(
         }
         // A column no input had a value for (JSON nulls) is text until data says otherwise.
         columns = columns.map((c) => (isNullType(c.type) ? { ...c, type: 'VARCHAR' } : c));
+        // Empty inputs only: an overwrite empties the table and keeps its columns.
+        if (columns.length === 0 && existing) columns = existing.manifest.columns;
+        if (columns.length === 0) {
+          throw new MalformedInputError(
+            `${files.length === 1 ? `${files[0]} is empty` : 'every input file is empty'}: there are no columns to make table ${table} of`,
+            { file: files.join(', '), format: formats[0] as string },
+          );
+        }
         if (existing) schemaChanges = diffSchemas(existing.manifest.columns, columns);
         else
           schemaChanges = columns.map((c) => ({
@@ -220,45 +259,57 @@ export async function ingest(
             change: 'added' as const,
             after: c.type,
           }));
-        for (const k of key ?? []) {
-          if (!columns.some((c) => c.name === k)) {
+        key = key?.map((k) => {
+          const c = findColumn(columns, k);
+          if (!c) {
             throw new InvalidArgumentError(`key column ${k} is not a column of table ${table}`, {
               argument: 'key',
               reason: 'unknown column',
             });
           }
-        }
+          return c.name; // the table's spelling
+        });
 
         // 3. Convert every input; nothing is stored until all of them have been read.
         const outputs: { path: string; rows: number }[] = [];
         const inputs: IngestResult['inputs'] = [];
         for (let i = 0; i < files.length; i++) {
           const file = files[i] as string;
+          const read = reads[i] as string;
           const format = formats[i] as IngestFormat;
           opts.onProgress?.({ phase: 'read', done: i, total: files.length, file });
           const have = described[i] as Column[];
+          if (have.length === 0) {
+            inputs.push({ file, format, rows: 0 }); // an empty file
+            continue;
+          }
+          // CSV columns are parsed as the table's types directly (named as the input has them).
           const hints =
             format === 'csv'
               ? pinnedFor(
-                  columns.filter((c) => have.some((h) => h.name === c.name)),
+                  columns.flatMap((c) => {
+                    const h = findColumn(have, c.name);
+                    return h ? [{ name: h.name, type: c.type }] : [];
+                  }),
                   csv,
                 )
               : [];
           const projection = columns
-            .map((c) =>
-              have.some((h) => h.name === c.name)
-                ? `CAST(${sqlIdent(c.name)} AS ${c.type}) AS ${sqlIdent(c.name)}`
-                : `CAST(NULL AS ${c.type}) AS ${sqlIdent(c.name)}`,
-            )
+            .map((c) => {
+              const h = findColumn(have, c.name);
+              return h
+                ? `CAST(${sqlIdent(h.name)} AS ${c.type}) AS ${sqlIdent(c.name)}`
+                : `CAST(NULL AS ${c.type}) AS ${sqlIdent(c.name)}`;
+            })
             .join(', ');
           const dir = join(tmp, `in-${i}`);
           try {
             await duck.run(
-              `COPY (SELECT ${projection} FROM ${readerSql(file, format, csv, hints)}) TO ${sqlString(dir)} ` +
+              `COPY (SELECT ${projection} FROM ${readerSql(read, format, csv, hints)}) TO ${sqlString(dir)} ` +
                 `(FORMAT parquet, COMPRESSION zstd, FILE_SIZE_BYTES ${sqlString(TARGET_FILE_SIZE)}, FILENAME_PATTERN 'part_{i}')`,
             );
           } catch (err) {
-            throw await inputError(duck, file, format, csv, err);
+            throw await inputError(duck, read, format, csv, err, file);
           }
           const written = await parquetFiles(duck, dir);
           inputs.push({ file, format, rows: written.reduce((n, f) => n + f.rows, 0) });
@@ -266,6 +317,19 @@ export async function ingest(
         }
         opts.onProgress?.({ phase: 'read', done: files.length, total: files.length });
         if (key?.length && outputs.length > 0) await checkKeys(duck, table, key, outputs, files);
+        const rowsWritten = outputs.reduce((n, o) => n + o.rows, 0);
+        let cache: ObjectCache | undefined;
+        const cacheOf = (): ObjectCache =>
+          (cache ??= new ObjectCache(repo.store, { dir: opts.cacheDir ?? defaultCacheDir(repo) }));
+        // A primary key names one row: an append may not add a key the table already has.
+        if (
+          existing &&
+          mode === 'append' &&
+          key?.length &&
+          outputs.length > 0 &&
+          existing.files.length > 0
+        )
+          await refuseExistingKeys(duck, cacheOf(), table, existing.files, outputs, key);
 
         // 4. Files the write replaces.
         const remove: string[] = [];
@@ -278,12 +342,9 @@ export async function ingest(
           );
         }
         if (existing && mode === 'upsert' && outputs.length > 0 && existing.files.length > 0) {
-          const cache = new ObjectCache(repo.store, {
-            dir: opts.cacheDir ?? defaultCacheDir(repo),
-          });
           const r = await rewriteForUpsert(
             duck,
-            cache,
+            cacheOf(),
             existing.files,
             outputs,
             key as string[],
@@ -316,43 +377,48 @@ export async function ingest(
             Buffer.from(manifestBytes),
             Buffer.from(encodeManifest(existing.manifest)),
           ) !== 0;
+        // An ingest that changes nothing (no rows in, none replaced, same columns) stages nothing
+        // and makes no commit.
+        const changes = added.length > 0 || remove.length > 0 || manifestChanged;
         opts.onProgress?.({ phase: 'store', done: 0, total: added.length });
         let stored = 0;
-        await repo.putObjects(
-          branch,
-          [
-            ...added.map((a) => ({
-              path: a.path,
-              body: { size: statSync(a.local).size, open: () => createReadStream(a.local) },
-              contentType: PARQUET_TYPE,
-              metadata: { [ROWS_METADATA]: String(a.rows) },
-            })),
-            ...(manifestChanged
-              ? [
-                  {
-                    path: manifestPath(table),
-                    body: manifestBytes,
-                    contentType: 'application/json',
-                  },
-                ]
-              : []),
-          ],
-          {
-            remove,
-            onProgress: () =>
-              opts.onProgress?.({
-                phase: 'store',
-                done: Math.min(++stored, added.length),
-                total: added.length,
-              }),
-          },
-        );
+        if (changes)
+          await repo.putObjects(
+            branch,
+            [
+              ...added.map((a) => ({
+                path: a.path,
+                body: { size: statSync(a.local).size, open: () => createReadStream(a.local) },
+                contentType: PARQUET_TYPE,
+                metadata: { [ROWS_METADATA]: String(a.rows) },
+              })),
+              ...(manifestChanged
+                ? [
+                    {
+                      path: manifestPath(table),
+                      body: manifestBytes,
+                      contentType: 'application/json',
+                    },
+                  ]
+                : []),
+            ],
+            {
+              remove,
+              onProgress: () =>
+                opts.onProgress?.({
+                  phase: 'store',
+                  done: Math.min(++stored, added.length),
+                  total: added.length,
+                }),
+            },
+          );
         const result: IngestResult = {
           table,
           branch,
           mode,
           inputs,
-          rowsWritten: outputs.reduce((n, o) => n + o.rows, 0),
+          rowsWritten,
+          rowsRewritten: outputs.reduce((n, o) => n + o.rows, 0) - rowsWritten,
           rowsReplaced,
           filesAdded: added.map((a) => a.path),
           filesRemoved: remove,
@@ -361,7 +427,7 @@ export async function ingest(
           schemaChanges,
           created: !existing,
         };
-        if (opts.commit) {
+        if (opts.commit && changes) {
           opts.onProgress?.({ phase: 'commit', done: 0, total: 1 });
           result.commit = await repo.commit(branch, {
             message: opts.commit.message,
@@ -382,9 +448,76 @@ export async function ingest(
 
 const isNullType = (t: string): boolean => t === 'NULL' || t === '"NULL"';
 
+/**
+ * Inference from text is a guess: a CSV column's type is whatever DuckDB makes of a sample; a
+ * JSON number's width (BIGINT or DOUBLE) is DuckDB's choice, and so is the type of a JSON string
+ * that holds a date or a time. So for each inferred column whose type does not widen into the
+ * type the table already has, one scan looks at the values: a column with no values is no
+ * evidence of a type (`NULL`); one whose every value fits the table's type takes that type;
+ * otherwise the inferred type stays, and the schema check names the column and both types.
+ *
+ * A CSV value (or JSON text) fits when it parses as the type: `007` into a VARCHAR column stays
+ * `007`, `19.99` into a DECIMAL column stays exact, as the write then parses it as that type
+ * directly. A JSON number fits another numeric type, and a JSON date or timestamp another
+ * temporal type, when it casts there and back unchanged (`2024-01-02` fits a TIMESTAMP column;
+ * `2024-01-02 10:00` does not fit a DATE one). A JSON string in a numeric column, a number in a
+ * text column, or anything from Parquet (which has real types) is a type change.
+ */
+async function inputFitsKnown(
+  duck: DuckSession,
+  file: string,
+  format: IngestFormat,
+  csv: CsvOptions,
+  cols: Column[],
+  known: Column[],
+): Promise<void> {
+  if (format === 'parquet') return;
+  if (format === 'csv' && csv.header === false && !csv.names?.length) return;
+  const suspects: { col: Column; type: string; check: 'parse' | 'roundtrip' }[] = [];
+  for (const c of cols) {
+    const k = findColumn(known, c.name);
+    if (!k || widensTo(c.type, k.type)) continue;
+    if (format === 'csv' || (normalizeType(c.type) === 'VARCHAR' && isTemporalType(k.type)))
+      suspects.push({ col: c, type: k.type, check: 'parse' });
+    else if (
+      (isNumericType(c.type) && isNumericType(k.type)) ||
+      (isTemporalType(c.type) && isTemporalType(k.type))
+    )
+      suspects.push({ col: c, type: k.type, check: 'roundtrip' });
+  }
+  if (suspects.length === 0) return;
+  const fits = (v: string, s: (typeof suspects)[number]): string => {
+    const t = normalizeType(s.type);
+    if (s.check === 'roundtrip') return `CAST(TRY_CAST(${v} AS ${s.type}) AS ${s.col.type}) = ${v}`;
+    if (format === 'csv' && t === 'DATE' && csv.dateFormat)
+      return `try_strptime(${v}, ${sqlString(csv.dateFormat)}) IS NOT NULL`;
+    if (format === 'csv' && t === 'TIMESTAMP' && csv.timestampFormat)
+      return `try_strptime(${v}, ${sqlString(csv.timestampFormat)}) IS NOT NULL`;
+    return `TRY_CAST(${v} AS ${s.type}) IS NOT NULL`;
+  };
+  const aggs = suspects.flatMap((s, i) => {
+    const v = sqlIdent(s.col.name);
+    return [
+      `count(${v}) AS n${i}`,
+      `count(${v}) FILTER (WHERE NOT coalesce(${fits(v, s)}, false)) AS bad${i}`,
+    ];
+  });
+  // CSV: the suspect columns are read as text.
+  const text =
+    format === 'csv' ? suspects.map(({ col }) => ({ name: col.name, type: 'VARCHAR' })) : [];
+  const r = await duck.query(
+    `SELECT ${aggs.join(', ')} FROM ${readerSql(file, format, csv, text)}`,
+  );
+  const row = r.rows[0] ?? {};
+  suspects.forEach(({ col, type }, i) => {
+    if (Number(row[`n${i}`] ?? 0) === 0) col.type = 'NULL';
+    else if (Number(row[`bad${i}`] ?? 0) === 0) col.type = type;
+  });
+}
+
 /** For CSV, existing columns are parsed as their table type (bad values are then reported by line). */
 function pinnedFor(columns: Column[], csv: CsvOptions): Column[] {
-  if (csv.header === false) return [];
+  if (csv.header === false && !csv.names?.length) return [];
   return columns;
 }
 
@@ -392,16 +525,16 @@ function pinnedFor(columns: Column[], csv: CsvOptions): Column[] {
 function unionColumns(acc: Column[], next: Column[], file: string, table: string): Column[] {
   const out = acc.map((c) => ({ ...c }));
   for (const c of next) {
-    const have = out.find((o) => o.name === c.name);
+    const have = findColumn(out, c.name);
     if (!have) out.push({ ...c });
     else if (widensTo(c.type, have.type)) continue;
     else if (widensTo(have.type, c.type)) have.type = c.type;
     else {
       throw new SchemaMismatchError(
-        `column ${c.name} is ${have.type} in earlier inputs but ${c.type} in ${file}`,
+        `column ${have.name} is ${have.type} in earlier inputs but ${c.type} in ${file}`,
         {
           table,
-          column: c.name,
+          column: have.name,
           tableType: have.type,
           inputType: c.type,
           reason: 'inputs disagree',
@@ -412,10 +545,17 @@ function unionColumns(acc: Column[], next: Column[], file: string, table: string
   return out;
 }
 
-async function checkTypes(duck: DuckSession, cols: Column[]): Promise<void> {
+/**
+ * The schema's types as DuckDB spells them (`numeric(10, 2)` → `DECIMAL(10,2)`, `int` →
+ * `INTEGER`, `varchar(20)` → `VARCHAR`, `struct(a int)` → `STRUCT(a INTEGER)`), so they compare
+ * equal to what DuckDB infers; an unknown type is refused.
+ */
+async function canonicalTypes(duck: DuckSession, cols: Column[]): Promise<Column[]> {
+  const out: Column[] = [];
   for (const c of cols) {
+    let described: { name: string; type: string }[];
     try {
-      await duck.run(`SELECT CAST(NULL AS ${c.type})`);
+      described = await duck.describe(`SELECT CAST(NULL AS ${c.type}) AS x`);
     } catch {
       throw new InvalidArgumentError(
         `the schema gives column ${c.name} an unknown type ${c.type}`,
@@ -425,7 +565,9 @@ async function checkTypes(duck: DuckSession, cols: Column[]): Promise<void> {
         },
       );
     }
+    out.push({ name: c.name, type: described[0]?.type ?? c.type });
   }
+  return out;
 }
 
 /** The Parquet files COPY wrote into `dir`, with their row counts (from the footers). */
@@ -484,6 +626,31 @@ async function checkKeys(
   }
 }
 
+async function refuseExistingKeys(
+  duck: DuckSession,
+  cache: ObjectCache,
+  table: string,
+  files: TreeEntry[],
+  outputs: { path: string }[],
+  key: string[],
+): Promise<void> {
+  const local: string[] = [];
+  for (const f of files) local.push(await cache.fileFor(f));
+  const on = key.map((k) => `f.${sqlIdent(k)} = n.${sqlIdent(k)}`).join(' AND ');
+  const hit = await duck.query(
+    `SELECT ${keyList(key, 'n')} FROM read_parquet(${sqlList(outputs.map((o) => o.path))}) n ` +
+      `SEMI JOIN read_parquet(${sqlList(local)}, union_by_name = true) f ON ${on} LIMIT 1`,
+  );
+  const row = hit.rows[0];
+  if (!row) return;
+  const value = Object.fromEntries(key.map((k) => [k, row[k] ?? null]));
+  throw new DuplicateKeyError(
+    `key ${key.map((k) => `${k}=${JSON.stringify(value[k])}`).join(', ')} is already in table ${table}: ` +
+      'an append adds rows; use --mode upsert to replace them',
+    { table, key, value },
+  );
+}
+
 /**
  * Upsert: the existing files holding one of the input's keys are rewritten without those rows;
  * all other files are left as they are (shared with the previous commit).
@@ -522,7 +689,7 @@ async function rewriteForUpsert(
     const have = await duck.describe(`SELECT * FROM read_parquet(${sqlString(file)})`);
     const projection = columns
       .map((c) =>
-        have.some((h) => h.name === c.name)
+        findColumn(have, c.name)
           ? `CAST(f.${sqlIdent(c.name)} AS ${c.type}) AS ${sqlIdent(c.name)}`
           : `CAST(NULL AS ${c.type}) AS ${sqlIdent(c.name)}`,
       )

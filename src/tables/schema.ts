@@ -8,6 +8,28 @@ import type { Column } from '../engine/tables.js';
 const SIGNED = ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT'];
 const UNSIGNED = ['UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT'];
 
+/**
+ * Column names are matched the way DuckDB binds identifiers: without regard to (ASCII) case, so
+ * an input's `ID` is the table's `id` (and keeps the table's spelling).
+ */
+export const columnKey = (name: string): string => name.replace(/[A-Z]/g, (ch) => ch.toLowerCase());
+export const sameColumn = (a: string, b: string): boolean => columnKey(a) === columnKey(b);
+export function findColumn<C extends { name: string }>(
+  cols: readonly C[],
+  name: string,
+): C | undefined {
+  const k = columnKey(name);
+  return cols.find((c) => columnKey(c.name) === k);
+}
+
+const NUMERIC =
+  /^(U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|FLOAT|DOUBLE|DECIMAL\(\d+,\s*\d+\))$/;
+/** True for DuckDB's integer, floating point and decimal types. */
+export const isNumericType = (t: string): boolean => NUMERIC.test(normalizeType(t));
+/** True for dates and timestamps (with or without a zone). */
+export const isTemporalType = (t: string): boolean =>
+  ['DATE', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE'].includes(normalizeType(t));
+
 /** DuckDB's canonical spelling of a few aliases (DESCRIBE prints these names). */
 export function normalizeType(t: string): string {
   const u = t.trim().toUpperCase().replace(/\s+/g, ' ');
@@ -78,23 +100,24 @@ export function evolveSchema(
   table: Column[],
   input: Column[],
 ): { columns: Column[]; changes: SchemaChange[] } {
-  const byName = new Map(table.map((c) => [c.name, c]));
+  const byName = new Map(table.map((c) => [columnKey(c.name), c]));
   const columns = table.map((c) => ({ ...c }));
   const changes: SchemaChange[] = [];
   for (const c of input) {
-    const existing = byName.get(c.name);
+    const existing = byName.get(columnKey(c.name));
     if (!existing) {
       columns.push({ ...c });
+      byName.set(columnKey(c.name), c);
       changes.push({ column: c.name, change: 'added', after: c.type });
       continue;
     }
     if (!widensTo(c.type, existing.type)) {
       throw new SchemaMismatchError(
-        `column ${c.name} of table ${tableName} is ${existing.type}, but the input has ${c.type}: ` +
+        `column ${existing.name} of table ${tableName} is ${existing.type}, but the input has ${c.type}: ` +
           'that is a type change an append or upsert cannot make (use --mode overwrite, or a --schema that casts)',
         {
           table: tableName,
-          column: c.name,
+          column: existing.name,
           tableType: existing.type,
           inputType: c.type,
           reason: 'incompatible type',
