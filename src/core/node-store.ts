@@ -9,7 +9,6 @@
 import { randomBytes } from 'node:crypto';
 import { ObjectCorruptedError, ObjectNotFoundError } from '../common/errors.js';
 import { tag } from '../common/hash.js';
-import type { NodeId } from '../common/ids.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { nodeKey, packKey } from './layout.js';
 import { Lru } from './lru.js';
