@@ -37,7 +37,7 @@ const BENCHMARKS: Benchmark[] = [
 const ORDER = BENCHMARKS.map((b) => b.name);
 const REPORT_FILE = join(resolve(import.meta.dirname, '..'), 'BENCHMARKS.md');
 
-const USAGE = `usage: npm run bench -- <name|all> [--meta sqlite|postgres|both] [--quick]
+const USAGE = `usage: npm run bench -- <name[,name…]|all> [--meta sqlite|postgres|both] [--quick]
 
 benchmarks:
 ${BENCHMARKS.map((b) => `  ${b.name.padEnd(14)} ${b.description}`).join('\n')}
@@ -89,8 +89,9 @@ function parseArgs(argv: string[]): Args {
     else fail(`unexpected argument ${a}`);
   }
   if (!name) fail('which benchmark? (or all)');
-  const names = name === 'all' ? ORDER : [name];
-  if (!ORDER.includes(names[0] as string)) fail(`unknown benchmark ${name}`);
+  // `all`, one name, or several separated by commas (run in the order given).
+  const names = name === 'all' ? ORDER : name.split(',');
+  for (const n of names) if (!ORDER.includes(n)) fail(`unknown benchmark ${n}`);
   if (meta !== 'both' && !META_KINDS.includes(meta as MetaKind))
     fail(`--meta must be sqlite, postgres or both, not ${meta}`);
   const metas = meta === 'both' ? [...META_KINDS] : [meta as MetaKind];
