@@ -137,6 +137,18 @@ export function printCommit(out: Output, c: Commit, opts: { metadata?: boolean }
   for (const l of c.message.split('\n')) out.line(`    ${l}`);
 }
 
+/** A list of commits as `log` prints it: full entries, or one line each with `oneline`. */
+export function printCommits(out: Output, commits: Commit[], oneline = false): void {
+  commits.forEach((c, i) => {
+    if (oneline) {
+      out.line(`${shortId(c.id)} ${c.message.split('\n')[0]}`);
+      return;
+    }
+    if (i > 0) out.line();
+    printCommit(out, c);
+  });
+}
+
 export interface ChangeCounts {
   added: number;
   removed: number;

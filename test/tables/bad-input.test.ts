@@ -12,7 +12,7 @@ import {
 } from '../../src/common/errors.js';
 import { withSqlSession } from '../../src/engine/session.js';
 import { getTable } from '../../src/engine/tables.js';
-import { ingest } from '../../src/tables/ingest.js';
+import { type IngestOptions, ingest } from '../../src/tables/ingest.js';
 import {
   branchState,
   collect,
@@ -35,6 +35,16 @@ afterEach(async () => {
 
 const storedKeys = async (): Promise<string[]> =>
   (await collect(t.repo.store.list(''))).map((o) => o.key).sort();
+
+/** Ingests into `orders` on main and expects the given error, with nothing changed. */
+const refused = (src: string | string[], code: string, opts: Partial<IngestOptions> = {}) =>
+  expectRefused(
+    t.repo,
+    'main',
+    'orders',
+    () => ingest(t.repo, src, { table: 'orders', ...opts }),
+    code,
+  );
 
 describe('malformed CSV names the file and the line', () => {
   const cases: { name: string; text: string | Buffer; line: number; says: RegExp }[] = [
@@ -105,23 +115,11 @@ describe('malformed CSV names the file and the line', () => {
       'bad.csv.gz',
       gzipSync('id,amount,day,name\n3,1,2024-01-01,"two\nlines"\n4,2\n'),
     );
-    const e1 = await expectRefused(
-      t.repo,
-      'main',
-      'orders',
-      () => ingest(t.repo, csv, { table: 'orders' }),
-      'MalformedInputError',
-    );
+    const e1 = await refused(csv, 'MalformedInputError');
     expect(e1.data).toMatchObject({ file: csv, format: 'csv', line: 4 });
     expect(e1.message).toContain('"4,2"');
     const nd = t.file('bad.ndjson.gz', gzipSync('{"id": 3}\n{"id": 4,}}\n'));
-    const e2 = await expectRefused(
-      t.repo,
-      'main',
-      'orders',
-      () => ingest(t.repo, nd, { table: 'orders' }),
-      'MalformedInputError',
-    );
+    const e2 = await refused(nd, 'MalformedInputError');
     expect(e2.data).toMatchObject({ file: nd, format: 'ndjson', line: 2 });
   });
 
@@ -180,26 +178,14 @@ describe('malformed JSON names the file and the line', () => {
       'bad.json',
       '[\n  {"id": 3, "name": "c"},\n  {"id": 4 "name": "d"},\n  {"id": 5, "name": "e"}\n]\n',
     );
-    const err = await expectRefused(
-      t.repo,
-      'main',
-      'orders',
-      () => ingest(t.repo, src, { table: 'orders' }),
-      'MalformedInputError',
-    );
+    const err = await refused(src, 'MalformedInputError');
     expect(err.data).toMatchObject({ file: src, format: 'json', line: 3 });
     expect(err.message).toContain(`${src}, line 3`);
   });
 
   it('a JSON array cut short', async () => {
     const src = t.file('cut.json', '[{"id": 3, "name": "c"},\n {"id": 4, "na');
-    const err = await expectRefused(
-      t.repo,
-      'main',
-      'orders',
-      () => ingest(t.repo, src, { table: 'orders' }),
-      'MalformedInputError',
-    );
+    const err = await refused(src, 'MalformedInputError');
     expect(err.data).toMatchObject({ file: src, format: 'json', line: 2 });
   });
 
@@ -208,13 +194,7 @@ describe('malformed JSON names the file and the line', () => {
       'bad.ndjson',
       '{"id": 3, "name": "c"}\n{"id": 4, "name": "d"}\n{"id": 5, "name": nope}\n{"id": 6}\n',
     );
-    const err = await expectRefused(
-      t.repo,
-      'main',
-      'orders',
-      () => ingest(t.repo, src, { table: 'orders' }),
-      'MalformedInputError',
-    );
+    const err = await refused(src, 'MalformedInputError');
     expect(err.data).toMatchObject({ file: src, format: 'ndjson', line: 3 });
     expect(err.message).toContain(`${src}, line 3`);
     expect(err.message).not.toMatch(/line 4/);
@@ -222,26 +202,14 @@ describe('malformed JSON names the file and the line', () => {
 
   it('a bad line in NDJSON with a byte order mark names the file given', async () => {
     const src = t.file('bom-bad.ndjson', '\uFEFF{"id": 3}\n{"id": 4\n');
-    const err = await expectRefused(
-      t.repo,
-      'main',
-      'orders',
-      () => ingest(t.repo, src, { table: 'orders' }),
-      'MalformedInputError',
-    );
+    const err = await refused(src, 'MalformedInputError');
     expect(err.data).toMatchObject({ file: src, format: 'ndjson', line: 2 });
     expect(err.message).toContain(`${src}, line 2`);
   });
 
   it('a file that is not Parquet', async () => {
     const src = t.file('fake.parquet', 'PAR1 but not really');
-    const err = await expectRefused(
-      t.repo,
-      'main',
-      'orders',
-      () => ingest(t.repo, src, { table: 'orders' }),
-      'MalformedInputError',
-    );
+    const err = await refused(src, 'MalformedInputError');
     expect(err.data).toMatchObject({ file: src, format: 'parquet' });
   });
 });
@@ -476,13 +444,7 @@ describe('all or nothing', () => {
       [files, { mode: 'upsert', key: ['id'], commit: { message: 'never' } }],
     ];
     for (const [src, extra] of attempts) {
-      const err = await expectRefused(
-        t.repo,
-        'main',
-        'orders',
-        () => ingest(t.repo, src, { table: 'orders', ...extra }),
-        'MalformedInputError',
-      );
+      const err = await refused(src, 'MalformedInputError', { ...extra });
       expect(err.data.file).toBe(files[6]);
       expect(err.data.line).toBe(3);
     }

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { Commit } from '../../index.js';
 import { positiveInt } from '../options.js';
-import { commitJson, printCommit, shortId } from '../output.js';
+import { commitJson, printCommits } from '../output.js';
 import type { Runner } from '../runner.js';
 
 interface LogOptions {
@@ -26,16 +26,9 @@ export function register(program: Command, runner: Runner): void {
         const start = await ctx.ref(ref);
         const commits: Commit[] = [];
         for await (const c of repo.log(start, { limit, path: opts.path })) commits.push(c);
-        ctx.out.result({ ref: start, commits: commits.map(commitJson) }, () => {
-          commits.forEach((c, i) => {
-            if (opts.oneline) {
-              ctx.out.line(`${shortId(c.id)} ${c.message.split('\n')[0]}`);
-              return;
-            }
-            if (i > 0) ctx.out.line();
-            printCommit(ctx.out, c);
-          });
-        });
+        ctx.out.result({ ref: start, commits: commits.map(commitJson) }, () =>
+          printCommits(ctx.out, commits, opts.oneline),
+        );
         return 0;
       }),
     );

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { type Commit, tableHistory } from '../../index.js';
 import { positiveInt } from '../options.js';
-import { commitJson, printCommit, shortId } from '../output.js';
+import { commitJson, printCommits } from '../output.js';
 import { type Runner, refOption } from '../runner.js';
 
 interface HistoryOptions {
@@ -27,16 +27,9 @@ export function register(table: Command, runner: Runner): void {
         const ref = await ctx.ref(opts.ref);
         const commits: Commit[] = [];
         for await (const c of tableHistory(repo, ref, name, { limit })) commits.push(c);
-        ctx.out.result({ table: name, ref, commits: commits.map(commitJson) }, () => {
-          commits.forEach((c, i) => {
-            if (opts.oneline) {
-              ctx.out.line(`${shortId(c.id)} ${c.message.split('\n')[0]}`);
-              return;
-            }
-            if (i > 0) ctx.out.line();
-            printCommit(ctx.out, c);
-          });
-        });
+        ctx.out.result({ table: name, ref, commits: commits.map(commitJson) }, () =>
+          printCommits(ctx.out, commits, opts.oneline),
+        );
         return 0;
       }),
     );
