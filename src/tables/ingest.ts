@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import {
   DuplicateKeyError,
   InvalidArgumentError,
@@ -86,6 +86,11 @@ export interface IngestOptions {
   mode?: WriteMode;
   /** Primary key columns: required for upsert (unless the table has one), recorded in the manifest. */
   key?: string[];
+  /**
+   * Hive-style partition columns (`region=eu/day=2024-01-01/…`), recorded in the manifest. Set
+   * when a table is created or overwritten; later writes partition the same way.
+   */
+  partitionBy?: string[];
   /** Explicit columns and types instead of inference; inputs are cast to them. */
   schema?: Column[];
   csv?: CsvOptions;
@@ -112,6 +117,7 @@ export interface IngestResult {
   filesRemoved: string[];
   columns: Column[];
   primaryKey?: string[];
+  partitionBy?: string[];
   schemaChanges: SchemaChange[];
   created: boolean;
   commit?: Commit;
@@ -167,6 +173,20 @@ export async function ingest(
     if (named) csv = { ...csv, names: named.map((c) => c.name) };
   }
   let key = opts.key?.length ? opts.key : existing?.manifest.primaryKey;
+  const tablePartitions = existing?.manifest.partitionBy ?? [];
+  if (
+    opts.partitionBy?.length &&
+    existing &&
+    mode !== 'overwrite' &&
+    opts.partitionBy.map(columnKey).join(',') !== tablePartitions.map(columnKey).join(',')
+  ) {
+    throw new InvalidArgumentError(
+      `table ${table} is partitioned by (${tablePartitions.join(', ') || 'nothing'}); --partition-by (${opts.partitionBy.join(', ')}) differs — use --mode overwrite to change it`,
+      { argument: 'partition-by', reason: 'differs from the table' },
+    );
+  }
+  let partitionBy =
+    opts.partitionBy?.length || mode === 'overwrite' ? (opts.partitionBy ?? []) : tablePartitions;
   if (
     existing?.manifest.primaryKey?.length &&
     opts.key?.length &&
@@ -269,9 +289,24 @@ export async function ingest(
           }
           return c.name; // the table's spelling
         });
+        partitionBy = partitionBy.map((p) => {
+          const c = findColumn(columns, p);
+          if (!c) {
+            throw new InvalidArgumentError(
+              `partition column ${p} is not a column of table ${table}`,
+              { argument: 'partition-by', reason: 'unknown column' },
+            );
+          }
+          return c.name;
+        });
+        // Partitioned files are written per partition (DuckDB cannot also split them by size);
+        // the partition columns stay inside the files, so every reader sees them.
+        const layout = partitionBy.length
+          ? `PARTITION_BY (${partitionBy.map(sqlIdent).join(', ')}), WRITE_PARTITION_COLUMNS true`
+          : `FILE_SIZE_BYTES ${sqlString(TARGET_FILE_SIZE)}`;
 
         // 3. Convert every input; nothing is stored until all of them have been read.
-        const outputs: { path: string; rows: number }[] = [];
+        const outputs: Output[] = [];
         const inputs: IngestResult['inputs'] = [];
         for (let i = 0; i < files.length; i++) {
           const file = files[i] as string;
@@ -306,7 +341,7 @@ export async function ingest(
           try {
             await duck.run(
               `COPY (SELECT ${projection} FROM ${readerSql(read, format, csv, hints)}) TO ${sqlString(dir)} ` +
-                `(FORMAT parquet, COMPRESSION zstd, FILE_SIZE_BYTES ${sqlString(TARGET_FILE_SIZE)}, FILENAME_PATTERN 'part_{i}')`,
+                `(FORMAT parquet, COMPRESSION zstd, ${layout}, FILENAME_PATTERN 'part_{i}')`,
             );
           } catch (err) {
             throw await inputError(duck, read, format, csv, err, file);
@@ -345,6 +380,7 @@ export async function ingest(
           const r = await rewriteForUpsert(
             duck,
             cacheOf(),
+            table,
             existing.files,
             outputs,
             key as string[],
@@ -364,9 +400,10 @@ export async function ingest(
           name: table,
           columns,
           ...(key?.length ? { primaryKey: key } : {}),
+          ...(partitionBy.length ? { partitionBy } : {}),
         };
         const added = outputs.map((o, i) => ({
-          path: `${tablePrefix(table)}part-${runId}-${String(i).padStart(5, '0')}.parquet`,
+          path: `${tablePrefix(table)}${o.dir ? `${o.dir}/` : ''}part-${runId}-${String(i).padStart(5, '0')}.parquet`,
           local: o.path,
           rows: o.rows,
         }));
@@ -424,6 +461,7 @@ export async function ingest(
           filesRemoved: remove,
           columns,
           ...(key?.length ? { primaryKey: key } : {}),
+          ...(partitionBy.length ? { partitionBy } : {}),
           schemaChanges,
           created: !existing,
         };
@@ -571,23 +609,29 @@ async function canonicalTypes(duck: DuckSession, cols: Column[]): Promise<Column
 }
 
 /** The Parquet files COPY wrote into `dir`, with their row counts (from the footers). */
-async function parquetFiles(
-  duck: DuckSession,
-  dir: string,
-): Promise<{ path: string; rows: number }[]> {
+/** A Parquet file written into the temp dir; `dir` is its partition (`region=eu/day=…`), if any. */
+interface Output {
+  path: string;
+  rows: number;
+  dir?: string;
+}
+
+/** The Parquet files COPY wrote below `dir` (partition folders included), with their row counts. */
+async function parquetFiles(duck: DuckSession, dir: string): Promise<Output[]> {
   let names: string[];
   try {
-    names = readdirSync(dir)
+    names = (readdirSync(dir, { recursive: true }) as string[])
       .filter((n) => n.endsWith('.parquet'))
       .sort();
   } catch {
     return [];
   }
-  const out: { path: string; rows: number }[] = [];
+  const out: Output[] = [];
   for (const n of names) {
     const path = join(dir, n);
     const r = await duck.query(`SELECT num_rows FROM parquet_file_metadata(${sqlString(path)})`);
-    out.push({ path, rows: Number(r.rows[0]?.num_rows ?? 0) });
+    const sub = n.includes(sep) ? n.slice(0, n.lastIndexOf(sep)).split(sep).join('/') : undefined;
+    out.push({ path, rows: Number(r.rows[0]?.num_rows ?? 0), ...(sub ? { dir: sub } : {}) });
   }
   return out;
 }
@@ -658,6 +702,7 @@ async function refuseExistingKeys(
 async function rewriteForUpsert(
   duck: DuckSession,
   cache: ObjectCache,
+  table: string,
   files: TreeEntry[],
   outputs: { path: string }[],
   key: string[],
@@ -666,7 +711,7 @@ async function rewriteForUpsert(
   progress: (done: number, total: number) => void,
 ): Promise<{
   removed: string[];
-  rewritten: { path: string; rows: number }[];
+  rewritten: Output[];
   rowsReplaced: number;
 }> {
   const local = new Map<string, TreeEntry>();
@@ -678,7 +723,7 @@ async function rewriteForUpsert(
       `SEMI JOIN ${incoming} n ON ${on} GROUP BY f.filename`,
   );
   const removed: string[] = [];
-  const rewritten: { path: string; rows: number }[] = [];
+  const rewritten: Output[] = [];
   let rowsReplaced = 0;
   let done = 0;
   for (const row of hit.rows) {
@@ -699,11 +744,13 @@ async function rewriteForUpsert(
       `COPY (SELECT ${projection} FROM read_parquet(${sqlString(file)}) f ANTI JOIN ${incoming} n ON ${on}) ` +
         `TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`,
     );
-    const [written] = await parquetFiles(duck, tmp).then((all) =>
-      all.filter((w) => w.path === out),
-    );
+    const r = await duck.query(`SELECT num_rows FROM parquet_file_metadata(${sqlString(out)})`);
+    const rows = Number(r.rows[0]?.num_rows ?? 0);
     removed.push(entry.path);
-    if (written && written.rows > 0) rewritten.push(written);
+    // The rows left keep their partition: the rewritten file goes where the old one was.
+    const rel = entry.path.slice(tablePrefix(table).length);
+    const dir = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : undefined;
+    if (rows > 0) rewritten.push({ path: out, rows, ...(dir ? { dir } : {}) });
     progress(++done, hit.rows.length);
   }
   return { removed, rewritten, rowsReplaced };

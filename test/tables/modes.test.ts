@@ -631,3 +631,56 @@ describe('staging and the commit option', () => {
     expect(files.every((f) => f.contentType === 'application/vnd.apache.parquet')).toBe(true);
   });
 });
+
+describe('partitioning', () => {
+  it('Hive-style folders per partition value; upsert keeps a rewritten file in its partition', async () => {
+    const r = await ingest(
+      t.repo,
+      t.file('p.csv', 'id,region,v\n1,eu,a\n2,us,b\n3,eu,c\n4,a/b,d\n'),
+      { table: 'p', key: ['id'], partitionBy: ['region'] },
+    );
+    expect(r.partitionBy).toEqual(['region']);
+    const dirs = (await filesOf('p')).map((f) => f.path.split('/').slice(2, -1).join('/')).sort();
+    expect(dirs).toEqual(['region=a%2Fb', 'region=eu', 'region=us']);
+    expect((await getTable(t.repo, 'main', 'p')).manifest.partitionBy).toEqual(['region']);
+    // The partition column is inside the files: every reader sees it.
+    expect(await t.rows('SELECT id, region FROM p ORDER BY id')).toEqual([
+      { id: '1', region: 'eu' },
+      { id: '2', region: 'us' },
+      { id: '3', region: 'eu' },
+      { id: '4', region: 'a/b' },
+    ]);
+    const before = byPath(await filesOf('p'));
+    // Without --partition-by, a later write partitions as the table does.
+    const up = await ingest(t.repo, t.file('p2.csv', 'id,region,v\n3,eu,C\n5,uk,e\n'), {
+      table: 'p',
+      mode: 'upsert',
+    });
+    expect(up.filesRemoved).toHaveLength(1);
+    expect(up.filesRemoved[0]).toMatch(/^tables\/p\/region=eu\//);
+    const after = await filesOf('p');
+    expect(after.filter((f) => f.path.startsWith('tables/p/region=eu/'))).toHaveLength(2);
+    expect(after.some((f) => f.path.startsWith('tables/p/region=uk/'))).toBe(true);
+    for (const [path, address] of Object.entries(before))
+      if (!path.includes('region=eu/')) expect(byPath(after)[path]).toBe(address);
+    expect(await t.rows("SELECT id, v FROM p WHERE region = 'eu' ORDER BY id")).toEqual([
+      { id: '1', v: 'a' },
+      { id: '3', v: 'C' },
+    ]);
+  });
+
+  it('a different or unknown partition column is refused; overwrite may change it', async () => {
+    const src = t.file('q.csv', 'id,region\n1,eu\n');
+    await ingest(t.repo, src, { table: 'q', partitionBy: ['region'] });
+    await expect(ingest(t.repo, src, { table: 'q', partitionBy: ['id'] })).rejects.toMatchObject({
+      code: 'InvalidArgumentError',
+      data: { argument: 'partition-by' },
+    });
+    await expect(ingest(t.repo, src, { table: 'q2', partitionBy: ['nope'] })).rejects.toMatchObject(
+      { code: 'InvalidArgumentError', data: { argument: 'partition-by' } },
+    );
+    const o = await ingest(t.repo, src, { table: 'q', mode: 'overwrite' });
+    expect(o.partitionBy).toBeUndefined();
+    expect((await filesOf('q')).every((f) => !f.path.includes('region='))).toBe(true);
+  });
+});

@@ -30,6 +30,7 @@ interface IngestCliOptions {
   format?: string;
   mode?: string;
   key?: string;
+  partitionBy?: string;
   schema?: string;
   delimiter?: string;
   header: boolean;
@@ -55,6 +56,10 @@ export function register(program: Command, runner: Runner): void {
     )
     .option('--mode <mode>', `${WRITE_MODES.join('|')} (default: append)`)
     .option('--key <cols>', 'primary key columns, comma-separated (needed by upsert)')
+    .option(
+      '--partition-by <cols>',
+      'Hive-style partition columns, comma-separated (region=eu/day=…/); set on create or overwrite',
+    )
     .option('--schema <file>', 'columns and types (YAML or JSON) instead of inference')
     .option('--delimiter <char>', 'CSV field separator (default , ; a tab for .tsv; \\t for tab)')
     .option('--no-header', 'CSV files have no header line')
@@ -74,6 +79,7 @@ export function register(program: Command, runner: Runner): void {
         const format = oneOf(opts.format, INGEST_FORMATS, '--format');
         const mode = oneOf(opts.mode, WRITE_MODES, '--mode');
         const key = commaList(opts.key, '--key');
+        const partitionBy = commaList(opts.partitionBy, '--partition-by');
         const csv: CsvOptions = {
           ...(opts.delimiter !== undefined
             ? { delimiter: singleChar(opts.delimiter, '--delimiter') }
@@ -110,6 +116,7 @@ export function register(program: Command, runner: Runner): void {
             ...(format ? { format } : {}),
             ...(mode ? { mode } : {}),
             ...(key ? { key } : {}),
+            ...(partitionBy ? { partitionBy } : {}),
             ...(schema ? { schema } : {}),
             csv,
             ...(commit ? { commit: { message, ...(meta ? { metadata: meta } : {}) } } : {}),
@@ -228,7 +235,8 @@ function printSummary(out: Output, r: IngestResult): void {
   for (const i of r.inputs) out.note(`  read ${i.file} (${i.format}, ${plural(i.rows, 'row')})`);
   out.line(
     `files: ${r.filesAdded.length} added, ${r.filesRemoved.length} removed` +
-      (r.primaryKey?.length ? `; key (${r.primaryKey.join(', ')})` : ''),
+      (r.primaryKey?.length ? `; key (${r.primaryKey.join(', ')})` : '') +
+      (r.partitionBy?.length ? `; partitioned by (${r.partitionBy.join(', ')})` : ''),
   );
   if (r.schemaChanges.length > 0) {
     out.line('schema changes:');
