@@ -49,6 +49,17 @@ export {
   type TableManifest,
 } from './engine/tables.js';
 export type { MetaStore } from './meta/meta-store.js';
+// ---- quality checks ----------------------------------------------------------------------------
+export { CHECKS, type CheckType } from './quality/checks.js';
+export {
+  type CheckResult,
+  type CheckRun,
+  type CheckStatus,
+  type RunOptions,
+  runChecks,
+  validateSpecs,
+} from './quality/run.js';
+export { type CheckSpec, loadSpecs, parseSpecText, type Severity } from './quality/spec.js';
 export type { ObjectStore } from './storage/object-store.js';
 export {
   type IngestOptions,

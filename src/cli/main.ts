@@ -11,6 +11,7 @@ import * as branchDelete from './commands/branch-delete.js';
 import * as branchList from './commands/branch-list.js';
 import * as branchReset from './commands/branch-reset.js';
 import * as cat from './commands/cat.js';
+import * as check from './commands/check.js';
 import * as cherryPick from './commands/cherry-pick.js';
 import * as commit from './commands/commit.js';
 import * as diff from './commands/diff.js';
@@ -120,6 +121,7 @@ function buildProgram(runner: Runner, io: Io, json: boolean): Command {
   ingest.register(program, runner);
   sql.register(program, runner);
   exportCmd.register(program, runner);
+  check.register(program, runner);
 
   const table = program.command('table').description('list, show, trace and diff tables');
   tableList.register(table, runner);

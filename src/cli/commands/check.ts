@@ -1,0 +1,114 @@
+// `sluice check [--ref REF] [--table NAME] [--project DIR] [--sample N]`: runs the checks of the
+// project's `checks/*.yml` and `models/*.yml` on the tables at a ref. Exit code: 0 all pass,
+// 1 warnings only, 2 failures, 3 errors (a check that could not run, or a spec that cannot be used).
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import {
+  type CheckResult,
+  CheckSpecError,
+  type CheckStatus,
+  findRepoDir,
+  InvalidArgumentError,
+  loadSpecs,
+  runChecks,
+} from '../../index.js';
+import { type Runner, refOption } from '../runner.js';
+
+const EXIT: Record<CheckStatus, number> = { pass: 0, warn: 1, fail: 2, error: 3 };
+const MARK: Record<CheckStatus, string> = {
+  pass: 'PASS',
+  warn: 'WARN',
+  fail: 'FAIL',
+  error: 'ERROR',
+};
+
+interface CheckCliOptions {
+  ref?: string;
+  table?: string;
+  project?: string;
+  sample?: string;
+}
+
+function detail(r: CheckResult): string {
+  if (r.message && r.status === 'error') return r.message;
+  const parts: string[] = [];
+  if (r.unexpectedCount !== undefined)
+    parts.push(
+      `${r.unexpectedCount} of ${r.elementCount} failing (${(r.unexpectedPercent ?? 0).toFixed(1)} %)`,
+    );
+  else if (r.observed !== undefined) parts.push(`observed ${JSON.stringify(r.observed)}`);
+  if (r.message) parts.push(r.message);
+  return parts.join('; ');
+}
+
+export function register(program: Command, runner: Runner): void {
+  program
+    .command('check')
+    .description('run the quality checks of checks/*.yml and models/*.yml on the tables at a ref')
+    .addOption(refOption())
+    .option('--table <name>', 'only the checks of this table')
+    .option('--project <dir>', 'where checks/ and models/ are (default: the repository directory)')
+    .option('--sample <n>', 'failing rows shown per check (default 5)')
+    .action(
+      runner.action(async (ctx, opts: CheckCliOptions) => {
+        let sample: number | undefined;
+        if (opts.sample !== undefined) {
+          sample = Number(opts.sample);
+          if (!Number.isInteger(sample) || sample < 0)
+            throw new InvalidArgumentError(
+              `--sample must be a whole number ≥ 0, not ${opts.sample}`,
+              {
+                argument: 'sample',
+                reason: 'not a count',
+              },
+            );
+        }
+        const project = resolve(opts.project ?? findRepoDir(ctx.globals.repo));
+        let run: Awaited<ReturnType<typeof runChecks>>;
+        try {
+          const specs = loadSpecs(project);
+          const repo = await ctx.repo();
+          const ref = await ctx.ref(opts.ref);
+          run = await runChecks(repo, specs, { ref, table: opts.table, sample });
+        } catch (err) {
+          // A spec that cannot be used is an error of the run (exit 3), reported like any error.
+          if (!(err instanceof CheckSpecError)) throw err;
+          ctx.out.error(err);
+          return EXIT.error;
+        }
+        ctx.out.result({ check: run }, () => {
+          const byTable = new Map<string, CheckResult[]>();
+          for (const r of run.results) byTable.set(r.table, [...(byTable.get(r.table) ?? []), r]);
+          for (const [table, results] of byTable) {
+            ctx.out.line(`${table}`);
+            ctx.out.table(results.map((r) => [`  ${MARK[r.status]}`, r.name, detail(r)]));
+            for (const r of results) {
+              if (!r.sample?.length) continue;
+              ctx.out.line(`  ${r.name} — failing rows (sample):`);
+              const cols = Object.keys(r.sample[0] ?? {});
+              ctx.out.table([
+                cols.map((c) => `    ${c}`).map((c, i) => (i === 0 ? c : c.trim())),
+                ...r.sample.map((row) =>
+                  cols.map((c, i) => {
+                    const v = row[c];
+                    const text =
+                      v === null || v === undefined
+                        ? 'NULL'
+                        : typeof v === 'string'
+                          ? v
+                          : JSON.stringify(v);
+                    return i === 0 ? `    ${text}` : text;
+                  }),
+                ),
+              ]);
+            }
+          }
+          const s = run.summary;
+          ctx.out.line(
+            `${run.results.length} check(s) at ${run.ref}: ${s.pass} passed, ${s.warn} warned, ${s.fail} failed, ${s.error} errored (${run.queries} queries, ${Math.round(run.durationMs)} ms)`,
+          );
+        });
+        return EXIT[run.status];
+      }),
+    );
+}

@@ -1,0 +1,514 @@
+// Running checks: specs compile into as few scans as the checks allow, never one query per check.
+//
+// - All row and aggregate checks of one table and one `where` filter are one aggregate SELECT:
+//   each row check adds `count(*) FILTER (WHERE <fails>)`, each aggregate check its aggregate.
+// - Uniqueness checks share one GROUP BY per key set (and filter).
+// - A relationship is one anti-join against the referenced table.
+// - Custom SQL counts the failing rows its query returns; schema checks read the manifest only.
+// Failing-row samples are fetched afterwards, only for checks that did not pass, with a limit.
+//
+// Every spec is validated against the tables at the ref first (table, columns, referenced table
+// and field): a wrong name is a CheckSpecError with file and line before any query runs.
+import type { Json } from '@duckdb/node-api';
+import { CheckSpecError } from '../common/errors.js';
+import type { Repository } from '../core/repository.js';
+import { type DuckOptions, sqlIdent } from '../engine/duckdb.js';
+import { schemaNameOf, withSqlSession } from '../engine/session.js';
+import { type Column, listTables, type TableAtRef } from '../engine/tables.js';
+import { checkDef, refTable } from './checks.js';
+import type { CheckSpec, Threshold } from './spec.js';
+
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'error';
+export type Row = Record<string, Json>;
+
+export interface CheckResult {
+  id: string;
+  name: string;
+  table: string;
+  column?: string;
+  type: string;
+  severity: 'warn' | 'error';
+  status: CheckStatus;
+  /** The measured value: an aggregate, the freshest timestamp, the failing count, … */
+  observed?: Json;
+  /** Rows the check looked at (after `where`; non-null rows for value checks). */
+  elementCount?: number;
+  unexpectedCount?: number;
+  unexpectedPercent?: number;
+  /** Failing rows (all columns, keys included), for checks that did not pass. */
+  sample?: Row[];
+  message?: string;
+  source: { file: string; line: number };
+}
+
+export interface CheckRun {
+  ref: string;
+  commit: string;
+  startedAt: Date;
+  durationMs: number;
+  /** Queries run (scans, group-bys, anti-joins, custom SQL, samples). */
+  queries: number;
+  results: CheckResult[];
+  summary: Record<CheckStatus, number>;
+  /** The worst status: what `sluice check` turns into its exit code. */
+  status: CheckStatus;
+}
+
+export interface RunOptions {
+  ref?: string;
+  /** Only the checks of this table. */
+  table?: string;
+  /** Failing rows per check; default 5. */
+  sample?: number;
+  duck?: DuckOptions;
+  cacheDir?: string;
+  /** Clock for freshness checks (tests). */
+  now?: Date;
+}
+
+const RANK: Record<CheckStatus, number> = { pass: 0, warn: 1, fail: 2, error: 3 };
+
+function specError(spec: CheckSpec, reason: string): CheckSpecError {
+  return new CheckSpecError(`${spec.source.file}:${spec.source.line}: ${reason}`, {
+    file: spec.source.file,
+    line: spec.source.line,
+    reason,
+  });
+}
+
+/** The column of a table by name, ignoring case (the table's spelling is returned). */
+function columnOf(t: TableAtRef, name: string): Column | undefined {
+  return t.manifest.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
+}
+
+/** Checks every name a spec uses against the tables at the ref; returns the specs, resolved. */
+export function validateSpecs(
+  specs: CheckSpec[],
+  tables: Map<string, TableAtRef>,
+  ref: string,
+): CheckSpec[] {
+  return specs.map((spec) => {
+    const t = tables.get(spec.table);
+    if (!t) throw specError(spec, `table ${spec.table} does not exist at ${ref}`);
+    const col = (name: string): string => {
+      const c = columnOf(t, name);
+      if (!c)
+        throw specError(
+          spec,
+          `table ${spec.table} has no column ${name} (columns: ${t.manifest.columns.map((x) => x.name).join(', ')})`,
+        );
+      return c.name;
+    };
+    const out: CheckSpec = { ...spec, params: { ...spec.params } };
+    if (spec.column !== undefined) out.column = col(spec.column);
+    if (spec.type === 'unique' && spec.column === undefined) {
+      const cols = (spec.params.columns ?? spec.params.combination_of_columns) as
+        | string[]
+        | undefined;
+      if (!cols) throw specError(spec, 'a table-level unique check needs columns: [...]');
+      out.params.columns = cols.map(col);
+    }
+    if (spec.type === 'relationships') {
+      const target = tables.get(refTable(String(spec.params.to)));
+      if (!target)
+        throw specError(
+          spec,
+          `relationships: table ${refTable(String(spec.params.to))} does not exist at ${ref}`,
+        );
+      const f = columnOf(target, String(spec.params.field));
+      if (!f)
+        throw specError(
+          spec,
+          `relationships: table ${target.name} has no column ${spec.params.field}`,
+        );
+      out.params.to = target.name;
+      out.params.field = f.name;
+    }
+    return out;
+  });
+}
+
+/** Runs the checks on the tables at a ref. */
+export async function runChecks(
+  repo: Repository,
+  all: CheckSpec[],
+  opts: RunOptions = {},
+): Promise<CheckRun> {
+  const ref = opts.ref ?? repo.defaultBranch;
+  const started = new Date();
+  const t0 = performance.now();
+  const commit = (await repo.resolve(ref)).commit;
+  const tables = await listTables(repo, ref);
+  const specs = validateSpecs(
+    opts.table ? all.filter((s) => s.table === opts.table) : all,
+    tables,
+    ref,
+  );
+  const sampleSize = opts.sample ?? 5;
+  const now = opts.now ?? new Date();
+  const results = new Map<string, CheckResult>();
+  let queries = 0;
+
+  await withSqlSession(
+    repo,
+    { refs: [ref], duck: opts.duck, cacheDir: opts.cacheDir },
+    async (session) => {
+      const duck = session.duck;
+      const schema = sqlIdent(schemaNameOf(ref));
+      const from = (table: string): string => `${schema}.${sqlIdent(table)}`;
+      const query = async (sql: string) => {
+        queries++;
+        return duck.query(sql);
+      };
+      const base = (spec: CheckSpec): CheckResult => ({
+        id: spec.id,
+        name: spec.name,
+        table: spec.table,
+        ...(spec.column !== undefined ? { column: spec.column } : {}),
+        type: spec.type,
+        severity: spec.severity,
+        status: 'pass',
+        source: spec.source,
+      });
+      const setError = (spec: CheckSpec, err: unknown): void => {
+        results.set(spec.id, {
+          ...base(spec),
+          status: 'error',
+          message: err instanceof Error ? err.message : String(err),
+        });
+      };
+
+      // 1. One aggregate scan per table and filter: row checks, aggregates, freshness.
+      const scans = new Map<string, CheckSpec[]>();
+      for (const s of specs) {
+        const kind = checkDef(s.type).kind;
+        if (kind !== 'rows' && kind !== 'aggregate' && kind !== 'freshness') continue;
+        const key = `${s.table}\u0000${s.where ?? ''}`;
+        scans.set(key, [...(scans.get(key) ?? []), s]);
+      }
+      for (const group of scans.values()) {
+        const first = group[0] as CheckSpec;
+        const exprs = ['count(*) AS "__rows"'];
+        group.forEach((s, i) => exprs.push(...scanExprs(s, i)));
+        const sql = `SELECT ${exprs.join(', ')} FROM ${from(first.table)}${whereSql(first.where)}`;
+        let row: Row | undefined;
+        try {
+          row = (await query(sql)).rows[0];
+        } catch {
+          // One bad expression (a where or a cast) must not take the others down: run them apart.
+          for (const [i, s] of group.entries()) {
+            try {
+              const r = await query(
+                `SELECT count(*) AS "__rows", ${scanExprs(s, i).join(', ')} FROM ${from(s.table)}${whereSql(s.where)}`,
+              );
+              results.set(s.id, scanResult(base(s), s, i, r.rows[0] ?? {}, now));
+            } catch (err) {
+              setError(s, err);
+            }
+          }
+          continue;
+        }
+        group.forEach((s, i) => {
+          results.set(s.id, scanResult(base(s), s, i, row ?? {}, now));
+        });
+      }
+
+      // 2. Uniqueness: one GROUP BY per key set and filter.
+      const uniques = new Map<string, CheckSpec[]>();
+      for (const s of specs) {
+        if (s.type !== 'unique') continue;
+        const cols = keyColumns(s);
+        const key = `${s.table}\u0000${s.where ?? ''}\u0000${cols.join('\u0000')}`;
+        uniques.set(key, [...(uniques.get(key) ?? []), s]);
+      }
+      for (const group of uniques.values()) {
+        const s0 = group[0] as CheckSpec;
+        const cols = keyColumns(s0).map(sqlIdent);
+        const notNull = cols.map((c) => `${c} IS NOT NULL`).join(' AND ');
+        const sql =
+          `WITH g AS (SELECT ${cols.join(', ')}, count(*) AS n FROM ${from(s0.table)} WHERE ${notNull}${s0.where ? ` AND (${s0.where})` : ''} GROUP BY ALL) ` +
+          'SELECT coalesce(sum(n), 0) AS rows, count(*) FILTER (WHERE n > 1) AS dup_values, coalesce(sum(n) FILTER (WHERE n > 1), 0) AS dup_rows FROM g';
+        try {
+          const r = (await query(sql)).rows[0] ?? {};
+          for (const s of group) {
+            const element = Number(r.rows ?? 0);
+            const unexpected = Number(r.dup_rows ?? 0);
+            results.set(
+              s.id,
+              countResult(base(s), s, element, unexpected, Number(r.dup_values ?? 0)),
+            );
+          }
+        } catch (err) {
+          for (const s of group) setError(s, err);
+        }
+      }
+
+      // 3. Relationships (anti-joins), custom SQL, schema.
+      for (const s of specs) {
+        const kind = checkDef(s.type).kind;
+        try {
+          if (kind === 'relationship') {
+            const c = sqlIdent(s.column as string);
+            const other = `(SELECT DISTINCT ${sqlIdent(String(s.params.field))} AS k FROM ${from(String(s.params.to))})`;
+            const sql =
+              `SELECT (SELECT count(${c}) FROM ${from(s.table)}${whereSql(s.where)}) AS n, ` +
+              `(SELECT count(*) FROM ${from(s.table)} t ANTI JOIN ${other} o ON t.${c} = o.k WHERE t.${c} IS NOT NULL${s.where ? ` AND (${s.where})` : ''}) AS u`;
+            const r = (await query(sql)).rows[0] ?? {};
+            results.set(s.id, countResult(base(s), s, Number(r.n ?? 0), Number(r.u ?? 0)));
+          } else if (kind === 'sql') {
+            const r =
+              (await query(`SELECT count(*) AS u FROM (${String(s.params.query)})`)).rows[0] ?? {};
+            const u = Number(r.u ?? 0);
+            results.set(s.id, countResult(base(s), s, u, u, u));
+          } else if (kind === 'schema') {
+            results.set(s.id, schemaResult(base(s), s, tables.get(s.table) as TableAtRef));
+          }
+        } catch (err) {
+          setError(s, err);
+        }
+      }
+
+      // 4. Samples of failing rows, only for checks that did not pass.
+      if (sampleSize > 0) {
+        for (const s of specs) {
+          const r = results.get(s.id);
+          if (!r || r.status === 'pass' || r.status === 'error') continue;
+          const sql = sampleSql(s, from, sampleSize);
+          if (!sql) continue;
+          try {
+            r.sample = (await query(sql)).rows;
+          } catch {
+            // A sample is a courtesy; the verdict stands without it.
+          }
+        }
+      }
+    },
+  );
+
+  const ordered = specs.map((s) => results.get(s.id) as CheckResult);
+  const summary: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0, error: 0 };
+  let worst: CheckStatus = 'pass';
+  for (const r of ordered) {
+    summary[r.status]++;
+    if (RANK[r.status] > RANK[worst]) worst = r.status;
+  }
+  return {
+    ref,
+    commit,
+    startedAt: started,
+    durationMs: performance.now() - t0,
+    queries,
+    results: ordered,
+    summary,
+    status: worst,
+  };
+}
+
+const whereSql = (where: string | undefined): string => (where ? ` WHERE (${where})` : '');
+
+function keyColumns(s: CheckSpec): string[] {
+  return s.column !== undefined ? [s.column] : (s.params.columns as string[]);
+}
+
+/** The SQL predicate a failing, non-null value meets (row checks other than not_null). */
+function failingPredicate(s: CheckSpec): string {
+  const def = checkDef(s.type);
+  return (def.failing as (col: string, p: Record<string, unknown>) => string)(
+    sqlIdent(s.column as string),
+    s.params,
+  );
+}
+
+function scanExprs(s: CheckSpec, i: number): string[] {
+  const def = checkDef(s.type);
+  if (s.type === 'row_count') return [];
+  if (def.kind === 'aggregate' || def.kind === 'freshness') {
+    return [
+      `${(def.observed as (c: string, p: Record<string, unknown>) => string)(sqlIdent(s.column ?? ''), s.params)} AS "o${i}"`,
+    ];
+  }
+  const c = sqlIdent(s.column as string);
+  if (s.type === 'not_null')
+    return [`count(*) FILTER (WHERE ${c} IS NULL) AS "u${i}"`, `count(*) AS "n${i}"`];
+  return [
+    `count(${c}) AS "n${i}"`,
+    `count(*) FILTER (WHERE ${c} IS NOT NULL AND (${failingPredicate(s)})) AS "u${i}"`,
+  ];
+}
+
+function scanResult(r: CheckResult, s: CheckSpec, i: number, row: Row, now: Date): CheckResult {
+  const def = checkDef(s.type);
+  if (def.kind === 'rows')
+    return countResult(r, s, Number(row[`n${i}`] ?? 0), Number(row[`u${i}`] ?? 0));
+  const observed = s.type === 'row_count' ? Number(row.__rows ?? 0) : (row[`o${i}`] ?? null);
+  if (def.kind === 'freshness') return freshnessResult(r, s, observed, now);
+  // Aggregates over no values (an empty table, an all-NULL column) have nothing to be wrong.
+  if (observed === null) return { ...r, observed, message: 'no values to measure' };
+  const out = outOfRange(observed, s.params);
+  const status = out ? failingStatus(s) : 'pass';
+  return { ...r, status, observed, elementCount: Number(row.__rows ?? 0) };
+}
+
+/** Whether an observed aggregate lies outside the check's bounds (compared as numbers or text). */
+function outOfRange(v: Json, p: Record<string, unknown>): boolean {
+  const num =
+    typeof v === 'number'
+      ? v
+      : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))
+        ? Number(v)
+        : undefined;
+  const cmp = (b: unknown): number => {
+    if (num !== undefined && typeof b === 'number') return num - b;
+    return String(v) < String(b) ? -1 : String(v) > String(b) ? 1 : 0;
+  };
+  if (p.min !== undefined && (p.strict ? cmp(p.min) <= 0 : cmp(p.min) < 0)) return true;
+  if (p.max !== undefined && (p.strict ? cmp(p.max) >= 0 : cmp(p.max) > 0)) return true;
+  return false;
+}
+
+const failingStatus = (s: CheckSpec): CheckStatus => (s.severity === 'warn' ? 'warn' : 'fail');
+
+function compare(t: Threshold, unexpected: number, element: number): boolean {
+  const v = t.percent ? (element === 0 ? 0 : (100 * unexpected) / element) : unexpected;
+  switch (t.op) {
+    case '>':
+      return v > t.value;
+    case '>=':
+      return v >= t.value;
+    case '<':
+      return v < t.value;
+    case '<=':
+      return v <= t.value;
+    case '=':
+      return v === t.value;
+    case '!=':
+      return v !== t.value;
+  }
+}
+
+const ANY_FAILURE: Threshold = { op: '!=', value: 0, percent: false };
+
+/**
+ * A verdict from a failure count, as dbt decides it — severity error: error_if → fail, else
+ * warn_if → warn; severity warn: warn_if → warn — or, with `mostly`, from the share that passed.
+ */
+export function verdict(s: CheckSpec, unexpected: number, element: number): CheckStatus {
+  if (s.mostly !== undefined) {
+    const ok = element === 0 || (element - unexpected) / element >= s.mostly;
+    return ok ? 'pass' : failingStatus(s);
+  }
+  if (s.severity === 'error' && compare(s.errorIf ?? ANY_FAILURE, unexpected, element))
+    return 'fail';
+  if (compare(s.warnIf ?? ANY_FAILURE, unexpected, element)) return 'warn';
+  return 'pass';
+}
+
+function countResult(
+  r: CheckResult,
+  s: CheckSpec,
+  element: number,
+  unexpected: number,
+  observed?: number,
+): CheckResult {
+  return {
+    ...r,
+    status: verdict(s, unexpected, element),
+    observed: observed ?? unexpected,
+    elementCount: element,
+    unexpectedCount: unexpected,
+    unexpectedPercent: element === 0 ? 0 : (100 * unexpected) / element,
+  };
+}
+
+const PERIOD_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
+
+function freshnessResult(r: CheckResult, s: CheckSpec, observed: Json, now: Date): CheckResult {
+  if (observed === null)
+    return { ...r, status: failingStatus(s), observed, message: 'no rows: nothing is fresh' };
+  const t = Date.parse(
+    String(observed)
+      .replace(' ', 'T')
+      .replace(/([+-]\d\d)$/, '$1:00'),
+  );
+  if (Number.isNaN(t))
+    return {
+      ...r,
+      status: 'error',
+      observed,
+      message: `cannot read ${String(observed)} as a time`,
+    };
+  const ageMs = now.getTime() - t;
+  const over = (a: unknown): boolean => {
+    if (!a) return false;
+    const { count, period } = a as { count: number; period: keyof typeof PERIOD_MS };
+    return ageMs > count * PERIOD_MS[period];
+  };
+  const status: CheckStatus =
+    over(s.params.error_after) && s.severity === 'error'
+      ? 'fail'
+      : over(s.params.error_after) || over(s.params.warn_after)
+        ? 'warn'
+        : 'pass';
+  return {
+    ...r,
+    status,
+    observed,
+    message: `newest ${String(observed)}, ${Math.round(ageMs / 60_000)} min old`,
+  };
+}
+
+function schemaResult(r: CheckResult, s: CheckSpec, t: TableAtRef): CheckResult {
+  const problems: string[] = [];
+  const have = new Map(t.manifest.columns.map((c) => [c.name.toLowerCase(), c]));
+  const wanted: { name: string; type?: string }[] = [];
+  const cols = s.params.columns;
+  if (Array.isArray(cols))
+    for (const c of cols)
+      wanted.push(typeof c === 'string' ? { name: c } : (c as { name: string; type?: string }));
+  else if (cols && typeof cols === 'object')
+    for (const [name, type] of Object.entries(cols)) wanted.push({ name, type: String(type) });
+  for (const w of wanted) {
+    const c = have.get(w.name.toLowerCase());
+    if (!c) problems.push(`missing column ${w.name}`);
+    else if (w.type && c.type.toUpperCase() !== w.type.toUpperCase())
+      problems.push(`column ${c.name} is ${c.type}, expected ${w.type}`);
+  }
+  for (const f of (s.params.forbidden as string[] | undefined) ?? [])
+    if (have.has(f.toLowerCase())) problems.push(`forbidden column ${f} is present`);
+  if (s.params.allow_extra === false) {
+    const names = new Set(wanted.map((w) => w.name.toLowerCase()));
+    for (const c of t.manifest.columns)
+      if (!names.has(c.name.toLowerCase())) problems.push(`unexpected column ${c.name}`);
+  }
+  return {
+    ...countResult(r, s, Math.max(wanted.length, 1), problems.length),
+    ...(problems.length ? { message: problems.join('; ') } : {}),
+  };
+}
+
+function sampleSql(s: CheckSpec, from: (t: string) => string, n: number): string | undefined {
+  const kind = checkDef(s.type).kind;
+  const where = s.where ? ` AND (${s.where})` : '';
+  if (kind === 'rows') {
+    const c = sqlIdent(s.column as string);
+    const cond =
+      s.type === 'not_null' ? `${c} IS NULL` : `${c} IS NOT NULL AND (${failingPredicate(s)})`;
+    return `SELECT * FROM ${from(s.table)} WHERE ${cond}${where} LIMIT ${n}`;
+  }
+  if (kind === 'unique') {
+    const cols = keyColumns(s).map(sqlIdent);
+    return (
+      `SELECT * FROM ${from(s.table)} WHERE (${cols.join(', ')}) IN (SELECT (${cols.join(', ')}) FROM ${from(s.table)} ` +
+      `WHERE ${cols.map((c) => `${c} IS NOT NULL`).join(' AND ')}${where} GROUP BY ALL HAVING count(*) > 1)${where} ORDER BY ${cols.join(', ')} LIMIT ${n}`
+    );
+  }
+  if (kind === 'relationship') {
+    const c = sqlIdent(s.column as string);
+    return (
+      `SELECT t.* FROM ${from(s.table)} t ANTI JOIN (SELECT DISTINCT ${sqlIdent(String(s.params.field))} AS k FROM ${from(String(s.params.to))}) o ` +
+      `ON t.${c} = o.k WHERE t.${c} IS NOT NULL${where} LIMIT ${n}`
+    );
+  }
+  if (kind === 'sql') return `SELECT * FROM (${String(s.params.query)}) LIMIT ${n}`;
+  return undefined;
+}

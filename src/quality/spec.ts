@@ -1,0 +1,265 @@
+// Check specs in dbt's properties shape, so dbt users read and write them as they are used to:
+//
+//   version: 2
+//   models:                      # also seeds:, and sources: → tables:
+//     - name: orders
+//       tests:                   # table-level (data_tests: is a synonym)
+//         - row_count: {min: 1}
+//       columns:
+//         - name: order_id
+//           tests: [not_null, unique]
+//
+// A test is a bare name or a one-key map `type: {params…}`; `where`, `severity`, `warn_if`,
+// `error_if`, `mostly` and `name` are taken from the params or from dbt's `config:` block. Every
+// problem — malformed YAML, an unknown check, a parameter of the wrong type — is a CheckSpecError
+// naming the file and line, raised before any query runs.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
+import { CheckSpecError } from '../common/errors.js';
+import { CHECKS, type CheckType, isCheckType } from './checks.js';
+
+export type Severity = 'warn' | 'error';
+
+/** dbt's `warn_if` / `error_if`: a comparison of the failure count, e.g. `>10`, `!=0`, `>=5%`. */
+export interface Threshold {
+  op: '>' | '>=' | '<' | '<=' | '=' | '!=';
+  value: number;
+  /** The value is a percentage of the rows checked. */
+  percent: boolean;
+}
+
+export interface CheckSpec {
+  /** Stable id within the project: `orders.order_id.not_null` (`#2` appended for repeats). */
+  id: string;
+  /** What reports show: the given name, else `not_null(order_id)`. */
+  name: string;
+  table: string;
+  column?: string;
+  type: CheckType;
+  params: Record<string, unknown>;
+  where?: string;
+  severity: Severity;
+  warnIf?: Threshold;
+  errorIf?: Threshold;
+  /** Fraction (0–1] of the non-null rows that must pass. */
+  mostly?: number;
+  source: { file: string; line: number };
+}
+
+const COMMON = new Set(['where', 'severity', 'warn_if', 'error_if', 'mostly', 'name', 'config']);
+
+export function parseThreshold(text: string): Threshold | undefined {
+  const m = /^\s*(>=|<=|!=|==|=|>|<)\s*(-?\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(text);
+  if (!m) return undefined;
+  const op = (m[1] === '==' ? '=' : m[1]) as Threshold['op'];
+  return { op, value: Number(m[2]), percent: m[3] === '%' };
+}
+
+/** Parses one YAML file's checks. */
+export function parseSpecText(text: string, file: string): CheckSpec[] {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const lineOf = (node: Node | null | undefined): number =>
+    node?.range ? lines.linePos(node.range[0]).line : 1;
+  const fail = (node: Node | null | undefined, reason: string, line?: number): never => {
+    const at = line ?? lineOf(node);
+    throw new CheckSpecError(`${file}:${at}: ${reason}`, { file, line: at, reason });
+  };
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const line = e?.linePos?.[0]?.line ?? 1;
+    fail(undefined, `malformed YAML: ${e?.message.split('\n')[0]}`, line);
+  }
+  const root = doc.contents;
+  if (root === null || root === undefined) return [];
+  if (!isMap(root))
+    fail(root, 'expected a mapping with version: 2 and models:, seeds: or sources:');
+  const map = root as YAMLMap;
+  const out: CheckSpec[] = [];
+  const seen = new Map<string, number>();
+
+  const readTests = (
+    list: Node | null | undefined,
+    table: string,
+    column: string | undefined,
+  ): void => {
+    if (list === null || list === undefined) return;
+    if (!isSeq(list)) fail(list, 'tests: must be a list');
+    for (const item of (list as { items: Node[] }).items) {
+      let type = '';
+      let paramsNode: Node | null | undefined;
+      if (isScalar(item) && typeof item.value === 'string') type = item.value;
+      else if (isMap(item) && item.items.length === 1) {
+        const pair = item.items[0] as { key: Node; value: Node | null };
+        if (!isScalar(pair.key)) fail(item, 'a test is a name or a single-key mapping');
+        type = String((pair.key as { value: unknown }).value);
+        paramsNode = pair.value;
+      } else {
+        fail(
+          item,
+          'a test is a name (not_null) or a single-key mapping (accepted_values: {values: [...]})',
+        );
+      }
+      type = type.replace(/^dbt_utils\./, '').replace(/^dbt_expectations\./, '');
+      if (type === 'unique_combination_of_columns') type = 'unique';
+      if (!isCheckType(type)) {
+        fail(
+          item,
+          `unknown check ${JSON.stringify(type)}; known: ${Object.keys(CHECKS).join(', ')}`,
+        );
+      }
+      const def = CHECKS[type as CheckType];
+      if (column === undefined && def.scope === 'column') {
+        fail(item, `${type} is a column check: put it under columns: → tests:`);
+      }
+      if (column !== undefined && def.scope === 'table') {
+        fail(item, `${type} is a table check: put it under the model's tests:`);
+      }
+      const raw = (paramsNode ? (paramsNode as { toJSON(): unknown }).toJSON() : {}) ?? {};
+      if (typeof raw !== 'object' || Array.isArray(raw)) {
+        fail(paramsNode ?? item, `the parameters of ${type} must be a mapping`);
+      }
+      const all = { ...(raw as Record<string, unknown>) };
+      const config = all.config;
+      if (config !== undefined) {
+        if (typeof config !== 'object' || config === null || Array.isArray(config))
+          fail(paramsNode ?? item, 'config: must be a mapping');
+        Object.assign(all, config as Record<string, unknown>);
+      }
+      const params: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(all)) if (!COMMON.has(k)) params[k] = v;
+      const parsed = def.params.safeParse(params);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
+        fail(paramsNode ?? item, `bad parameters for ${type}${where}: ${issue?.message}`);
+      }
+      const severity = all.severity ?? 'error';
+      if (
+        severity !== 'warn' &&
+        severity !== 'error' &&
+        severity !== 'ERROR' &&
+        severity !== 'WARN'
+      )
+        fail(paramsNode ?? item, `severity must be warn or error, not ${JSON.stringify(severity)}`);
+      const threshold = (key: 'warn_if' | 'error_if'): Threshold | undefined => {
+        const v = all[key];
+        if (v === undefined) return undefined;
+        const t = parseThreshold(String(v));
+        if (!t)
+          fail(
+            paramsNode ?? item,
+            `${key} must look like ">10", "!=0" or ">5%", not ${JSON.stringify(v)}`,
+          );
+        return t;
+      };
+      const mostly = all.mostly;
+      if (mostly !== undefined && (typeof mostly !== 'number' || !(mostly > 0 && mostly <= 1)))
+        fail(
+          paramsNode ?? item,
+          `mostly must be a number in (0, 1], not ${JSON.stringify(mostly)}`,
+        );
+      const where = all.where;
+      if (where !== undefined && typeof where !== 'string')
+        fail(paramsNode ?? item, 'where must be a SQL condition (a string)');
+      const name = all.name;
+      if (name !== undefined && typeof name !== 'string')
+        fail(paramsNode ?? item, 'name must be a string');
+      const p = parsed.data as Record<string, unknown>;
+      const label = (name as string | undefined) ?? def.label(column, p);
+      const base = [table, column ?? '', type].filter((s) => s !== '').join('.');
+      const n = (seen.get(base) ?? 0) + 1;
+      seen.set(base, n);
+      out.push({
+        id: n === 1 ? base : `${base}#${n}`,
+        name: label,
+        table,
+        ...(column !== undefined ? { column } : {}),
+        type: type as CheckType,
+        params: p,
+        ...(where !== undefined ? { where: where as string } : {}),
+        severity: String(severity).toLowerCase() as Severity,
+        ...(threshold('warn_if') ? { warnIf: threshold('warn_if') } : {}),
+        ...(threshold('error_if') ? { errorIf: threshold('error_if') } : {}),
+        ...(mostly !== undefined ? { mostly: mostly as number } : {}),
+        source: { file, line: lineOf(item) },
+      });
+    }
+  };
+
+  const readModels = (list: Node | null | undefined, section: string): void => {
+    if (list === null || list === undefined) return;
+    if (!isSeq(list)) fail(list, `${section}: must be a list`);
+    for (const m of (list as { items: Node[] }).items) {
+      if (!isMap(m)) fail(m, `each entry of ${section}: is a mapping with a name`);
+      const mm = m as YAMLMap;
+      const nameNode = mm.get('name', true) as Node | undefined;
+      const name = isScalar(nameNode) ? String(nameNode.value) : fail(m, 'an entry without a name');
+      readTests(
+        (mm.get('tests', true) ?? mm.get('data_tests', true)) as Node | undefined,
+        name,
+        undefined,
+      );
+      const cols = mm.get('columns', true) as Node | undefined;
+      if (cols === undefined) continue;
+      if (!isSeq(cols)) fail(cols, 'columns: must be a list');
+      for (const c of (cols as { items: Node[] }).items) {
+        if (!isMap(c)) fail(c, 'each column is a mapping with a name');
+        const cm = c as YAMLMap;
+        const cn = cm.get('name', true) as Node | undefined;
+        const col = isScalar(cn) ? String(cn.value) : fail(c, 'a column without a name');
+        readTests(
+          (cm.get('tests', true) ?? cm.get('data_tests', true)) as Node | undefined,
+          name,
+          col,
+        );
+      }
+    }
+  };
+
+  readModels(map.get('models', true) as Node | undefined, 'models');
+  readModels(map.get('seeds', true) as Node | undefined, 'seeds');
+  const sources = map.get('sources', true) as Node | undefined;
+  if (sources !== undefined) {
+    if (!isSeq(sources)) fail(sources, 'sources: must be a list');
+    for (const s of (sources as { items: Node[] }).items) {
+      if (!isMap(s)) fail(s, 'each source is a mapping with tables:');
+      readModels((s as YAMLMap).get('tables', true) as Node | undefined, 'tables');
+    }
+  }
+  return out;
+}
+
+/** Every `*.yml` / `*.yaml` under `checks/` and `models/` of a project directory, parsed. */
+export function loadSpecs(projectDir: string): CheckSpec[] {
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      return;
+    }
+    for (const n of names) {
+      if (n.startsWith('.')) continue;
+      const p = join(dir, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.ya?ml$/i.test(n)) files.push(p);
+    }
+  };
+  walk(join(projectDir, 'checks'));
+  walk(join(projectDir, 'models'));
+  const out: CheckSpec[] = [];
+  const ids = new Set<string>();
+  for (const f of files) {
+    const shown = relative(process.cwd(), f) || f;
+    for (const spec of parseSpecText(readFileSync(f, 'utf8'), shown)) {
+      let id = spec.id;
+      for (let i = 2; ids.has(id); i++) id = `${spec.id}#${i}`;
+      ids.add(id);
+      out.push({ ...spec, id });
+    }
+  }
+  return out;
+}
