@@ -89,7 +89,11 @@ export class SchemaMismatchError extends ValidationError<{
   reason: string;
 }> {}
 /** A check spec that cannot be used: names the file and line (before any query runs). */
-export class CheckSpecError extends ValidationError<{ file: string; line?: number; reason: string }> {}
+export class CheckSpecError extends ValidationError<{
+  file: string;
+  line?: number;
+  reason: string;
+}> {}
 /** A SQL statement DuckDB refused (syntax, unknown table or column, a failed cast, …). */
 export class SqlError extends ValidationError<{ sql?: string; line?: number }> {}
 

@@ -189,7 +189,7 @@ export async function runChecks(
       for (const group of scans.values()) {
         const first = group[0] as CheckSpec;
         const exprs = ['count(*) AS "__rows"'];
-        group.forEach((s, i) => exprs.push(...scanExprs(s, i)));
+        for (const [i, s] of group.entries()) exprs.push(...scanExprs(s, i));
         const sql = `SELECT ${exprs.join(', ')} FROM ${from(first.table)}${whereSql(first.where)}`;
         let row: Row | undefined;
         try {
