@@ -68,12 +68,13 @@ export class SqlSession {
   static async open(repo: Repository, opts: SqlSessionOptions = {}): Promise<SqlSession> {
     const refs = opts.refs?.length ? opts.refs : [repo.defaultBranch];
     const schemas = new Map<string, string>();
+    // DuckDB's schema names ignore case: `Feat` and `feat` would be the same schema.
     for (const ref of refs) {
-      const schema = schemaNameOf(ref);
+      const schema = schemaNameOf(ref).toLowerCase();
       const other = schemas.get(schema);
       if (other !== undefined) {
         throw new InvalidArgumentError(
-          `refs ${other} and ${ref} would both be schema ${schema}: pass one of them`,
+          `refs ${other} and ${ref} would both be schema ${schemaNameOf(ref)} (schema names ignore case): pass one of them`,
           { argument: 'ref', reason: 'same schema name' },
         );
       }
@@ -91,14 +92,15 @@ export class SqlSession {
       const attached: AttachedRef[] = [];
       for (const ref of refs) {
         const schema = schemaNameOf(ref);
+        const isMain = schema.toLowerCase() === 'main'; // DuckDB's own default schema
         const names: string[] = [];
-        if (schema !== 'main') await duck.run(`CREATE SCHEMA ${sqlIdent(schema)}`);
+        if (!isMain) await duck.run(`CREATE SCHEMA ${sqlIdent(schema)}`);
         for (const t of (tables.get(ref) as Map<string, TableAtRef>).values()) {
           const files: string[] = [];
           for (const f of t.files) files.push(await cache.fileFor(f));
           const select = tableSelect(t.manifest, files);
           await duck.run(`CREATE VIEW ${sqlIdent(schema)}.${sqlIdent(t.name)} AS ${select}`);
-          if (refs.length === 1 && schema !== 'main')
+          if (refs.length === 1 && !isMain)
             await duck.run(`CREATE VIEW main.${sqlIdent(t.name)} AS ${select}`);
           names.push(t.name);
         }

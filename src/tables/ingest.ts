@@ -51,12 +51,14 @@ import {
   findColumn,
   isNumericType,
   isTemporalType,
+  mergeNestedTypes,
   normalizeType,
   type SchemaChange,
   widensTo,
 } from './schema.js';
 import {
   type CsvOptions,
+  checkCsvOptions,
   describeInput,
   formatOf,
   type IngestFormat,
@@ -146,6 +148,10 @@ export async function ingest(
     files.push(...(await resolveSources(s, opts.format)));
   const formats = files.map((f) => formatOf(f, opts.format));
   let csv = opts.csv ?? {};
+  checkCsvOptions(
+    csv,
+    files.filter((_, i) => formats[i] === 'csv'),
+  );
 
   let existing: TableAtRef | undefined;
   try {
@@ -200,7 +206,9 @@ export async function ingest(
   }
   if (mode === 'upsert' && !key?.length) {
     throw new InvalidArgumentError(
-      `upsert needs a key: pass --key COL[,COL] (table ${table} has none)`,
+      existing
+        ? `upsert needs a key: pass --key COL[,COL] (table ${table} has none)`
+        : `upsert needs a key: pass --key COL[,COL] (table ${table} does not exist on ${branch} yet)`,
       {
         argument: 'key',
         reason: 'missing',
@@ -351,6 +359,13 @@ export async function ingest(
           outputs.push(...written.filter((f) => f.rows > 0));
         }
         opts.onProgress?.({ phase: 'read', done: files.length, total: files.length });
+        // Inputs without rows (a header line only) are no evidence of new columns — and a column
+        // that none of the table's files holds could not be read: it stays out of the table.
+        if (existing && mode !== 'overwrite' && outputs.length === 0) {
+          const had = existing.manifest.columns;
+          columns = columns.filter((c) => findColumn(had, c.name));
+          schemaChanges = diffSchemas(had, columns);
+        }
         if (key?.length && outputs.length > 0) await checkKeys(duck, table, key, outputs, files);
         const rowsWritten = outputs.reduce((n, o) => n + o.rows, 0);
         let cache: ObjectCache | undefined;
@@ -531,6 +546,8 @@ async function inputFitsKnown(
       return `try_strptime(${v}, ${sqlString(csv.dateFormat)}) IS NOT NULL`;
     if (format === 'csv' && t === 'TIMESTAMP' && csv.timestampFormat)
       return `try_strptime(${v}, ${sqlString(csv.timestampFormat)}) IS NOT NULL`;
+    if (format === 'csv' && csv.decimalSeparator === ',' && isNumericType(t))
+      return `TRY_CAST(replace(${v}, ',', '.') AS ${s.type}) IS NOT NULL`;
     return `TRY_CAST(${v} AS ${s.type}) IS NOT NULL`;
   };
   const aggs = suspects.flatMap((s, i) => {
@@ -567,6 +584,8 @@ function unionColumns(acc: Column[], next: Column[], file: string, table: string
     if (!have) out.push({ ...c });
     else if (widensTo(c.type, have.type)) continue;
     else if (widensTo(have.type, c.type)) have.type = c.type;
+    else if (mergeNestedTypes(have.type, c.type) !== undefined)
+      have.type = mergeNestedTypes(have.type, c.type) as string;
     else {
       throw new SchemaMismatchError(
         `column ${have.name} is ${have.type} in earlier inputs but ${c.type} in ${file}`,

@@ -37,6 +37,8 @@ export interface CsvOptions {
   names?: string[];
   /** Values read as NULL; default the empty field. */
   nullValues?: string[];
+  /** Decimal separator of numbers, `.` (default) or `,` (`1,50`: European CSVs, with `;`). */
+  decimalSeparator?: string;
   /** strftime formats when dates or timestamps are not ISO 8601. */
   dateFormat?: string;
   timestampFormat?: string;
@@ -115,8 +117,29 @@ export function formatOf(file: string, given?: IngestFormat): IngestFormat {
   return f;
 }
 
+/** Refuses CSV options that contradict each other, before anything is read. */
+export function checkCsvOptions(csv: CsvOptions, csvFiles: string[]): void {
+  const sep = csv.decimalSeparator;
+  if (sep === undefined) return;
+  if (sep !== '.' && sep !== ',') {
+    throw new InvalidArgumentError(`decimal separator ${JSON.stringify(sep)}: use . or ,`, {
+      argument: 'decimal-separator',
+      reason: 'unsupported',
+    });
+  }
+  if (sep === ',' && csvFiles.some((f) => delimiterOf(f, csv) === ',')) {
+    throw new InvalidArgumentError(
+      'the decimal separator , is also the field delimiter: pass another delimiter (e.g. ;)',
+      { argument: 'decimal-separator', reason: 'same as the delimiter' },
+    );
+  }
+}
+
+const delimiterOf = (file: string, csv: CsvOptions): string =>
+  csv.delimiter ?? (extensionOf(file) === '.tsv' ? '\t' : ',');
+
 function csvDialect(file: string, csv: CsvOptions): string {
-  const delim = csv.delimiter ?? (extensionOf(file) === '.tsv' ? '\t' : ',');
+  const delim = delimiterOf(file, csv);
   const quote = csv.quote ?? '"';
   const parts = [
     `header = ${csv.header ?? true}`,
@@ -133,6 +156,8 @@ function csvDialect(file: string, csv: CsvOptions): string {
   ];
   if (csv.header === false && csv.names?.length)
     parts.push(`names = [${csv.names.map(sqlString).join(', ')}]`);
+  if (csv.decimalSeparator && csv.decimalSeparator !== '.')
+    parts.push(`decimal_separator = ${sqlString(csv.decimalSeparator)}`);
   if (csv.dateFormat) parts.push(`dateformat = ${sqlString(csv.dateFormat)}`);
   if (csv.timestampFormat) parts.push(`timestampformat = ${sqlString(csv.timestampFormat)}`);
   return parts.join(', ');
@@ -188,7 +213,7 @@ async function headerColumns(file: string, csv: CsvOptions): Promise<string[] | 
   const head = await readPrefix(file, 1 << 16);
   if (head === undefined) return undefined;
   const text = head.toString('utf8').replace(/^\uFEFF/, '');
-  const delim = csv.delimiter ?? (extensionOf(file) === '.tsv' ? '\t' : ',');
+  const delim = delimiterOf(file, csv);
   const quote = csv.quote ?? '"';
   const cols: string[] = [];
   let cur = '';
@@ -478,6 +503,7 @@ export async function describeInput(
         if (Number(r.rows[0]?.n ?? 0) === 0) return [];
       }
       await refineJsonTemporal(duck, file, format, cols);
+      await markJsonNulls(duck, file, format, cols);
     }
     return cols;
   } catch (err) {
@@ -522,6 +548,32 @@ async function isBlank(file: string): Promise<boolean> {
       .replace(/^\uFEFF/, '')
       .trim() === ''
   );
+}
+
+/**
+ * DuckDB reads a JSON key that holds only nulls as a column of type JSON. That is no evidence of a
+ * type: such a top-level column becomes `NULL` here (a new table makes it VARCHAR; an append takes
+ * the table's type), as a column with no values is in CSV.
+ */
+async function markJsonNulls(
+  duck: DuckSession,
+  file: string,
+  format: 'json' | 'ndjson',
+  cols: Column[],
+): Promise<void> {
+  const candidates = cols.filter((c) => c.type === 'JSON');
+  if (candidates.length === 0) return;
+  const fmt = format === 'json' ? 'auto' : 'newline_delimited';
+  const pinned = struct(candidates.map((c) => ({ name: c.name, type: 'JSON' })));
+  const r = await duck.query(
+    `SELECT ${candidates.map((c, i) => `count(${sqlIdent(c.name)}) AS n${i}`).join(', ')} ` +
+      `FROM (SELECT * FROM read_json(${sqlString(file)}, format = ${sqlString(fmt)}, ` +
+      `columns = ${pinned}) LIMIT ${JSON_SAMPLE_ROWS})`,
+  );
+  const row = r.rows[0] ?? {};
+  candidates.forEach((c, i) => {
+    if (Number(row[`n${i}`] ?? 0) === 0) c.type = 'NULL';
+  });
 }
 
 /** Rows of a JSON input that temporal inference looks at (DuckDB's own sample size). */

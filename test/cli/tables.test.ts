@@ -115,6 +115,34 @@ describe('ingest', () => {
     expect(n.stdout).toBe('n\n5\n');
   });
 
+  it('-q prints nothing but errors; --decimal-separator reads a European CSV', async () => {
+    const eu = file('eu.csv', 'id;"Net Amount"\r\n1;1,50\r\n2;3,25\r\n\r\n');
+    const q = ok(
+      await sluice([
+        '-q',
+        'ingest',
+        eu,
+        '--table',
+        'eu',
+        '--delimiter',
+        ';',
+        '--decimal-separator',
+        ',',
+        '-m',
+        'eu',
+      ]),
+    );
+    expect({ stdout: q.stdout, stderr: q.stderr }).toEqual({ stdout: '', stderr: '' });
+    const s = ok(await sluice(['sql', 'SELECT sum("Net Amount") AS s FROM eu', '--format', 'csv']));
+    expect(s.stdout).toBe('s\n4.75\n');
+    expectError(
+      await sluice(['--json', 'ingest', eu, '--table', 'eu2', '--decimal-separator', ',']),
+      1,
+      'InvalidArgumentError',
+    );
+    await nothingStaged();
+  });
+
   it('--schema (YAML map or JSON list), CSV dialect options, -m, --key with upsert', async () => {
     const schema = file('schema.yaml', 'columns:\n  sku: VARCHAR\n  qty: INTEGER\n  day: DATE\n');
     const src = file('stock.csv', 'sku;qty;day\nA1;3;01/02/2026\nB2;NA;03/02/2026\n');

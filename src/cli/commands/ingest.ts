@@ -36,6 +36,7 @@ interface IngestCliOptions {
   header: boolean;
   quote?: string;
   null?: string[];
+  decimalSeparator?: string;
   dateFormat?: string;
   timestampFormat?: string;
   commit?: boolean;
@@ -69,6 +70,10 @@ export function register(program: Command, runner: Runner): void {
       'CSV value read as NULL (repeatable; default the empty field)',
       repeatable,
     )
+    .option(
+      '--decimal-separator <char>',
+      'CSV decimal separator: . (default) or , (1,50 — with --delimiter ";")',
+    )
     .option('--date-format <fmt>', 'strftime format of CSV dates that are not ISO 8601')
     .option('--timestamp-format <fmt>', 'strftime format of CSV timestamps that are not ISO 8601')
     .option('--commit', 'commit the branch after staging')
@@ -87,6 +92,9 @@ export function register(program: Command, runner: Runner): void {
           ...(opts.header === false ? { header: false } : {}),
           ...(opts.quote !== undefined ? { quote: singleChar(opts.quote, '--quote') } : {}),
           ...(opts.null?.length ? { nullValues: opts.null } : {}),
+          ...(opts.decimalSeparator !== undefined
+            ? { decimalSeparator: singleChar(opts.decimalSeparator, '--decimal-separator') }
+            : {}),
           ...(opts.dateFormat !== undefined ? { dateFormat: opts.dateFormat } : {}),
           ...(opts.timestampFormat !== undefined ? { timestampFormat: opts.timestampFormat } : {}),
         };
@@ -226,23 +234,24 @@ function schemaChangeText(c: SchemaChange): string {
   }
 }
 
+/** What the ingest did: information, not data — all of it silenced by --quiet. */
 function printSummary(out: Output, r: IngestResult): void {
   const verb = r.created ? 'created table' : r.mode === 'overwrite' ? 'overwrote' : 'wrote to';
-  out.line(
+  out.note(
     `${verb} ${r.table} on ${r.branch} (${r.mode}): ${plural(r.rowsWritten, 'row')} written` +
       (r.rowsReplaced > 0 ? `, ${plural(r.rowsReplaced, 'row')} replaced` : ''),
   );
   for (const i of r.inputs) out.note(`  read ${i.file} (${i.format}, ${plural(i.rows, 'row')})`);
-  out.line(
+  out.note(
     `files: ${r.filesAdded.length} added, ${r.filesRemoved.length} removed` +
       (r.primaryKey?.length ? `; key (${r.primaryKey.join(', ')})` : '') +
       (r.partitionBy?.length ? `; partitioned by (${r.partitionBy.join(', ')})` : ''),
   );
   if (r.schemaChanges.length > 0) {
-    out.line('schema changes:');
-    for (const c of r.schemaChanges) out.line(`  ${schemaChangeText(c)}`);
+    out.note('schema changes:');
+    for (const c of r.schemaChanges) out.note(`  ${schemaChangeText(c)}`);
   }
   if (r.commit)
-    out.line(`[${r.branch} ${shortId(r.commit.id)}] ${r.commit.message.split('\n')[0]}`);
+    out.note(`[${r.branch} ${shortId(r.commit.id)}] ${r.commit.message.split('\n')[0]}`);
   else out.note(`staged on ${r.branch}; commit with: sluice commit -b ${r.branch} -m MSG`);
 }
