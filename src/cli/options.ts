@@ -27,6 +27,12 @@ export function positiveInt(value: string | undefined, argument: string): number
   );
 }
 
+/** A count that may be 0 (`--sample 0`). */
+export function nonNegativeInt(value: string | undefined, argument: string): number | undefined {
+  if (value === undefined) return undefined;
+  return parseWith(integer.pipe(z.number().int().max(Number.MAX_SAFE_INTEGER)), value, argument);
+}
+
 const decimal = z
   .string()
   .regex(/^\d+(\.\d+)?$/, 'expected a number ≥ 0')

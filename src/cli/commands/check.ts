@@ -8,10 +8,10 @@ import {
   CheckSpecError,
   type CheckStatus,
   findRepoDir,
-  InvalidArgumentError,
   loadSpecs,
   runChecks,
 } from '../../index.js';
+import { nonNegativeInt } from '../options.js';
 import { type Runner, refOption } from '../runner.js';
 
 const EXIT: Record<CheckStatus, number> = { pass: 0, warn: 1, fail: 2, error: 3 };
@@ -51,18 +51,7 @@ export function register(program: Command, runner: Runner): void {
     .option('--sample <n>', 'failing rows shown per check (default 5)')
     .action(
       runner.action(async (ctx, opts: CheckCliOptions) => {
-        let sample: number | undefined;
-        if (opts.sample !== undefined) {
-          sample = Number(opts.sample);
-          if (!Number.isInteger(sample) || sample < 0)
-            throw new InvalidArgumentError(
-              `--sample must be a whole number ≥ 0, not ${opts.sample}`,
-              {
-                argument: 'sample',
-                reason: 'not a count',
-              },
-            );
-        }
+        const sample = nonNegativeInt(opts.sample, '--sample');
         const project = resolve(opts.project ?? findRepoDir(ctx.globals.repo));
         let run: Awaited<ReturnType<typeof runChecks>>;
         try {

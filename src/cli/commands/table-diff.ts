@@ -2,7 +2,8 @@
 // changes first, then rows added, removed and changed (by primary key when declared, else as
 // multisets), with a sample of each. Files both sides share are skipped unread.
 import type { Command } from 'commander';
-import { diffTable, InvalidArgumentError, type Row } from '../../index.js';
+import { diffTable, type Row } from '../../index.js';
+import { nonNegativeInt } from '../options.js';
 import type { Runner } from '../runner.js';
 
 const cell = (v: unknown): string =>
@@ -24,18 +25,7 @@ export function register(table: Command, runner: Runner): void {
     .action(
       runner.action(
         async (ctx, name: string, left: string, right: string, opts: { sample?: string }) => {
-          let sample: number | undefined;
-          if (opts.sample !== undefined) {
-            sample = Number(opts.sample);
-            if (!Number.isInteger(sample) || sample < 0)
-              throw new InvalidArgumentError(
-                `--sample must be a whole number ≥ 0, not ${opts.sample}`,
-                {
-                  argument: 'sample',
-                  reason: 'not a count',
-                },
-              );
-          }
+          const sample = nonNegativeInt(opts.sample, '--sample');
           const repo = await ctx.repo();
           const d = await diffTable(repo, name, left, right, { sample });
           ctx.out.result({ diff: d }, () => {
