@@ -10,7 +10,10 @@ const bound = z.union([z.number(), z.string()]);
 const optionalBounds = {
   min: bound.optional(),
   max: bound.optional(),
+  /** Both bounds exclusive; `strict_min` / `strict_max` (Great Expectations' names) set one. */
   strict: z.boolean().optional(),
+  strict_min: z.boolean().optional(),
+  strict_max: z.boolean().optional(),
 };
 const boundsRefine = <T extends { min?: unknown; max?: unknown }>(p: T) =>
   p.min !== undefined || p.max !== undefined;
@@ -199,10 +202,19 @@ export function refTable(to: string): string {
   return m ? (m[1] as string) : to.trim();
 }
 
+/** Which bounds are exclusive. */
+export function strictness(p: Params): { strictMin: boolean; strictMax: boolean } {
+  return {
+    strictMin: Boolean(p.strict_min ?? p.strict),
+    strictMax: Boolean(p.strict_max ?? p.strict),
+  };
+}
+
 /** True (as SQL) when `expr` lies outside [min, max] (or (min, max) when strict). */
 export function outOfBounds(expr: string, p: Params): string {
   const parts: string[] = [];
-  if (p.min !== undefined) parts.push(`${expr} ${p.strict ? '<=' : '<'} ${literal(p.min)}`);
-  if (p.max !== undefined) parts.push(`${expr} ${p.strict ? '>=' : '>'} ${literal(p.max)}`);
+  const { strictMin, strictMax } = strictness(p);
+  if (p.min !== undefined) parts.push(`${expr} ${strictMin ? '<=' : '<'} ${literal(p.min)}`);
+  if (p.max !== undefined) parts.push(`${expr} ${strictMax ? '>=' : '>'} ${literal(p.max)}`);
   return parts.length ? `(${parts.join(' OR ')})` : 'false';
 }

@@ -15,7 +15,7 @@ import type { Repository } from '../core/repository.js';
 import { type DuckOptions, sqlIdent } from '../engine/duckdb.js';
 import { schemaNameOf, withSqlSession } from '../engine/session.js';
 import { type Column, listTables, type TableAtRef } from '../engine/tables.js';
-import { checkDef, refTable } from './checks.js';
+import { checkDef, refTable, strictness } from './checks.js';
 import type { CheckSpec, Threshold } from './spec.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'error';
@@ -361,8 +361,9 @@ function outOfRange(v: Json, p: Record<string, unknown>): boolean {
     if (num !== undefined && typeof b === 'number') return num - b;
     return String(v) < String(b) ? -1 : String(v) > String(b) ? 1 : 0;
   };
-  if (p.min !== undefined && (p.strict ? cmp(p.min) <= 0 : cmp(p.min) < 0)) return true;
-  if (p.max !== undefined && (p.strict ? cmp(p.max) >= 0 : cmp(p.max) > 0)) return true;
+  const { strictMin, strictMax } = strictness(p);
+  if (p.min !== undefined && (strictMin ? cmp(p.min) <= 0 : cmp(p.min) < 0)) return true;
+  if (p.max !== undefined && (strictMax ? cmp(p.max) >= 0 : cmp(p.max) > 0)) return true;
   return false;
 }
 
