@@ -20,11 +20,14 @@ import type {
   AliasRecord,
   BranchPatch,
   BranchRecord,
+  CheckResultRecord,
+  CheckRunRecord,
   CommitRecord,
   ListOptions,
   MetaStore,
   RepositoryRecord,
   StagedChange,
+  TableProfileRecord,
   TagRecord,
 } from './meta-store.js';
 import { migrateToLatest } from './migrations/index.js';
@@ -147,7 +150,16 @@ export class KyselyMetaStore implements MetaStore {
 
   async deleteRepository(name: string): Promise<void> {
     await this.#write(async (db) => {
-      for (const table of ['staging', 'branches', 'commits', 'tags', 'aliases'] as const) {
+      for (const table of [
+        'staging',
+        'branches',
+        'commits',
+        'tags',
+        'aliases',
+        'check_runs',
+        'check_results',
+        'table_profiles',
+      ] as const) {
         await db.deleteFrom(table).where('repo', '=', name).execute();
       }
       await db.deleteFrom('repositories').where('name', '=', name).execute();
@@ -514,6 +526,136 @@ export class KyselyMetaStore implements MetaStore {
 
   deleteAlias(repo: string, name: string): Promise<boolean> {
     return this.deleteNamed('aliases', repo, name);
+  }
+
+  // ---- quality history ----------------------------------------------------------------------
+
+  async putCheckRun(
+    repo: string,
+    run: CheckRunRecord,
+    results: CheckResultRecord[],
+  ): Promise<void> {
+    await this.#write(async (db) => {
+      await db
+        .insertInto('check_runs')
+        .values({
+          repo,
+          id: run.id,
+          ref: run.ref,
+          commit_id: run.commitId,
+          created_at: run.createdAt.getTime(),
+          status: run.status,
+          data: run.data,
+        })
+        .execute();
+      // Batches keep each statement under the bind-parameter limits of both dialects.
+      for (let i = 0; i < results.length; i += 500) {
+        await db
+          .insertInto('check_results')
+          .values(
+            results.slice(i, i + 500).map((r) => ({
+              repo,
+              run_id: r.runId,
+              check_id: r.checkId,
+              table_name: r.table,
+              commit_id: r.commitId,
+              created_at: r.createdAt.getTime(),
+              status: r.status,
+              data: r.data,
+            })),
+          )
+          .execute();
+      }
+    });
+  }
+
+  async listCheckRuns(repo: string, opts: { limit?: number } = {}): Promise<CheckRunRecord[]> {
+    const rows = await this.#db
+      .selectFrom('check_runs')
+      .selectAll()
+      .where('repo', '=', repo)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .$if(opts.limit !== undefined, (q) => q.limit(opts.limit as number))
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      ref: r.ref,
+      commitId: r.commit_id,
+      createdAt: new Date(Number(r.created_at)),
+      status: r.status,
+      data: r.data,
+    }));
+  }
+
+  async listCheckResults(
+    repo: string,
+    opts: { table?: string; runId?: string; limit?: number },
+  ): Promise<CheckResultRecord[]> {
+    const rows = await this.#db
+      .selectFrom('check_results')
+      .selectAll()
+      .where('repo', '=', repo)
+      .$if(opts.table !== undefined, (q) => q.where('table_name', '=', opts.table as string))
+      .$if(opts.runId !== undefined, (q) => q.where('run_id', '=', opts.runId as string))
+      .orderBy('created_at', 'desc')
+      .orderBy('run_id', 'desc')
+      .orderBy('check_id')
+      .$if(opts.limit !== undefined, (q) => q.limit(opts.limit as number))
+      .execute();
+    return rows.map((r) => ({
+      runId: r.run_id,
+      checkId: r.check_id,
+      table: r.table_name,
+      commitId: r.commit_id,
+      createdAt: new Date(Number(r.created_at)),
+      status: r.status,
+      data: r.data,
+    }));
+  }
+
+  async putProfile(repo: string, rec: TableProfileRecord): Promise<void> {
+    await this.#db
+      .insertInto('table_profiles')
+      .values({
+        repo,
+        table_name: rec.table,
+        commit_id: rec.commitId,
+        created_at: rec.createdAt.getTime(),
+        data: rec.data,
+      })
+      .onConflict((oc) =>
+        oc.columns(['repo', 'table_name', 'commit_id']).doUpdateSet((eb) => ({
+          created_at: eb.ref('excluded.created_at'),
+          data: eb.ref('excluded.data'),
+        })),
+      )
+      .execute();
+  }
+
+  async getProfiles(
+    repo: string,
+    table: string,
+    commitIds: string[],
+  ): Promise<TableProfileRecord[]> {
+    const out: TableProfileRecord[] = [];
+    for (let i = 0; i < commitIds.length; i += 500) {
+      const rows = await this.#db
+        .selectFrom('table_profiles')
+        .selectAll()
+        .where('repo', '=', repo)
+        .where('table_name', '=', table)
+        .where('commit_id', 'in', commitIds.slice(i, i + 500))
+        .execute();
+      for (const r of rows)
+        out.push({
+          table: r.table_name,
+          commitId: r.commit_id,
+          createdAt: new Date(Number(r.created_at)),
+          data: r.data,
+        });
+    }
+    return out;
   }
 
   // Tags and aliases are both (repo, name) → row tables read the same way.

@@ -73,6 +73,33 @@ export interface ListOptions {
   limit?: number;
 }
 
+/** A stored check run (issue 4). `data` is JSON owned by the quality layer. */
+export interface CheckRunRecord {
+  id: string;
+  ref: string;
+  commitId: string;
+  createdAt: Date;
+  status: string;
+  data: string;
+}
+
+export interface CheckResultRecord {
+  runId: string;
+  checkId: string;
+  table: string;
+  commitId: string;
+  createdAt: Date;
+  status: string;
+  data: string;
+}
+
+export interface TableProfileRecord {
+  table: string;
+  commitId: string;
+  createdAt: Date;
+  data: string;
+}
+
 export interface MetaStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** Applies pending versioned migrations; safe to call on every open and concurrently. */
@@ -144,4 +171,18 @@ export interface MetaStore {
   getAlias(repo: string, name: string): Promise<AliasRecord | undefined>;
   listAliases(repo: string, opts?: ListOptions): AsyncIterable<AliasRecord>;
   deleteAlias(repo: string, name: string): Promise<boolean>;
+
+  // Quality history: check runs with their results (one transaction), and table profiles.
+  putCheckRun(repo: string, run: CheckRunRecord, results: CheckResultRecord[]): Promise<void>;
+  /** Runs, newest first. */
+  listCheckRuns(repo: string, opts?: { limit?: number }): Promise<CheckRunRecord[]>;
+  /** Results of one table (or one run), newest first. */
+  listCheckResults(
+    repo: string,
+    opts: { table?: string; runId?: string; limit?: number },
+  ): Promise<CheckResultRecord[]>;
+  /** Stores a table's profile at a commit (replacing one stored before). */
+  putProfile(repo: string, rec: TableProfileRecord): Promise<void>;
+  /** The stored profiles of a table at the given commits (those that have one). */
+  getProfiles(repo: string, table: string, commitIds: string[]): Promise<TableProfileRecord[]>;
 }

@@ -57,6 +57,38 @@ export interface AliasesTable {
   updated_at: number;
 }
 
+export interface CheckRunsTable {
+  repo: string;
+  id: string;
+  ref: string;
+  commit_id: string;
+  created_at: number;
+  status: string;
+  /** JSON: the run without its results. */
+  data: string;
+}
+
+export interface CheckResultsTable {
+  repo: string;
+  run_id: string;
+  check_id: string;
+  table_name: string;
+  commit_id: string;
+  created_at: number;
+  status: string;
+  /** JSON: the result. */
+  data: string;
+}
+
+export interface TableProfilesTable {
+  repo: string;
+  table_name: string;
+  commit_id: string;
+  created_at: number;
+  /** JSON: the profile. */
+  data: string;
+}
+
 export interface Database {
   repositories: RepositoriesTable;
   branches: BranchesTable;
@@ -64,6 +96,9 @@ export interface Database {
   commits: CommitsTable;
   tags: TagsTable;
   aliases: AliasesTable;
+  check_runs: CheckRunsTable;
+  check_results: CheckResultsTable;
+  table_profiles: TableProfilesTable;
 }
 
 export type MetaDialect = 'sqlite' | 'postgres';

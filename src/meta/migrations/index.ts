@@ -4,11 +4,13 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
 import type { Database, MetaDialect } from '../schema.js';
 import { initialMigration } from './001-initial.js';
 import { stagingPhysicalMigration } from './002-staging-physical.js';
+import { qualityMigration } from './003-quality.js';
 
 export function metaMigrations(dialect: MetaDialect): Record<string, Migration> {
   return {
     '001-initial': initialMigration(dialect),
     '002-staging-physical': stagingPhysicalMigration,
+    '003-quality': qualityMigration(dialect),
   };
 }
 
