@@ -51,12 +51,20 @@ export {
 export type { MetaStore } from './meta/meta-store.js';
 // ---- quality checks ----------------------------------------------------------------------------
 export { CHECKS, type CheckType } from './quality/checks.js';
+export { type GeImport, type GeImportOptions, importGeSuite } from './quality/gx.js';
+export {
+  type ColumnProfile,
+  commitOfData,
+  profileTable,
+  type TableProfile,
+} from './quality/profile.js';
 export {
   type CheckResult,
   type CheckRun,
   type CheckStatus,
   type RunOptions,
   runChecks,
+  storeRun,
   validateSpecs,
 } from './quality/run.js';
 export { type CheckSpec, loadSpecs, parseSpecText, type Severity } from './quality/spec.js';

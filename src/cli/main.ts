@@ -12,6 +12,8 @@ import * as branchList from './commands/branch-list.js';
 import * as branchReset from './commands/branch-reset.js';
 import * as cat from './commands/cat.js';
 import * as check from './commands/check.js';
+import * as checkHistory from './commands/check-history.js';
+import * as checkImportGe from './commands/check-import-ge.js';
 import * as cherryPick from './commands/cherry-pick.js';
 import * as commit from './commands/commit.js';
 import * as diff from './commands/diff.js';
@@ -24,6 +26,7 @@ import * as init from './commands/init.js';
 import * as log from './commands/log.js';
 import * as ls from './commands/ls.js';
 import * as merge from './commands/merge.js';
+import * as profile from './commands/profile.js';
 import * as put from './commands/put.js';
 import * as quickstart from './commands/quickstart.js';
 import * as reset from './commands/reset.js';
@@ -121,7 +124,10 @@ function buildProgram(runner: Runner, io: Io, json: boolean): Command {
   ingest.register(program, runner);
   sql.register(program, runner);
   exportCmd.register(program, runner);
-  check.register(program, runner);
+  const checkCmd = check.register(program, runner);
+  checkHistory.register(checkCmd, runner);
+  checkImportGe.register(checkCmd, runner);
+  profile.register(program, runner);
 
   const table = program.command('table').description('list, show, trace and diff tables');
   tableList.register(table, runner);

@@ -29,7 +29,22 @@ export type CheckKind =
   | 'relationship'
   | 'freshness'
   | 'schema'
-  | 'sql';
+  | 'sql'
+  | 'history';
+
+/** Metrics of a table profile that anomaly checks can watch. */
+export const PROFILE_METRICS = [
+  'row_count',
+  'null_count',
+  'null_percent',
+  'distinct_count',
+  'min',
+  'max',
+  'mean',
+  'stddev',
+  'median',
+] as const;
+export type ProfileMetric = (typeof PROFILE_METRICS)[number];
 
 export interface CheckDef {
   scope: 'column' | 'table' | 'either';
@@ -179,6 +194,39 @@ export const CHECKS = {
       })
       .strict(),
     label: () => 'schema',
+  },
+  row_count_change: {
+    scope: 'table',
+    kind: 'history',
+    params: z
+      .object({
+        /** `previous` (the first parent commit, default) or a ref such as `main`. */
+        compare_to: z.string().min(1).optional(),
+        max_increase_pct: z.number().nonnegative().optional(),
+        max_decrease_pct: z.number().nonnegative().optional(),
+      })
+      .strict()
+      .refine(
+        (p) => p.max_increase_pct !== undefined || p.max_decrease_pct !== undefined,
+        'give max_increase_pct, max_decrease_pct or both',
+      ),
+    label: (_c, p) => `row_count_change(vs ${p.compare_to ?? 'previous'})`,
+  },
+  anomaly: {
+    scope: 'either',
+    kind: 'history',
+    params: z
+      .object({
+        metric: z.enum(PROFILE_METRICS),
+        /** Commits of history to compare with (first parents); default 20. */
+        lookback: z.number().int().positive().optional(),
+        /** z-score beyond which a value is an anomaly; default 3. */
+        sensitivity: z.number().positive().optional(),
+        /** Profiles needed before the check can fail; default 5. */
+        min_history: z.number().int().min(2).optional(),
+      })
+      .strict(),
+    label: (c, p) => `anomaly(${c ? `${c}.` : ''}${p.metric})`,
   },
   sql: {
     scope: 'table',

@@ -9,13 +9,22 @@
 //
 // Every spec is validated against the tables at the ref first (table, columns, referenced table
 // and field): a wrong name is a CheckSpecError with file and line before any query runs.
+import { randomBytes } from 'node:crypto';
 import type { Json } from '@duckdb/node-api';
 import { CheckSpecError } from '../common/errors.js';
 import type { Repository } from '../core/repository.js';
 import { type DuckOptions, sqlIdent } from '../engine/duckdb.js';
 import { schemaNameOf, withSqlSession } from '../engine/session.js';
-import { type Column, listTables, type TableAtRef } from '../engine/tables.js';
-import { checkDef, refTable, strictness } from './checks.js';
+import { type Column, fileRows, getTable, listTables, type TableAtRef } from '../engine/tables.js';
+import { checkDef, type ProfileMetric, refTable, strictness } from './checks.js';
+import {
+  commitOfData,
+  metricOf,
+  profileExprs,
+  profileHistory,
+  readProfile,
+  type TableProfile,
+} from './profile.js';
 import type { CheckSpec, Threshold } from './spec.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'error';
@@ -42,6 +51,8 @@ export interface CheckResult {
 }
 
 export interface CheckRun {
+  /** Set when the run was stored. */
+  id?: string;
   ref: string;
   commit: string;
   startedAt: Date;
@@ -49,6 +60,8 @@ export interface CheckRun {
   /** Queries run (scans, group-bys, anti-joins, custom SQL, samples). */
   queries: number;
   results: CheckResult[];
+  /** The profile of each table checked (computed in the same scans). */
+  profiles: TableProfile[];
   summary: Record<CheckStatus, number>;
   /** The worst status: what `sluice check` turns into its exit code. */
   status: CheckStatus;
@@ -64,6 +77,11 @@ export interface RunOptions {
   cacheDir?: string;
   /** Clock for freshness checks (tests). */
   now?: Date;
+  /**
+   * Store the run, its results and the profile of each table checked (per commit: the history
+   * that anomaly checks read). The CLI stores; the library default is not to.
+   */
+  store?: boolean;
 }
 
 const RANK: Record<CheckStatus, number> = { pass: 0, warn: 1, fail: 2, error: 3 };
@@ -147,6 +165,7 @@ export async function runChecks(
   const sampleSize = opts.sample ?? 5;
   const now = opts.now ?? new Date();
   const results = new Map<string, CheckResult>();
+  const profiles = new Map<string, TableProfile>();
   let queries = 0;
 
   await withSqlSession(
@@ -178,25 +197,47 @@ export async function runChecks(
         });
       };
 
-      // 1. One aggregate scan per table and filter: row checks, aggregates, freshness.
-      const scans = new Map<string, CheckSpec[]>();
+      // 1. One aggregate scan per table and filter: row checks, aggregates, freshness — and, in
+      // the unfiltered scan of each table, the table's profile (no extra pass over the data).
+      const scans = new Map<string, { table: string; where?: string; specs: CheckSpec[] }>();
+      const scanOf = (table: string, where: string | undefined) => {
+        const key = `${table}\u0000${where ?? ''}`;
+        let g = scans.get(key);
+        if (!g) {
+          g = { table, ...(where !== undefined ? { where } : {}), specs: [] };
+          scans.set(key, g);
+        }
+        return g;
+      };
       for (const s of specs) {
         const kind = checkDef(s.type).kind;
-        if (kind !== 'rows' && kind !== 'aggregate' && kind !== 'freshness') continue;
-        const key = `${s.table}\u0000${s.where ?? ''}`;
-        scans.set(key, [...(scans.get(key) ?? []), s]);
+        if (kind === 'rows' || kind === 'aggregate' || kind === 'freshness')
+          scanOf(s.table, s.where).specs.push(s);
       }
+      const profiled = new Set(specs.map((s) => s.table));
+      for (const t of profiled) scanOf(t, undefined);
       for (const group of scans.values()) {
-        const first = group[0] as CheckSpec;
-        const exprs = ['count(*) AS "__rows"'];
-        for (const [i, s] of group.entries()) exprs.push(...scanExprs(s, i));
-        const sql = `SELECT ${exprs.join(', ')} FROM ${from(first.table)}${whereSql(first.where)}`;
+        const profile = group.where === undefined;
+        const cols = (tables.get(group.table) as TableAtRef).manifest.columns;
+        const exprs = ['count(*) AS "__rows"', ...(profile ? profileExprs(cols) : [])];
+        for (const [i, s] of group.specs.entries()) exprs.push(...scanExprs(s, i));
+        const sql = `SELECT ${exprs.join(', ')} FROM ${from(group.table)}${whereSql(group.where)}`;
         let row: Row | undefined;
         try {
           row = (await query(sql)).rows[0];
         } catch {
           // One bad expression (a where or a cast) must not take the others down: run them apart.
-          for (const [i, s] of group.entries()) {
+          if (profile) {
+            try {
+              const p = await query(
+                `SELECT count(*) AS "__rows", ${profileExprs(cols).join(', ')} FROM ${from(group.table)}`,
+              );
+              profiles.set(group.table, readProfile(group.table, cols, p.rows[0] ?? {}));
+            } catch {
+              // no profile of this table this time
+            }
+          }
+          for (const [i, s] of group.specs.entries()) {
             try {
               const r = await query(
                 `SELECT count(*) AS "__rows", ${scanExprs(s, i).join(', ')} FROM ${from(s.table)}${whereSql(s.where)}`,
@@ -208,7 +249,8 @@ export async function runChecks(
           }
           continue;
         }
-        group.forEach((s, i) => {
+        if (profile) profiles.set(group.table, readProfile(group.table, cols, row ?? {}));
+        group.specs.forEach((s, i) => {
           results.set(s.id, scanResult(base(s), s, i, row ?? {}, now));
         });
       }
@@ -285,6 +327,35 @@ export async function runChecks(
     },
   );
 
+  // 5. Checks that compare with history: an earlier version of the table, stored profiles.
+  for (const s of specs) {
+    if (checkDef(s.type).kind !== 'history') continue;
+    const r: CheckResult = {
+      id: s.id,
+      name: s.name,
+      table: s.table,
+      ...(s.column !== undefined ? { column: s.column } : {}),
+      type: s.type,
+      severity: s.severity,
+      status: 'pass',
+      source: s.source,
+    };
+    try {
+      results.set(
+        s.id,
+        s.type === 'row_count_change'
+          ? await rowCountChange(repo, r, s, commit, tables.get(s.table) as TableAtRef)
+          : await anomaly(repo, r, s, commit, profiles.get(s.table)),
+      );
+    } catch (err) {
+      results.set(s.id, {
+        ...r,
+        status: 'error',
+        message: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+
   const ordered = specs.map((s) => results.get(s.id) as CheckResult);
   const summary: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0, error: 0 };
   let worst: CheckStatus = 'pass';
@@ -292,15 +363,122 @@ export async function runChecks(
     summary[r.status]++;
     if (RANK[r.status] > RANK[worst]) worst = r.status;
   }
-  return {
+  const run: CheckRun = {
     ref,
     commit,
     startedAt: started,
     durationMs: performance.now() - t0,
     queries,
     results: ordered,
+    profiles: [...profiles.values()],
     summary,
     status: worst,
+  };
+  if (opts.store) await storeRun(repo, run);
+  return run;
+}
+
+/** Stores a run, its results, and the profiles of tables whose data is exactly the commit's. */
+export async function storeRun(repo: Repository, run: CheckRun): Promise<void> {
+  const id = `${run.startedAt.toISOString().replace(/\D/g, '').slice(0, 17)}-${randomBytes(4).toString('hex')}`;
+  run.id = id;
+  const { results, profiles, ...rest } = run;
+  await repo.meta.putCheckRun(
+    repo.name,
+    {
+      id,
+      ref: run.ref,
+      commitId: run.commit,
+      createdAt: run.startedAt,
+      status: run.status,
+      data: JSON.stringify(rest),
+    },
+    results.map((r) => ({
+      runId: id,
+      checkId: r.id,
+      table: r.table,
+      commitId: run.commit,
+      createdAt: run.startedAt,
+      status: r.status,
+      data: JSON.stringify(r),
+    })),
+  );
+  for (const p of profiles) {
+    const { commit, clean } = await commitOfData(repo, run.ref, p.table);
+    if (clean)
+      await repo.meta.putProfile(repo.name, {
+        table: p.table,
+        commitId: commit,
+        createdAt: run.startedAt,
+        data: JSON.stringify(p),
+      });
+  }
+}
+
+const rowsOf = (t: TableAtRef): number => t.files.reduce((n, f) => n + (fileRows(f) ?? 0), 0);
+
+async function rowCountChange(
+  repo: Repository,
+  r: CheckResult,
+  s: CheckSpec,
+  commit: string,
+  current: TableAtRef,
+): Promise<CheckResult> {
+  const to = (s.params.compare_to as string | undefined) ?? 'previous';
+  const base =
+    to === 'previous' ? (await repo.getCommit(commit)).parents[0] : (await repo.resolve(to)).commit;
+  const then =
+    base === undefined ? undefined : await getTable(repo, base, s.table).catch(() => undefined);
+  if (!then) return { ...r, message: `no earlier version of ${s.table} to compare with (${to})` };
+  const now = rowsOf(current);
+  const before = rowsOf(then);
+  const pct =
+    before === 0 ? (now === 0 ? 0 : Number.POSITIVE_INFINITY) : (100 * (now - before)) / before;
+  const up = s.params.max_increase_pct as number | undefined;
+  const down = s.params.max_decrease_pct as number | undefined;
+  const bad = (up !== undefined && pct > up) || (down !== undefined && -pct > down);
+  const change = Number.isFinite(pct) ? `${pct >= 0 ? '+' : ''}${pct.toFixed(1)} %` : 'from none';
+  return {
+    ...r,
+    status: bad ? failingStatus(s) : 'pass',
+    observed: Number.isFinite(pct) ? Math.round(pct * 100) / 100 : null,
+    message: `${before} → ${now} rows (${change}) vs ${to}`,
+  };
+}
+
+async function anomaly(
+  repo: Repository,
+  r: CheckResult,
+  s: CheckSpec,
+  commit: string,
+  profile: TableProfile | undefined,
+): Promise<CheckResult> {
+  const metric = s.params.metric as ProfileMetric;
+  const value = profile && metricOf(profile, metric, s.column);
+  if (value === undefined)
+    return { ...r, status: 'error', message: `${metric} cannot be measured here` };
+  const lookback = (s.params.lookback as number | undefined) ?? 20;
+  const need = (s.params.min_history as number | undefined) ?? 5;
+  const sensitivity = (s.params.sensitivity as number | undefined) ?? 3;
+  const history = (await profileHistory(repo, s.table, commit, lookback))
+    .map((p) => metricOf(p, metric, s.column))
+    .filter((v): v is number => v !== undefined);
+  if (history.length < need)
+    return {
+      ...r,
+      observed: value,
+      message: `collecting history: ${history.length} of ${need} profiles`,
+    };
+  const mean = history.reduce((a, b) => a + b, 0) / history.length;
+  const sd = Math.sqrt(history.reduce((a, b) => a + (b - mean) ** 2, 0) / (history.length - 1));
+  const z =
+    sd === 0 ? (value === mean ? 0 : Number.POSITIVE_INFINITY) : Math.abs(value - mean) / sd;
+  const zText = Number.isFinite(z) ? z.toFixed(2) : '∞';
+  return {
+    ...r,
+    status: z > sensitivity ? failingStatus(s) : 'pass',
+    observed: value,
+    message: `${value} vs mean ${mean.toFixed(2)} ± ${sd.toFixed(2)} over ${history.length} commits: z = ${zText} (limit ${sensitivity})`,
   };
 }
 

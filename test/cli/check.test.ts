@@ -70,4 +70,25 @@ describe('sluice check', () => {
     expect(b.json.error).toMatchObject({ code: 'CheckSpecError', data: { line: 7 } });
     expect(b.json.error.message).toContain('no column amout');
   });
+
+  it('stores results (unless --no-store); check history lists them; profile shows and stores', async () => {
+    const proj = spec('hist', model('          - between: {min: 0}\n'));
+    const before = (await sluice(['--json', 'check', 'history', 'orders'])).json.runs.length;
+    expect((await sluice(['check', '--project', proj, '--no-store'])).code).toBe(2);
+    expect((await sluice(['--json', 'check', 'history', 'orders'])).json.runs).toHaveLength(before);
+    expect((await sluice(['check', '--project', proj])).code).toBe(2);
+    const h = await sluice(['--json', 'check', 'history', 'orders', '-n', '1']);
+    expect(h.code).toBe(0);
+    expect(h.json.runs).toHaveLength(1);
+    expect(h.json.runs[0].results).toEqual([
+      expect.objectContaining({ name: 'between(amount)', status: 'fail', unexpectedCount: 1 }),
+    ]);
+    const p = await sluice(['--json', 'profile', 'orders']);
+    expect(p.code).toBe(0);
+    expect(p.json).toMatchObject({
+      stored: true,
+      profile: { rows: 3, columns: { amount: { min: -1, max: 20, nulls: 0 } } },
+    });
+    expect((await sluice(['profile', 'nope'])).code).toBe(3);
+  });
 });

@@ -27,6 +27,7 @@ interface CheckCliOptions {
   table?: string;
   project?: string;
   sample?: string;
+  store: boolean;
 }
 
 function detail(r: CheckResult): string {
@@ -41,14 +42,16 @@ function detail(r: CheckResult): string {
   return parts.join('; ');
 }
 
-export function register(program: Command, runner: Runner): void {
-  program
+/** Registers `check` and returns it, for its subcommands (`history`, …). */
+export function register(program: Command, runner: Runner): Command {
+  return program
     .command('check')
     .description('run the quality checks of checks/*.yml and models/*.yml on the tables at a ref')
     .addOption(refOption())
     .option('--table <name>', 'only the checks of this table')
     .option('--project <dir>', 'where checks/ and models/ are (default: the repository directory)')
     .option('--sample <n>', 'failing rows shown per check (default 5)')
+    .option('--no-store', 'do not record the results and profiles in the repository')
     .action(
       runner.action(async (ctx, opts: CheckCliOptions) => {
         const sample = nonNegativeInt(opts.sample, '--sample');
@@ -58,7 +61,7 @@ export function register(program: Command, runner: Runner): void {
           const specs = loadSpecs(project);
           const repo = await ctx.repo();
           const ref = await ctx.ref(opts.ref);
-          run = await runChecks(repo, specs, { ref, table: opts.table, sample });
+          run = await runChecks(repo, specs, { ref, table: opts.table, sample, store: opts.store });
         } catch (err) {
           // A spec that cannot be used is an error of the run (exit 3), reported like any error.
           if (!(err instanceof CheckSpecError)) throw err;
