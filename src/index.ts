@@ -26,6 +26,8 @@ export type {
   MergeResult,
   Progress,
   PutItem,
+  WriteOp,
+  WritePolicy,
 } from './core/repository.js';
 export { Repository } from './core/repository.js';
 // ---- tables and SQL ----------------------------------------------------------------------------
@@ -51,6 +53,15 @@ export {
 export type { MetaStore } from './meta/meta-store.js';
 // ---- quality checks ----------------------------------------------------------------------------
 export { CHECKS, type CheckType } from './quality/checks.js';
+export {
+  branchMatches,
+  type GateReport,
+  type GateRule,
+  Gates,
+  gatesOf,
+  loadProjectConfig,
+  type ProjectConfig,
+} from './quality/gates.js';
 export { type GeImport, type GeImportOptions, importGeSuite } from './quality/gx.js';
 export {
   type ColumnProfile,

@@ -7,6 +7,7 @@ import { Repository, type RepositoryOptions } from '../core/repository.js';
 import { registerRepositoryDir } from '../engine/session.js';
 import type { MetaStore } from '../meta/meta-store.js';
 import { openMetaStore } from '../meta/open-meta.js';
+import { Gates, loadProjectConfig } from '../quality/gates.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { openObjectStore } from '../storage/open-store.js';
 import { configPath, findRepoDir, type RepoConfig, readConfig, SLUICE_DIR } from './repo-config.js';
@@ -110,6 +111,8 @@ export async function openRepository(
   try {
     const repo = await Repository.open(meta, store, config.repository, opts);
     registerRepositoryDir(repo, join(root, SLUICE_DIR));
+    // Branch protection and merge gates from the project's sluice.yml, if it has any.
+    Gates.install(repo, loadProjectConfig(root), root);
     return repo;
   } catch (err) {
     await meta.close();

@@ -4,6 +4,7 @@ import { CommanderError } from 'commander';
 import {
   AuthError,
   ConflictError,
+  GateFailedError,
   IntegrityError,
   InvalidArgumentError,
   MergeConflictError,
@@ -63,6 +64,21 @@ export function errorLines(err: SluiceError): string[] {
     const more = err.data.count - err.data.conflicts.length;
     if (more > 0) lines.push(`  … and ${more} more`);
     lines.push('hint: resolve them on one side, or merge with --strategy source-wins or dest-wins');
+    return lines;
+  }
+  if (err instanceof GateFailedError) {
+    const lines = [`error: ${err.message.split('\n')[0]}`];
+    for (const f of err.data.failed) {
+      lines.push(
+        `  ${f.status.toUpperCase()}  ${f.table}: ${f.name}${f.message ? ` — ${f.message}` : ''}`,
+      );
+      for (const row of (f.sample ?? []).slice(0, 5)) lines.push(`      ${JSON.stringify(row)}`);
+    }
+    for (const w of err.data.webhooks)
+      lines.push(`  webhook ${w.url}: ${w.ok ? `ok (${w.status})` : `refused — ${w.reason}`}`);
+    lines.push(
+      `hint: fix the data on the source branch and merge again; ${err.data.branch} has not moved`,
+    );
     return lines;
   }
   const [first = '', ...rest] = err.message.split('\n');

@@ -100,6 +100,26 @@ export class SqlError extends ValidationError<{ sql?: string; line?: number }> {
 // ---- precondition ---------------------------------------------------------------------------
 export class EmptyCommitError extends PreconditionError<{ branch: string }> {}
 export class DefaultBranchError extends PreconditionError<{ branch: string }> {}
+/** A write to a protected branch other than a gated merge (sluice.yml `gates:`). */
+export class ProtectedBranchError extends PreconditionError<{
+  branch: string;
+  operation: string;
+  rule: string;
+}> {}
+/** A gate refused a merge or commit: failing checks (with samples) or a webhook's answer. */
+export class GateFailedError extends PreconditionError<{
+  branch: string;
+  source?: string;
+  failed: {
+    id: string;
+    name: string;
+    table: string;
+    status: string;
+    message?: string;
+    sample?: unknown[];
+  }[];
+  webhooks: { url: string; ok: boolean; status?: number; reason?: string }[];
+}> {}
 export class UncommittedChangesError extends PreconditionError<{ branch: string; count: number }> {}
 export class NotABranchError extends PreconditionError<{ ref: string; kind: string }> {}
 export class AliasTargetError extends PreconditionError<{ branch: string; aliases: string[] }> {}

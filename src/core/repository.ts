@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import {
   AliasNotFoundError,
   AliasTargetError,
+  ConcurrentUpdateError,
   DefaultBranchError,
   EmptyCommitError,
   InvalidArgumentError,
@@ -72,8 +73,31 @@ export interface Progress {
 
 export type ListItem = { type: 'object'; entry: TreeEntry } | { type: 'prefix'; path: string };
 
+/** What a write does to a branch, as a write policy sees it. */
+export type WriteOp =
+  | 'write'
+  | 'commit'
+  | 'merge'
+  | 'revert'
+  | 'cherry-pick'
+  | 'reset-branch'
+  | 'delete-branch';
+
+/**
+ * Decides whether a write to a branch may happen (branch protection lives above the engine, in
+ * the quality gates). `authorization` is whatever the caller passed with the operation — a gate
+ * hands the merge it has approved a token only it can make.
+ */
+export interface WritePolicy {
+  check(op: WriteOp, branch: string, authorization?: unknown): Promise<void>;
+}
+
 export interface MergeOptions {
   strategy?: MergeStrategy;
+  /** Passed to the write policy (see WritePolicy). */
+  authorization?: unknown;
+  /** Refuse (ConcurrentUpdateError) unless the destination can fast-forward to the source. */
+  fastForwardOnly?: boolean;
   message?: string;
   metadata?: Record<string, string>;
   /** Always record a merge commit, even when the destination could fast-forward. */
@@ -105,7 +129,18 @@ export interface RepositoryOptions {
 }
 
 export class Repository {
+  private policy: WritePolicy | undefined;
+
   private constructor(readonly ctx: RepoContext) {}
+
+  /** Installs (or removes) the policy every write to a branch is checked against. */
+  setWritePolicy(policy: WritePolicy | undefined): void {
+    this.policy = policy;
+  }
+
+  private async guard(op: WriteOp, branch: string, authorization?: unknown): Promise<void> {
+    await this.policy?.check(op, branch, authorization);
+  }
 
   get name(): string {
     return this.ctx.repo;
@@ -207,6 +242,7 @@ export class Repository {
 
   async deleteBranch(name: string): Promise<void> {
     const branch = await this.requireBranch(name);
+    await this.guard('delete-branch', branch.name);
     if (branch.name === this.defaultBranch) {
       throw new DefaultBranchError(`${branch.name} is the default branch and cannot be deleted`, {
         branch: branch.name,
@@ -230,6 +266,7 @@ export class Repository {
 
   /** Points a branch at a commit and discards its uncommitted changes (git reset --hard). */
   async resetBranch(name: string, to: string): Promise<BranchInfo> {
+    await this.guard('reset-branch', (await this.requireBranch(name)).name);
     const target = await this.resolve(to);
     for (;;) {
       const branch = await this.requireBranch(name);
@@ -333,6 +370,7 @@ export class Repository {
       seen.add(p);
     }
     const branch = await this.requireBranch(branchName);
+    await this.guard('write', branch.name);
     const entries: TreeEntry[] = new Array(items.length);
     let done = 0;
     const record = (i: number, blob: StoredBlob): void => {
@@ -399,6 +437,7 @@ export class Repository {
   ): Promise<string[]> {
     const parsed = paths.map((p) => parseRepoPath(p));
     const branch = await this.requireBranch(branchName);
+    await this.guard('write', branch.name);
     const view = await viewOf(this.ctx, {
       kind: 'branch',
       name: branch.name,
@@ -496,8 +535,10 @@ export class Repository {
     })();
   }
 
-  commit(branch: string, opts: CommitOptions): Promise<Commit> {
-    return this.requireBranch(branch).then((b) => commitBranch(this.ctx, b.name, opts));
+  async commit(branch: string, opts: CommitOptions): Promise<Commit> {
+    const b = await this.requireBranch(branch);
+    await this.guard('commit', b.name);
+    return commitBranch(this.ctx, b.name, opts);
   }
 
   /** Commits reachable from the ref, newest first; with `path`, only those that changed it. */
@@ -541,6 +582,7 @@ export class Repository {
   async merge(source: string, destination: string, opts: MergeOptions = {}): Promise<MergeResult> {
     const src = await this.resolve(source);
     const dest = await this.requireBranch(destination);
+    await this.guard('merge', dest.name, opts.authorization);
     let result: MergeResult | undefined;
     const commit = await advanceBranch(
       this.ctx,
@@ -559,6 +601,12 @@ export class Repository {
           return undefined;
         }
         const sourceCommit = await this.ctx.commits.get(src.commit);
+        if (opts.fastForwardOnly && base !== branch.head) {
+          throw new ConcurrentUpdateError(
+            `${dest.name} moved since ${source} was made from it: it cannot fast-forward`,
+            { ref: dest.name },
+          );
+        }
         if (base === branch.head && !opts.noFastForward) {
           result.fastForward = true;
           return sourceCommit;
@@ -621,6 +669,7 @@ export class Repository {
   ): Promise<Commit> {
     const target = await this.ctx.commits.get((await this.resolve(commitRef)).commit);
     const dest = await this.requireBranch(branchName);
+    await this.guard(mode, dest.name);
     if (target.parents.length > 1 && opts.parent === undefined) {
       throw new MergeCommitParentError(
         `${target.id.slice(0, 12)} is a merge commit: choose the parent to compare with`,

@@ -1,0 +1,392 @@
+// Gates: branch protection and the checks that guard merges, declared in `sluice.yml`:
+//
+//   gates:
+//     - branch: main                 # a pattern: `*` matches any characters (production*)
+//       protected: true              # no direct writes, commits, resets: merges only (default)
+//       checks: true                 # run the checks on the merged result first (default)
+//       webhooks:                    # each must answer 2xx in time, or the merge is refused
+//         - url: http://ci.internal/sluice-gate
+//           timeout: 10s
+//       allow_force: false           # may `merge --force` override failed checks? (recorded)
+//     - branch: "dev/*"
+//       protected: false
+//       pre_commit: true             # run the checks of changed tables before each commit
+//
+// A gated merge never moves the branch before the checks pass: it merges on a temporary branch
+// made from the destination's head, runs the checks of the tables the merge changes there (and
+// asks the webhooks), and only then fast-forwards the destination to that very commit — by
+// compare-and-swap, so a destination that moved meanwhile is not overwritten with an unchecked
+// result. A refused merge leaves the destination exactly as it was.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import {
+  GateFailedError,
+  InvalidArgumentError,
+  InvalidConfigError,
+  ProtectedBranchError,
+} from '../common/errors.js';
+import type {
+  MergeOptions,
+  MergeResult,
+  Repository,
+  WriteOp,
+  WritePolicy,
+} from '../core/repository.js';
+import { TABLES_PREFIX } from '../engine/tables.js';
+import { refTable } from './checks.js';
+import { type CheckRun, runChecks } from './run.js';
+import { type CheckSpec, loadSpecs } from './spec.js';
+
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m)$/, 'a duration such as 500ms, 10s or 1m')
+  .transform((s) => {
+    const n = Number.parseInt(s, 10);
+    return s.endsWith('ms') ? n : s.endsWith('m') ? n * 60_000 : n * 1000;
+  });
+
+const GateRuleSchema = z
+  .object({
+    branch: z.string().min(1),
+    protected: z.boolean().default(true),
+    checks: z.boolean().default(true),
+    pre_commit: z.boolean().default(false),
+    webhooks: z
+      .array(
+        z
+          .object({
+            url: z.url(),
+            timeout: duration.default(10_000),
+            headers: z.record(z.string(), z.string()).optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+    allow_force: z.boolean().default(false),
+  })
+  .strict();
+export type GateRule = z.infer<typeof GateRuleSchema>;
+
+/** `sluice.yml`: the sections this layer reads (other layers read theirs). */
+const ProjectConfigSchema = z.looseObject({ gates: z.array(GateRuleSchema).default([]) });
+export type ProjectConfig = z.infer<typeof ProjectConfigSchema>;
+
+/** Reads `sluice.yml` (or `.yaml`) in a project directory; none is an empty config. */
+export function loadProjectConfig(dir: string): ProjectConfig & { file?: string } {
+  const file = ['sluice.yml', 'sluice.yaml'].map((f) => join(dir, f)).find((f) => existsSync(f));
+  if (!file) return { gates: [] };
+  const lines = new LineCounter();
+  const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    throw new InvalidConfigError(
+      `${file}:${e?.linePos?.[0]?.line ?? 1}: malformed YAML: ${e?.message.split('\n')[0]}`,
+      {
+        file,
+        reason: 'malformed YAML',
+      },
+    );
+  }
+  const r = ProjectConfigSchema.safeParse(doc.toJS() ?? {});
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const node = issue ? doc.getIn(issue.path as (string | number)[], true) : undefined;
+    const range = (node as { range?: [number, number] } | undefined)?.range;
+    const line = range ? lines.linePos(range[0]).line : 1;
+    const where = issue?.path.join('.') ?? '';
+    throw new InvalidConfigError(`${file}:${line}: ${where}: ${issue?.message}`, {
+      file,
+      reason: issue?.message ?? 'invalid',
+    });
+  }
+  return { ...r.data, file };
+}
+
+/** Does `pattern` (`*` = any characters) name `branch`? */
+export function branchMatches(pattern: string, branch: string): boolean {
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replaceAll('*', '.*')
+      .replaceAll('?', '.')}$`,
+  );
+  return re.test(branch);
+}
+
+export interface GateReport {
+  branch: string;
+  source: string;
+  /** The merge commit the checks ran on (the destination's new head when the merge landed). */
+  commit?: string;
+  changedTables: string[];
+  checks?: CheckRun;
+  webhooks: { url: string; ok: boolean; status?: number; reason?: string }[];
+  passed: boolean;
+  forced: boolean;
+}
+
+const gatesByRepo = new WeakMap<Repository, Gates>();
+
+/** The gates installed on a repository handle (by openRepository, from sluice.yml). */
+export function gatesOf(repo: Repository): Gates | undefined {
+  return gatesByRepo.get(repo);
+}
+
+export class Gates implements WritePolicy {
+  /** Tokens of the merges this instance has approved (only it can make them). */
+  private readonly approved = new WeakSet<object>();
+
+  constructor(
+    private readonly repo: Repository,
+    readonly config: ProjectConfig,
+    /** Where the check specs (checks/, models/) are. */
+    readonly projectDir: string,
+  ) {}
+
+  /** Installs the gates as the repository's write policy. */
+  static install(repo: Repository, config: ProjectConfig, projectDir: string): Gates | undefined {
+    if (config.gates.length === 0) return undefined;
+    const g = new Gates(repo, config, projectDir);
+    repo.setWritePolicy(g);
+    gatesByRepo.set(repo, g);
+    return g;
+  }
+
+  ruleFor(branch: string): GateRule | undefined {
+    return this.config.gates.find((r) => branchMatches(r.branch, branch));
+  }
+
+  async check(op: WriteOp, branch: string, authorization?: unknown): Promise<void> {
+    if (
+      typeof authorization === 'object' &&
+      authorization !== null &&
+      this.approved.has(authorization)
+    )
+      return;
+    const rule = this.ruleFor(branch);
+    if (!rule) return;
+    if (rule.protected) {
+      const how =
+        op === 'merge'
+          ? 'merges into it go through its gate (sluice merge runs it)'
+          : 'change it by merging a branch into it';
+      throw new ProtectedBranchError(
+        `${branch} is protected (sluice.yml gate ${JSON.stringify(rule.branch)}): ${how}`,
+        {
+          branch,
+          operation: op,
+          rule: rule.branch,
+        },
+      );
+    }
+    if (op === 'commit' && rule.pre_commit) await this.preCommit(branch);
+  }
+
+  /** Runs the checks of the tables a branch's uncommitted changes touch; refuses on failure. */
+  private async preCommit(branch: string): Promise<void> {
+    const tables = new Set<string>();
+    for await (const c of this.repo.status(branch, { prefix: TABLES_PREFIX })) {
+      const name = c.path.slice(TABLES_PREFIX.length).split('/')[0];
+      if (name) tables.add(name);
+    }
+    if (tables.size === 0) return;
+    const specs = specsFor(loadSpecs(this.projectDir), tables);
+    if (specs.length === 0) return;
+    const run = await runChecks(this.repo, specs, { ref: branch, store: true });
+    const failed = blocking(run);
+    if (failed.length > 0) {
+      throw new GateFailedError(`commit to ${branch} refused: ${describeFailures(failed)}`, {
+        branch,
+        failed,
+        webhooks: [],
+      });
+    }
+  }
+
+  /**
+   * Merges `source` into `destination` through its gate (a plain merge when no protected rule
+   * names the destination). Throws GateFailedError, leaving the destination as it was, when an
+   * error-severity check fails or a webhook refuses — unless `force` and the rule allows it.
+   */
+  async merge(
+    source: string,
+    destination: string,
+    opts: MergeOptions & { force?: boolean } = {},
+  ): Promise<{ result: MergeResult; gate?: GateReport }> {
+    const dest = (await this.repo.getBranch(destination)).name;
+    const rule = this.ruleFor(dest);
+    if (!rule?.protected) {
+      if (opts.force)
+        throw new InvalidArgumentError(`--force: ${dest} has no gate to override`, {
+          argument: 'force',
+          reason: 'no gate',
+        });
+      return { result: await this.repo.merge(source, destination, opts) };
+    }
+    if (opts.force && !rule.allow_force) {
+      throw new InvalidArgumentError(
+        `--force is not allowed on ${dest} (sluice.yml gate ${JSON.stringify(rule.branch)} has no allow_force)`,
+        {
+          argument: 'force',
+          reason: 'not allowed',
+        },
+      );
+    }
+    const token = {};
+    this.approved.add(token);
+    const temp = `gate/${dest}/${randomBytes(6).toString('hex')}`;
+    const head = (await this.repo.getBranch(dest)).head;
+    await this.repo.createBranch(temp, { from: head });
+    try {
+      const { force, ...mergeOpts } = opts;
+      const trial = await this.repo.merge(source, temp, { ...mergeOpts, authorization: token });
+      if (trial.upToDate) return { result: trial };
+      const commit = trial.commit?.id as string;
+      const changedTables = new Set<string>();
+      for await (const c of this.repo.diff(head, commit, { prefix: TABLES_PREFIX })) {
+        const name = c.path.slice(TABLES_PREFIX.length).split('/')[0];
+        if (name) changedTables.add(name);
+      }
+      const report: GateReport = {
+        branch: dest,
+        source,
+        commit,
+        changedTables: [...changedTables].sort(),
+        webhooks: [],
+        passed: true,
+        forced: false,
+      };
+      let failed: ReturnType<typeof blocking> = [];
+      if (rule.checks && changedTables.size > 0) {
+        const specs = specsFor(loadSpecs(this.projectDir), changedTables);
+        if (specs.length > 0) {
+          report.checks = await runChecks(this.repo, specs, { ref: temp, store: true });
+          failed = blocking(report.checks);
+        }
+      }
+      for (const hook of rule.webhooks) {
+        report.webhooks.push(
+          await callWebhook(hook, {
+            event: 'merge',
+            repository: this.repo.name,
+            branch: dest,
+            source,
+            base: head,
+            commit,
+            changed_tables: report.changedTables,
+            checks: report.checks?.summary ?? null,
+          }),
+        );
+      }
+      const hooksRefused = report.webhooks.filter((w) => !w.ok);
+      report.passed = failed.length === 0 && hooksRefused.length === 0;
+      if (!report.passed && !force) {
+        const reasons = [
+          ...(failed.length ? [describeFailures(failed)] : []),
+          ...hooksRefused.map((w) => `webhook ${w.url} refused (${w.reason})`),
+        ];
+        throw new GateFailedError(
+          `merge of ${source} into ${dest} refused: ${reasons.join('; ')}`,
+          {
+            branch: dest,
+            source,
+            failed,
+            webhooks: report.webhooks,
+          },
+        );
+      }
+      let landed = trial.commit?.id as string;
+      if (!report.passed) {
+        // Forced: the same merge again, recorded as forced in the commit, on the same heads.
+        report.forced = true;
+        const again = `${temp}-forced`;
+        await this.repo.createBranch(again, { from: head });
+        try {
+          const forcedMerge = await this.repo.merge(source, again, {
+            ...mergeOpts,
+            noFastForward: true,
+            authorization: token,
+            metadata: {
+              ...mergeOpts.metadata,
+              'sluice.gate.forced': 'true',
+              'sluice.gate.failed':
+                failed.map((f) => f.id).join(',') || hooksRefused.map((w) => w.url).join(','),
+            },
+          });
+          landed = forcedMerge.commit?.id as string;
+        } finally {
+          await this.repo.deleteBranch(again).catch(() => {});
+        }
+      }
+      const result = await this.repo.merge(landed, dest, {
+        authorization: token,
+        fastForwardOnly: true,
+      });
+      return { result: { ...trial, commit: result.commit }, gate: { ...report, commit: landed } };
+    } finally {
+      this.approved.delete(token);
+      await this.repo.deleteBranch(temp).catch(() => {});
+    }
+  }
+}
+
+/** Checks of the given tables, and relationships that point at them. */
+function specsFor(all: CheckSpec[], tables: Set<string>): CheckSpec[] {
+  return all.filter(
+    (s) =>
+      tables.has(s.table) ||
+      (s.type === 'relationships' && tables.has(refTable(String(s.params.to)))),
+  );
+}
+
+/** Results that block: failed error-severity checks, and checks that could not run. */
+function blocking(run: CheckRun): GateFailedError['data']['failed'] {
+  return run.results
+    .filter((r) => r.status === 'fail' || r.status === 'error')
+    .map((r) => ({
+      id: r.id,
+      name: r.name,
+      table: r.table,
+      status: r.status,
+      ...(r.message ? { message: r.message } : {}),
+      ...(r.sample ? { sample: r.sample } : {}),
+    }));
+}
+
+function describeFailures(failed: GateFailedError['data']['failed']): string {
+  const names = failed.map(
+    (f) => `${f.table}: ${f.name} ${f.status === 'error' ? 'errored' : 'failed'}`,
+  );
+  return `${failed.length} check(s) did not pass (${names.join(', ')})`;
+}
+
+async function callWebhook(
+  hook: GateRule['webhooks'][number],
+  event: Record<string, unknown>,
+): Promise<{ url: string; ok: boolean; status?: number; reason?: string }> {
+  try {
+    const res = await fetch(hook.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...hook.headers },
+      body: JSON.stringify(event),
+      signal: AbortSignal.timeout(hook.timeout),
+    });
+    await res.arrayBuffer().catch(() => undefined);
+    return res.ok
+      ? { url: hook.url, ok: true, status: res.status }
+      : { url: hook.url, ok: false, status: res.status, reason: `HTTP ${res.status}` };
+  } catch (err) {
+    const timedOut =
+      err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+    return {
+      url: hook.url,
+      ok: false,
+      reason: timedOut
+        ? `no answer within ${hook.timeout} ms`
+        : `unreachable (${err instanceof Error ? err.message : String(err)})`,
+    };
+  }
+}
