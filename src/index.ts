@@ -70,6 +70,13 @@ export {
   type TableProfile,
 } from './quality/profile.js';
 export {
+  type DataDocsInput,
+  gatherHistory,
+  renderDataDocs,
+  type TableHistory,
+  writeDataDocs,
+} from './quality/report-html.js';
+export {
   type CheckResult,
   type CheckRun,
   type CheckStatus,
@@ -79,6 +86,7 @@ export {
   validateSpecs,
 } from './quality/run.js';
 export { type CheckSpec, loadSpecs, parseSpecText, type Severity } from './quality/spec.js';
+export { type Suggestion, suggestChecks } from './quality/suggest.js';
 export type { ObjectStore } from './storage/object-store.js';
 export {
   type IngestOptions,

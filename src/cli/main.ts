@@ -14,6 +14,7 @@ import * as cat from './commands/cat.js';
 import * as check from './commands/check.js';
 import * as checkHistory from './commands/check-history.js';
 import * as checkImportGe from './commands/check-import-ge.js';
+import * as checkSuggest from './commands/check-suggest.js';
 import * as cherryPick from './commands/cherry-pick.js';
 import * as commit from './commands/commit.js';
 import * as diff from './commands/diff.js';
@@ -127,6 +128,7 @@ function buildProgram(runner: Runner, io: Io, json: boolean): Command {
   const checkCmd = check.register(program, runner);
   checkHistory.register(checkCmd, runner);
   checkImportGe.register(checkCmd, runner);
+  checkSuggest.register(checkCmd, runner);
   profile.register(program, runner);
 
   const table = program.command('table').description('list, show, trace and diff tables');

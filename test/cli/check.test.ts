@@ -1,6 +1,6 @@
 // `sluice check` end to end: the report, --json, and the exit codes 0 pass / 1 warn / 2 fail /
 // 3 error (including a spec that names a missing column, reported with file and line).
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOnce } from '../support/build-once.js';
@@ -90,5 +90,45 @@ describe('sluice check', () => {
       profile: { rows: 3, columns: { amount: { min: -1, max: 20, nulls: 0 } } },
     });
     expect((await sluice(['profile', 'nope'])).code).toBe(3);
+  });
+});
+
+describe('sluice check suggest and --html', () => {
+  it('suggest prints YAML that passes as checks; --json gives {yaml, checks}; --html writes the data docs', async () => {
+    const s = await sluice(['check', 'suggest', 'orders']);
+    expect(s.code).toBe(0);
+    expect(s.stdout).toContain('version: 2');
+    expect(s.stdout).toContain('  - name: orders');
+    expect(s.stdout).toMatch(/- name: id[^\n]*\n\s+tests:\n\s+- not_null\n\s+- unique/);
+    const j = await sluice(['--json', 'check', 'suggest', 'orders', '--ref', 'main']);
+    expect(j.code).toBe(0);
+    expect(j.json.yaml).toBe(`${s.stdout.trimEnd()}\n`);
+    expect(j.json.checks).toBeGreaterThanOrEqual(5);
+    expect((await sluice(['check', 'suggest', 'nope'])).code).toBe(3);
+
+    // Saved as the project's checks, the suggestion passes; --html writes one page with history.
+    const proj = spec('suggested', j.json.yaml);
+    const html = join(root, 'docs', 'quality.html');
+    mkdirSync(join(root, 'docs'), { recursive: true });
+    const r = await sluice(['--json', 'check', '--project', proj, '--html', html]);
+    expect(r.code).toBe(0);
+    expect(r.json.check.summary.pass).toBe(j.json.checks);
+    expect(r.json.html).toBe(html);
+    const page = readFileSync(html, 'utf8');
+    expect(page.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(page).toContain('<h2>orders');
+    expect(page).toContain('Rows over commits');
+    expect(page).toContain('aria-label="check results over');
+    expect(page).not.toMatch(/<script|https?:\/\//i);
+    const human = await sluice(['check', '--project', proj, '--html', html]);
+    expect(human.stdout).toContain(`data docs written to ${html}`);
+    const bad = await sluice([
+      'check',
+      '--project',
+      proj,
+      '--html',
+      join(root, 'no', 'such', 'x.html'),
+    ]);
+    expect(bad.code).toBe(3);
   });
 });

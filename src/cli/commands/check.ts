@@ -1,6 +1,7 @@
-// `sluice check [--ref REF] [--table NAME] [--project DIR] [--sample N]`: runs the checks of the
-// project's `checks/*.yml` and `models/*.yml` on the tables at a ref. Exit code: 0 all pass,
-// 1 warnings only, 2 failures, 3 errors (a check that could not run, or a spec that cannot be used).
+// `sluice check [--ref REF] [--table NAME] [--project DIR] [--sample N] [--html FILE]`: runs the
+// checks of the project's `checks/*.yml` and `models/*.yml` on the tables at a ref. Exit code:
+// 0 all pass, 1 warnings only, 2 failures, 3 errors (a check that could not run, or a spec that
+// cannot be used). --html writes the data docs of the run (results, samples, history charts).
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -8,8 +9,11 @@ import {
   CheckSpecError,
   type CheckStatus,
   findRepoDir,
+  InvalidArgumentError,
   loadSpecs,
+  type Repository,
   runChecks,
+  writeDataDocs,
 } from '../../index.js';
 import { nonNegativeInt } from '../options.js';
 import { type Runner, refOption } from '../runner.js';
@@ -28,6 +32,7 @@ interface CheckCliOptions {
   project?: string;
   sample?: string;
   store: boolean;
+  html?: string;
 }
 
 function detail(r: CheckResult): string {
@@ -52,14 +57,16 @@ export function register(program: Command, runner: Runner): Command {
     .option('--project <dir>', 'where checks/ and models/ are (default: the repository directory)')
     .option('--sample <n>', 'failing rows shown per check (default 5)')
     .option('--no-store', 'do not record the results and profiles in the repository')
+    .option('--html <file>', 'also write the data docs of the run (one HTML page) to this file')
     .action(
       runner.action(async (ctx, opts: CheckCliOptions) => {
         const sample = nonNegativeInt(opts.sample, '--sample');
         const project = resolve(opts.project ?? findRepoDir(ctx.globals.repo));
         let run: Awaited<ReturnType<typeof runChecks>>;
+        let repo: Repository;
         try {
           const specs = loadSpecs(project);
-          const repo = await ctx.repo();
+          repo = await ctx.repo();
           const ref = await ctx.ref(opts.ref);
           run = await runChecks(repo, specs, { ref, table: opts.table, sample, store: opts.store });
         } catch (err) {
@@ -68,7 +75,24 @@ export function register(program: Command, runner: Runner): Command {
           ctx.out.error(err);
           return EXIT.error;
         }
-        ctx.out.result({ check: run }, () => {
+        const html = opts.html === undefined ? undefined : resolve(opts.html);
+        if (html !== undefined) {
+          try {
+            await writeDataDocs(repo, run, html);
+          } catch (err) {
+            const code = (err as NodeJS.ErrnoException).code;
+            if (typeof code !== 'string' || !(err as NodeJS.ErrnoException).syscall) throw err;
+            // Like a spec that cannot be used: an error of the run (exit 3), reported as such.
+            ctx.out.error(
+              new InvalidArgumentError(`cannot write ${html}: ${(err as Error).message}`, {
+                argument: '--html',
+                reason: code,
+              }),
+            );
+            return EXIT.error;
+          }
+        }
+        ctx.out.result({ check: run, ...(html !== undefined ? { html } : {}) }, () => {
           const byTable = new Map<string, CheckResult[]>();
           for (const r of run.results) byTable.set(r.table, [...(byTable.get(r.table) ?? []), r]);
           for (const [table, results] of byTable) {
@@ -99,6 +123,7 @@ export function register(program: Command, runner: Runner): Command {
           ctx.out.line(
             `${run.results.length} check(s) at ${run.ref}: ${s.pass} passed, ${s.warn} warned, ${s.fail} failed, ${s.error} errored (${run.queries} queries, ${Math.round(run.durationMs)} ms)`,
           );
+          if (html !== undefined) ctx.out.note(`data docs written to ${html}`);
         });
         return EXIT[run.status];
       }),
