@@ -8,6 +8,8 @@ import { branchBench } from './branch.js';
 import { commitDiffBench } from './commit-diff.js';
 import { importBench } from './import.js';
 import { mergeBench } from './merge.js';
+import { qualityChecksBench } from './quality.js';
+import { qualityStoreBench } from './quality-store.js';
 import { renderConsole, renderMarkdown, writeSection } from './report.js';
 import {
   BenchEnv,
@@ -33,6 +35,8 @@ const BENCHMARKS: Benchmark[] = [
   tablesQueryBench,
   tablesDiffBench,
   tablesMemoryBench,
+  qualityChecksBench,
+  qualityStoreBench,
 ];
 const ORDER = BENCHMARKS.map((b) => b.name);
 const REPORT_FILE = join(resolve(import.meta.dirname, '..'), 'BENCHMARKS.md');
