@@ -63,6 +63,40 @@ describe('node packs (NodeStore)', () => {
     expect(fresh.stats.read).toBe(nodes.stats.written);
   });
 
+  it('stores the packs before the loose root that points into them', async () => {
+    // Another process may already read this root id (the same tree built twice): the root must
+    // never be visible before the packs its trailer names, nor at all if they fail.
+    const store = new MemoryStore();
+    const done: string[] = [];
+    const put = store.put.bind(store);
+    store.put = async (key, body, opts) => {
+      if (key.startsWith('packs/')) await new Promise((r) => setTimeout(r, 30));
+      await put(key, body, opts);
+      done.push(key.split('/')[0] as string);
+    };
+    const built = await buildTree(
+      new NodeStore(store, { packTargetSize: 4096 }),
+      Array.from({ length: 3_000 }, (_, i) => entry(i)),
+    );
+    expect(done.at(-1)).toBe('ranges');
+    expect(done.filter((k) => k === 'packs').length).toBeGreaterThan(1);
+    expect(await keys(store, 'ranges/')).toEqual([
+      `ranges/${built.root.slice(0, 2)}/${built.root}`,
+    ]);
+
+    const failing = new MemoryStore();
+    failing.put = async (key) => {
+      if (key.startsWith('packs/')) throw new Error('disk full');
+    };
+    await expect(
+      buildTree(
+        new NodeStore(failing),
+        Array.from({ length: 3_000 }, (_, i) => entry(i)),
+      ),
+    ).rejects.toThrow('disk full');
+    expect(await keys(failing, 'ranges/')).toEqual([]);
+  });
+
   it('a tree of one node writes no pack, only the loose root', async () => {
     const store = new MemoryStore();
     const built = await buildTree(new NodeStore(store), [entry(1), entry(2)]);

@@ -167,7 +167,7 @@ export class NodeStore {
    * under its id (a root reused from a pack is copied out). Throws the first failure.
    */
   async finishTree(root: NodeRef): Promise<void> {
-    let loose: Promise<void> | undefined;
+    let rootBytes: Uint8Array | undefined;
     const open = this.open;
     const at = root.at;
     if (root.id === EMPTY_TREE_ID || at === undefined) {
@@ -175,28 +175,27 @@ export class NodeStore {
     } else if (open?.id === at.pack && at.offset + at.length === open.size) {
       // A new root is the last node put: it leaves the pack (nothing points at that copy), and a
       // tree of one node writes no pack at all.
-      const bytes = open.chunks.pop() as Uint8Array;
+      rootBytes = open.chunks.pop() as Uint8Array;
       open.size -= at.length;
       open.byOffset.delete(at.offset);
       if (open.chunks.length === 1) this.open = undefined;
-      loose = this.store.put(nodeKey(root.id), bytes);
     } else {
-      loose = this.readBytes(root).then((bytes) => {
-        this.cache.set(copyKey(root), decodeNode(bytes, root.id));
-        return this.store.put(nodeKey(root.id), bytes);
-      });
+      rootBytes = await this.readBytes(root);
+      this.cache.set(copyKey(root), decodeNode(rootBytes, root.id));
     }
-    // What this handle reads as the loose root from now on is the copy it just stored.
-    const node = this.cache.get(copyKey(root));
-    if (node) this.cache.set(root.id, node);
+    // Packs first, the loose root after them: the root may replace a copy another process
+    // already reads (the same tree built twice), so it must never point at a pack that is not
+    // stored yet — nor, after a crash in between, at one that never will be.
     await this.sendPack();
-    const results = await Promise.allSettled([loose, ...this.inFlight]);
     while (this.inFlight.size > 0) await Promise.all(this.inFlight);
     if (this.failure !== undefined) {
       const err = this.failure;
       this.failure = undefined;
       throw err;
     }
-    for (const r of results) if (r.status === 'rejected') throw r.reason;
+    if (rootBytes !== undefined) await this.store.put(nodeKey(root.id), rootBytes);
+    // What this handle reads as the loose root from now on is the copy it just stored.
+    const node = this.cache.get(copyKey(root));
+    if (node) this.cache.set(root.id, node);
   }
 }

@@ -266,8 +266,8 @@ export class Repository {
 
   /** Points a branch at a commit and discards its uncommitted changes (git reset --hard). */
   async resetBranch(name: string, to: string): Promise<BranchInfo> {
-    await this.guard('reset-branch', (await this.requireBranch(name)).name);
     const target = await this.resolve(to);
+    await this.guard('reset-branch', (await this.requireBranch(name)).name);
     for (;;) {
       const branch = await this.requireBranch(name);
       const moved = await this.ctx.meta.updateBranch(this.name, branch.name, branch.version, {
