@@ -60,7 +60,7 @@ export interface CheckRun {
   /** Queries run (scans, group-bys, anti-joins, custom SQL, samples). */
   queries: number;
   results: CheckResult[];
-  /** The profile of each table checked (computed in the same scans). */
+  /** The profile of each table checked, when stored or needed by an anomaly check (same scans). */
   profiles: TableProfile[];
   summary: Record<CheckStatus, number>;
   /** The worst status: what `sluice check` turns into its exit code. */
@@ -214,10 +214,14 @@ export async function runChecks(
         if (kind === 'rows' || kind === 'aggregate' || kind === 'freshness')
           scanOf(s.table, s.where).specs.push(s);
       }
-      const profiled = new Set(specs.map((s) => s.table));
+      // The profile costs more than most checks (distinct counts, quantiles of every column):
+      // it is computed only when it is stored, or when an anomaly check compares with it.
+      const profiled = new Set(
+        specs.filter((s) => opts.store || s.type === 'anomaly').map((s) => s.table),
+      );
       for (const t of profiled) scanOf(t, undefined);
       for (const group of scans.values()) {
-        const profile = group.where === undefined;
+        const profile = group.where === undefined && profiled.has(group.table);
         const cols = (tables.get(group.table) as TableAtRef).manifest.columns;
         const exprs = ['count(*) AS "__rows"', ...(profile ? profileExprs(cols) : [])];
         for (const [i, s] of group.specs.entries()) exprs.push(...scanExprs(s, i));

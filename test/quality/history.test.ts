@@ -34,6 +34,21 @@ async function load(amounts: number[], mode: 'append' | 'overwrite' = 'append'):
 const specs = (tests: string) =>
   parseSpecText(`version: 2\nmodels:\n  - name: t\n${tests}`, 'checks/t.yml');
 
+describe('the profile', () => {
+  it('is computed (in the same scan) only when stored or needed by an anomaly check', async () => {
+    await load([1, 2, 3]);
+    const plain = specs('    columns:\n      - name: amount\n        tests: [not_null]\n');
+    expect((await runChecks(repo, plain)).profiles).toEqual([]);
+    const stored = await runChecks(repo, plain, { store: true });
+    expect(stored.profiles).toEqual([expect.objectContaining({ table: 't', rows: 3 })]);
+    expect(stored.queries).toBe(1);
+    const watched = specs(
+      '    columns:\n      - name: amount\n        tests: [{anomaly: {metric: mean}}]\n',
+    );
+    expect((await runChecks(repo, watched)).profiles).toHaveLength(1);
+  });
+});
+
 describe('row_count_change', () => {
   it('passes without an earlier version, then compares with the previous commit', async () => {
     const s = specs(
