@@ -307,7 +307,14 @@ export async function runChecks(
             const u = Number(r.u ?? 0);
             results.set(s.id, countResult(base(s), s, u, u, u));
           } else if (kind === 'schema') {
-            results.set(s.id, schemaResult(base(s), s, tables.get(s.table) as TableAtRef));
+            // Declared types in DuckDB's own spelling (TIMESTAMPTZ, INT8, numeric(10, 2) …), as
+            // the manifest holds them.
+            const canonical = async (type: string): Promise<string> =>
+              String((await duck.query(`SELECT typeof(CAST(NULL AS ${type})) AS t`)).rows[0]?.t);
+            results.set(
+              s.id,
+              await schemaResult(base(s), s, tables.get(s.table) as TableAtRef, canonical),
+            );
           }
         } catch (err) {
           setError(s, err);
@@ -640,7 +647,12 @@ function freshnessResult(r: CheckResult, s: CheckSpec, observed: Json, now: Date
   };
 }
 
-function schemaResult(r: CheckResult, s: CheckSpec, t: TableAtRef): CheckResult {
+async function schemaResult(
+  r: CheckResult,
+  s: CheckSpec,
+  t: TableAtRef,
+  canonical: (type: string) => Promise<string>,
+): Promise<CheckResult> {
   const problems: string[] = [];
   const have = new Map(t.manifest.columns.map((c) => [c.name.toLowerCase(), c]));
   const wanted: { name: string; type?: string }[] = [];
@@ -653,7 +665,7 @@ function schemaResult(r: CheckResult, s: CheckSpec, t: TableAtRef): CheckResult 
   for (const w of wanted) {
     const c = have.get(w.name.toLowerCase());
     if (!c) problems.push(`missing column ${w.name}`);
-    else if (w.type && c.type.toUpperCase() !== w.type.toUpperCase())
+    else if (w.type && (await canonical(c.type)) !== (await canonical(w.type)))
       problems.push(`column ${c.name} is ${c.type}, expected ${w.type}`);
   }
   for (const f of (s.params.forbidden as string[] | undefined) ?? [])

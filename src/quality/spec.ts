@@ -163,6 +163,25 @@ export function parseSpecText(text: string, file: string): CheckSpec[] {
       const where = all.where;
       if (where !== undefined && typeof where !== 'string')
         fail(paramsNode ?? item, 'where must be a SQL condition (a string)');
+      // Options a check type cannot honour are refused, never silently ignored: aggregates and
+      // whole-table checks have no failing rows to count or share out, and a custom query
+      // carries its own WHERE.
+      const rowsCounted =
+        def.kind === 'rows' || def.kind === 'unique' || def.kind === 'relationship';
+      const refuse = (key: string, why: string): never =>
+        fail(paramsNode ?? item, `${type} does not take ${key}: ${why}`);
+      if (mostly !== undefined && !rowsCounted)
+        refuse('mostly', 'it judges one value, not a share of rows');
+      if (!rowsCounted && def.kind !== 'sql' && def.kind !== 'schema') {
+        if (all.warn_if !== undefined) refuse('warn_if', 'use severity: warn, or its bounds');
+        if (all.error_if !== undefined) refuse('error_if', 'use its bounds');
+      }
+      if (def.kind === 'sql' && where !== undefined)
+        refuse('where', 'put the condition in the query');
+      for (const key of ['warn_if', 'error_if'] as const) {
+        if (def.kind === 'sql' && String(all[key] ?? '').includes('%'))
+          refuse(`a percent ${key}`, 'there is no number of rows checked to take a share of');
+      }
       const name = all.name;
       if (name !== undefined && typeof name !== 'string')
         fail(paramsNode ?? item, 'name must be a string');

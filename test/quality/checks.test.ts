@@ -234,6 +234,28 @@ describe('compiled into few queries', () => {
   });
 });
 
+describe('options a check cannot honour are refused, not ignored', () => {
+  it('mostly or thresholds on an aggregate, where or a percent on custom SQL', () => {
+    const spec = (t: string) => () =>
+      parseSpecText(`version: 2\nmodels:\n  - name: orders\n${t}`, 'checks/x.yml');
+    expect(
+      spec(
+        '    columns:\n      - name: amount\n        tests:\n          - mean: {max: 1, mostly: 0.5}\n',
+      ),
+    ).toThrow(/x\.yml:7: mean does not take mostly/);
+    expect(spec('    tests:\n      - row_count: {min: 1, error_if: ">5"}\n')).toThrow(
+      /row_count does not take error_if/,
+    );
+    expect(spec('    tests:\n      - sql: {query: "SELECT 1", where: "x > 1"}\n')).toThrow(
+      /sql does not take where/,
+    );
+    expect(spec('    tests:\n      - sql: {query: "SELECT 1", warn_if: ">5%"}\n')).toThrow(
+      /sql does not take a percent warn_if/,
+    );
+    expect(spec('    tests:\n      - sql: {query: "SELECT 1", warn_if: ">5"}\n')).not.toThrow();
+  });
+});
+
 describe('bad specs name the file and line before any query runs', () => {
   const bad = async (yaml: string) => {
     try {
