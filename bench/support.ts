@@ -10,6 +10,7 @@ import type { CommitId } from '../src/common/ids.js';
 import type { Repository } from '../src/core/repository.js';
 import type { StagedChange, StagedValue } from '../src/meta/meta-store.js';
 import { canPutMany, type PutManyItem, type PutManyItems } from '../src/storage/put-many.js';
+import { prng } from '../test/engine/support.js';
 import { type PgCluster, startPgCluster } from '../test/support/pg-cluster.js';
 import type { BenchReport, Table as BenchTable } from './report.js';
 
@@ -77,17 +78,8 @@ export function fmtStats(s: Stats): string {
 
 // ---- deterministic data ---------------------------------------------------------------------
 
-/** mulberry32: a tiny seeded PRNG, so every run generates the same data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, shared with the tests: every run generates the same data. */
+export { prng };
 
 export const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 

@@ -14,6 +14,14 @@ export const MANIFEST_FILE = '_sluice_table.json';
 export const ROWS_METADATA = 'sluice.rows';
 
 export const tablePrefix = (name: string): string => `${TABLES_PREFIX}${name}/`;
+
+/** The table a repository path lies in (`tables/<name>/…`), or undefined outside any table. */
+export function tableNameOf(path: string): string | undefined {
+  if (!path.startsWith(TABLES_PREFIX)) return undefined;
+  const rest = path.slice(TABLES_PREFIX.length);
+  const slash = rest.indexOf('/');
+  return slash > 0 ? rest.slice(0, slash) : undefined;
+}
 export const manifestPath = (name: string): string => `${tablePrefix(name)}${MANIFEST_FILE}`;
 
 /** Table names are SQL identifiers, so that `SELECT * FROM orders` works without quoting. */
@@ -93,16 +101,14 @@ export async function listTables(repo: Repository, ref: string): Promise<Map<str
   const byName = new Map<string, { manifest?: TreeEntry; files: TreeEntry[] }>();
   for await (const item of repo.list(ref, { prefix: TABLES_PREFIX })) {
     if (item.type !== 'object') continue;
-    const rest = item.entry.path.slice(TABLES_PREFIX.length);
-    const slash = rest.indexOf('/');
-    if (slash < 0) continue;
-    const name = rest.slice(0, slash);
+    const name = tableNameOf(item.entry.path);
+    if (name === undefined) continue;
     let t = byName.get(name);
     if (!t) {
       t = { files: [] };
       byName.set(name, t);
     }
-    if (rest.slice(slash + 1) === MANIFEST_FILE) t.manifest = item.entry;
+    if (item.entry.path === manifestPath(name)) t.manifest = item.entry;
     else if (isDataFile(item.entry.path)) t.files.push(item.entry);
   }
   const out = new Map<string, TableAtRef>();

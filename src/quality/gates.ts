@@ -35,7 +35,7 @@ import type {
   WriteOp,
   WritePolicy,
 } from '../core/repository.js';
-import { TABLES_PREFIX } from '../engine/tables.js';
+import { TABLES_PREFIX, tableNameOf } from '../engine/tables.js';
 import { refTable } from './checks.js';
 import { type CheckRun, runChecks } from './run.js';
 import { type CheckSpec, loadSpecs } from './spec.js';
@@ -189,7 +189,7 @@ export class Gates implements WritePolicy {
   private async preCommit(branch: string): Promise<void> {
     const tables = new Set<string>();
     for await (const c of this.repo.status(branch, { prefix: TABLES_PREFIX })) {
-      const name = c.path.slice(TABLES_PREFIX.length).split('/')[0];
+      const name = tableNameOf(c.path);
       if (name) tables.add(name);
     }
     if (tables.size === 0) return;
@@ -247,7 +247,7 @@ export class Gates implements WritePolicy {
       const commit = trial.commit?.id as string;
       const changedTables = new Set<string>();
       for await (const c of this.repo.diff(head, commit, { prefix: TABLES_PREFIX })) {
-        const name = c.path.slice(TABLES_PREFIX.length).split('/')[0];
+        const name = tableNameOf(c.path);
         if (name) changedTables.add(name);
       }
       const report: GateReport = {

@@ -11,7 +11,7 @@
 // and field): a wrong name is a CheckSpecError with file and line before any query runs.
 import { randomBytes } from 'node:crypto';
 import type { Json } from '@duckdb/node-api';
-import { CheckSpecError } from '../common/errors.js';
+import type { CheckSpecError } from '../common/errors.js';
 import type { Repository } from '../core/repository.js';
 import { type DuckOptions, sqlIdent } from '../engine/duckdb.js';
 import { schemaNameOf, withSqlSession } from '../engine/session.js';
@@ -25,7 +25,7 @@ import {
   readProfile,
   type TableProfile,
 } from './profile.js';
-import type { CheckSpec, Threshold } from './spec.js';
+import { type CheckSpec, checkSpecError, type Threshold } from './spec.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'error';
 export type Row = Record<string, Json>;
@@ -87,11 +87,7 @@ export interface RunOptions {
 const RANK: Record<CheckStatus, number> = { pass: 0, warn: 1, fail: 2, error: 3 };
 
 function specError(spec: CheckSpec, reason: string): CheckSpecError {
-  return new CheckSpecError(`${spec.source.file}:${spec.source.line}: ${reason}`, {
-    file: spec.source.file,
-    line: spec.source.line,
-    reason,
-  });
+  return checkSpecError(spec.source.file, spec.source.line, reason);
 }
 
 /** The column of a table by name, ignoring case (the table's spelling is returned). */
@@ -179,19 +175,9 @@ export async function runChecks(
         queries++;
         return duck.query(sql);
       };
-      const base = (spec: CheckSpec): CheckResult => ({
-        id: spec.id,
-        name: spec.name,
-        table: spec.table,
-        ...(spec.column !== undefined ? { column: spec.column } : {}),
-        type: spec.type,
-        severity: spec.severity,
-        status: 'pass',
-        source: spec.source,
-      });
       const setError = (spec: CheckSpec, err: unknown): void => {
         results.set(spec.id, {
-          ...base(spec),
+          ...baseResult(spec),
           status: 'error',
           message: err instanceof Error ? err.message : String(err),
         });
@@ -246,7 +232,7 @@ export async function runChecks(
               const r = await query(
                 `SELECT count(*) AS "__rows", ${scanExprs(s, i).join(', ')} FROM ${from(s.table)}${whereSql(s.where)}`,
               );
-              results.set(s.id, scanResult(base(s), s, i, r.rows[0] ?? {}, now));
+              results.set(s.id, scanResult(baseResult(s), s, i, r.rows[0] ?? {}, now));
             } catch (err) {
               setError(s, err);
             }
@@ -255,7 +241,7 @@ export async function runChecks(
         }
         if (profile) profiles.set(group.table, readProfile(group.table, cols, row ?? {}));
         group.specs.forEach((s, i) => {
-          results.set(s.id, scanResult(base(s), s, i, row ?? {}, now));
+          results.set(s.id, scanResult(baseResult(s), s, i, row ?? {}, now));
         });
       }
 
@@ -281,7 +267,7 @@ export async function runChecks(
             const unexpected = Number(r.dup_rows ?? 0);
             results.set(
               s.id,
-              countResult(base(s), s, element, unexpected, Number(r.dup_values ?? 0)),
+              countResult(baseResult(s), s, element, unexpected, Number(r.dup_values ?? 0)),
             );
           }
         } catch (err) {
@@ -300,12 +286,12 @@ export async function runChecks(
               `SELECT (SELECT count(${c}) FROM ${from(s.table)}${whereSql(s.where)}) AS n, ` +
               `(SELECT count(*) FROM ${from(s.table)} t ANTI JOIN ${other} o ON t.${c} = o.k WHERE t.${c} IS NOT NULL${s.where ? ` AND (${s.where})` : ''}) AS u`;
             const r = (await query(sql)).rows[0] ?? {};
-            results.set(s.id, countResult(base(s), s, Number(r.n ?? 0), Number(r.u ?? 0)));
+            results.set(s.id, countResult(baseResult(s), s, Number(r.n ?? 0), Number(r.u ?? 0)));
           } else if (kind === 'sql') {
             const r =
               (await query(`SELECT count(*) AS u FROM (${String(s.params.query)})`)).rows[0] ?? {};
             const u = Number(r.u ?? 0);
-            results.set(s.id, countResult(base(s), s, u, u, u));
+            results.set(s.id, countResult(baseResult(s), s, u, u, u));
           } else if (kind === 'schema') {
             // Declared types in DuckDB's own spelling (TIMESTAMPTZ, INT8, numeric(10, 2) …), as
             // the manifest holds them.
@@ -313,7 +299,7 @@ export async function runChecks(
               String((await duck.query(`SELECT typeof(CAST(NULL AS ${type})) AS t`)).rows[0]?.t);
             results.set(
               s.id,
-              await schemaResult(base(s), s, tables.get(s.table) as TableAtRef, canonical),
+              await schemaResult(baseResult(s), s, tables.get(s.table) as TableAtRef, canonical),
             );
           }
         } catch (err) {
@@ -341,16 +327,7 @@ export async function runChecks(
   // 5. Checks that compare with history: an earlier version of the table, stored profiles.
   for (const s of specs) {
     if (checkDef(s.type).kind !== 'history') continue;
-    const r: CheckResult = {
-      id: s.id,
-      name: s.name,
-      table: s.table,
-      ...(s.column !== undefined ? { column: s.column } : {}),
-      type: s.type,
-      severity: s.severity,
-      status: 'pass',
-      source: s.source,
-    };
+    const r = baseResult(s);
     try {
       results.set(
         s.id,
@@ -490,6 +467,20 @@ async function anomaly(
     status: z > sensitivity ? failingStatus(s) : 'pass',
     observed: value,
     message: `${value} vs mean ${mean.toFixed(2)} ± ${sd.toFixed(2)} over ${history.length} commits: z = ${zText} (limit ${sensitivity})`,
+  };
+}
+
+/** A result for a spec before anything is measured: passing, with the spec's identity. */
+function baseResult(spec: CheckSpec): CheckResult {
+  return {
+    id: spec.id,
+    name: spec.name,
+    table: spec.table,
+    ...(spec.column !== undefined ? { column: spec.column } : {}),
+    type: spec.type,
+    severity: spec.severity,
+    status: 'pass',
+    source: spec.source,
   };
 }
 

@@ -49,6 +49,11 @@ export interface CheckSpec {
 
 const COMMON = new Set(['where', 'severity', 'warn_if', 'error_if', 'mostly', 'name', 'config']);
 
+/** The error for a spec that cannot be used, named `file:line: reason`. */
+export function checkSpecError(file: string, line: number, reason: string): CheckSpecError {
+  return new CheckSpecError(`${file}:${line}: ${reason}`, { file, line, reason });
+}
+
 export function parseThreshold(text: string): Threshold | undefined {
   const m = /^\s*(>=|<=|!=|==|=|>|<)\s*(-?\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(text);
   if (!m) return undefined;
@@ -63,8 +68,7 @@ export function parseSpecText(text: string, file: string): CheckSpec[] {
   const lineOf = (node: Node | null | undefined): number =>
     node?.range ? lines.linePos(node.range[0]).line : 1;
   const fail = (node: Node | null | undefined, reason: string, line?: number): never => {
-    const at = line ?? lineOf(node);
-    throw new CheckSpecError(`${file}:${at}: ${reason}`, { file, line: at, reason });
+    throw checkSpecError(file, line ?? lineOf(node), reason);
   };
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
