@@ -8,7 +8,6 @@ import type { Json } from '@duckdb/node-api';
 import { withDuck } from '../src/engine/duckdb.js';
 import { withSqlSession } from '../src/engine/session.js';
 import { getTable } from '../src/engine/tables.js';
-import { profileExprs } from '../src/quality/profile.js';
 import { type CheckResult, type CheckRun, runChecks } from '../src/quality/run.js';
 import { parseSpecText } from '../src/quality/spec.js';
 import { ingest } from '../src/tables/ingest.js';
@@ -156,7 +155,7 @@ export const PER_CHECK: PerCheck[] = [
 
 /**
  * Diagnostic: the 19 scan checks fused by hand into one SELECT, without anything else in it
- * (runChecks' scan also computes the table profile). With the uniqueness GROUP BY, 2 queries.
+ * (what a person would write by hand). With the uniqueness GROUP BY, 2 queries.
  */
 const SCAN_CHECKS = PER_CHECK.filter((p) => p.select !== undefined);
 const HAND_FUSED = `SELECT ${SCAN_CHECKS.map((p, i) => (p.select as (t: string) => string)(`_${i}`)).join(', ')} FROM ${TABLE}`;
@@ -228,8 +227,8 @@ function verify(fused: CheckRun, perCheck: Map<string, Record<string, Json>>): v
   }
 }
 
-type Variant = 'fused' | 'perCheck' | 'bare' | 'handFused' | 'profile';
-const VARIANTS: Variant[] = ['fused', 'perCheck', 'bare', 'handFused', 'profile'];
+type Variant = 'fused' | 'perCheck' | 'bare' | 'handFused';
+const VARIANTS: Variant[] = ['fused', 'perCheck', 'bare', 'handFused'];
 
 export const qualityChecksBench: Benchmark = {
   name: 'quality-checks',
@@ -260,7 +259,6 @@ export const qualityChecksBench: Benchmark = {
       if (res.rowsWritten !== count)
         throw new Error(`ingested ${res.rowsWritten} rows, expected ${count}`);
       const t = await getTable(repo, 'main', TABLE);
-      const profileSql = `SELECT ${['count(*) AS "__rows"', ...profileExprs(t.manifest.columns)].join(', ')} FROM ${TABLE}`;
       tableInfo = `${t.files.length} Parquet file(s), ${fmtBytes(t.files.reduce((n, f) => n + f.size, 0))}; columns ${t.manifest.columns.map((c) => `${c.name} ${c.type}`).join(', ')}`;
       log(`${META_LABEL[kind]}: ingested in ${fmtMs(now() - t0)} (${tableInfo})`);
       await env.quiesce(h);
@@ -279,7 +277,6 @@ export const qualityChecksBench: Benchmark = {
             if (k in mine && !sameValue(mine[k] ?? null, hand[`${k}_${i}`] ?? null))
               throw new Error(`${p.id}: hand-fused ${k} ${hand[`${k}_${i}`]}, alone ${mine[k]}`);
         });
-        await s.duck.query(profileSql);
       });
       verify(fusedCheck, answers);
       queriesOfFused = fusedCheck.queries;
@@ -290,7 +287,6 @@ export const qualityChecksBench: Benchmark = {
         perCheck: [],
         bare: [],
         handFused: [],
-        profile: [],
       };
       const sessionOpen: number[] = [];
       const each = new Map<string, number[]>(PER_CHECK.map((p) => [p.id, []]));
@@ -324,7 +320,6 @@ export const qualityChecksBench: Benchmark = {
         },
         bare: () => session('bare', [BARE_SCAN]),
         handFused: () => session('handFused', [HAND_FUSED, UNIQUE_SQL]),
-        profile: () => session('profile', [profileSql]),
       };
       for (let r = 0; r < runs; r++) {
         syncDisks();
@@ -339,7 +334,6 @@ export const qualityChecksBench: Benchmark = {
       const b = stats(samples.perCheck);
       const c = stats(samples.bare);
       const hf = stats(samples.handFused);
-      const pr = stats(samples.profile);
       const label = META_LABEL[kind];
       medians.push(
         [
@@ -367,24 +361,14 @@ export const qualityChecksBench: Benchmark = {
           fmtRatio(c.median / a.median),
         ],
       );
-      diagnostics.push(
-        [
-          label,
-          'the 19 scan checks fused by hand into one SELECT (nothing else in it), + the uniqueness GROUP BY',
-          '2',
-          fmtMs(hf.median),
-          `${fmtRatio(b.median / hf.median)} faster`,
-          fmtRatio(hf.median / c.median),
-        ],
-        [
-          label,
-          "the table profile alone (profileExprs over all 8 columns: what runChecks' scan adds)",
-          '1',
-          fmtMs(pr.median),
-          '',
-          fmtRatio(pr.median / c.median),
-        ],
-      );
+      diagnostics.push([
+        label,
+        'the 19 scan checks fused by hand into one SELECT (nothing else in it), + the uniqueness GROUP BY',
+        '2',
+        fmtMs(hf.median),
+        `${fmtRatio(b.median / hf.median)} faster`,
+        fmtRatio(hf.median / c.median),
+      ]);
       const times = new Map<string, Stats>();
       for (const [id, xs] of each) times.set(id, stats(xs));
       times.set('(session open)', stats(sessionOpen));
@@ -440,7 +424,7 @@ export const qualityChecksBench: Benchmark = {
       name: 'quality-checks',
       title: `20 quality checks over 6 columns of a ${fmtInt(count)}-row table`,
       summary:
-        "`runChecks(repo, specs)` — what `sluice check` runs: resolve the ref, validate the specs, open a SqlSession, one fused aggregate scan for the row and aggregate checks (which also computes the table's profile) and one GROUP BY for the uniqueness check — against the same 20 checks written as 20 separate queries on one SqlSession over the same views, and against one bare scan (`count(*)` and `min()` of each checked column) on a SqlSession. Each variant opens its own session (a fresh DuckDB) and its time includes opening it; the variants alternate, the first one rotating, and the tables give medians.",
+        '`runChecks(repo, specs)` — what `sluice check` runs: resolve the ref, validate the specs, open a SqlSession, one fused aggregate scan for the row and aggregate checks and one GROUP BY for the uniqueness check — against the same 20 checks written as 20 separate queries on one SqlSession over the same views, and against one bare scan (`count(*)` and `min()` of each checked column) on a SqlSession. Each variant opens its own session (a fresh DuckDB) and its time includes opening it; the variants alternate, the first one rotating, and the tables give medians.',
       setup: [
         `Table \`${TABLE}\`: ${fmtInt(count)} rows generated by DuckDB (${fmtBytes(bytes)} of Parquet), ingested into a fresh repository per backend: ${tableInfo}`,
         'Checks (dbt properties YAML in bench/quality.ts): row_count; order_id not_null, unique, min; status not_null, accepted_values; amount not_null, between, mean, stddev, median, quantile 0.99; email not_null (mostly 0.95), regex, length; country accepted_values, length; created_at not_null, min, max — all passing',

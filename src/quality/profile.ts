@@ -1,19 +1,32 @@
 // A table's metric profile: row count, and per column the NULL count, an approximate distinct
 // count, and for numbers min / max / mean / stddev / quartiles (min / max for dates and times).
-// Profiles are stored per commit: the history anomaly checks compare a new value with. The
-// aggregates ride along in the check run's scan of the table (no extra pass over the data).
+// Profiles are stored per commit: the history anomaly checks compare a new value with.
+//
+// A full profile (`sluice profile`, `check suggest`) measures every metric of every column in one
+// scan. The profile a check run stores is cheaper, because it must not slow the run down: the
+// row count, NULL counts and min / max come from the Parquet footers' statistics (no data read),
+// and the metrics that need every value (distinct counts, mean, stddev, quartiles) are measured
+// only for the columns an anomaly check watches, in the run's own scan of the table. Stored
+// profiles of one commit merge, so a later full profile fills in what a check run left out.
 import type { Json } from '@duckdb/node-api';
 import type { Repository } from '../core/repository.js';
-import { type DuckOptions, sqlIdent } from '../engine/duckdb.js';
+import {
+  type DuckOptions,
+  type DuckSession,
+  sqlIdent,
+  sqlList,
+  sqlString,
+} from '../engine/duckdb.js';
 import { schemaNameOf, withSqlSession } from '../engine/session.js';
-import { type Column, getTable } from '../engine/tables.js';
+import { type Column, fileRows, getTable, type TableAtRef } from '../engine/tables.js';
 import type { ProfileMetric } from './checks.js';
 
 export interface ColumnProfile {
   type: string;
   nulls: number;
   nullPercent: number;
-  distinct: number;
+  /** Approximate (HyperLogLog); absent when not measured (see the top of this file). */
+  distinct?: number;
   min?: Json;
   max?: Json;
   mean?: number;
@@ -32,22 +45,95 @@ export interface TableProfile {
 const NUMERIC =
   /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL)/i;
 const TEMPORAL = /^(DATE|TIME|TIMESTAMP)/i;
+/** Types whose Parquet columns are leaves of their own: nested types have one leaf per field. */
+const NESTED = /STRUCT|MAP\(|UNION|\[\]/i;
+
+/** What the Parquet footers of a table's files tell per column, without reading any data. */
+export interface FooterFacts {
+  nulls: Map<string, number>;
+  /** Min and max of number and time columns (NULL when every value is NULL). */
+  range: Map<string, { min: Json; max: Json }>;
+}
+
+const NO_FACTS: FooterFacts = { nulls: new Map(), range: new Map() };
+
+/**
+ * NULL counts and min / max of a table's columns from its files' footer statistics (DuckDB's
+ * `parquet_metadata`: milliseconds, whatever the size). A column is answered only when every row
+ * group has the statistic; a file without the column counts its rows as NULLs, as the table's view
+ * reads them. `paths` are the local files of `t.files`, in order.
+ */
+export async function footerFacts(
+  duck: DuckSession,
+  t: TableAtRef,
+  paths: string[],
+): Promise<FooterFacts> {
+  const counts = t.files.map(fileRows);
+  if (counts.some((n) => n === undefined) || new Set(paths).size !== paths.length) return NO_FACTS;
+  const total = (counts as number[]).reduce((a, b) => a + b, 0);
+  const cols = t.manifest.columns.filter((c) => !NESTED.test(c.type));
+  if (cols.length === 0) return NO_FACTS;
+  if (paths.length === 0) return { nulls: new Map(cols.map((c) => [c.name, 0])), range: new Map() };
+  const exprs: string[] = [];
+  cols.forEach((c, i) => {
+    const at = `lower(path_in_schema) = ${sqlString(c.name.toLowerCase())}`;
+    exprs.push(
+      `sum(row_group_num_rows) FILTER (WHERE ${at}) AS "r${i}"`,
+      `sum(stats_null_count) FILTER (WHERE ${at}) AS "n${i}"`,
+      `count(*) FILTER (WHERE ${at} AND stats_null_count IS NULL) AS "u${i}"`,
+    );
+    if (NUMERIC.test(c.type) || TEMPORAL.test(c.type)) {
+      const cast = (v: string): string =>
+        `TRY_CAST(${v} AS ${c.type})${NUMERIC.test(c.type) ? '::DOUBLE' : ''}`;
+      exprs.push(
+        `min(${cast('stats_min_value')}) FILTER (WHERE ${at}) AS "lo${i}"`,
+        `max(${cast('stats_max_value')}) FILTER (WHERE ${at}) AS "hi${i}"`,
+        // Row groups with values but no usable statistic: the range is then unknown.
+        `count(*) FILTER (WHERE ${at} AND stats_null_count IS DISTINCT FROM row_group_num_rows AND (${cast('stats_min_value')} IS NULL OR ${cast('stats_max_value')} IS NULL)) AS "x${i}"`,
+      );
+    }
+  });
+  const row =
+    (await duck.query(`SELECT ${exprs.join(', ')} FROM parquet_metadata(${sqlList(paths)})`))
+      .rows[0] ?? {};
+  const out: FooterFacts = { nulls: new Map(), range: new Map() };
+  cols.forEach((c, i) => {
+    const present = Number(row[`r${i}`] ?? 0);
+    if (present > total || Number(row[`u${i}`] ?? 0) > 0) return;
+    out.nulls.set(c.name, Number(row[`n${i}`] ?? 0) + (total - present));
+    if (`x${i}` in row && Number(row[`x${i}`]) === 0)
+      out.range.set(c.name, { min: row[`lo${i}`] ?? null, max: row[`hi${i}`] ?? null });
+  });
+  return out;
+}
+
+export interface ProfilePlan {
+  /** Columns whose distinct count, mean, stddev and quartiles are measured; default all. */
+  deep?: (column: string) => boolean;
+  /** What the footers already answered: those metrics are not computed again. */
+  footer?: FooterFacts;
+}
 
 /** Aggregate expressions of a profile, aliased `q{i}_{metric}` (plus `count(*)` as `__rows`). */
-export function profileExprs(columns: Column[]): string[] {
+export function profileExprs(columns: Column[], plan: ProfilePlan = {}): string[] {
+  const footer = plan.footer ?? NO_FACTS;
   const out: string[] = [];
   columns.forEach((c, i) => {
     const col = sqlIdent(c.name);
-    out.push(`count(${col}) AS "q${i}_nn"`, `approx_count_distinct(${col}) AS "q${i}_d"`);
+    const deep = plan.deep?.(c.name) ?? true;
+    if (!footer.nulls.has(c.name)) out.push(`count(${col}) AS "q${i}_nn"`);
+    if (deep) out.push(`approx_count_distinct(${col}) AS "q${i}_d"`);
+    const ranged = !footer.range.has(c.name);
     if (NUMERIC.test(c.type)) {
-      out.push(
-        `min(${col})::DOUBLE AS "q${i}_min"`,
-        `max(${col})::DOUBLE AS "q${i}_max"`,
-        `avg(${col})::DOUBLE AS "q${i}_mean"`,
-        `stddev_samp(${col})::DOUBLE AS "q${i}_sd"`,
-        `approx_quantile(${col}::DOUBLE, [0.25, 0.5, 0.75]) AS "q${i}_q"`,
-      );
-    } else if (TEMPORAL.test(c.type)) {
+      if (ranged)
+        out.push(`min(${col})::DOUBLE AS "q${i}_min"`, `max(${col})::DOUBLE AS "q${i}_max"`);
+      if (deep)
+        out.push(
+          `avg(${col})::DOUBLE AS "q${i}_mean"`,
+          `stddev_samp(${col})::DOUBLE AS "q${i}_sd"`,
+          `approx_quantile(${col}::DOUBLE, [0.25, 0.5, 0.75]) AS "q${i}_q"`,
+        );
+    } else if (TEMPORAL.test(c.type) && ranged) {
       out.push(`min(${col}) AS "q${i}_min"`, `max(${col}) AS "q${i}_max"`);
     }
   });
@@ -57,24 +143,27 @@ export function profileExprs(columns: Column[]): string[] {
 const num = (v: Json | undefined): number | undefined =>
   v === null || v === undefined ? undefined : Number(v);
 
-/** The profile from a row holding `profileExprs` and `__rows`. */
+/** The profile from a row holding `profileExprs(columns, { footer })` and `__rows`. */
 export function readProfile(
   table: string,
   columns: Column[],
   row: Record<string, Json>,
+  footer: FooterFacts = NO_FACTS,
 ): TableProfile {
   const rows = Number(row.__rows ?? 0);
   const out: TableProfile = { table, rows, columns: {} };
   columns.forEach((c, i) => {
-    const nn = Number(row[`q${i}_nn`] ?? 0);
+    const nulls = footer.nulls.get(c.name) ?? rows - Number(row[`q${i}_nn`] ?? 0);
     const p: ColumnProfile = {
       type: c.type,
-      nulls: rows - nn,
-      nullPercent: rows === 0 ? 0 : (100 * (rows - nn)) / rows,
-      distinct: Number(row[`q${i}_d`] ?? 0),
+      nulls,
+      nullPercent: rows === 0 ? 0 : (100 * nulls) / rows,
     };
-    const min = row[`q${i}_min`];
-    const max = row[`q${i}_max`];
+    const d = row[`q${i}_d`];
+    if (d !== undefined && d !== null) p.distinct = Number(d);
+    const range = footer.range.get(c.name);
+    const min = range ? range.min : row[`q${i}_min`];
+    const max = range ? range.max : row[`q${i}_max`];
     if (min !== undefined && min !== null) p.min = min;
     if (max !== undefined && max !== null) p.max = max;
     const mean = num(row[`q${i}_mean`]);
@@ -91,6 +180,14 @@ export function readProfile(
     out.columns[c.name] = p;
   });
   return out;
+}
+
+/** Two profiles of the same data, merged: what either measured (the newer wins a tie). */
+export function mergeProfiles(older: TableProfile, newer: TableProfile): TableProfile {
+  const columns: Record<string, ColumnProfile> = {};
+  for (const [name, c] of Object.entries(newer.columns))
+    columns[name] = { ...(older.columns[name] ?? {}), ...c };
+  return { ...newer, columns };
 }
 
 /** One metric of a profile (a column's, or the table's row count); undefined when not measured. */
@@ -145,15 +242,27 @@ export async function profileTable(
   const { commit, clean } = await commitOfData(repo, ref, name);
   let stored = false;
   if (opts.store !== false && clean) {
-    await repo.meta.putProfile(repo.name, {
-      table: name,
-      commitId: commit,
-      createdAt: new Date(),
-      data: JSON.stringify(profile),
-    });
+    await storeProfile(repo, profile, commit, new Date());
     stored = true;
   }
   return { profile, commit, stored };
+}
+
+/** Stores the profile of a table at a commit, merged with what is stored for it already. */
+export async function storeProfile(
+  repo: Repository,
+  profile: TableProfile,
+  commit: string,
+  createdAt: Date,
+): Promise<void> {
+  const [old] = await repo.meta.getProfiles(repo.name, profile.table, [commit]);
+  const merged = old ? mergeProfiles(JSON.parse(old.data) as TableProfile, profile) : profile;
+  await repo.meta.putProfile(repo.name, {
+    table: profile.table,
+    commitId: commit,
+    createdAt,
+    data: JSON.stringify(merged),
+  });
 }
 
 /**

@@ -346,7 +346,7 @@ function profileTable(p: TableProfile): string {
     ...Object.entries(p.columns).map(
       ([name, c]) =>
         `<tr><td>${esc(name)}</td><td><code>${esc(c.type)}</code></td><td class="num">${esc(fmtNum(c.nulls))}</td>` +
-        `<td class="num">${esc(c.nullPercent.toFixed(2))}</td><td class="num">${esc(fmtNum(c.distinct))}</td>` +
+        `<td class="num">${esc(c.nullPercent.toFixed(2))}</td><td class="num">${c.distinct === undefined ? '' : esc(fmtNum(c.distinct))}</td>` +
         `<td class="num">${esc(fmtValue(c.min))}</td><td class="num">${esc(fmtValue(c.max))}</td>` +
         `<td class="num">${c.mean === undefined ? '' : esc(fmtNum(c.mean))}</td><td class="num">${c.stddev === undefined ? '' : esc(fmtNum(c.stddev))}</td></tr>`,
     ),

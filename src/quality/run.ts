@@ -19,10 +19,14 @@ import { type Column, fileRows, getTable, listTables, type TableAtRef } from '..
 import { checkDef, type ProfileMetric, refTable, strictness } from './checks.js';
 import {
   commitOfData,
+  type FooterFacts,
+  footerFacts,
   metricOf,
+  type ProfilePlan,
   profileExprs,
   profileHistory,
   readProfile,
+  storeProfile,
   type TableProfile,
 } from './profile.js';
 import { type CheckSpec, checkSpecError, type Threshold } from './spec.js';
@@ -200,29 +204,51 @@ export async function runChecks(
         if (kind === 'rows' || kind === 'aggregate' || kind === 'freshness')
           scanOf(s.table, s.where).specs.push(s);
       }
-      // The profile costs more than most checks (distinct counts, quantiles of every column):
-      // it is computed only when it is stored, or when an anomaly check compares with it.
+      // The profile is measured only when it is stored, or when an anomaly check compares with
+      // it; and then cheaply (profile.ts): counts and ranges from the Parquet footers, the metrics
+      // that need every value only for the columns anomaly checks watch.
       const profiled = new Set(
         specs.filter((s) => opts.store || s.type === 'anomaly').map((s) => s.table),
       );
-      for (const t of profiled) scanOf(t, undefined);
+      const watched = new Set(
+        specs.filter((s) => s.type === 'anomaly').map((s) => `${s.table}\u0000${s.column ?? ''}`),
+      );
+      const plans = new Map<string, Required<ProfilePlan>>();
+      for (const name of profiled) {
+        const t = tables.get(name) as TableAtRef;
+        const paths: string[] = [];
+        for (const f of t.files) paths.push(await session.cache.fileFor(f));
+        let footer: FooterFacts = { nulls: new Map(), range: new Map() };
+        try {
+          queries++;
+          footer = await footerFacts(duck, t, paths);
+        } catch {
+          // Footers that DuckDB cannot read as expected: the scan measures everything instead.
+        }
+        plans.set(name, { footer, deep: (c) => watched.has(`${name}\u0000${c}`) });
+        scanOf(name, undefined);
+      }
       for (const group of scans.values()) {
-        const profile = group.where === undefined && profiled.has(group.table);
+        const plan = group.where === undefined ? plans.get(group.table) : undefined;
         const cols = (tables.get(group.table) as TableAtRef).manifest.columns;
-        const exprs = ['count(*) AS "__rows"', ...(profile ? profileExprs(cols) : [])];
-        for (const [i, s] of group.specs.entries()) exprs.push(...scanExprs(s, i));
+        const exprs = ['count(*) AS "__rows"', ...(plan ? profileExprs(cols, plan) : [])];
+        const fused = fusedScanExprs(group.specs);
+        exprs.push(...fused.exprs);
         const sql = `SELECT ${exprs.join(', ')} FROM ${from(group.table)}${whereSql(group.where)}`;
         let row: Row | undefined;
         try {
-          row = (await query(sql)).rows[0];
+          row = fused.unpack((await query(sql)).rows[0] ?? {});
         } catch {
           // One bad expression (a where or a cast) must not take the others down: run them apart.
-          if (profile) {
+          if (plan) {
             try {
               const p = await query(
-                `SELECT count(*) AS "__rows", ${profileExprs(cols).join(', ')} FROM ${from(group.table)}`,
+                `SELECT count(*) AS "__rows", ${profileExprs(cols, plan).join(', ')} FROM ${from(group.table)}`,
               );
-              profiles.set(group.table, readProfile(group.table, cols, p.rows[0] ?? {}));
+              profiles.set(
+                group.table,
+                readProfile(group.table, cols, p.rows[0] ?? {}, plan.footer),
+              );
             } catch {
               // no profile of this table this time
             }
@@ -239,7 +265,7 @@ export async function runChecks(
           }
           continue;
         }
-        if (profile) profiles.set(group.table, readProfile(group.table, cols, row ?? {}));
+        if (plan) profiles.set(group.table, readProfile(group.table, cols, row ?? {}, plan.footer));
         group.specs.forEach((s, i) => {
           results.set(s.id, scanResult(baseResult(s), s, i, row ?? {}, now));
         });
@@ -393,13 +419,7 @@ export async function storeRun(repo: Repository, run: CheckRun): Promise<void> {
   );
   for (const p of profiles) {
     const { commit, clean } = await commitOfData(repo, run.ref, p.table);
-    if (clean)
-      await repo.meta.putProfile(repo.name, {
-        table: p.table,
-        commitId: commit,
-        createdAt: run.startedAt,
-        data: JSON.stringify(p),
-      });
+    if (clean) await storeProfile(repo, p, commit, run.startedAt);
   }
 }
 
@@ -499,12 +519,59 @@ function failingPredicate(s: CheckSpec): string {
   );
 }
 
+/** The quantile a median or quantile check measures; undefined for other checks. */
+const quantileOf = (s: CheckSpec): number | undefined =>
+  s.type === 'median' ? 0.5 : s.type === 'quantile' ? Number(s.params.q) : undefined;
+
+/**
+ * The select list of one fused scan: each check's expressions, except that the quantiles of one
+ * column (median, quantile checks) share one `quantile_cont(col, [q…])`, so the column's values
+ * are buffered and sorted once. `unpack` spreads the shared list back into each check's `o{i}`.
+ */
+function fusedScanExprs(specs: CheckSpec[]): { exprs: string[]; unpack: (row: Row) => Row } {
+  const byColumn = new Map<string, { i: number; q: number }[]>();
+  specs.forEach((s, i) => {
+    const q = quantileOf(s);
+    if (q !== undefined && s.column !== undefined)
+      byColumn.set(s.column, [...(byColumn.get(s.column) ?? []), { i, q }]);
+  });
+  const shared = [...byColumn.entries()].filter(([, qs]) => qs.length > 1);
+  const sharedIds = new Set(shared.flatMap(([, qs]) => qs.map((x) => x.i)));
+  const exprs: string[] = [];
+  specs.forEach((s, i) => {
+    exprs.push(
+      ...(sharedIds.has(i)
+        ? [`count(${sqlIdent(s.column as string)}) AS "n${i}"`]
+        : scanExprs(s, i)),
+    );
+  });
+  shared.forEach(([column, qs], k) => {
+    exprs.push(
+      `quantile_cont(${sqlIdent(column)}, [${qs.map((x) => x.q).join(', ')}]) AS "qs${k}"`,
+    );
+  });
+  const unpack = (row: Row): Row => {
+    const out: Row = { ...row };
+    shared.forEach(([, qs], k) => {
+      const list = row[`qs${k}`];
+      qs.forEach((x, j) => {
+        out[`o${x.i}`] = Array.isArray(list) ? (list[j] ?? null) : null;
+      });
+    });
+    return out;
+  };
+  return { exprs, unpack };
+}
+
 function scanExprs(s: CheckSpec, i: number): string[] {
   const def = checkDef(s.type);
   if (s.type === 'row_count') return [];
   if (def.kind === 'aggregate' || def.kind === 'freshness') {
+    const col = sqlIdent(s.column ?? '');
     return [
-      `${(def.observed as (c: string, p: Record<string, unknown>) => string)(sqlIdent(s.column ?? ''), s.params)} AS "o${i}"`,
+      `${(def.observed as (c: string, p: Record<string, unknown>) => string)(col, s.params)} AS "o${i}"`,
+      // The values the aggregate looked at: the column's non-NULL ones.
+      ...(s.column !== undefined ? [`count(${col}) AS "n${i}"`] : []),
     ];
   }
   const c = sqlIdent(s.column as string);
@@ -526,7 +593,8 @@ function scanResult(r: CheckResult, s: CheckSpec, i: number, row: Row, now: Date
   if (observed === null) return { ...r, observed, message: 'no values to measure' };
   const out = outOfRange(observed, s.params);
   const status = out ? failingStatus(s) : 'pass';
-  return { ...r, status, observed, elementCount: Number(row.__rows ?? 0) };
+  const element = s.column !== undefined ? row[`n${i}`] : row.__rows;
+  return { ...r, status, observed, elementCount: Number(element ?? 0) };
 }
 
 /** Whether an observed aggregate lies outside the check's bounds (compared as numbers or text). */

@@ -107,13 +107,18 @@ function uniqueCandidate(c: Column, p: ColumnProfile, rows: number): boolean {
   const nonNull = rows - p.nulls;
   if (nonNull < 2) return false;
   if (/^BOOL/i.test(c.type) || FLOATING.test(c.type) || NESTED.test(c.type)) return false;
-  return p.distinct >= 0.9 * nonNull;
+  return p.distinct !== undefined && p.distinct >= 0.9 * nonNull;
 }
 
 /** Whether a column is a candidate for accepted_values (decided exactly afterwards). */
 function categoryCandidate(c: Column, p: ColumnProfile, rows: number): boolean {
   // The estimate may be a little off either way: fetch exactly what could be ≤ 20.
-  return TEXT.test(c.type) && rows - p.nulls > 0 && p.distinct <= MAX_CATEGORIES * 1.25 + 2;
+  return (
+    TEXT.test(c.type) &&
+    rows - p.nulls > 0 &&
+    p.distinct !== undefined &&
+    p.distinct <= MAX_CATEGORIES * 1.25 + 2
+  );
 }
 
 /** One query's expressions: exact distinct counts of the candidates, and their values. */

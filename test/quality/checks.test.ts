@@ -168,6 +168,48 @@ describe('aggregate, table and custom checks', () => {
       ['quantile(amount, 0.9)', 'warn'],
     ]);
     expect(res[2]?.observed).toBe(await sql('SELECT avg(amount) FROM orders'));
+    // The median and the 0.9 quantile share one quantile_cont over the column: each check gets
+    // its own element of the list back.
+    expect(res[7]?.observed).toBe(await sql('SELECT quantile_cont(amount, 0.5) FROM orders'));
+    expect(res[8]?.observed).toBe(await sql('SELECT quantile_cont(amount, 0.9) FROM orders'));
+    expect(res[7]?.observed).not.toBe(res[8]?.observed);
+    // An aggregate looked at the column's non-NULL values; row_count at every row.
+    expect(res[2]?.elementCount).toBe(5);
+    expect(res[0]?.elementCount).toBe(6);
+  });
+
+  it('quantiles of one column in one scan, with a filter, in any order', async () => {
+    const specs = parseSpecText(
+      [
+        'version: 2',
+        'models:',
+        '  - name: orders',
+        '    columns:',
+        '      - name: amount',
+        '        tests:',
+        '          - quantile: {q: 0.75, max: 1000}',
+        '          - median: {max: 1000}',
+        '          - quantile: {q: 0.1, max: 1000, where: "amount > 0"}',
+        '          - quantile: {q: 0.25, max: 1000}',
+        '          - median: {max: 1000, where: "amount > 0"}',
+        '      - name: id',
+        '        tests: [{median: {max: 1000}}]',
+      ].join('\n'),
+      'checks/t.yml',
+    );
+    const run = await runChecks(repo, specs, { now: NOW });
+    expect(run.queries).toBe(2); // one scan per filter
+    const want = [
+      'SELECT quantile_cont(amount, 0.75) FROM orders',
+      'SELECT quantile_cont(amount, 0.5) FROM orders',
+      'SELECT quantile_cont(amount, 0.1) FROM orders WHERE amount > 0',
+      'SELECT quantile_cont(amount, 0.25) FROM orders',
+      'SELECT quantile_cont(amount, 0.5) FROM orders WHERE amount > 0',
+      'SELECT quantile_cont(id, 0.5) FROM orders',
+    ];
+    for (const [i, q] of want.entries())
+      expect([i, run.results[i]?.observed]).toEqual([i, await sql(q)]);
+    expect(run.results.map((r) => r.elementCount)).toEqual([5, 5, 4, 5, 4, 6]);
   });
 
   it('empty tables: counts pass, row_count fails its minimum, aggregates have nothing to judge', async () => {

@@ -41,11 +41,93 @@ describe('the profile', () => {
     expect((await runChecks(repo, plain)).profiles).toEqual([]);
     const stored = await runChecks(repo, plain, { store: true });
     expect(stored.profiles).toEqual([expect.objectContaining({ table: 't', rows: 3 })]);
-    expect(stored.queries).toBe(1);
+    // The footers' metadata, then the one scan (which measures nothing more for the profile).
+    expect(stored.queries).toBe(2);
     const watched = specs(
       '    columns:\n      - name: amount\n        tests: [{anomaly: {metric: mean}}]\n',
     );
     expect((await runChecks(repo, watched)).profiles).toHaveLength(1);
+  });
+
+  it("a check run's profile: counts and ranges from the footers equal a full scan's, across files and an added column", async () => {
+    const write = (name: string, text: string) => {
+      const p = join(dir, name);
+      writeFileSync(p, text);
+      return p;
+    };
+    const day = (i: number) => `2024-0${1 + (i % 9)}-1${i % 10}`;
+    const rows = (from: number, k: number, withNote: boolean) =>
+      Array.from({ length: k }, (_, j) => {
+        const i = from + j;
+        const amount = i % 4 === 0 ? '' : String((i * 37) % 1000) + '.25';
+        return [
+          i,
+          amount,
+          i % 5 === 0 ? '' : day(i),
+          ...(withNote ? [i % 3 ? `n${i}` : ''] : []),
+        ].join(',');
+      }).join('\n');
+    await ingest(repo, write('a.csv', `id,amount,day\n${rows(0, 40, false)}\n`), {
+      table: 't',
+      commit: { message: 'a' },
+    });
+    await ingest(repo, write('b.csv', `id,amount,day,note\n${rows(40, 30, true)}\n`), {
+      table: 't',
+      commit: { message: 'b' },
+    });
+    await ingest(repo, write('c.csv', `id,amount,day,note\n${rows(70, 7, true)}\n`), {
+      table: 't',
+      commit: { message: 'c' },
+    });
+    const plain = specs('    columns:\n      - name: id\n        tests: [not_null]\n');
+    const run = await runChecks(repo, plain, { store: true });
+    const light = run.profiles[0];
+    const full = (await profileTable(repo, 't', { store: false })).profile;
+    expect(light?.rows).toBe(77);
+    for (const [name, c] of Object.entries(full.columns)) {
+      const l = light?.columns[name];
+      expect({ name, nulls: l?.nulls, min: l?.min, max: l?.max }).toEqual({
+        name,
+        nulls: c.nulls,
+        min: c.min,
+        max: c.max,
+      });
+      // Nothing that needs every value: no anomaly check watches these columns.
+      expect(l?.distinct).toBeUndefined();
+      expect(l?.mean).toBeUndefined();
+    }
+    // The 40 rows of the first file have no note: NULLs, as the table's view reads them.
+    expect(light?.columns.note?.nulls).toBe(40 + 10 + 2);
+    expect(light?.columns.amount?.nulls).toBe(20);
+    expect(full.columns.amount?.distinct).toBeGreaterThan(0);
+
+    // Stored profiles of one commit merge: a full profile fills in, a later check run keeps it.
+    const head = run.commit;
+    const stored = async () =>
+      JSON.parse((await repo.meta.getProfiles(repo.name, 't', [head]))[0]?.data ?? '{}');
+    expect((await stored()).columns.amount.distinct).toBeUndefined();
+    await profileTable(repo, 't');
+    await runChecks(repo, plain, { store: true });
+    expect((await stored()).columns.amount).toMatchObject({
+      nulls: 20,
+      distinct: full.columns.amount?.distinct,
+      mean: full.columns.amount?.mean,
+    });
+
+    // An anomaly check's column gets the metrics that need every value, in the same scan.
+    const watched = await runChecks(
+      repo,
+      specs(
+        '    columns:\n      - name: amount\n        tests: [{anomaly: {metric: distinct_count}}]\n',
+      ),
+    );
+    expect(watched.queries).toBe(2);
+    expect(watched.profiles[0]?.columns.amount).toMatchObject({
+      distinct: full.columns.amount?.distinct,
+      mean: full.columns.amount?.mean,
+      median: full.columns.amount?.median,
+    });
+    expect(watched.profiles[0]?.columns.id?.distinct).toBeUndefined();
   });
 });
 

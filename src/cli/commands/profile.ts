@@ -45,7 +45,7 @@ export function register(program: Command, runner: Runner): void {
                 c.type,
                 String(c.nulls),
                 fmt(c.nullPercent),
-                String(c.distinct),
+                c.distinct === undefined ? '' : String(c.distinct),
                 fmt(c.min),
                 fmt(c.max),
                 fmt(c.mean),
