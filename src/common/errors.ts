@@ -94,6 +94,15 @@ export class CheckSpecError extends ValidationError<{
   line?: number;
   reason: string;
 }> {}
+/**
+ * A pipeline project that cannot be built: an unknown ref, a cycle, a Jinja error, a bad
+ * property, a contract mismatch. Names the file (relative to the project) and the line if known.
+ */
+export class ProjectError extends ValidationError<{
+  file: string;
+  line?: number;
+  reason: string;
+}> {}
 /** A SQL statement DuckDB refused (syntax, unknown table or column, a failed cast, …). */
 export class SqlError extends ValidationError<{ sql?: string; line?: number }> {}
 

@@ -119,6 +119,37 @@ describe('Repository', () => {
     expect(dec(await repo.getObject('main', 'x'))).toBe('x');
   });
 
+  it('putEntries stages stored contents under new paths without moving bytes; a missing object stages nothing', async () => {
+    const big = enc('x'.repeat(2 * 1024 * 1024)); // loose (above the pack limit)
+    const [small, loose] = await repo.putObjects('main', [
+      { path: 'src/a.txt', body: enc('alpha') },
+      { path: 'src/big.bin', body: big },
+    ]);
+    await repo.commit('main', { message: 'src' });
+    await repo.createBranch('copy', { from: 'main' });
+    const copied = await repo.putEntries(
+      'copy',
+      [
+        { ...(small as NonNullable<typeof small>), path: 'dst/a.txt' as never },
+        { ...(loose as NonNullable<typeof loose>), path: 'dst/big.bin' as never },
+      ],
+      { remove: ['src/a.txt'] },
+    );
+    expect(copied.map((e) => e.address)).toEqual([small?.address, loose?.address]);
+    expect(dec(await repo.getObject('copy', 'dst/a.txt'))).toBe('alpha');
+    expect((await repo.getObject('copy', 'dst/big.bin')).length).toBe(big.length);
+    expect((await all(repo.status('copy'))).map((c) => `${c.type}:${c.path}`).sort()).toEqual([
+      'added:dst/a.txt',
+      'added:dst/big.bin',
+      'removed:src/a.txt',
+    ]);
+    const missing = { ...(loose as NonNullable<typeof loose>), address: 'f'.repeat(64) } as never;
+    await expect(
+      repo.putEntries('copy', [{ ...(small as object), path: 'z/ok.txt' } as never, missing]),
+    ).rejects.toMatchObject({ code: 'ObjectNotFoundError' });
+    expect(await repo.stat('copy', 'z/ok.txt').catch((e) => e.code)).toBe('PathNotFoundError');
+  });
+
   it('tags, aliases and name rules', async () => {
     await repo.putObject('main', 'x', enc('x'));
     const c = await repo.commit('main', { message: 'x' });

@@ -11,6 +11,7 @@ import {
   MergeCommitParentError,
   NoCommonAncestorError,
   NotABranchError,
+  ObjectNotFoundError,
   PathNotFoundError,
   RefAlreadyExistsError,
   RepositoryNotFoundError,
@@ -48,6 +49,7 @@ import { EMPTY_TREE_ID } from './node-codec.js';
 import {
   type Body,
   hashBody,
+  locate,
   openVerified,
   PACK_MAX_OBJECT,
   PackWriter,
@@ -414,6 +416,45 @@ export class Repository {
       ...removed.map((path) => ({ path, value: null })),
     ]);
     return entries;
+  }
+
+  /**
+   * Stages entries whose contents are already stored — a copy that moves no bytes (a pipeline
+   * reusing a model's files built earlier). Each entry's object must exist in the store (a
+   * collected object is ObjectNotFoundError, and nothing is staged); all or nothing, like
+   * putObjects.
+   */
+  async putEntries(
+    branchName: string,
+    entries: TreeEntry[],
+    opts: { remove?: string[] } = {},
+  ): Promise<TreeEntry[]> {
+    const paths = entries.map((e) => parseRepoPath(e.path));
+    const removed = (opts.remove ?? []).map((p) => parseRepoPath(p));
+    const seen = new Set<string>();
+    for (const p of [...paths, ...removed]) {
+      if (seen.has(p))
+        throw new InvalidArgumentError(`path ${p} given twice`, {
+          argument: 'path',
+          reason: 'duplicate',
+        });
+      seen.add(p);
+    }
+    const branch = await this.requireBranch(branchName);
+    await this.guard('write', branch.name);
+    await forEachConcurrent(entries, { concurrency: 16 }, async (e) => {
+      const { key } = locate(e);
+      if ((await this.ctx.store.head(key)) === undefined)
+        throw new ObjectNotFoundError(`the contents of ${e.path} (${e.address}) are not stored`, {
+          key,
+        });
+    });
+    const staged = entries.map((e, i) => ({ ...e, path: paths[i] as RepoPath }));
+    await this.ctx.meta.stage(this.name, branch.name, [
+      ...staged.map(({ path, ...value }) => ({ path, value })),
+      ...removed.map((path) => ({ path, value: null })),
+    ]);
+    return staged;
   }
 
   async putObject(

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../common/errors.js';
 import type { Repository } from '../core/repository.js';
-import { type DuckOptions, DuckSession, sqlIdent, sqlList } from './duckdb.js';
+import { type DuckOptions, DuckSession, sqlIdent, sqlList, sqlString } from './duckdb.js';
 import { ObjectCache } from './object-cache.js';
 import { listTables, type TableAtRef, type TableManifest } from './tables.js';
 
@@ -95,7 +95,9 @@ export class SqlSession {
         const isMain = schema.toLowerCase() === 'main'; // DuckDB's own default schema
         const names: string[] = [];
         if (!isMain) await duck.run(`CREATE SCHEMA ${sqlIdent(schema)}`);
-        for (const t of (tables.get(ref) as Map<string, TableAtRef>).values()) {
+        const all = [...(tables.get(ref) as Map<string, TableAtRef>).values()];
+        for (const t of all) {
+          if (t.manifest.view) continue;
           const files: string[] = [];
           for (const f of t.files) files.push(await cache.fileFor(f));
           const select = tableSelect(t.manifest, files);
@@ -104,7 +106,10 @@ export class SqlSession {
             await duck.run(`CREATE VIEW main.${sqlIdent(t.name)} AS ${select}`);
           names.push(t.name);
         }
-        attached.push({ ref, schema, tables: names });
+        const stored = all.filter((t) => t.manifest.view);
+        await createStoredViews(duck, schema, stored, refs.length === 1 && !isMain);
+        names.push(...stored.map((t) => t.name));
+        attached.push({ ref, schema, tables: names.sort() });
       }
       return new SqlSession(duck, cache, attached);
     } catch (err) {
@@ -113,8 +118,73 @@ export class SqlSession {
     }
   }
 
+  /**
+   * Re-creates one table's view of an attached ref after a write to it (a pipeline building on a
+   * branch reads what it just wrote); `t` undefined drops it.
+   */
+  async refreshTable(ref: string, name: string, t: TableAtRef | undefined): Promise<void> {
+    const a = this.attached.find((x) => x.ref === ref);
+    if (!a) throw new Error(`ref ${ref} is not attached to this session`);
+    const targets = [sqlIdent(a.schema)];
+    if (this.attached.length === 1 && a.schema.toLowerCase() !== 'main') targets.push('main');
+    if (!t) {
+      for (const s of targets) await this.duck.run(`DROP VIEW IF EXISTS ${s}.${sqlIdent(name)}`);
+      a.tables = a.tables.filter((x) => x !== name);
+      return;
+    }
+    let select: string;
+    if (t.manifest.view) select = t.manifest.view.sql;
+    else {
+      const files: string[] = [];
+      for (const f of t.files) files.push(await this.cache.fileFor(f));
+      select = tableSelect(t.manifest, files);
+    }
+    for (const s of targets)
+      await this.duck.run(`CREATE OR REPLACE VIEW ${s}.${sqlIdent(t.name)} AS ${select}`);
+    if (!a.tables.includes(t.name)) a.tables = [...a.tables, t.name].sort();
+  }
+
   close(): void {
     this.duck.close();
+  }
+}
+
+/**
+ * Creates a ref's stored views (pipeline `view` models) in its schema (and in `main` for a
+ * one-ref session). DuckDB binds a view when it is created, so a view over another view waits
+ * for it: rounds until none is left; a view that never binds keeps its error.
+ */
+async function createStoredViews(
+  duck: DuckSession,
+  schema: string,
+  views: TableAtRef[],
+  alsoMain: boolean,
+): Promise<void> {
+  let pending = views;
+  while (pending.length > 0) {
+    const failed: { t: TableAtRef; err: unknown }[] = [];
+    for (const t of pending) {
+      const sql = (t.manifest.view as { sql: string }).sql;
+      try {
+        await duck.run(`CREATE VIEW ${sqlIdent(schema)}.${sqlIdent(t.name)} AS ${sql}`);
+        if (alsoMain) await duck.run(`CREATE VIEW main.${sqlIdent(t.name)} AS ${sql}`);
+      } catch (err) {
+        failed.push({ t, err });
+      }
+    }
+    if (failed.length === pending.length) {
+      // None could be created: the ref's views are broken (a dropped column, a missing table).
+      // The session still opens; reading such a view reports why.
+      for (const { t, err } of failed) {
+        const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+        const msg = sqlString(`view ${t.name} cannot be read: ${reason}`);
+        const body = `SELECT error(${msg})`;
+        await duck.run(`CREATE VIEW ${sqlIdent(schema)}.${sqlIdent(t.name)} AS ${body}`);
+        if (alsoMain) await duck.run(`CREATE VIEW main.${sqlIdent(t.name)} AS ${body}`);
+      }
+      return;
+    }
+    pending = failed.map((f) => f.t);
   }
 }
 

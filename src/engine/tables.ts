@@ -45,6 +45,11 @@ export const TableManifestSchema = z
     columns: z.array(ColumnSchema),
     primaryKey: z.array(z.string()).optional(),
     partitionBy: z.array(z.string()).optional(),
+    /**
+     * A stored view (a pipeline's `view` model): no files, the query every SQL surface runs in
+     * the table's place. Relations in it are bare names, resolved in the ref it is read at.
+     */
+    view: z.object({ sql: z.string().min(1) }).strict().optional(),
   })
   .strict();
 export type TableManifest = z.infer<typeof TableManifestSchema>;
@@ -56,6 +61,7 @@ export function encodeManifest(m: TableManifest): Uint8Array {
     columns: m.columns.map((c) => ({ name: c.name, type: c.type })),
     ...(m.primaryKey?.length ? { primaryKey: m.primaryKey } : {}),
     ...(m.partitionBy?.length ? { partitionBy: m.partitionBy } : {}),
+    ...(m.view ? { view: { sql: m.view.sql } } : {}),
   };
   return Buffer.from(`${JSON.stringify(ordered, null, 2)}\n`);
 }

@@ -20,6 +20,7 @@ import type {
   AliasRecord,
   BranchPatch,
   BranchRecord,
+  BuildMemoRecord,
   CheckResultRecord,
   CheckRunRecord,
   CommitRecord,
@@ -159,6 +160,7 @@ export class KyselyMetaStore implements MetaStore {
         'check_runs',
         'check_results',
         'table_profiles',
+        'build_memo',
       ] as const) {
         await db.deleteFrom(table).where('repo', '=', name).execute();
       }
@@ -631,6 +633,36 @@ export class KyselyMetaStore implements MetaStore {
         })),
       )
       .execute();
+  }
+
+  async putMemo(repo: string, rec: BuildMemoRecord): Promise<void> {
+    await this.#db
+      .insertInto('build_memo')
+      .values({
+        repo,
+        fingerprint: rec.fingerprint,
+        created_at: rec.createdAt.getTime(),
+        data: rec.data,
+      })
+      .onConflict((oc) =>
+        oc.columns(['repo', 'fingerprint']).doUpdateSet((eb) => ({
+          created_at: eb.ref('excluded.created_at'),
+          data: eb.ref('excluded.data'),
+        })),
+      )
+      .execute();
+  }
+
+  async getMemo(repo: string, fingerprint: string): Promise<BuildMemoRecord | undefined> {
+    const r = await this.#db
+      .selectFrom('build_memo')
+      .selectAll()
+      .where('repo', '=', repo)
+      .where('fingerprint', '=', fingerprint)
+      .executeTakeFirst();
+    return r
+      ? { fingerprint: r.fingerprint, createdAt: new Date(Number(r.created_at)), data: r.data }
+      : undefined;
   }
 
   async getProfiles(

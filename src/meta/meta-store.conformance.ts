@@ -631,6 +631,21 @@ export function describeMetaStoreConformance(
         ]);
         expect(await meta.getProfiles(R, 'orders', [])).toEqual([]);
       });
+
+      it('keeps one memo record per fingerprint (replaced when stored again), per repository', async () => {
+        const t = new Date(1_700_000_000_000);
+        expect(await meta.getMemo(R, 'f1')).toBeUndefined();
+        await meta.putMemo(R, { fingerprint: 'f1', createdAt: t, data: '{"v":1}' });
+        await meta.putMemo(R, { fingerprint: 'f2', createdAt: t, data: '{"v":2}' });
+        await meta.putMemo(R, { fingerprint: 'f1', createdAt: t, data: '{"v":3}' });
+        expect(await meta.getMemo(R, 'f1')).toEqual({
+          fingerprint: 'f1',
+          createdAt: t,
+          data: '{"v":3}',
+        });
+        expect((await meta.getMemo(R, 'f2'))?.data).toBe('{"v":2}');
+        expect(await meta.getMemo('another-repo', 'f1')).toBeUndefined();
+      });
     });
   });
 }

@@ -100,6 +100,12 @@ export interface TableProfileRecord {
   data: string;
 }
 
+export interface BuildMemoRecord {
+  fingerprint: string;
+  createdAt: Date;
+  data: string;
+}
+
 export interface MetaStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** Applies pending versioned migrations; safe to call on every open and concurrently. */
@@ -185,4 +191,9 @@ export interface MetaStore {
   putProfile(repo: string, rec: TableProfileRecord): Promise<void>;
   /** The stored profiles of a table at the given commits (those that have one). */
   getProfiles(repo: string, table: string, commitIds: string[]): Promise<TableProfileRecord[]>;
+
+  // Pipeline memoization: what a model built, by fingerprint.
+  /** Records what a fingerprint built (replacing a record stored before). */
+  putMemo(repo: string, rec: BuildMemoRecord): Promise<void>;
+  getMemo(repo: string, fingerprint: string): Promise<BuildMemoRecord | undefined>;
 }

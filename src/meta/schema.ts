@@ -89,6 +89,14 @@ export interface TableProfilesTable {
   data: string;
 }
 
+export interface BuildMemoTable {
+  repo: string;
+  fingerprint: string;
+  created_at: number;
+  /** JSON: what the build wrote (the pipeline layer's shape). */
+  data: string;
+}
+
 export interface Database {
   repositories: RepositoriesTable;
   branches: BranchesTable;
@@ -99,6 +107,7 @@ export interface Database {
   check_runs: CheckRunsTable;
   check_results: CheckResultsTable;
   table_profiles: TableProfilesTable;
+  build_memo: BuildMemoTable;
 }
 
 export type MetaDialect = 'sqlite' | 'postgres';

@@ -14,7 +14,7 @@ import type { Json } from '@duckdb/node-api';
 import type { CheckSpecError } from '../common/errors.js';
 import type { Repository } from '../core/repository.js';
 import { type DuckOptions, sqlIdent } from '../engine/duckdb.js';
-import { schemaNameOf, withSqlSession } from '../engine/session.js';
+import { type SqlSession, schemaNameOf, withSqlSession } from '../engine/session.js';
 import { type Column, fileRows, getTable, listTables, type TableAtRef } from '../engine/tables.js';
 import { checkDef, type ProfileMetric, refTable, strictness } from './checks.js';
 import {
@@ -86,6 +86,11 @@ export interface RunOptions {
    * that anomaly checks read). The CLI stores; the library default is not to.
    */
   store?: boolean;
+  /**
+   * Run in this open session (attached to `ref`) instead of opening one: a pipeline testing each
+   * model right after building it.
+   */
+  session?: SqlSession;
 }
 
 const RANK: Record<CheckStatus, number> = { pass: 0, warn: 1, fail: 2, error: 3 };
@@ -168,187 +173,184 @@ export async function runChecks(
   const profiles = new Map<string, TableProfile>();
   let queries = 0;
 
-  await withSqlSession(
-    repo,
-    { refs: [ref], duck: opts.duck, cacheDir: opts.cacheDir },
-    async (session) => {
-      const duck = session.duck;
-      const schema = sqlIdent(schemaNameOf(ref));
-      const from = (table: string): string => `${schema}.${sqlIdent(table)}`;
-      const query = async (sql: string) => {
+  const within = (fn: (s: SqlSession) => Promise<void>): Promise<void> =>
+    opts.session
+      ? fn(opts.session)
+      : withSqlSession(repo, { refs: [ref], duck: opts.duck, cacheDir: opts.cacheDir }, fn);
+  await within(async (session) => {
+    const duck = session.duck;
+    const schema = sqlIdent(schemaNameOf(ref));
+    const from = (table: string): string => `${schema}.${sqlIdent(table)}`;
+    const query = async (sql: string) => {
+      queries++;
+      return duck.query(sql);
+    };
+    const setError = (spec: CheckSpec, err: unknown): void => {
+      results.set(spec.id, {
+        ...baseResult(spec),
+        status: 'error',
+        message: err instanceof Error ? err.message : String(err),
+      });
+    };
+
+    // 1. One aggregate scan per table and filter: row checks, aggregates, freshness — and, in
+    // the unfiltered scan of each table, the table's profile (no extra pass over the data).
+    const scans = new Map<string, { table: string; where?: string; specs: CheckSpec[] }>();
+    const scanOf = (table: string, where: string | undefined) => {
+      const key = `${table}\u0000${where ?? ''}`;
+      let g = scans.get(key);
+      if (!g) {
+        g = { table, ...(where !== undefined ? { where } : {}), specs: [] };
+        scans.set(key, g);
+      }
+      return g;
+    };
+    for (const s of specs) {
+      const kind = checkDef(s.type).kind;
+      if (kind === 'rows' || kind === 'aggregate' || kind === 'freshness')
+        scanOf(s.table, s.where).specs.push(s);
+    }
+    // The profile is measured only when it is stored, or when an anomaly check compares with
+    // it; and then cheaply (profile.ts): counts and ranges from the Parquet footers, the metrics
+    // that need every value only for the columns anomaly checks watch.
+    const profiled = new Set(
+      specs.filter((s) => opts.store || s.type === 'anomaly').map((s) => s.table),
+    );
+    const watched = new Set(
+      specs.filter((s) => s.type === 'anomaly').map((s) => `${s.table}\u0000${s.column ?? ''}`),
+    );
+    const plans = new Map<string, Required<ProfilePlan>>();
+    for (const name of profiled) {
+      const t = tables.get(name) as TableAtRef;
+      const paths: string[] = [];
+      for (const f of t.files) paths.push(await session.cache.fileFor(f));
+      let footer: FooterFacts = { nulls: new Map(), range: new Map() };
+      try {
         queries++;
-        return duck.query(sql);
-      };
-      const setError = (spec: CheckSpec, err: unknown): void => {
-        results.set(spec.id, {
-          ...baseResult(spec),
-          status: 'error',
-          message: err instanceof Error ? err.message : String(err),
-        });
-      };
-
-      // 1. One aggregate scan per table and filter: row checks, aggregates, freshness — and, in
-      // the unfiltered scan of each table, the table's profile (no extra pass over the data).
-      const scans = new Map<string, { table: string; where?: string; specs: CheckSpec[] }>();
-      const scanOf = (table: string, where: string | undefined) => {
-        const key = `${table}\u0000${where ?? ''}`;
-        let g = scans.get(key);
-        if (!g) {
-          g = { table, ...(where !== undefined ? { where } : {}), specs: [] };
-          scans.set(key, g);
-        }
-        return g;
-      };
-      for (const s of specs) {
-        const kind = checkDef(s.type).kind;
-        if (kind === 'rows' || kind === 'aggregate' || kind === 'freshness')
-          scanOf(s.table, s.where).specs.push(s);
+        footer = await footerFacts(duck, t, paths);
+      } catch {
+        // Footers that DuckDB cannot read as expected: the scan measures everything instead.
       }
-      // The profile is measured only when it is stored, or when an anomaly check compares with
-      // it; and then cheaply (profile.ts): counts and ranges from the Parquet footers, the metrics
-      // that need every value only for the columns anomaly checks watch.
-      const profiled = new Set(
-        specs.filter((s) => opts.store || s.type === 'anomaly').map((s) => s.table),
-      );
-      const watched = new Set(
-        specs.filter((s) => s.type === 'anomaly').map((s) => `${s.table}\u0000${s.column ?? ''}`),
-      );
-      const plans = new Map<string, Required<ProfilePlan>>();
-      for (const name of profiled) {
-        const t = tables.get(name) as TableAtRef;
-        const paths: string[] = [];
-        for (const f of t.files) paths.push(await session.cache.fileFor(f));
-        let footer: FooterFacts = { nulls: new Map(), range: new Map() };
-        try {
-          queries++;
-          footer = await footerFacts(duck, t, paths);
-        } catch {
-          // Footers that DuckDB cannot read as expected: the scan measures everything instead.
-        }
-        plans.set(name, { footer, deep: (c) => watched.has(`${name}\u0000${c}`) });
-        scanOf(name, undefined);
-      }
-      for (const group of scans.values()) {
-        const plan = group.where === undefined ? plans.get(group.table) : undefined;
-        const cols = (tables.get(group.table) as TableAtRef).manifest.columns;
-        const exprs = ['count(*) AS "__rows"', ...(plan ? profileExprs(cols, plan) : [])];
-        const fused = fusedScanExprs(group.specs);
-        exprs.push(...fused.exprs);
-        const sql = `SELECT ${exprs.join(', ')} FROM ${from(group.table)}${whereSql(group.where)}`;
-        let row: Row | undefined;
-        try {
-          row = fused.unpack((await query(sql)).rows[0] ?? {});
-        } catch {
-          // One bad expression (a where or a cast) must not take the others down: run them apart.
-          if (plan) {
-            try {
-              const p = await query(
-                `SELECT count(*) AS "__rows", ${profileExprs(cols, plan).join(', ')} FROM ${from(group.table)}`,
-              );
-              profiles.set(
-                group.table,
-                readProfile(group.table, cols, p.rows[0] ?? {}, plan.footer),
-              );
-            } catch {
-              // no profile of this table this time
-            }
-          }
-          for (const [i, s] of group.specs.entries()) {
-            try {
-              const r = await query(
-                `SELECT count(*) AS "__rows", ${scanExprs(s, i).join(', ')} FROM ${from(s.table)}${whereSql(s.where)}`,
-              );
-              results.set(s.id, scanResult(baseResult(s), s, i, r.rows[0] ?? {}, now));
-            } catch (err) {
-              setError(s, err);
-            }
-          }
-          continue;
-        }
-        if (plan) profiles.set(group.table, readProfile(group.table, cols, row ?? {}, plan.footer));
-        group.specs.forEach((s, i) => {
-          results.set(s.id, scanResult(baseResult(s), s, i, row ?? {}, now));
-        });
-      }
-
-      // 2. Uniqueness: one GROUP BY per key set and filter.
-      const uniques = new Map<string, CheckSpec[]>();
-      for (const s of specs) {
-        if (s.type !== 'unique') continue;
-        const cols = keyColumns(s);
-        const key = `${s.table}\u0000${s.where ?? ''}\u0000${cols.join('\u0000')}`;
-        uniques.set(key, [...(uniques.get(key) ?? []), s]);
-      }
-      for (const group of uniques.values()) {
-        const s0 = group[0] as CheckSpec;
-        const cols = keyColumns(s0).map(sqlIdent);
-        const notNull = cols.map((c) => `${c} IS NOT NULL`).join(' AND ');
-        const sql =
-          `WITH g AS (SELECT ${cols.join(', ')}, count(*) AS n FROM ${from(s0.table)} WHERE ${notNull}${s0.where ? ` AND (${s0.where})` : ''} GROUP BY ALL) ` +
-          'SELECT coalesce(sum(n), 0) AS rows, count(*) FILTER (WHERE n > 1) AS dup_values, coalesce(sum(n) FILTER (WHERE n > 1), 0) AS dup_rows FROM g';
-        try {
-          const r = (await query(sql)).rows[0] ?? {};
-          for (const s of group) {
-            const element = Number(r.rows ?? 0);
-            const unexpected = Number(r.dup_rows ?? 0);
-            results.set(
-              s.id,
-              countResult(baseResult(s), s, element, unexpected, Number(r.dup_values ?? 0)),
-            );
-          }
-        } catch (err) {
-          for (const s of group) setError(s, err);
-        }
-      }
-
-      // 3. Relationships (anti-joins), custom SQL, schema.
-      for (const s of specs) {
-        const kind = checkDef(s.type).kind;
-        try {
-          if (kind === 'relationship') {
-            const c = sqlIdent(s.column as string);
-            const other = `(SELECT DISTINCT ${sqlIdent(String(s.params.field))} AS k FROM ${from(String(s.params.to))})`;
-            const sql =
-              `SELECT (SELECT count(${c}) FROM ${from(s.table)}${whereSql(s.where)}) AS n, ` +
-              `(SELECT count(*) FROM ${from(s.table)} t ANTI JOIN ${other} o ON t.${c} = o.k WHERE t.${c} IS NOT NULL${s.where ? ` AND (${s.where})` : ''}) AS u`;
-            const r = (await query(sql)).rows[0] ?? {};
-            results.set(s.id, countResult(baseResult(s), s, Number(r.n ?? 0), Number(r.u ?? 0)));
-          } else if (kind === 'sql') {
-            const r =
-              (await query(`SELECT count(*) AS u FROM (${String(s.params.query)})`)).rows[0] ?? {};
-            const u = Number(r.u ?? 0);
-            results.set(s.id, countResult(baseResult(s), s, u, u, u));
-          } else if (kind === 'schema') {
-            // Declared types in DuckDB's own spelling (TIMESTAMPTZ, INT8, numeric(10, 2) …), as
-            // the manifest holds them.
-            const canonical = async (type: string): Promise<string> =>
-              String((await duck.query(`SELECT typeof(CAST(NULL AS ${type})) AS t`)).rows[0]?.t);
-            results.set(
-              s.id,
-              await schemaResult(baseResult(s), s, tables.get(s.table) as TableAtRef, canonical),
-            );
-          }
-        } catch (err) {
-          setError(s, err);
-        }
-      }
-
-      // 4. Samples of failing rows, only for checks that did not pass.
-      if (sampleSize > 0) {
-        for (const s of specs) {
-          const r = results.get(s.id);
-          if (!r || r.status === 'pass' || r.status === 'error') continue;
-          const sql = sampleSql(s, from, sampleSize);
-          if (!sql) continue;
+      plans.set(name, { footer, deep: (c) => watched.has(`${name}\u0000${c}`) });
+      scanOf(name, undefined);
+    }
+    for (const group of scans.values()) {
+      const plan = group.where === undefined ? plans.get(group.table) : undefined;
+      const cols = (tables.get(group.table) as TableAtRef).manifest.columns;
+      const exprs = ['count(*) AS "__rows"', ...(plan ? profileExprs(cols, plan) : [])];
+      const fused = fusedScanExprs(group.specs);
+      exprs.push(...fused.exprs);
+      const sql = `SELECT ${exprs.join(', ')} FROM ${from(group.table)}${whereSql(group.where)}`;
+      let row: Row | undefined;
+      try {
+        row = fused.unpack((await query(sql)).rows[0] ?? {});
+      } catch {
+        // One bad expression (a where or a cast) must not take the others down: run them apart.
+        if (plan) {
           try {
-            r.sample = (await query(sql)).rows;
+            const p = await query(
+              `SELECT count(*) AS "__rows", ${profileExprs(cols, plan).join(', ')} FROM ${from(group.table)}`,
+            );
+            profiles.set(group.table, readProfile(group.table, cols, p.rows[0] ?? {}, plan.footer));
           } catch {
-            // A sample is a courtesy; the verdict stands without it.
+            // no profile of this table this time
           }
         }
+        for (const [i, s] of group.specs.entries()) {
+          try {
+            const r = await query(
+              `SELECT count(*) AS "__rows", ${scanExprs(s, i).join(', ')} FROM ${from(s.table)}${whereSql(s.where)}`,
+            );
+            results.set(s.id, scanResult(baseResult(s), s, i, r.rows[0] ?? {}, now));
+          } catch (err) {
+            setError(s, err);
+          }
+        }
+        continue;
       }
-    },
-  );
+      if (plan) profiles.set(group.table, readProfile(group.table, cols, row ?? {}, plan.footer));
+      group.specs.forEach((s, i) => {
+        results.set(s.id, scanResult(baseResult(s), s, i, row ?? {}, now));
+      });
+    }
+
+    // 2. Uniqueness: one GROUP BY per key set and filter.
+    const uniques = new Map<string, CheckSpec[]>();
+    for (const s of specs) {
+      if (s.type !== 'unique') continue;
+      const cols = keyColumns(s);
+      const key = `${s.table}\u0000${s.where ?? ''}\u0000${cols.join('\u0000')}`;
+      uniques.set(key, [...(uniques.get(key) ?? []), s]);
+    }
+    for (const group of uniques.values()) {
+      const s0 = group[0] as CheckSpec;
+      const cols = keyColumns(s0).map(sqlIdent);
+      const notNull = cols.map((c) => `${c} IS NOT NULL`).join(' AND ');
+      const sql =
+        `WITH g AS (SELECT ${cols.join(', ')}, count(*) AS n FROM ${from(s0.table)} WHERE ${notNull}${s0.where ? ` AND (${s0.where})` : ''} GROUP BY ALL) ` +
+        'SELECT coalesce(sum(n), 0) AS rows, count(*) FILTER (WHERE n > 1) AS dup_values, coalesce(sum(n) FILTER (WHERE n > 1), 0) AS dup_rows FROM g';
+      try {
+        const r = (await query(sql)).rows[0] ?? {};
+        for (const s of group) {
+          const element = Number(r.rows ?? 0);
+          const unexpected = Number(r.dup_rows ?? 0);
+          results.set(
+            s.id,
+            countResult(baseResult(s), s, element, unexpected, Number(r.dup_values ?? 0)),
+          );
+        }
+      } catch (err) {
+        for (const s of group) setError(s, err);
+      }
+    }
+
+    // 3. Relationships (anti-joins), custom SQL, schema.
+    for (const s of specs) {
+      const kind = checkDef(s.type).kind;
+      try {
+        if (kind === 'relationship') {
+          const c = sqlIdent(s.column as string);
+          const other = `(SELECT DISTINCT ${sqlIdent(String(s.params.field))} AS k FROM ${from(String(s.params.to))})`;
+          const sql =
+            `SELECT (SELECT count(${c}) FROM ${from(s.table)}${whereSql(s.where)}) AS n, ` +
+            `(SELECT count(*) FROM ${from(s.table)} t ANTI JOIN ${other} o ON t.${c} = o.k WHERE t.${c} IS NOT NULL${s.where ? ` AND (${s.where})` : ''}) AS u`;
+          const r = (await query(sql)).rows[0] ?? {};
+          results.set(s.id, countResult(baseResult(s), s, Number(r.n ?? 0), Number(r.u ?? 0)));
+        } else if (kind === 'sql') {
+          const r =
+            (await query(`SELECT count(*) AS u FROM (${String(s.params.query)})`)).rows[0] ?? {};
+          const u = Number(r.u ?? 0);
+          results.set(s.id, countResult(baseResult(s), s, u, u, u));
+        } else if (kind === 'schema') {
+          // Declared types in DuckDB's own spelling (TIMESTAMPTZ, INT8, numeric(10, 2) …), as
+          // the manifest holds them.
+          const canonical = async (type: string): Promise<string> =>
+            String((await duck.query(`SELECT typeof(CAST(NULL AS ${type})) AS t`)).rows[0]?.t);
+          results.set(
+            s.id,
+            await schemaResult(baseResult(s), s, tables.get(s.table) as TableAtRef, canonical),
+          );
+        }
+      } catch (err) {
+        setError(s, err);
+      }
+    }
+
+    // 4. Samples of failing rows, only for checks that did not pass.
+    if (sampleSize > 0) {
+      for (const s of specs) {
+        const r = results.get(s.id);
+        if (!r || r.status === 'pass' || r.status === 'error') continue;
+        const sql = sampleSql(s, from, sampleSize);
+        if (!sql) continue;
+        try {
+          r.sample = (await query(sql)).rows;
+        } catch {
+          // A sample is a courtesy; the verdict stands without it.
+        }
+      }
+    }
+  });
 
   // 5. Checks that compare with history: an earlier version of the table, stored profiles.
   for (const s of specs) {

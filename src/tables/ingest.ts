@@ -159,6 +159,15 @@ export async function ingest(
   } catch (err) {
     if (!(err instanceof TableNotFoundError)) throw err;
   }
+  if (existing?.manifest.view) {
+    // A stored view has no data to add to; an overwrite replaces the definition with data.
+    if (mode !== 'overwrite')
+      throw new InvalidArgumentError(
+        `${table} is a view on ${branch}: only an overwrite can write to it (it then becomes a table)`,
+        { argument: 'mode', reason: 'view' },
+      );
+    existing = undefined;
+  }
   // Types are spelled as DuckDB does once a session is open (canonicalTypes).
   let explicit = opts.schema?.map((c) => ({ name: c.name, type: c.type.trim() }));
   if (explicit) {

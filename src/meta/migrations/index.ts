@@ -5,12 +5,14 @@ import type { Database, MetaDialect } from '../schema.js';
 import { initialMigration } from './001-initial.js';
 import { stagingPhysicalMigration } from './002-staging-physical.js';
 import { qualityMigration } from './003-quality.js';
+import { buildMemoMigration } from './004-build-memo.js';
 
 export function metaMigrations(dialect: MetaDialect): Record<string, Migration> {
   return {
     '001-initial': initialMigration(dialect),
     '002-staging-physical': stagingPhysicalMigration,
     '003-quality': qualityMigration(dialect),
+    '004-build-memo': buildMemoMigration(dialect),
   };
 }
 

@@ -1,0 +1,362 @@
+// The project graph: every seed, model, test, source and exposure with what it depends on, in a
+// topological order. Compiling renders each model once (ref / source / config discovered, the
+// SQL as `sluice compile` prints it) and turns the properties files' tests into quality checks.
+// An unknown ref, a cycle or a template error is a ProjectError before anything runs.
+import { createHash } from 'node:crypto';
+import { ProjectError } from '../common/errors.js';
+import { type CheckSpec, parseSpecText } from '../quality/spec.js';
+import {
+  folderMaterialization,
+  type ModelConfig,
+  type ModelFile,
+  type Project,
+  parseReference,
+  type Reference,
+} from './project.js';
+import { ephemeralName, type RenderContext, relationName, renderModel } from './render.js';
+import type { GraphNode, ProjectGraph } from './types.js';
+
+export interface CompiledModel {
+  file: ModelFile;
+  config: ModelConfig;
+  /** The table it writes (its alias, else its name). */
+  table: string;
+  /** Rendered with `is_incremental()` false: what `compile` prints and `state:modified` compares. */
+  sql: string;
+  refs: string[];
+  sources: { source: string; table: string }[];
+}
+
+export interface CompiledProject {
+  project: Project;
+  graph: ProjectGraph;
+  models: Map<string, CompiledModel>;
+  /** Tests (quality checks) by the model or seed they test. */
+  tests: Map<string, CheckSpec[]>;
+  /** Every check of the properties files (also those of tables no model builds). */
+  checks: CheckSpec[];
+}
+
+export const idOf = {
+  model: (p: string, n: string) => `model.${p}.${n}`,
+  seed: (p: string, n: string) => `seed.${p}.${n}`,
+  test: (p: string, id: string) => `test.${p}.${id}`,
+  source: (p: string, s: string, t: string) => `source.${p}.${s}.${t}`,
+  exposure: (p: string, n: string) => `exposure.${p}.${n}`,
+};
+
+const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+/** The resolved config of a model: folder default < properties < `{{ config() }}`. */
+function resolveConfig(
+  project: Project,
+  file: ModelFile,
+  fromCall: Partial<ModelConfig>,
+): ModelConfig {
+  const props = project.properties.get(file.name);
+  const merged = { ...(props?.config ?? {}), ...fromCall };
+  return {
+    materialized: merged.materialized ?? folderMaterialization(project.config, file.folder),
+    tags: [
+      ...new Set([...(props?.tags ?? []), ...(props?.config.tags ?? []), ...(fromCall.tags ?? [])]),
+    ].sort(),
+    ...(merged.uniqueKey ? { uniqueKey: merged.uniqueKey } : {}),
+    contractEnforced: merged.contractEnforced ?? false,
+    ...(merged.alias ? { alias: merged.alias } : {}),
+    enabled: merged.enabled ?? true,
+  };
+}
+
+/** Renders every model, resolves references and orders the graph. */
+export function compileProject(
+  project: Project,
+  opts: { target?: string; runStartedAt?: Date } = {},
+): CompiledProject {
+  const p = project.config.name;
+  const target = {
+    name: opts.target ?? 'main',
+    schema: 'main',
+    type: 'duckdb' as const,
+    threads: 1,
+  };
+  const runStartedAt = opts.runStartedAt ?? new Date();
+
+  // Pass 1: configs (materialization decides how a ref to a model renders: ephemerals are CTEs).
+  // A model's own config() is found by rendering it with references that always resolve.
+  const first = new Map<string, Partial<ModelConfig>>();
+  for (const m of project.models.values()) {
+    const r = renderModel(project, m, {
+      relation: (ref) => (ref.kind === 'ref' ? relationName(ref.name) : relationName(ref.table)),
+      isIncremental: false,
+      self: relationName(m.name),
+      target,
+      runStartedAt,
+    });
+    first.set(m.name, r.config);
+  }
+  const configs = new Map<string, ModelConfig>();
+  for (const m of project.models.values())
+    configs.set(m.name, resolveConfig(project, m, first.get(m.name) ?? {}));
+  const enabled = (name: string) => configs.get(name)?.enabled !== false;
+  const tableOf = (name: string): string => configs.get(name)?.alias ?? name;
+
+  const relation = (ref: Reference): string => {
+    if (ref.kind === 'ref') {
+      if (project.seeds.has(ref.name)) return relationName(ref.name);
+      const c = configs.get(ref.name);
+      if (!c)
+        throw new ProjectError(`ref to unknown model ${JSON.stringify(ref.name)}`, {
+          file: '',
+          reason: `ref to unknown model ${JSON.stringify(ref.name)} (models: ${[...project.models.keys()].sort().join(', ')}; seeds: ${[...project.seeds.keys()].sort().join(', ') || 'none'})`,
+        });
+      if (!c.enabled)
+        throw new ProjectError(`ref to disabled model ${ref.name}`, {
+          file: '',
+          reason: `ref to model ${ref.name}, which is disabled (enabled: false)`,
+        });
+      return c.materialized === 'ephemeral'
+        ? relationName(ephemeralName(ref.name))
+        : relationName(tableOf(ref.name));
+    }
+    const s = project.sources.get(`${ref.source}.${ref.table}`);
+    if (!s)
+      throw new ProjectError(`unknown source ${ref.source}.${ref.table}`, {
+        file: '',
+        reason: `source(${JSON.stringify(ref.source)}, ${JSON.stringify(ref.table)}) is not declared in any properties file (sources: ${[...project.sources.keys()].sort().join(', ') || 'none'})`,
+      });
+    return relationName(s.identifier);
+  };
+
+  // Pass 2: the SQL with references resolved.
+  const models = new Map<string, CompiledModel>();
+  for (const m of project.models.values()) {
+    if (!enabled(m.name)) continue;
+    const config = configs.get(m.name) as ModelConfig;
+    const r = renderModel(project, m, {
+      relation,
+      isIncremental: false,
+      self: relationName(tableOf(m.name)),
+      target,
+      runStartedAt,
+    });
+    models.set(m.name, {
+      file: m,
+      config,
+      table: tableOf(m.name),
+      sql: r.sql,
+      refs: [...new Set(r.refs)],
+      sources: r.sources.filter(
+        (s, i, all) => all.findIndex((x) => x.source === s.source && x.table === s.table) === i,
+      ),
+    });
+  }
+
+  // Tables written by two models (an alias clash) cannot both land.
+  const writers = new Map<string, string>();
+  for (const m of models.values()) {
+    if (m.config.materialized === 'ephemeral') continue;
+    const other =
+      writers.get(m.table) ?? (project.seeds.has(m.table) ? `seed ${m.table}` : undefined);
+    if (other)
+      throw new ProjectError(`${m.file.path}: table ${m.table} is also written by ${other}`, {
+        file: m.file.path,
+        reason: `table ${m.table} is also written by ${other}`,
+      });
+    writers.set(m.table, `model ${m.file.name}`);
+  }
+
+  // Checks from the properties files, attached to the model or seed whose table they test.
+  const checks: CheckSpec[] = [];
+  const ids = new Set<string>();
+  for (const f of project.propertyFiles) {
+    for (const spec of parseSpecText(project.files.get(f) ?? '', f)) {
+      let id = spec.id;
+      for (let i = 2; ids.has(id); i++) id = `${spec.id}#${i}`;
+      ids.add(id);
+      checks.push({ ...spec, id });
+    }
+  }
+  const byTable = new Map<string, string>(); // table → node id
+  for (const s of project.seeds.values()) byTable.set(s.name, idOf.seed(p, s.name));
+  for (const m of models.values())
+    if (m.config.materialized !== 'ephemeral') byTable.set(m.table, idOf.model(p, m.file.name));
+  for (const m of models.values()) byTable.set(m.file.name, idOf.model(p, m.file.name));
+  for (const s of project.sources.values())
+    byTable.set(s.identifier, byTable.get(s.identifier) ?? idOf.source(p, s.source, s.name));
+  const tests = new Map<string, CheckSpec[]>();
+
+  // The nodes.
+  const nodes = new Map<string, GraphNode>();
+  for (const s of project.sources.values()) {
+    nodes.set(idOf.source(p, s.source, s.name), {
+      uniqueId: idOf.source(p, s.source, s.name),
+      kind: 'source',
+      name: s.name,
+      path: s.file,
+      dependsOn: [],
+      tags: [],
+      ...(s.description !== undefined ? { description: s.description } : {}),
+      relation: s.identifier,
+      columns: s.columns,
+      meta: {
+        source: s.source,
+        ...(s.loadedAtField ? { loaded_at_field: s.loadedAtField } : {}),
+        ...(s.freshness ? { freshness: s.freshness } : {}),
+      },
+    });
+  }
+  for (const s of project.seeds.values()) {
+    const props = project.properties.get(s.name);
+    nodes.set(idOf.seed(p, s.name), {
+      uniqueId: idOf.seed(p, s.name),
+      kind: 'seed',
+      name: s.name,
+      path: s.path,
+      dependsOn: [],
+      tags: props?.tags ?? [],
+      ...(props?.description !== undefined ? { description: props.description } : {}),
+      materialized: 'table',
+      relation: s.name,
+      columns: props?.columns ?? [],
+      meta: {},
+    });
+  }
+  const refId = (name: string): string =>
+    project.seeds.has(name) ? idOf.seed(p, name) : idOf.model(p, name);
+  for (const m of models.values()) {
+    const props = project.properties.get(m.file.name);
+    nodes.set(idOf.model(p, m.file.name), {
+      uniqueId: idOf.model(p, m.file.name),
+      kind: 'model',
+      name: m.file.name,
+      path: m.file.path,
+      dependsOn: [
+        ...m.refs.map(refId),
+        ...m.sources.map((s) => idOf.source(p, s.source, s.table)),
+      ].filter((x, i, all) => all.indexOf(x) === i),
+      tags: m.config.tags,
+      ...(props?.description !== undefined ? { description: props.description } : {}),
+      materialized: m.config.materialized,
+      relation: m.table,
+      columns: props?.columns ?? [],
+      rawCode: m.file.sql,
+      compiledCode: m.sql,
+      meta: { fingerprint_sql: sha(m.sql) },
+    });
+  }
+  for (const c of checks) {
+    const owner = byTable.get(c.table);
+    if (owner === undefined || !nodes.has(owner)) continue; // a table no model builds
+    const deps = [owner];
+    if (c.type === 'relationships') {
+      const to = parseReference(String(c.params.to));
+      const other = to
+        ? byTable.get(to.kind === 'ref' ? to.name : `${to.table}`)
+        : byTable.get(String(c.params.to));
+      if (other && other !== owner) deps.push(other);
+    }
+    const id = idOf.test(p, c.id);
+    nodes.set(id, {
+      uniqueId: id,
+      kind: 'test',
+      name: c.name,
+      path: c.source.file,
+      dependsOn: deps,
+      tags: nodes.get(owner)?.tags ?? [],
+      columns: [],
+      meta: {
+        check: c.id,
+        severity: c.severity,
+        type: c.type,
+        ...(c.column ? { column: c.column } : {}),
+      },
+    });
+    tests.set(owner, [...(tests.get(owner) ?? []), c]);
+  }
+  for (const e of project.exposures.values()) {
+    const deps = e.dependsOn.map((d) => {
+      if (d.kind === 'ref') {
+        if (!models.has(d.name) && !project.seeds.has(d.name))
+          throw new ProjectError(
+            `${e.file}:${e.line}: exposure ${e.name} depends on unknown model ${d.name}`,
+            {
+              file: e.file,
+              line: e.line,
+              reason: `exposure ${e.name} depends on unknown model ${d.name}`,
+            },
+          );
+        return refId(d.name);
+      }
+      const id = idOf.source(p, d.source, d.table);
+      if (!nodes.has(id))
+        throw new ProjectError(
+          `${e.file}:${e.line}: exposure ${e.name} depends on unknown source ${d.source}.${d.table}`,
+          {
+            file: e.file,
+            line: e.line,
+            reason: `exposure ${e.name} depends on unknown source ${d.source}.${d.table}`,
+          },
+        );
+      return id;
+    });
+    nodes.set(idOf.exposure(p, e.name), {
+      uniqueId: idOf.exposure(p, e.name),
+      kind: 'exposure',
+      name: e.name,
+      path: e.file,
+      dependsOn: deps,
+      tags: [],
+      ...(e.description !== undefined ? { description: e.description } : {}),
+      columns: [],
+      meta: {
+        type: e.type,
+        owner: e.owner,
+        ...(e.url ? { url: e.url } : {}),
+        ...(e.maturity ? { maturity: e.maturity } : {}),
+        ...(e.label ? { label: e.label } : {}),
+      },
+    });
+  }
+  return { project, graph: { project: p, nodes: topoSort(nodes) }, models, tests, checks };
+}
+
+/** The nodes in a topological order (stable: by id among the ready); a cycle is a ProjectError. */
+export function topoSort(nodes: Map<string, GraphNode>): Map<string, GraphNode> {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const out = new Map<string, GraphNode>();
+  const stack: string[] = [];
+  const visit = (id: string): void => {
+    const s = state.get(id);
+    if (s === 'done') return;
+    if (s === 'visiting') {
+      const cycle = [...stack.slice(stack.indexOf(id)), id];
+      const names = cycle.map((x) => nodes.get(x)?.name ?? x);
+      const files = [...new Set(cycle.map((x) => nodes.get(x)?.path).filter(Boolean))] as string[];
+      const first = files[0] ?? '';
+      throw new ProjectError(
+        `${first}: dependency cycle: ${names.join(' → ')} (${files.join(', ')})`,
+        {
+          file: first,
+          reason: `dependency cycle: ${names.join(' → ')}`,
+        },
+      );
+    }
+    state.set(id, 'visiting');
+    stack.push(id);
+    const node = nodes.get(id);
+    for (const d of [...(node?.dependsOn ?? [])].sort()) if (nodes.has(d)) visit(d);
+    stack.pop();
+    state.set(id, 'done');
+    if (node) out.set(id, node);
+  };
+  for (const id of [...nodes.keys()].sort()) visit(id);
+  return out;
+}
+
+/** Children of each node (the reverse of dependsOn). */
+export function childMap(graph: ProjectGraph): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const id of graph.nodes.keys()) out.set(id, []);
+  for (const n of graph.nodes.values()) for (const d of n.dependsOn) out.get(d)?.push(n.uniqueId);
+  return out;
+}

@@ -1,0 +1,544 @@
+// A project on disk, in dbt's layout: `sluice.yml` (or, when only it exists, `dbt_project.yml`),
+// `models/**/*.sql` and `models/**/*.yml`, `seeds/*.csv`. Loading reads and validates every file
+// — a problem is a ProjectError naming the file and line — and keeps the text of each, so a build
+// can snapshot exactly the files it used.
+//
+//   # sluice.yml                      # dbt_project.yml (read when there is no sluice.yml)
+//   name: shop                        name: shop
+//   paths:                            model-paths: [models]
+//     models: [models]                seed-paths: [seeds]
+//     seeds: [seeds]                  vars: {currency: EUR}
+//   vars: {currency: EUR}             models:
+//   materialized:                       shop:
+//     staging: view                       +materialized: view
+//     marts: table                        marts: {+materialized: table}
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative, sep } from 'node:path';
+import { isMap, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
+import { z } from 'zod';
+import { ProjectError } from '../common/errors.js';
+import type { ColumnDoc, Materialization } from './types.js';
+
+export const MATERIALIZATIONS: readonly Materialization[] = [
+  'table',
+  'view',
+  'incremental',
+  'ephemeral',
+];
+const materialization = z.enum(['table', 'view', 'incremental', 'ephemeral']);
+
+export interface ProjectConfig {
+  name: string;
+  modelPaths: string[];
+  seedPaths: string[];
+  vars: Record<string, unknown>;
+  /** Folder (relative to a model path, `/`-separated, '' for the root) → materialization. */
+  materialized: Map<string, Materialization>;
+  /** The file the config came from, relative to the project. */
+  file: string;
+}
+
+/** A model's `config`, from its folder, its properties and its `{{ config(...) }}` call. */
+export interface ModelConfig {
+  materialized: Materialization;
+  tags: string[];
+  /** Incremental: merge on these columns (else append). */
+  uniqueKey?: string[];
+  /** Check the declared columns and types before writing. */
+  contractEnforced: boolean;
+  /** The table written; default the model's name. */
+  alias?: string;
+  enabled: boolean;
+}
+
+export interface ModelFile {
+  name: string;
+  /** Relative to the project, `/`-separated. */
+  path: string;
+  /** The folder under its model path ('' at the root), for folder-level config. */
+  folder: string;
+  sql: string;
+}
+
+export interface SeedFile {
+  name: string;
+  path: string;
+}
+
+export interface ModelProperties {
+  name: string;
+  description?: string;
+  columns: ColumnDoc[];
+  config: Partial<ModelConfig>;
+  tags: string[];
+  /** Where the entry is, for errors. */
+  file: string;
+  line: number;
+}
+
+export interface SourceTable {
+  source: string;
+  name: string;
+  /** The table read; default `name`. */
+  identifier: string;
+  description?: string;
+  loadedAtField?: string;
+  freshness?: { warnAfter?: Duration; errorAfter?: Duration };
+  columns: ColumnDoc[];
+  file: string;
+  line: number;
+}
+
+export interface Duration {
+  count: number;
+  period: 'minute' | 'hour' | 'day';
+}
+
+export interface Exposure {
+  name: string;
+  type: string;
+  owner: { name?: string; email?: string };
+  url?: string;
+  description?: string;
+  label?: string;
+  maturity?: string;
+  /** `ref('x')` → {kind: 'ref', name: 'x'}; `source('s', 't')` → {kind: 'source', …}. */
+  dependsOn: Reference[];
+  file: string;
+  line: number;
+}
+
+export type Reference =
+  | { kind: 'ref'; name: string }
+  | { kind: 'source'; source: string; table: string };
+
+export interface Project {
+  dir: string;
+  config: ProjectConfig;
+  models: Map<string, ModelFile>;
+  seeds: Map<string, SeedFile>;
+  properties: Map<string, ModelProperties>;
+  sources: Map<string, SourceTable>;
+  exposures: Map<string, Exposure>;
+  /** The properties files (`models/**.yml`), relative paths: their tests are the checks. */
+  propertyFiles: string[];
+  /** Every file the project consists of, relative path → text (what a build snapshots). */
+  files: Map<string, string>;
+}
+
+const fail = (file: string, line: number | undefined, reason: string): never => {
+  throw new ProjectError(`${file}${line ? `:${line}` : ''}: ${reason}`, {
+    file,
+    ...(line ? { line } : {}),
+    reason,
+  });
+};
+
+const toPosix = (p: string): string => p.split(sep).join('/');
+
+/** A YAML document with line numbers for its nodes; malformed YAML is a ProjectError. */
+function readYaml(text: string, file: string) {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    fail(file, e?.linePos?.[0]?.line ?? 1, `malformed YAML: ${e?.message.split('\n')[0]}`);
+  }
+  const lineOf = (node: unknown): number => {
+    const range = (node as { range?: [number, number] } | undefined)?.range;
+    return range ? lines.linePos(range[0]).line : 1;
+  };
+  /** The line of the node at a path (for zod issues). */
+  const lineAt = (path: (string | number)[]): number => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n), true);
+      if (node && typeof node === 'object') return lineOf(node);
+    }
+    return 1;
+  };
+  return { doc, lineOf, lineAt };
+}
+
+function parseWith<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  file: string,
+  lineAt: (path: (string | number)[]) => number,
+  base: (string | number)[] = [],
+): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const path = [...base, ...((issue?.path ?? []) as (string | number)[])];
+  return fail(file, lineAt(path), `${path.join('.') || '(top)'}: ${issue?.message}`);
+}
+
+const nameRule = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a name of letters, digits and _');
+const stringList = z.union([z.string().transform((s) => [s]), z.array(z.string())]);
+
+const SluiceYml = z.looseObject({
+  name: nameRule,
+  paths: z
+    .object({
+      models: stringList.default(['models']),
+      seeds: stringList.default(['seeds']),
+    })
+    .strict()
+    .default({ models: ['models'], seeds: ['seeds'] }),
+  vars: z.record(z.string(), z.unknown()).default({}),
+  materialized: z.record(z.string(), materialization).default({}),
+});
+
+const DbtProjectYml = z.looseObject({
+  name: nameRule,
+  'model-paths': stringList.default(['models']),
+  'seed-paths': stringList.default(['seeds']),
+  vars: z.record(z.string(), z.unknown()).default({}),
+  models: z.record(z.string(), z.unknown()).default({}),
+});
+
+/** `models: {shop: {+materialized: view, marts: {+materialized: table}}}` → folder map. */
+function dbtFolderConfig(
+  tree: unknown,
+  project: string,
+  file: string,
+  lineAt: (path: (string | number)[]) => number,
+): Map<string, Materialization> {
+  const out = new Map<string, Materialization>();
+  const walk = (node: unknown, folder: string[], path: string[]): void => {
+    if (!node || typeof node !== 'object' || Array.isArray(node)) return;
+    for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+      if (k === '+materialized' || k === 'materialized') {
+        const m = materialization.safeParse(v);
+        if (!m.success)
+          fail(
+            file,
+            lineAt([...path, k]),
+            `${[...path, k].join('.')}: one of ${MATERIALIZATIONS.join(', ')}`,
+          );
+        out.set(folder.join('/'), m.data as Materialization);
+      } else if (!k.startsWith('+')) {
+        walk(v, [...folder, k], [...path, k]);
+      }
+    }
+  };
+  // The top level names packages: this project's config applies to its models.
+  const own = (tree as Record<string, unknown>)[project];
+  walk(own, [], ['models', project]);
+  return out;
+}
+
+export function loadProjectConfig(dir: string): ProjectConfig {
+  const sluice = ['sluice.yml', 'sluice.yaml'].find((f) => existsSync(join(dir, f)));
+  if (sluice) {
+    const { doc, lineAt } = readYaml(readFileSync(join(dir, sluice), 'utf8'), sluice);
+    const raw = doc.toJS() ?? {};
+    if (
+      raw &&
+      typeof raw === 'object' &&
+      !('name' in raw) &&
+      existsSync(join(dir, 'dbt_project.yml'))
+    )
+      return loadDbtProject(dir);
+    const c = parseWith(SluiceYml, raw, sluice, lineAt);
+    return {
+      name: c.name,
+      modelPaths: c.paths.models,
+      seedPaths: c.paths.seeds,
+      vars: c.vars,
+      materialized: new Map(
+        Object.entries(c.materialized).map(([k, v]) => [k.replace(/^\/+|\/+$/g, ''), v]),
+      ),
+      file: sluice,
+    };
+  }
+  if (existsSync(join(dir, 'dbt_project.yml'))) return loadDbtProject(dir);
+  return fail('sluice.yml', undefined, `no sluice.yml or dbt_project.yml in ${dir}`);
+}
+
+function loadDbtProject(dir: string): ProjectConfig {
+  const file = 'dbt_project.yml';
+  const { doc, lineAt } = readYaml(readFileSync(join(dir, file), 'utf8'), file);
+  const c = parseWith(DbtProjectYml, doc.toJS() ?? {}, file, lineAt);
+  return {
+    name: c.name,
+    modelPaths: c['model-paths'],
+    seedPaths: c['seed-paths'],
+    vars: c.vars,
+    materialized: dbtFolderConfig(c.models, c.name, file, lineAt),
+    file,
+  };
+}
+
+/** Files under `root` (recursively, sorted, hidden ones skipped) whose name matches. */
+function walk(root: string, match: RegExp): string[] {
+  const out: string[] = [];
+  const go = (d: string): void => {
+    let names: string[];
+    try {
+      names = readdirSync(d).sort();
+    } catch {
+      return;
+    }
+    for (const n of names) {
+      if (n.startsWith('.')) continue;
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) go(p);
+      else if (match.test(n)) out.push(p);
+    }
+  };
+  go(root);
+  return out;
+}
+
+const ColumnYml = z.looseObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  data_type: z.string().optional(),
+});
+
+const ConfigYml = z.looseObject({
+  materialized: materialization.optional(),
+  tags: stringList.optional(),
+  unique_key: stringList.optional(),
+  contract: z.looseObject({ enforced: z.boolean().default(false) }).optional(),
+  alias: nameRule.optional(),
+  enabled: z.boolean().optional(),
+});
+
+const ModelYml = z.looseObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  columns: z.array(ColumnYml).default([]),
+  config: ConfigYml.default({}),
+  tags: stringList.default([]),
+});
+
+const DurationYml = z.looseObject({
+  count: z.number().int().positive(),
+  period: z.enum(['minute', 'hour', 'day']),
+});
+const FreshnessYml = z
+  .looseObject({ warn_after: DurationYml.optional(), error_after: DurationYml.optional() })
+  .nullable();
+
+const SourceYml = z.looseObject({
+  name: nameRule,
+  description: z.string().optional(),
+  loaded_at_field: z.string().optional(),
+  freshness: FreshnessYml.optional(),
+  tables: z
+    .array(
+      z.looseObject({
+        name: z.string().min(1),
+        identifier: z.string().optional(),
+        description: z.string().optional(),
+        loaded_at_field: z.string().optional(),
+        freshness: FreshnessYml.optional(),
+        columns: z.array(ColumnYml).default([]),
+      }),
+    )
+    .default([]),
+});
+
+const ExposureYml = z.looseObject({
+  name: nameRule,
+  type: z.enum(['dashboard', 'notebook', 'analysis', 'ml', 'application']),
+  owner: z.looseObject({ name: z.string().optional(), email: z.string().optional() }),
+  url: z.string().optional(),
+  description: z.string().optional(),
+  label: z.string().optional(),
+  maturity: z.string().optional(),
+  depends_on: z.array(z.string()).default([]),
+});
+
+const PropertiesYml = z.looseObject({
+  version: z.union([z.literal(2), z.literal('2')]).optional(),
+  models: z.array(z.unknown()).default([]),
+  seeds: z.array(z.unknown()).default([]),
+  sources: z.array(z.unknown()).default([]),
+  exposures: z.array(z.unknown()).default([]),
+});
+
+/** `ref('x')`, `ref("x")`, `source('s', 't')` as written in YAML (exposures, relationships). */
+export function parseReference(text: string): Reference | undefined {
+  const ref = /^\s*ref\(\s*['"]([^'"]+)['"]\s*\)\s*$/.exec(text);
+  if (ref) return { kind: 'ref', name: ref[1] as string };
+  const src = /^\s*source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*$/.exec(text);
+  if (src) return { kind: 'source', source: src[1] as string, table: src[2] as string };
+  return undefined;
+}
+
+const duration = (d: z.infer<typeof DurationYml> | undefined): Duration | undefined =>
+  d ? { count: d.count, period: d.period } : undefined;
+
+const columnsOf = (cols: z.infer<typeof ColumnYml>[]): ColumnDoc[] =>
+  cols.map((c) => ({
+    name: c.name,
+    ...(c.description !== undefined ? { description: c.description } : {}),
+    ...(c.data_type !== undefined ? { dataType: c.data_type } : {}),
+  }));
+
+function configOf(c: z.infer<typeof ConfigYml>): Partial<ModelConfig> {
+  const out: Partial<ModelConfig> = {};
+  if (c.materialized) out.materialized = c.materialized;
+  if (c.tags) out.tags = c.tags;
+  if (c.unique_key) out.uniqueKey = c.unique_key;
+  if (c.contract) out.contractEnforced = c.contract.enforced;
+  if (c.alias) out.alias = c.alias;
+  if (c.enabled !== undefined) out.enabled = c.enabled;
+  return out;
+}
+
+/** Loads and validates a project directory. */
+export function loadProject(dir: string): Project {
+  const config = loadProjectConfig(dir);
+  const files = new Map<string, string>();
+  files.set(config.file, readFileSync(join(dir, config.file), 'utf8'));
+  const models = new Map<string, ModelFile>();
+  const properties = new Map<string, ModelProperties>();
+  const sources = new Map<string, SourceTable>();
+  const exposures = new Map<string, Exposure>();
+  const propertyFiles: string[] = [];
+
+  for (const mp of config.modelPaths) {
+    const root = join(dir, mp);
+    for (const abs of walk(root, /\.sql$/i)) {
+      const path = toPosix(relative(dir, abs));
+      const name = basename(abs).replace(/\.sql$/i, '');
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+        fail(path, undefined, `model name ${JSON.stringify(name)}: use letters, digits and _`);
+      const other = models.get(name);
+      if (other) fail(path, undefined, `a model named ${name} exists already (${other.path})`);
+      const sql = readFileSync(abs, 'utf8');
+      const folder = toPosix(relative(root, abs)).split('/').slice(0, -1).join('/');
+      models.set(name, { name, path, folder, sql });
+      files.set(path, sql);
+    }
+    for (const abs of walk(root, /\.ya?ml$/i)) {
+      const path = toPosix(relative(dir, abs));
+      const text = readFileSync(abs, 'utf8');
+      files.set(path, text);
+      propertyFiles.push(path);
+      const { doc, lineOf, lineAt } = readYaml(text, path);
+      const top = parseWith(PropertiesYml, doc.toJS() ?? {}, path, lineAt);
+      const seqItems = (key: string): Node[] => {
+        const n = (doc.contents as YAMLMap | null)?.get?.(key, true) as Node | undefined;
+        return n && isSeq(n) ? (n.items as Node[]) : [];
+      };
+      const modelNodes = seqItems('models');
+      top.models.forEach((m, i) => {
+        const p = parseWith(ModelYml, m, path, lineAt, ['models', i]);
+        const line = lineOf(modelNodes[i]);
+        const other = properties.get(p.name);
+        if (other)
+          fail(path, line, `model ${p.name} is described twice (also ${other.file}:${other.line})`);
+        properties.set(p.name, {
+          name: p.name,
+          ...(p.description !== undefined ? { description: p.description } : {}),
+          columns: columnsOf(p.columns),
+          config: configOf(p.config),
+          tags: p.tags,
+          file: path,
+          line,
+        });
+      });
+      const sourceNodes = seqItems('sources');
+      top.sources.forEach((s, i) => {
+        const src = parseWith(SourceYml, s, path, lineAt, ['sources', i]);
+        const tableNodes = (() => {
+          const n = sourceNodes[i];
+          const t =
+            n && isMap(n) ? ((n as YAMLMap).get('tables', true) as Node | undefined) : undefined;
+          return t && isSeq(t) ? (t.items as Node[]) : [];
+        })();
+        src.tables.forEach((t, j) => {
+          const key = `${src.name}.${t.name}`;
+          const line = lineOf(tableNodes[j] ?? sourceNodes[i]);
+          if (sources.has(key)) fail(path, line, `source ${key} is declared twice`);
+          const fresh = t.freshness === undefined ? src.freshness : t.freshness;
+          const warnAfter = duration(fresh?.warn_after);
+          const errorAfter = duration(fresh?.error_after);
+          const loadedAt = t.loaded_at_field ?? src.loaded_at_field;
+          sources.set(key, {
+            source: src.name,
+            name: t.name,
+            identifier: t.identifier ?? t.name,
+            ...(t.description !== undefined ? { description: t.description } : {}),
+            ...(loadedAt !== undefined ? { loadedAtField: loadedAt } : {}),
+            ...(warnAfter || errorAfter
+              ? {
+                  freshness: {
+                    ...(warnAfter ? { warnAfter } : {}),
+                    ...(errorAfter ? { errorAfter } : {}),
+                  },
+                }
+              : {}),
+            columns: columnsOf(t.columns),
+            file: path,
+            line,
+          });
+        });
+      });
+      const exposureNodes = seqItems('exposures');
+      top.exposures.forEach((e, i) => {
+        const x = parseWith(ExposureYml, e, path, lineAt, ['exposures', i]);
+        const line = lineOf(exposureNodes[i]);
+        if (exposures.has(x.name)) fail(path, line, `exposure ${x.name} is declared twice`);
+        const dependsOn = x.depends_on.map((d) => {
+          const r = parseReference(d);
+          if (!r)
+            fail(
+              path,
+              line,
+              `exposure ${x.name}: depends_on ${JSON.stringify(d)} is not ref('…') or source('…', '…')`,
+            );
+          return r as Reference;
+        });
+        exposures.set(x.name, {
+          name: x.name,
+          type: x.type,
+          owner: x.owner,
+          ...(x.url !== undefined ? { url: x.url } : {}),
+          ...(x.description !== undefined ? { description: x.description } : {}),
+          ...(x.label !== undefined ? { label: x.label } : {}),
+          ...(x.maturity !== undefined ? { maturity: x.maturity } : {}),
+          dependsOn,
+          file: path,
+          line,
+        });
+      });
+    }
+  }
+
+  const seeds = new Map<string, SeedFile>();
+  for (const sp of config.seedPaths) {
+    for (const abs of walk(join(dir, sp), /\.csv$/i)) {
+      const path = toPosix(relative(dir, abs));
+      const name = basename(abs).replace(/\.csv$/i, '');
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+        fail(path, undefined, `seed name ${JSON.stringify(name)}: use letters, digits and _`);
+      if (seeds.has(name) || models.has(name))
+        fail(
+          path,
+          undefined,
+          `${name} is both a seed and ${seeds.has(name) ? 'another seed' : 'a model'}`,
+        );
+      seeds.set(name, { name, path });
+      files.set(path, readFileSync(abs, 'utf8'));
+    }
+  }
+  // A `models:` entry may describe a table no model builds (an ingested table): its tests are
+  // `sluice check`'s, and a build leaves it alone.
+  return { dir, config, models, seeds, properties, sources, exposures, propertyFiles, files };
+}
+
+/** A model's folder-level materialization: the longest configured folder prefix, else view. */
+export function folderMaterialization(config: ProjectConfig, folder: string): Materialization {
+  let best: { len: number; m: Materialization } = { len: -1, m: 'view' };
+  for (const [f, m] of config.materialized) {
+    const hit = f === '' || folder === f || folder.startsWith(`${f}/`);
+    if (hit && f.length > best.len) best = { len: f.length, m };
+  }
+  return best.m;
+}

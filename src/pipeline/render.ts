@@ -1,0 +1,238 @@
+// Models are Jinja templates, rendered with nunjucks (Jinja's JavaScript sibling) and dbt's
+// context: `ref`, `source`, `config(...)`, `var`, `env_var`, `is_incremental()`, `this`, `target`,
+// `run_started_at`, `exceptions.raise_compiler_error`. `set`, `for` / `if`, `loop.last`, filters
+// and whitespace control are the template language's own.
+//
+// A relation renders as the table's quoted name (`"stg_orders"`): DuckDB resolves it in the
+// schema of the ref a query or stored view runs against. An ephemeral model renders as the name
+// of a CTE (`__dbt__cte__name`) that `withEphemerals` puts in front of the query.
+import nunjucks from 'nunjucks';
+import { ProjectError } from '../common/errors.js';
+import { sqlIdent } from '../engine/duckdb.js';
+import type { ModelConfig, ModelFile, Project, Reference } from './project.js';
+
+export interface RenderContext {
+  /** How a reference renders (and whether it exists): throws for an unknown model or source. */
+  relation: (ref: Reference) => string;
+  isIncremental: boolean;
+  /** The model's own relation (`{{ this }}`). */
+  self: string;
+  target: { name: string; schema: string; type: 'duckdb'; threads: number };
+  runStartedAt: Date;
+}
+
+export interface Rendered {
+  sql: string;
+  refs: string[];
+  sources: { source: string; table: string }[];
+  /** What `{{ config(...) }}` set. */
+  config: Partial<ModelConfig>;
+}
+
+const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
+// Jinja's `is none` (nunjucks has `is null`); the typings lack addTest.
+(env as unknown as { addTest(name: string, fn: (v: unknown) => boolean): void }).addTest(
+  'none',
+  (v) => v === null || v === undefined,
+);
+env.addFilter('as_bool', (v: unknown) => v === true || v === 'true' || v === 'True');
+env.addFilter('as_number', (v: unknown) => Number(v));
+env.addFilter('as_text', (v: unknown) => String(v));
+
+/** The line (1-based) of the first occurrence of `needle` in `text`, if any. */
+function lineOf(text: string, needle: RegExp): number | undefined {
+  const m = needle.exec(text);
+  return m ? text.slice(0, m.index).split('\n').length : undefined;
+}
+
+const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The error for a model: `models/x.sql:3: reason`. */
+export function modelError(model: ModelFile, reason: string, line?: number): ProjectError {
+  return new ProjectError(`${model.path}${line ? `:${line}` : ''}: ${reason}`, {
+    file: model.path,
+    ...(line ? { line } : {}),
+    reason,
+  });
+}
+
+/** Keyword arguments of a nunjucks call (`config(materialized='table')`). */
+function kwargs(args: unknown[]): Record<string, unknown> {
+  const last = args.at(-1);
+  if (last && typeof last === 'object' && (last as { __keywords?: boolean }).__keywords) {
+    const { __keywords: _, ...rest } = last as Record<string, unknown>;
+    return rest;
+  }
+  return {};
+}
+
+function configFromCall(model: ModelFile, kw: Record<string, unknown>): Partial<ModelConfig> {
+  const out: Partial<ModelConfig> = {};
+  const bad = (key: string, want: string): never => {
+    throw modelError(model, `config(${key}=…): ${want}`, lineOf(model.sql, /config\s*\(/));
+  };
+  const list = (key: string, v: unknown): string[] => {
+    if (typeof v === 'string') return [v];
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+    return bad(key, 'a string or a list of strings');
+  };
+  for (const [k, v] of Object.entries(kw)) {
+    if (k === 'materialized') {
+      if (v !== 'table' && v !== 'view' && v !== 'incremental' && v !== 'ephemeral')
+        bad(k, 'one of table, view, incremental, ephemeral');
+      out.materialized = v as ModelConfig['materialized'];
+    } else if (k === 'tags') out.tags = list(k, v);
+    else if (k === 'unique_key') out.uniqueKey = list(k, v);
+    else if (k === 'alias') {
+      if (typeof v !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(v)) bad(k, 'a name');
+      out.alias = v as string;
+    } else if (k === 'enabled') out.enabled = v !== false;
+    else if (k === 'contract') {
+      const enforced = (v as { enforced?: unknown } | null)?.enforced;
+      out.contractEnforced = enforced === true;
+    }
+    // Other keys (dbt adapter settings: schema, database, incremental_strategy …) are accepted.
+  }
+  return out;
+}
+
+/** Renders a model's template. Jinja syntax errors and failed calls are ProjectErrors with a line. */
+export function renderModel(project: Project, model: ModelFile, ctx: RenderContext): Rendered {
+  const refs: string[] = [];
+  const sources: { source: string; table: string }[] = [];
+  let config: Partial<ModelConfig> = {};
+  let thrown: unknown;
+  const guard =
+    <A extends unknown[], R>(fn: (...a: A) => R) =>
+    (...a: A): R => {
+      try {
+        return fn(...a);
+      } catch (err) {
+        thrown ??= err;
+        throw err;
+      }
+    };
+  const configFn = guard((...args: unknown[]) => {
+    config = { ...config, ...configFromCall(model, kwargs(args)) };
+    return '';
+  });
+  const context = {
+    ref: guard((...args: unknown[]) => {
+      const pos = args.filter((a) => typeof a === 'string') as string[];
+      // ref('model') or ref('package', 'model'): packages are not resolved, the name is.
+      const name = pos.at(-1);
+      if (name === undefined)
+        throw modelError(model, 'ref() needs a model name', lineOf(model.sql, /ref\s*\(/));
+      refs.push(name);
+      try {
+        return ctx.relation({ kind: 'ref', name });
+      } catch (err) {
+        if (err instanceof ProjectError) {
+          throw modelError(
+            model,
+            err.data.reason,
+            lineOf(model.sql, new RegExp(`ref\\s*\\([^)]*['"]${esc(name)}['"]`)),
+          );
+        }
+        throw err;
+      }
+    }),
+    source: guard((source: unknown, table: unknown) => {
+      if (typeof source !== 'string' || typeof table !== 'string')
+        throw modelError(model, "source() needs a source and a table: source('raw', 'orders')");
+      sources.push({ source, table });
+      try {
+        return ctx.relation({ kind: 'source', source, table });
+      } catch (err) {
+        if (err instanceof ProjectError) {
+          throw modelError(
+            model,
+            err.data.reason,
+            lineOf(model.sql, new RegExp(`source\\s*\\([^)]*['"]${esc(table)}['"]`)),
+          );
+        }
+        throw err;
+      }
+    }),
+    config: Object.assign(configFn, {
+      get: (key: string, dflt?: unknown) => (config as Record<string, unknown>)[key] ?? dflt,
+    }),
+    var: guard((name: unknown, ...rest: unknown[]) => {
+      const key = String(name);
+      if (key in project.config.vars) return project.config.vars[key];
+      if (rest.length > 0) return rest[0];
+      throw modelError(
+        model,
+        `var ${JSON.stringify(key)} is not defined in ${project.config.file} and has no default`,
+        lineOf(model.sql, new RegExp(`var\\s*\\(\\s*['"]${esc(key)}['"]`)),
+      );
+    }),
+    env_var: guard((name: unknown, ...rest: unknown[]) => {
+      const v = process.env[String(name)];
+      if (v !== undefined) return v;
+      if (rest.length > 0) return rest[0];
+      throw modelError(
+        model,
+        `environment variable ${String(name)} is not set and has no default`,
+        lineOf(model.sql, /env_var\s*\(/),
+      );
+    }),
+    is_incremental: () => ctx.isIncremental,
+    this: ctx.self,
+    target: ctx.target,
+    run_started_at: ctx.runStartedAt.toISOString(),
+    exceptions: {
+      raise_compiler_error: guard((msg: unknown) => {
+        throw modelError(model, String(msg));
+      }),
+      warn: () => '',
+    },
+    log: () => '',
+  };
+  let sql: string;
+  try {
+    sql = env.renderString(model.sql, context);
+  } catch (err) {
+    if (thrown !== undefined) throw thrown;
+    const msg = err instanceof Error ? err.message : String(err);
+    const m = /\[Line (\d+), Column \d+\]\s*([\s\S]*)$/.exec(msg);
+    const reason = (m?.[2] ?? msg).replace(/^\s*\(unknown path\)\s*/, '').trim();
+    throw modelError(
+      model,
+      `Jinja: ${reason
+        .split('\n')
+        .map((l) => l.trim())
+        .join(' ')}`,
+      m ? Number(m[1]) : undefined,
+    );
+  }
+  return { sql, refs, sources, config };
+}
+
+/** The quoted relation a table renders as. */
+export const relationName = (table: string): string => sqlIdent(table);
+
+/** The CTE name an ephemeral model renders as. */
+export const ephemeralName = (model: string): string => `__dbt__cte__${model}`;
+
+/**
+ * Puts the CTEs of ephemeral models (`[name, rendered sql]`, dependencies first) in front of a
+ * query: into its own WITH when it has one, else as a new WITH.
+ */
+export function withEphemerals(sql: string, ctes: [string, string][]): string {
+  if (ctes.length === 0) return sql;
+  const defs = ctes.map(
+    ([name, body]) => `${sqlIdent(ephemeralName(name))} AS (\n${stripSemicolon(body)}\n)`,
+  );
+  // Leading comments and blank lines stay where they are.
+  const lead = /^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/.exec(sql)?.[0] ?? '';
+  const rest = sql.slice(lead.length);
+  const withKw = /^with\s+(recursive\s+)?/i.exec(rest);
+  if (withKw) return `${lead}${withKw[0]}${defs.join(',\n')},\n${rest.slice(withKw[0].length)}`;
+  return `${lead}WITH ${defs.join(',\n')}\n${rest}`;
+}
+
+/** A model's SQL without a trailing semicolon (dbt models often end with one). */
+export function stripSemicolon(sql: string): string {
+  return sql.replace(/;\s*$/, '');
+}
