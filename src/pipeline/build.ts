@@ -589,6 +589,29 @@ function tablesRead(compiled: CompiledProject, m: CompiledModel): string[] {
   return [...out].sort();
 }
 
+/**
+ * The content version of a table a model reads. A stored view holds no data: its version is its
+ * definition's and the versions of what it reads (when a model of the project builds it), so a
+ * change upstream of a view reaches the models downstream of it.
+ */
+async function inputVersion(
+  compiled: CompiledProject,
+  table: string,
+  tableAt: TableLookup,
+  seen: Set<string> = new Set(),
+): Promise<string> {
+  const t = await tableAt(table);
+  if (!t?.manifest.view || seen.has(table)) return versionOf(t);
+  const model = [...compiled.models.values()].find(
+    (x) => x.table === table && x.config.materialized === 'view',
+  );
+  if (!model) return versionOf(t);
+  const deps: string[] = [];
+  for (const d of tablesRead(compiled, model))
+    deps.push(`${d}=${await inputVersion(compiled, d, tableAt, new Set([...seen, table]))}`);
+  return sha(JSON.stringify([versionOf(t), ...deps]));
+}
+
 async function buildModel(
   repo: Repository,
   compiled: CompiledProject,
@@ -643,7 +666,7 @@ async function buildModel(
       ephemeralsOf(compiled, m).map((e) => [e.file.name, e.sql]),
     );
     const inputs: Record<string, string> = {};
-    for (const t of tablesRead(compiled, m)) inputs[t] = versionOf(await tableAt(t));
+    for (const t of tablesRead(compiled, m)) inputs[t] = await inputVersion(compiled, t, tableAt);
     const fingerprint = sha(
       JSON.stringify({
         model: 'v1',

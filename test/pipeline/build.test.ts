@@ -1,0 +1,365 @@
+// Building projects on branches: the example project end to end (outputs equal DuckDB running the
+// rendered SQL), one commit or none, a failing test mid-DAG, memoized zero-copy rebuilds,
+// incremental = full refresh, ephemerals, views every SQL surface reads, and bad input that
+// changes nothing.
+import {
+  appendFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { initRepository } from '../../src/api/open-repository.js';
+import type { Repository } from '../../src/core/repository.js';
+import { type Json, withDuck } from '../../src/engine/duckdb.js';
+import { withSqlSession } from '../../src/engine/session.js';
+import { getTable, listTables } from '../../src/engine/tables.js';
+import { buildProject } from '../../src/pipeline/build.js';
+import { compileProject } from '../../src/pipeline/graph.js';
+import { loadProject } from '../../src/pipeline/project.js';
+import { exportTable } from '../../src/tables/table-ops.js';
+
+const EXAMPLE = join(import.meta.dirname, '../../examples/shop');
+
+let root: string;
+let dir: string;
+let repo: Repository;
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'sluice-build-'));
+  dir = join(root, 'project');
+});
+afterEach(async () => {
+  await repo?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function example(): Promise<void> {
+  cpSync(EXAMPLE, dir, { recursive: true });
+  repo = await initRepository(dir, { committer: 'test' });
+}
+
+/** A project from files (path → text). */
+async function project(files: Record<string, string>): Promise<void> {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  repo = await initRepository(dir, { committer: 'test' });
+}
+
+const head = async (branch = 'main') => (await repo.getBranch(branch)).head;
+
+async function rows(sql: string, ref = 'main'): Promise<Record<string, Json>[]> {
+  return withSqlSession(repo, { refs: [ref] }, async (s) => (await s.duck.query(sql)).rows);
+}
+
+async function branches(): Promise<string[]> {
+  const out: string[] = [];
+  for await (const b of repo.listBranches()) out.push(b.name);
+  return out.sort();
+}
+
+const sorted = (xs: Record<string, Json>[]) => xs.map((r) => JSON.stringify(r)).sort();
+
+describe('the example project', () => {
+  it('builds as one commit, and each output equals DuckDB running the rendered SQL', async () => {
+    await example();
+    const before = await head();
+    const out = await buildProject(repo, dir);
+    expect(out.run.status).toBe('success');
+    expect(
+      out.run.results.filter((r) => r.kind === 'model').map((r) => [r.name, r.status]),
+    ).toEqual([
+      ['stg_customers', 'success'],
+      ['stg_orders', 'success'],
+      ['stg_payments', 'success'],
+      ['customers', 'success'],
+      ['orders', 'success'],
+    ]);
+    const tests = out.run.results.filter((r) => r.kind === 'test');
+    expect(tests).toHaveLength(22);
+    expect(tests.every((t) => t.status === 'pass')).toBe(true);
+    // One commit on main, whose parent is the old head; the run branch is gone.
+    const c = await repo.getCommit('main');
+    expect(c.parents).toContain(before);
+    expect(out.landed?.id).toBe(c.id);
+    expect(await branches()).toEqual(['main']);
+    const built = await repo.getCommit(c.parents.find((x) => x !== before) ?? c.id);
+    expect(built.metadata['sluice.run_id'] ?? c.metadata['sluice.run_id']).toBe(out.run.id);
+    // The project files used are in the same commit.
+    const snap = Buffer.from(
+      await repo.getObject('main', '_sluice/project/models/marts/orders.sql'),
+    ).toString();
+    expect(snap).toBe(readFileSync(join(dir, 'models/marts/orders.sql'), 'utf8'));
+
+    // The reference: DuckDB alone — seeds read from the CSVs, models created from the SQL that
+    // `compile` renders, in the same order.
+    const compiled = compileProject(loadProject(dir));
+    const expected = new Map<string, string[]>();
+    await withDuck({}, async (duck) => {
+      for (const s of ['raw_customers', 'raw_orders', 'raw_payments'])
+        await duck.run(
+          `CREATE TABLE "${s}" AS SELECT * FROM read_csv('${join(dir, 'seeds', `${s}.csv`)}')`,
+        );
+      for (const name of ['stg_customers', 'stg_orders', 'stg_payments', 'customers', 'orders']) {
+        const m = compiled.models.get(name);
+        await duck.run(`CREATE TABLE "${name}" AS ${m?.sql}`);
+        expected.set(name, sorted((await duck.query(`SELECT * FROM "${name}"`)).rows));
+      }
+    });
+    for (const [name, want] of expected)
+      expect([name, sorted(await rows(`SELECT * FROM "${name}"`))]).toEqual([name, want]);
+    // Staging models are stored views: no files, read by every SQL surface, materialized by export.
+    const views = await listTables(repo, 'main');
+    expect(views.get('stg_orders')?.manifest.view?.sql).toContain('"raw_orders"');
+    expect(views.get('stg_orders')?.files).toEqual([]);
+    expect(views.get('orders')?.files.length).toBeGreaterThan(0);
+    const csv = join(root, 'stg_orders.csv');
+    const exported = await exportTable(repo, 'stg_orders', { out: csv });
+    expect(exported.rows).toBe(80);
+  });
+
+  it('a rebuild with nothing changed computes nothing and commits nothing; one changed model rebuilds it and what is downstream', async () => {
+    await example();
+    await buildProject(repo, dir);
+    const h1 = await head();
+    const orders1 = await getTable(repo, 'main', 'orders');
+    const again = await buildProject(repo, dir);
+    expect(again.run.status).toBe('success');
+    expect(again.run.results.filter((r) => r.status === 'success')).toEqual([]);
+    expect(
+      new Set(again.run.results.filter((r) => r.kind !== 'test').map((r) => r.status)),
+    ).toEqual(new Set(['reused']));
+    expect(await head()).toBe(h1);
+    expect(again.landed).toBeUndefined();
+
+    // customers changes: it rebuilds; orders (not downstream) is reused byte for byte.
+    appendFileSync(join(dir, 'models/marts/customers.sql'), '\n-- a comment changes the SQL\n');
+    const third = await buildProject(repo, dir);
+    const status = Object.fromEntries(
+      third.run.results.filter((r) => r.kind !== 'test').map((r) => [r.name, r.status]),
+    );
+    expect(status).toEqual({
+      raw_customers: 'reused',
+      raw_orders: 'reused',
+      raw_payments: 'reused',
+      stg_customers: 'reused',
+      stg_orders: 'reused',
+      stg_payments: 'reused',
+      customers: 'success',
+      orders: 'reused',
+    });
+    const orders2 = await getTable(repo, 'main', 'orders');
+    expect(orders2.files.map((f) => f.address)).toEqual(orders1.files.map((f) => f.address));
+    expect(await head()).not.toBe(h1);
+
+    // A seed change rebuilds its staging view and every mart downstream.
+    appendFileSync(join(dir, 'seeds/raw_orders.csv'), '81,1,2024-06-30,placed\n');
+    const fourth = await buildProject(repo, dir);
+    const st4 = Object.fromEntries(
+      fourth.run.results.filter((r) => r.kind !== 'test').map((r) => [r.name, r.status]),
+    );
+    expect(st4).toMatchObject({
+      raw_orders: 'success',
+      stg_orders: 'success',
+      customers: 'success',
+      orders: 'success',
+      stg_payments: 'reused',
+    });
+    expect((await rows('SELECT count(*) AS n FROM orders'))[0]?.n).toBe('81');
+  });
+
+  it('a failing test mid-DAG: downstream skipped, the branch unchanged, outputs kept on run/<id>', async () => {
+    await example();
+    const yml = join(dir, 'models/staging/schema.yml');
+    // Forbid a status the data has: stg_orders' test fails.
+    writeFileSync(
+      yml,
+      readFileSync(yml, 'utf8').replace(
+        'completed, return_pending, returned',
+        'completed, returned',
+      ),
+    );
+    const before = await head();
+    const out = await buildProject(repo, dir);
+    expect(out.run.status).toBe('error');
+    expect(await head()).toBe(before);
+    const byName = (n: string, kind = 'model') =>
+      out.run.results.find((r) => r.name === n && r.kind === kind);
+    const failing = out.run.results.find((r) => r.kind === 'test' && r.status === 'fail');
+    expect(failing?.name).toBe('accepted_values(status)');
+    expect(byName('stg_orders')?.status).toBe('success');
+    expect(byName('customers')?.status).toBe('skipped');
+    expect(byName('orders')?.status).toBe('skipped');
+    expect(byName('customers')?.message).toContain('stg_orders');
+    expect(byName('stg_customers')?.status).toBe('success'); // not downstream
+    expect(await branches()).toEqual(['main', out.run.runBranch]);
+    const kept = await listTables(repo, out.run.runBranch);
+    expect([...kept.keys()].sort()).toEqual([
+      'raw_customers',
+      'raw_orders',
+      'raw_payments',
+      'stg_customers',
+      'stg_orders',
+      'stg_payments',
+    ]);
+    expect((await listTables(repo, 'main')).size).toBe(0);
+  });
+});
+
+describe('materializations', () => {
+  it('incremental (merge on unique_key) equals a full refresh over the same inputs', async () => {
+    await project({
+      'sluice.yml': 'name: inc\n',
+      'seeds/events.csv': 'id,ts,v\n1,2024-01-01 00:00:00,a\n2,2024-01-02 00:00:00,b\n',
+      'models/latest.sql': [
+        "{{ config(materialized='incremental', unique_key='id') }}",
+        "select id, ts, v from {{ ref('events') }}",
+        '{% if is_incremental() %}',
+        '  where ts > (select max(ts) from {{ this }})',
+        '{% endif %}',
+      ].join('\n'),
+    });
+    await buildProject(repo, dir);
+    writeFileSync(
+      join(dir, 'seeds/events.csv'),
+      'id,ts,v\n1,2024-01-01 00:00:00,a\n2,2024-01-03 00:00:00,b2\n3,2024-01-04 00:00:00,c\n',
+    );
+    const inc = await buildProject(repo, dir);
+    expect(inc.run.results.find((r) => r.name === 'latest')?.message).toContain('merged on id');
+    await repo.createBranch('full', { from: 'main' });
+    const full = await buildProject(repo, dir, { branch: 'full', fullRefresh: true });
+    expect(full.run.results.find((r) => r.name === 'latest')?.status).toBe('success');
+    const a = sorted(await rows('SELECT * FROM latest'));
+    const b = sorted(await rows('SELECT * FROM latest', 'full'));
+    expect(a).toEqual(b);
+    expect(a).toHaveLength(3);
+  });
+
+  it('incremental without unique_key appends only the new rows', async () => {
+    await project({
+      'sluice.yml': 'name: inc\n',
+      'seeds/events.csv': 'id\n1\n2\n',
+      'models/log.sql':
+        "{{ config(materialized='incremental') }}\nselect id from {{ ref('events') }}\n{% if is_incremental() %}where id > (select max(id) from {{ this }}){% endif %}\n",
+    });
+    await buildProject(repo, dir);
+    writeFileSync(join(dir, 'seeds/events.csv'), 'id\n1\n2\n3\n');
+    await buildProject(repo, dir);
+    expect((await rows('SELECT id FROM log ORDER BY id')).map((r) => r.id)).toEqual([
+      '1',
+      '2',
+      '3',
+    ]);
+  });
+
+  it('ephemeral models are inlined as CTEs and never written', async () => {
+    await project({
+      'sluice.yml': 'name: eph\n',
+      'seeds/nums.csv': 'n\n1\n2\n3\n4\n',
+      'models/evens.sql':
+        "{{ config(materialized='ephemeral') }}\nselect n from {{ ref('nums') }} where n % 2 = 0",
+      'models/doubled.sql':
+        "{{ config(materialized='ephemeral') }}\nselect n * 2 as n from {{ ref('evens') }}",
+      'models/total.sql':
+        "{{ config(materialized='table') }}\nwith x as (select n from {{ ref('doubled') }})\nselect sum(n) as s from x",
+    });
+    const out = await buildProject(repo, dir);
+    expect(out.run.status).toBe('success');
+    expect(out.run.results.map((r) => r.name)).toEqual(['nums', 'total']);
+    expect(Number((await rows('SELECT s FROM total'))[0]?.s)).toBe(12);
+    expect([...(await listTables(repo, 'main')).keys()].sort()).toEqual(['nums', 'total']);
+  });
+});
+
+describe('bad input changes nothing', () => {
+  const base = {
+    'sluice.yml': 'name: bad\n',
+    'seeds/s.csv': 'id,amount\n1,10\n2,20\n',
+    'models/a.sql': "select id, amount from {{ ref('s') }}",
+  };
+
+  async function refused(files: Record<string, string>, pattern: RegExp): Promise<string> {
+    await project({ ...base, ...files });
+    const before = await head();
+    const err = await buildProject(repo, dir).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err?.message).toMatch(pattern);
+    expect(await head()).toBe(before);
+    expect(await branches()).toEqual(['main']);
+    return err?.message ?? '';
+  }
+
+  it('a ref to an unknown model: the file and line', async () => {
+    const msg = await refused(
+      { 'models/b.sql': "select 1 as x\nunion all\nselect id from {{ ref('nope') }}" },
+      /models\/b\.sql:3: ref to unknown model "nope"/,
+    );
+    expect(msg).toContain('models: a, b');
+  });
+
+  it('a cycle, named', async () => {
+    await refused(
+      {
+        'models/a.sql': "select * from {{ ref('c') }}",
+        'models/b.sql': "select * from {{ ref('a') }}",
+        'models/c.sql': "select * from {{ ref('b') }}",
+      },
+      /dependency cycle: (a → c → b → a|b → a → c → b|c → b → a → c)/,
+    );
+  });
+
+  it('a Jinja syntax error: the file and line', async () => {
+    await refused({ 'models/b.sql': 'select 1\n{% if %}\nselect 2\n' }, /models\/b\.sql:2: Jinja/);
+  });
+
+  it('a contract mismatch: nothing written, the branch unchanged', async () => {
+    await project({
+      ...base,
+      'models/schema.yml': [
+        'version: 2',
+        'models:',
+        '  - name: a',
+        '    config:',
+        '      materialized: table',
+        '      contract: {enforced: true}',
+        '    columns:',
+        '      - {name: id, data_type: bigint}',
+        '      - {name: amount, data_type: varchar}',
+      ].join('\n'),
+    });
+    const before = await head();
+    const out = await buildProject(repo, dir);
+    expect(out.run.status).toBe('error');
+    const a = out.run.results.find((r) => r.name === 'a');
+    expect(a?.status).toBe('error');
+    expect(a?.message).toMatch(
+      /models\/a\.sql: contract: column amount is BIGINT, the contract says VARCHAR \(declared in models\/schema\.yml:3\)/,
+    );
+    expect(await head()).toBe(before);
+    expect((await listTables(repo, out.run.runBranch)).has('a')).toBe(false);
+  });
+
+  it('a SQL error: the model fails naming its file, downstream skipped, the branch unchanged', async () => {
+    await project({
+      ...base,
+      'models/a.sql': "select id, no_such_column from {{ ref('s') }}",
+      'models/b.sql': "select * from {{ ref('a') }}",
+    });
+    const before = await head();
+    const out = await buildProject(repo, dir);
+    expect(out.run.status).toBe('error');
+    expect(out.run.results.find((r) => r.name === 'a')?.message).toMatch(
+      /^models\/a\.sql: SQL: .*no_such_column/,
+    );
+    expect(out.run.results.find((r) => r.name === 'b')?.status).toBe('skipped');
+    expect(await head()).toBe(before);
+  });
+});
