@@ -37,7 +37,9 @@ import {
 } from '../engine/tables.js';
 import { type CheckResult, runChecks } from '../quality/run.js';
 import { ingest } from '../tables/ingest.js';
+import { writeArtifacts } from './artifacts.js';
 import { type CompiledModel, type CompiledProject, compileProject } from './graph.js';
+import { completeEvent, emitLineage, type LineageTarget, startEvent } from './openlineage.js';
 import { loadProject, type Project } from './project.js';
 import {
   ephemeralName,
@@ -69,6 +71,10 @@ export interface BuildOptions {
   cacheDir?: string;
   /** Commit message; default `build <project>: …`. */
   message?: string;
+  /** Write `target/run_results.json` and `target/manifest.json` in the project; default true. */
+  artifacts?: boolean;
+  /** Send OpenLineage run events (START, then COMPLETE or FAIL) to a file and/or a URL. */
+  lineage?: LineageTarget & { namespace?: string };
   /** Called as each node finishes (progress). */
   onNode?: (r: NodeResult, done: number, total: number) => void;
 }
@@ -80,6 +86,10 @@ export interface BuildOutcome {
   checks: Map<string, CheckResult[]>;
   /** The commit the build landed as on the branch (undefined: failed, or nothing changed). */
   landed?: Commit;
+  /** The artifacts written. */
+  artifacts?: { runResults: string; manifest: string };
+  /** What went wrong around the build without failing it (artifacts, lineage delivery). */
+  warnings: string[];
 }
 
 /** What a fingerprint built: the table's entries (manifest and files), staged again on reuse. */
@@ -212,6 +222,18 @@ export async function buildProject(
     (n) =>
       kinds[command].includes(n.kind) && !(n.kind === 'model' && n.materialized === 'ephemeral'),
   );
+
+  const warnings: string[] = [];
+  const namespace = opts.lineage?.namespace ?? `sluice://${repo.name}/${branch}`;
+  const emit = async (event: object): Promise<void> => {
+    if (!opts.lineage) return;
+    try {
+      await emitLineage([event], opts.lineage);
+    } catch (err) {
+      warnings.push(`OpenLineage: ${messageOf(err)}`);
+    }
+  };
+  await emit(startEvent({ id: runId, project: graph.project, branch, startedAt }, { namespace }));
 
   const runBranch = `run/${runId}`;
   await repo.createBranch(runBranch, { from: branch });
@@ -436,11 +458,37 @@ export async function buildProject(
     },
     results,
   };
+  let artifacts: BuildOutcome['artifacts'];
+  if (opts.artifacts !== false) {
+    try {
+      artifacts = await writeArtifacts(proj.dir, run, graph);
+    } catch (err) {
+      warnings.push(`artifacts: ${messageOf(err)}`);
+    }
+  }
+  const assertions = new Map(
+    [...checks].map(([id, rs]) => [
+      id,
+      rs.map((r) => ({
+        name: r.name,
+        ...(r.column ? { column: r.column } : {}),
+        success: r.status === 'pass' || r.status === 'warn',
+      })),
+    ]),
+  );
+  await emit(completeEvent(run, graph, { namespace, checks: assertions }));
   if (mergeError !== undefined) {
     (mergeError as { run?: BuildRun }).run = run;
     throw mergeError;
   }
-  return { run, compiled, checks, ...(landed ? { landed } : {}) };
+  return {
+    run,
+    compiled,
+    checks,
+    ...(landed ? { landed } : {}),
+    ...(artifacts ? { artifacts } : {}),
+    warnings,
+  };
 }
 
 type TableLookup = (name: string) => Promise<TableAtRef | undefined>;

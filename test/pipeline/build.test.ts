@@ -13,10 +13,11 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Json } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initRepository } from '../../src/api/open-repository.js';
 import type { Repository } from '../../src/core/repository.js';
-import { type Json, withDuck } from '../../src/engine/duckdb.js';
+import { withDuck } from '../../src/engine/duckdb.js';
 import { withSqlSession } from '../../src/engine/session.js';
 import { getTable, listTables } from '../../src/engine/tables.js';
 import { buildProject } from '../../src/pipeline/build.js';
@@ -70,8 +71,34 @@ describe('the example project', () => {
   it('builds as one commit, and each output equals DuckDB running the rendered SQL', async () => {
     await example();
     const before = await head();
-    const out = await buildProject(repo, dir);
+    const events = join(root, 'lineage.jsonl');
+    const out = await buildProject(repo, dir, { lineage: { file: events } });
     expect(out.run.status).toBe('success');
+    expect(out.warnings).toEqual([]);
+    // dbt's artifacts in target/, OpenLineage START and COMPLETE in the file.
+    const results = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8'));
+    expect(results.results).toHaveLength(out.run.results.length);
+    expect(results.sluice).toMatchObject({ run_id: out.run.id, status: 'success' });
+    const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8'));
+    expect(manifest.parent_map['model.shop.orders']).toEqual([
+      'model.shop.stg_orders',
+      'model.shop.stg_payments',
+    ]);
+    const lines = readFileSync(events, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((e) => e.eventType)).toEqual(['START', 'COMPLETE']);
+    expect(lines[1].outputs.map((o: { name: string }) => o.name).sort()).toEqual([
+      'customers',
+      'orders',
+      'raw_customers',
+      'raw_orders',
+      'raw_payments',
+      'stg_customers',
+      'stg_orders',
+      'stg_payments',
+    ]);
     expect(
       out.run.results.filter((r) => r.kind === 'model').map((r) => [r.name, r.status]),
     ).toEqual([
