@@ -51,6 +51,25 @@ export {
   type TableManifest,
 } from './engine/tables.js';
 export type { MetaStore } from './meta/meta-store.js';
+// ---- pipelines ---------------------------------------------------------------------------------
+export {
+  type BuildCommand,
+  type BuildOptions,
+  type BuildOutcome,
+  buildProject,
+  modifiedSince,
+  readBuildState,
+} from './pipeline/build.js';
+export { type CompiledModel, type CompiledProject, compileProject } from './pipeline/graph.js';
+export { loadProject, type Project } from './pipeline/project.js';
+export { selectNodes } from './pipeline/select.js';
+export type {
+  BuildRun,
+  GraphNode,
+  NodeResult,
+  NodeStatus,
+  ProjectGraph,
+} from './pipeline/types.js';
 // ---- quality checks ----------------------------------------------------------------------------
 export { CHECKS, type CheckType } from './quality/checks.js';
 export {

@@ -10,6 +10,7 @@ import * as branchCreate from './commands/branch-create.js';
 import * as branchDelete from './commands/branch-delete.js';
 import * as branchList from './commands/branch-list.js';
 import * as branchReset from './commands/branch-reset.js';
+import * as build from './commands/build.js';
 import * as cat from './commands/cat.js';
 import * as check from './commands/check.js';
 import * as checkHistory from './commands/check-history.js';
@@ -17,6 +18,7 @@ import * as checkImportGe from './commands/check-import-ge.js';
 import * as checkSuggest from './commands/check-suggest.js';
 import * as cherryPick from './commands/cherry-pick.js';
 import * as commit from './commands/commit.js';
+import * as compile from './commands/compile.js';
 import * as diff from './commands/diff.js';
 import * as exportCmd from './commands/export.js';
 import * as fsck from './commands/fsck.js';
@@ -130,6 +132,8 @@ function buildProgram(runner: Runner, io: Io, json: boolean): Command {
   checkImportGe.register(checkCmd, runner);
   checkSuggest.register(checkCmd, runner);
   profile.register(program, runner);
+  build.register(program, runner);
+  compile.register(program, runner);
 
   const table = program.command('table').description('list, show, trace and diff tables');
   tableList.register(table, runner);
