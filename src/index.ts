@@ -31,7 +31,7 @@ export type {
 } from './core/repository.js';
 export { Repository } from './core/repository.js';
 // ---- tables and SQL ----------------------------------------------------------------------------
-export { type DuckOptions, DuckSession, type QueryResult } from './engine/duckdb.js';
+export { type DuckOptions, DuckSession, type QueryResult, withDuck } from './engine/duckdb.js';
 export { ObjectCache, type ObjectCacheOptions } from './engine/object-cache.js';
 export { copyToFile, OUTPUT_FORMATS, type OutputFormat, outputFormatOf } from './engine/output.js';
 export {
@@ -60,7 +60,9 @@ export {
   modifiedSince,
   readBuildState,
 } from './pipeline/build.js';
+export { type ColumnLineage, type ColumnSource, columnLineage } from './pipeline/column-lineage.js';
 export { type CompiledModel, type CompiledProject, compileProject } from './pipeline/graph.js';
+export { type Impact, impactOf, type Lineage, projectLineage } from './pipeline/lineage.js';
 export { loadProject, type Project } from './pipeline/project.js';
 export { selectNodes } from './pipeline/select.js';
 export type {

@@ -24,8 +24,10 @@ import * as exportCmd from './commands/export.js';
 import * as fsck from './commands/fsck.js';
 import * as gc from './commands/gc.js';
 import * as get from './commands/get.js';
+import * as impact from './commands/impact.js';
 import * as ingest from './commands/ingest.js';
 import * as init from './commands/init.js';
+import * as lineage from './commands/lineage.js';
 import * as log from './commands/log.js';
 import * as ls from './commands/ls.js';
 import * as merge from './commands/merge.js';
@@ -134,6 +136,8 @@ function buildProgram(runner: Runner, io: Io, json: boolean): Command {
   profile.register(program, runner);
   build.register(program, runner);
   compile.register(program, runner);
+  lineage.register(program, runner);
+  impact.register(program, runner);
 
   const table = program.command('table').description('list, show, trace and diff tables');
   tableList.register(table, runner);

@@ -9,7 +9,7 @@
 // column's sources, but they are in `used`. A scalar, IN or EXISTS subquery in an expression
 // contributes every column it references. Nothing is executed, so the inputs need not exist.
 import type { DuckSession } from '../engine/duckdb.js';
-import { sqlString } from '../engine/duckdb.js';
+import { sqlIdent, sqlString } from '../engine/duckdb.js';
 
 export interface ColumnSource {
   relation: string;
@@ -156,7 +156,14 @@ async function expressionNames(
   visit(tree);
   const names = new WeakMap<JsonObject, string>();
   if (items.length === 0) return names;
-  const statement = (expr: JsonObject): string =>
+  // The parse tree holds cast types resolved (`::double precision` is DOUBLE), but DuckDB names a
+  // cast by the type as parsed; each cast type is printed here, in place of a placeholder.
+  const prepared = items.map((item) => {
+    const types: (string | undefined)[] = [];
+    const expr = replaceCastTypes(item, types);
+    return { item, expr, types };
+  });
+  const statement = (expr: unknown): string =>
     sqlString(
       restoreBigInts(
         JSON.stringify({
@@ -183,30 +190,157 @@ async function expressionNames(
         }),
       ),
     );
-  const record = (item: JsonObject, printed: unknown): void => {
+  const record = (p: (typeof prepared)[number], printed: unknown): void => {
     const m = /^SELECT (.*)$/s.exec(String(printed ?? ''));
-    if (m?.[1] !== undefined) names.set(item, m[1]);
+    let name = m?.[1];
+    if (name === undefined || p.types.some((t) => t === undefined)) return;
+    p.types.forEach((t, i) => {
+      name = name?.replaceAll(sqlIdent(castPlaceholder(i)), t ?? '');
+    });
+    names.set(p.item, name);
   };
   try {
-    const values = items.map((item, i) => `(${i}, ${statement(item)})`).join(', ');
+    const values = prepared.map((p, i) => `(${i}, ${statement(p.expr)})`).join(', ');
     const r = await duck.query(
       `SELECT i, json_deserialize_sql(s) AS d FROM (VALUES ${values}) v(i, s) ORDER BY i`,
     );
     for (const row of r.rows) {
-      const item = items[Number(row.i)];
-      if (item !== undefined) record(item, row.d);
+      const p = prepared[Number(row.i)];
+      if (p !== undefined) record(p, row.d);
     }
   } catch {
-    for (const item of items) {
+    for (const p of prepared) {
       try {
-        const r = await duck.query(`SELECT json_deserialize_sql(${statement(item)}) AS d`);
-        record(item, r.rows[0]?.d);
+        const r = await duck.query(`SELECT json_deserialize_sql(${statement(p.expr)}) AS d`);
+        record(p, r.rows[0]?.d);
       } catch {
         // Left unnamed: the column is reported unresolved.
       }
     }
   }
   return names;
+}
+
+const castPlaceholder = (i: number): string => `\uE001cast${i}`;
+
+/** A copy of `value` whose cast types are placeholders; `types` gets each one's printed type. */
+function replaceCastTypes(
+  value: unknown,
+  types: (string | undefined)[],
+  parserMade = new WeakSet<JsonObject>(),
+): unknown {
+  if (Array.isArray(value)) return value.map((v) => replaceCastTypes(v, types, parserMade));
+  if (!isObject(value)) return value;
+  // `interval 3 day` parses to to_days(CAST(trunc(CAST(3 AS DOUBLE)) AS INTEGER)), whose inner
+  // cast the parser makes with a resolved type: it prints bare.
+  if (value.class === 'FUNCTION' && /^to_/.test(asString(value.function_name))) {
+    const outer = asObject(asArray(value.children)[0]);
+    const trunc = asObject(outer?.child);
+    const inner = asObject(asArray(trunc?.children)[0]);
+    if (outer?.class === 'CAST' && trunc?.function_name === 'trunc' && inner?.class === 'CAST') {
+      parserMade.add(inner);
+    }
+  }
+  const copy: JsonObject = {};
+  for (const [k, v] of Object.entries(value)) copy[k] = replaceCastTypes(v, types, parserMade);
+  if (value.class === 'CAST' && isObject(value.cast_type)) {
+    copy.cast_type = {
+      id: 'UNBOUND',
+      type_info: {
+        type: 'UNBOUND_TYPE_INFO',
+        alias: '',
+        extension_info: null,
+        name: castPlaceholder(types.length),
+        catalog: '',
+        schema: '',
+        user_type_modifiers: [],
+      },
+    };
+    const id = asString(value.cast_type.id);
+    types.push(parserMade.has(value) && /^[A-Z]+$/.test(id) ? id : typeName(value.cast_type));
+  }
+  return copy;
+}
+
+// Types the grammar itself knows print bare; the others are looked up by name and print quoted.
+const BARE_TYPES = new Set([
+  'INTEGER',
+  'SMALLINT',
+  'BIGINT',
+  'FLOAT',
+  'BOOLEAN',
+  'TIMESTAMP',
+  'TIME',
+  'INTERVAL',
+  'VARCHAR',
+]);
+
+/**
+ * A cast type as DuckDB prints it in a column name, or undefined when the parse tree does not say
+ * (BIT lengths, user types with modifiers). `VARCHAR(n)` prints as `VARCHAR`, `DECIMAL` as
+ * `DECIMAL(w, s)` unless it has the default width and scale: the tree does not keep how they were written.
+ */
+function typeName(type: JsonObject): string | undefined {
+  const id = asString(type.id);
+  const info = asObject(type.type_info);
+  const child = (): string | undefined => {
+    const c = asObject(info?.child_type);
+    return c === undefined ? undefined : typeName(c);
+  };
+  const fields = (skip: number): string | undefined => {
+    const parts = asArray(info?.child_types)
+      .slice(skip)
+      .map((f) => {
+        const field = asObject(f);
+        const t = asObject(field?.second);
+        const name = asString(field?.first);
+        const printed = t === undefined ? undefined : typeName(t);
+        if (printed === undefined) return undefined;
+        return `${/^[a-z_][a-z0-9_]*$/.test(name) ? name : sqlIdent(name)} ${printed}`;
+      });
+    return parts.some((p) => p === undefined) ? undefined : parts.join(', ');
+  };
+  if (BARE_TYPES.has(id)) return id;
+  switch (id) {
+    case 'DECIMAL': {
+      const width = Number(info?.width);
+      const scale = Number(info?.scale);
+      return width === 18 && scale === 3 ? 'DECIMAL' : `DECIMAL(${width}, ${scale})`;
+    }
+    case 'LIST': {
+      const c = child();
+      return c === undefined ? undefined : `${c}[]`;
+    }
+    case 'ARRAY': {
+      const c = child();
+      return c === undefined ? undefined : `${c}[${Number(info?.size)}]`;
+    }
+    case 'STRUCT': {
+      const f = fields(0);
+      return f === undefined ? undefined : `STRUCT(${f})`;
+    }
+    case 'UNION': {
+      const f = fields(1);
+      return f === undefined ? undefined : `UNION(${f})`;
+    }
+    case 'MAP': {
+      const entry = asObject(asObject(info?.child_type)?.type_info);
+      const [k, v] = asArray(entry?.child_types).map((f) => asObject(asObject(f)?.second));
+      const key = k === undefined ? undefined : typeName(k);
+      const value = v === undefined ? undefined : typeName(v);
+      return key === undefined || value === undefined ? undefined : `MAP(${key}, ${value})`;
+    }
+    case 'UNBOUND':
+      return asArray(info?.user_type_modifiers).length === 0 &&
+        asString(info?.schema) === '' &&
+        asString(info?.catalog) === ''
+        ? sqlIdent(asString(info?.name))
+        : undefined;
+    case 'BIT':
+      return undefined;
+    default:
+      return /^[A-Z_][A-Z0-9_ ]*$/.test(id) ? sqlIdent(id) : undefined;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -697,7 +831,18 @@ class Analyzer {
       .filter((c): c is Col => c !== undefined);
     const first = cols[0];
     const name = l.groups[0]?.name ?? first?.name ?? column;
-    const group: UsingGroup = { name, col: merged(name, cols), members };
+    const unknownSide = [left, right].find(
+      (bindings, i) =>
+        (i === 0 ? l : r).members.length === 0 && bindings.some((b) => b.opaque !== undefined),
+    );
+    const why =
+      unknownSide === undefined
+        ? undefined
+        : `${column} (USING) may come from ${unknownSide
+            .filter((b) => b.opaque !== undefined)
+            .map((b) => `${b.name}: ${b.opaque}`)
+            .join('; ')}`;
+    const group: UsingGroup = { name, col: merged(name, cols, why), members };
     scope.using = scope.using.filter((g) => !l.groups.includes(g) && !r.groups.includes(g));
     scope.using.push(group);
     this.touch(group.col, undefined);
@@ -773,7 +918,7 @@ class Analyzer {
     opaque: Unresolved[],
   ): Col[] | undefined {
     const expr = asObject(item.expr);
-    if (expr === undefined) return undefined;
+    if (expr === undefined) return this.star({ ...item, columns: false }, scope, env, opaque);
     if (expr.class === 'STAR' && expr.columns !== true) return this.star(expr, scope, env, opaque);
     const value = asObject(expr.value);
     if (expr.class !== 'CONSTANT' || typeof value?.value !== 'string') return undefined;
@@ -838,6 +983,8 @@ class Analyzer {
         return;
       }
       case 'STAR': {
+        // ORDER BY ALL names the select list, already read.
+        if (preferAliases) return;
         const cols = this.star({ ...value, columns: false }, scope, env, []);
         for (const col of cols) this.touch(col, acc);
         return;

@@ -81,4 +81,35 @@ describe('sluice build', () => {
       rmSync(bad);
     }
   });
+
+  it('impact: exit 2 naming the broken exposure, 0 with --allow-breaking; lineage prints columns', async () => {
+    const l = await sluice(['lineage', 'orders']);
+    expect(l.code).toBe(0);
+    expect(l.stdout).toContain('coupon_amount  ← stg_payments.amount, stg_payments.payment_method');
+    expect((await sluice(['lineage', '--dot'])).stdout).toContain(
+      '"model.shop.orders" -> "exposure.shop.weekly_revenue";',
+    );
+    expect((await sluice(['branch', 'create', 'drop-status'])).code).toBe(0);
+    const sqlFile = join(dir, 'models/marts/orders.sql');
+    const yml = join(dir, 'models/marts/schema.yml');
+    const [sqlText, ymlText] = [readFileSync(sqlFile, 'utf8'), readFileSync(yml, 'utf8')];
+    writeFileSync(sqlFile, sqlText.replace(/^\s*orders\.status,\n/m, ''));
+    writeFileSync(yml, ymlText.replace(/ {6}- name: status\n[\s\S]*?(?= {6}- name: amount)/, ''));
+    try {
+      expect((await sluice(['build', '--branch', 'drop-status'])).code).toBe(0);
+      const i = await sluice(['impact', '--base', 'main', '--branch', 'drop-status']);
+      expect(i.code).toBe(2);
+      expect(i.stdout).toContain(
+        'BREAKING: orders.status removed, used by exposure weekly_revenue',
+      );
+      expect(i.stdout).toContain('broken exposures: weekly_revenue');
+      expect(
+        (await sluice(['impact', '--base', 'main', '--branch', 'drop-status', '--allow-breaking']))
+          .code,
+      ).toBe(0);
+    } finally {
+      writeFileSync(sqlFile, sqlText);
+      writeFileSync(yml, ymlText);
+    }
+  });
 });

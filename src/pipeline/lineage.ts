@@ -1,0 +1,294 @@
+// Lineage and impact.
+//
+// Lineage: sources and seeds → models → exposures, from the compiled graph; per model, column by
+// column where DuckDB's parser lets us trace it (column-lineage.ts), with the input tables'
+// columns taken from the ref the project was built on.
+//
+// Impact of a branch against a base ref: the models whose SQL or config changed (the build states
+// recorded by the last build on each ref) or whose output columns changed, everything downstream,
+// the exposures that depend on any of it, and the breaking changes — a column removed or retyped
+// in a changed model's table that a downstream model reads (by column lineage) or that an exposure
+// depends on (an exposure depends on every column of the models it names).
+import type { Repository } from '../core/repository.js';
+import type { DuckSession } from '../engine/duckdb.js';
+import { type Column, listTables, type TableAtRef } from '../engine/tables.js';
+import { readBuildState } from './build.js';
+import { type ColumnSource, columnLineage } from './column-lineage.js';
+import { type CompiledModel, type CompiledProject, childMap } from './graph.js';
+import { stripSemicolon, withEphemerals } from './render.js';
+import type { GraphNode } from './types.js';
+
+export interface ModelLineage {
+  /** Output column → the input columns it is computed from. */
+  columns: Record<string, ColumnSource[]>;
+  /** Every input column the model reads anywhere (joins, filters, grouping too). */
+  used: ColumnSource[];
+  unresolved: { column: string; reason: string }[];
+}
+
+export interface Lineage {
+  nodes: { id: string; kind: GraphNode['kind']; name: string; relation?: string }[];
+  /** [from, to]: `to` reads `from`. */
+  edges: [string, string][];
+  /** Column-level lineage by model id (models whose SQL could be traced). */
+  columns: Record<string, ModelLineage>;
+}
+
+/** The SQL a model runs (ephemerals inlined). */
+export function finalSql(compiled: CompiledProject, m: CompiledModel): string {
+  const eph: CompiledModel[] = [];
+  const seen = new Set<string>();
+  const visit = (x: CompiledModel): void => {
+    for (const r of x.refs) {
+      const dep = compiled.models.get(r);
+      if (!dep || dep.config.materialized !== 'ephemeral' || seen.has(r)) continue;
+      seen.add(r);
+      visit(dep);
+      eph.push(dep);
+    }
+  };
+  visit(m);
+  return withEphemerals(
+    stripSemicolon(m.sql),
+    eph.map((e) => [e.file.name, e.sql]),
+  );
+}
+
+/**
+ * The project's lineage. `tables`: the tables at the ref the project runs on (their columns feed
+ * column-level lineage); models not built there get their columns from their own lineage.
+ */
+export async function projectLineage(
+  compiled: CompiledProject,
+  duck: DuckSession,
+  tables: Map<string, TableAtRef>,
+  opts: { columns?: boolean; only?: Set<string> } = {},
+): Promise<Lineage> {
+  const { graph } = compiled;
+  const nodes = [...graph.nodes.values()]
+    .filter((n) => n.kind !== 'test')
+    .map((n) => ({
+      id: n.uniqueId,
+      kind: n.kind,
+      name: n.name,
+      ...(n.relation ? { relation: n.relation } : {}),
+    }));
+  const edges: [string, string][] = [];
+  for (const n of graph.nodes.values()) {
+    if (n.kind === 'test') continue;
+    for (const d of n.dependsOn) edges.push([d, n.uniqueId]);
+  }
+  const columns: Record<string, ModelLineage> = {};
+  if (opts.columns !== false) {
+    const known = new Map<string, string[]>();
+    for (const t of tables.values())
+      known.set(
+        t.name,
+        t.manifest.columns.map((c) => c.name),
+      );
+    for (const n of graph.nodes.values()) {
+      if (n.kind !== 'model' || n.materialized === 'ephemeral') continue;
+      if (opts.only && !opts.only.has(n.uniqueId)) continue;
+      const m = compiled.models.get(n.name) as CompiledModel;
+      try {
+        const l = await columnLineage(duck, finalSql(compiled, m), known);
+        columns[n.uniqueId] = {
+          columns: Object.fromEntries(l.columns),
+          used: l.used,
+          unresolved: l.unresolved,
+        };
+        if (!known.has(m.table)) known.set(m.table, [...l.columns.keys()]);
+      } catch (err) {
+        columns[n.uniqueId] = {
+          columns: {},
+          used: [],
+          unresolved: [{ column: '*', reason: (err as Error).message.split('\n')[0] ?? '' }],
+        };
+      }
+    }
+  }
+  return { nodes, edges, columns };
+}
+
+export interface ColumnChange {
+  table: string;
+  column: string;
+  change: 'removed' | 'retyped' | 'added';
+  before?: string;
+  after?: string;
+}
+
+export interface Breaking {
+  /** The changed model's table and column. */
+  table: string;
+  column: string;
+  change: 'removed' | 'retyped';
+  /** The node that reads it: a model (by column lineage) or an exposure. */
+  consumer: string;
+  consumerKind: 'model' | 'exposure';
+}
+
+export interface Impact {
+  base: string;
+  branch: string;
+  changed: string[];
+  downstream: string[];
+  exposures: string[];
+  columnChanges: ColumnChange[];
+  breaking: Breaking[];
+  /** Exposures with at least one breaking change. */
+  brokenExposures: string[];
+}
+
+function columnDiff(table: string, before: Column[], after: Column[]): ColumnChange[] {
+  const out: ColumnChange[] = [];
+  const a = new Map(after.map((c) => [c.name.toLowerCase(), c]));
+  const b = new Map(before.map((c) => [c.name.toLowerCase(), c]));
+  for (const c of before) {
+    const now = a.get(c.name.toLowerCase());
+    if (!now) out.push({ table, column: c.name, change: 'removed', before: c.type });
+    else if (now.type !== c.type)
+      out.push({ table, column: c.name, change: 'retyped', before: c.type, after: now.type });
+  }
+  for (const c of after)
+    if (!b.has(c.name.toLowerCase()))
+      out.push({ table, column: c.name, change: 'added', after: c.type });
+  return out;
+}
+
+/** What a branch changes against a base ref, for the compiled project. */
+export async function impactOf(
+  repo: Repository,
+  compiled: CompiledProject,
+  duck: DuckSession,
+  base: string,
+  branch: string,
+): Promise<Impact> {
+  const { graph } = compiled;
+  const p = graph.project;
+  const [baseTables, branchTables] = [await listTables(repo, base), await listTables(repo, branch)];
+  const [baseState, branchState] = [
+    await readBuildState(repo, base),
+    await readBuildState(repo, branch),
+  ];
+  const changed = new Set<string>();
+  const columnChanges: ColumnChange[] = [];
+  for (const [name, m] of compiled.models) {
+    if (m.config.materialized === 'ephemeral') continue;
+    const id = `model.${p}.${name}`;
+    const a = baseState?.models[name];
+    const b = branchState?.models[name];
+    if ((a || b) && (a?.sql !== b?.sql || a?.config !== b?.config)) changed.add(id);
+    const before = baseTables.get(m.table);
+    const after = branchTables.get(m.table);
+    if (before || after) {
+      const diff = columnDiff(
+        m.table,
+        before?.manifest.columns ?? [],
+        after?.manifest.columns ?? [],
+      );
+      if (before && after && diff.length > 0) changed.add(id);
+      if (before && !after) changed.add(id);
+      columnChanges.push(...diff.filter(() => before !== undefined));
+    }
+  }
+  const kids = childMap(graph);
+  const downstream = new Set<string>();
+  const stack = [...changed];
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    for (const k of kids.get(id) ?? []) {
+      if (graph.nodes.get(k)?.kind === 'test' || downstream.has(k) || changed.has(k)) continue;
+      downstream.add(k);
+      stack.push(k);
+    }
+  }
+  const exposures = [...downstream].filter((id) => graph.nodes.get(id)?.kind === 'exposure');
+
+  // Breaking: removed or retyped columns of changed tables, and who reads them.
+  const lost = columnChanges.filter((c) => c.change !== 'added');
+  const breaking: Breaking[] = [];
+  if (lost.length > 0) {
+    const readers = new Set<string>();
+    for (const id of changed)
+      for (const k of kids.get(id) ?? []) if (graph.nodes.get(k)?.kind === 'model') readers.add(k);
+    // The consumers' SQL read against the base, where the columns still exist.
+    const lineage = await projectLineage(compiled, duck, baseTables, { only: readers });
+    const tableOfId = new Map<string, string>();
+    for (const id of changed) tableOfId.set(id, graph.nodes.get(id)?.relation ?? '');
+    for (const c of lost) {
+      const owner = [...changed].find((id) => tableOfId.get(id) === c.table);
+      if (!owner) continue;
+      for (const k of kids.get(owner) ?? []) {
+        const node = graph.nodes.get(k);
+        if (node?.kind === 'model') {
+          const used = lineage.columns[k]?.used ?? [];
+          if (
+            used.some(
+              (u) =>
+                u.relation.toLowerCase() === c.table.toLowerCase() &&
+                u.column.toLowerCase() === c.column.toLowerCase(),
+            )
+          )
+            breaking.push({
+              table: c.table,
+              column: c.column,
+              change: c.change as 'removed' | 'retyped',
+              consumer: node.name,
+              consumerKind: 'model',
+            });
+        } else if (node?.kind === 'exposure') {
+          breaking.push({
+            table: c.table,
+            column: c.column,
+            change: c.change as 'removed' | 'retyped',
+            consumer: node.name,
+            consumerKind: 'exposure',
+          });
+        }
+      }
+    }
+    // An exposure downstream of a broken model is broken too.
+    const brokenModels = new Set(
+      breaking.filter((b) => b.consumerKind === 'model').map((b) => `model.${p}.${b.consumer}`),
+    );
+    const seen = new Set<string>();
+    const walk = [...brokenModels];
+    while (walk.length > 0) {
+      const id = walk.pop() as string;
+      for (const k of kids.get(id) ?? []) {
+        if (seen.has(k)) continue;
+        seen.add(k);
+        const node = graph.nodes.get(k);
+        if (
+          node?.kind === 'exposure' &&
+          !breaking.some((b) => b.consumer === node.name && b.consumerKind === 'exposure')
+        )
+          breaking.push({
+            table: graph.nodes.get(id)?.relation ?? id,
+            column: '*',
+            change: 'removed',
+            consumer: node.name,
+            consumerKind: 'exposure',
+          });
+        if (node?.kind === 'model') walk.push(k);
+      }
+    }
+  }
+  const name = (id: string) => graph.nodes.get(id)?.name ?? id;
+  return {
+    base,
+    branch,
+    changed: [...changed].map(name).sort(),
+    downstream: [...downstream]
+      .filter((id) => graph.nodes.get(id)?.kind === 'model')
+      .map(name)
+      .sort(),
+    exposures: exposures.map(name).sort(),
+    columnChanges,
+    breaking,
+    brokenExposures: [
+      ...new Set(breaking.filter((b) => b.consumerKind === 'exposure').map((b) => b.consumer)),
+    ].sort(),
+  };
+}
