@@ -8,6 +8,7 @@ import { branchBench } from './branch.js';
 import { commitDiffBench } from './commit-diff.js';
 import { importBench } from './import.js';
 import { mergeBench } from './merge.js';
+import { pipelineBench } from './pipeline.js';
 import { qualityChecksBench } from './quality.js';
 import { qualityStoreBench } from './quality-store.js';
 import { renderConsole, renderMarkdown, writeSection } from './report.js';
@@ -37,6 +38,7 @@ const BENCHMARKS: Benchmark[] = [
   tablesMemoryBench,
   qualityChecksBench,
   qualityStoreBench,
+  pipelineBench,
 ];
 const ORDER = BENCHMARKS.map((b) => b.name);
 const REPORT_FILE = join(resolve(import.meta.dirname, '..'), 'BENCHMARKS.md');

@@ -49,7 +49,10 @@ export const TableManifestSchema = z
      * A stored view (a pipeline's `view` model): no files, the query every SQL surface runs in
      * the table's place. Relations in it are bare names, resolved in the ref it is read at.
      */
-    view: z.object({ sql: z.string().min(1) }).strict().optional(),
+    view: z
+      .object({ sql: z.string().min(1) })
+      .strict()
+      .optional(),
   })
   .strict();
 export type TableManifest = z.infer<typeof TableManifestSchema>;
