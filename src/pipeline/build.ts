@@ -33,7 +33,6 @@ import {
   getTable,
   manifestPath,
   type TableAtRef,
-  tablePrefix,
 } from '../engine/tables.js';
 import { type CheckResult, runChecks } from '../quality/run.js';
 import { ingest } from '../tables/ingest.js';
@@ -610,7 +609,7 @@ function ephemeralsOf(compiled: CompiledProject, m: CompiledModel): CompiledMode
   const visit = (x: CompiledModel): void => {
     for (const r of x.refs) {
       const dep = compiled.models.get(r);
-      if (!dep || dep.config.materialized !== 'ephemeral' || seen.has(r)) continue;
+      if (dep?.config.materialized !== 'ephemeral' || seen.has(r)) continue;
       seen.add(r);
       visit(dep);
       out.push(dep);

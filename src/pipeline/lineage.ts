@@ -41,7 +41,7 @@ export function finalSql(compiled: CompiledProject, m: CompiledModel): string {
   const visit = (x: CompiledModel): void => {
     for (const r of x.refs) {
       const dep = compiled.models.get(r);
-      if (!dep || dep.config.materialized !== 'ephemeral' || seen.has(r)) continue;
+      if (dep?.config.materialized !== 'ephemeral' || seen.has(r)) continue;
       seen.add(r);
       visit(dep);
       eph.push(dep);
