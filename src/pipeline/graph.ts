@@ -12,8 +12,9 @@ import {
   type Project,
   parseReference,
   type Reference,
+  type SourceTable,
 } from './project.js';
-import { ephemeralName, type RenderContext, relationName, renderModel } from './render.js';
+import { ephemeralName, relationName, renderModel } from './render.js';
 import type { GraphNode, ProjectGraph } from './types.js';
 
 export interface CompiledModel {
@@ -165,15 +166,39 @@ export function compileProject(
     writers.set(m.table, `model ${m.file.name}`);
   }
 
-  // Checks from the properties files, attached to the model or seed whose table they test.
+  // Checks from the properties files, attached to the model, seed or source whose table they
+  // test. A check names its table by the entry it sits under (`name:`), and a source table may
+  // share its name with a model (source raw.orders, model orders): the check belongs to the
+  // entry of that name whose start is the last one before the check in its file.
+  const sourceOf = (spec: CheckSpec) => {
+    const entry = project.properties.get(spec.table);
+    let best: { line: number; source?: SourceTable } =
+      entry && entry.file === spec.source.file && entry.line <= spec.source.line
+        ? { line: entry.line }
+        : { line: 0 };
+    for (const s of project.sources.values())
+      if (
+        s.name === spec.table &&
+        s.file === spec.source.file &&
+        s.line <= spec.source.line &&
+        s.line > best.line
+      )
+        best = { line: s.line, source: s };
+    return best.source;
+  };
   const checks: CheckSpec[] = [];
+  const checkOwner = new Map<CheckSpec, string>(); // source checks → the source's node id
   const ids = new Set<string>();
   for (const f of project.propertyFiles) {
     for (const spec of parseSpecText(project.files.get(f) ?? '', f)) {
       let id = spec.id;
       for (let i = 2; ids.has(id); i++) id = `${spec.id}#${i}`;
       ids.add(id);
-      checks.push({ ...spec, id });
+      const src = sourceOf(spec);
+      // A source's check reads the source's table (its identifier).
+      const check = { ...spec, id, ...(src ? { table: src.identifier } : {}) };
+      if (src) checkOwner.set(check, idOf.source(p, src.source, src.name));
+      checks.push(check);
     }
   }
   const byTable = new Map<string, string>(); // table → node id
@@ -245,15 +270,17 @@ export function compileProject(
     });
   }
   for (const c of checks) {
-    const owner = byTable.get(c.table);
+    const owner = checkOwner.get(c) ?? byTable.get(c.table);
     if (owner === undefined || !nodes.has(owner)) continue; // a table no model builds
     const deps = [owner];
     if (c.type === 'relationships') {
       const to = parseReference(String(c.params.to));
-      const other = to
-        ? byTable.get(to.kind === 'ref' ? to.name : `${to.table}`)
-        : byTable.get(String(c.params.to));
-      if (other && other !== owner) deps.push(other);
+      const other = !to
+        ? byTable.get(String(c.params.to))
+        : to.kind === 'ref'
+          ? byTable.get(to.name)
+          : idOf.source(p, to.source, to.table); // by the source's name, not its identifier
+      if (other && other !== owner && nodes.has(other)) deps.push(other);
     }
     const id = idOf.test(p, c.id);
     nodes.set(id, {

@@ -142,7 +142,9 @@ function readYaml(text: string, file: string) {
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
-    fail(file, e?.linePos?.[0]?.line ?? 1, `malformed YAML: ${e?.message.split('\n')[0]}`);
+    // With prettyErrors off the parser leaves `linePos` unset: the line comes from the offset.
+    const line = e?.linePos?.[0]?.line ?? (e?.pos ? lines.linePos(e.pos[0]).line : 1);
+    fail(file, line, `malformed YAML: ${e?.message.split('\n')[0]}`);
   }
   const lineOf = (node: unknown): number => {
     const range = (node as { range?: [number, number] } | undefined)?.range;
@@ -362,9 +364,9 @@ const PropertiesYml = z.looseObject({
 
 /** `ref('x')`, `ref("x")`, `source('s', 't')` as written in YAML (exposures, relationships). */
 export function parseReference(text: string): Reference | undefined {
-  const ref = /^\s*ref\(\s*['"]([^'"]+)['"]\s*\)\s*$/.exec(text);
+  const ref = /^\s*ref\s*\(\s*['"]([^'"]+)['"]\s*\)\s*$/.exec(text);
   if (ref) return { kind: 'ref', name: ref[1] as string };
-  const src = /^\s*source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*$/.exec(text);
+  const src = /^\s*source\s*\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*$/.exec(text);
   if (src) return { kind: 'source', source: src[1] as string, table: src[2] as string };
   return undefined;
 }
@@ -426,23 +428,30 @@ export function loadProject(dir: string): Project {
         const n = (doc.contents as YAMLMap | null)?.get?.(key, true) as Node | undefined;
         return n && isSeq(n) ? (n.items as Node[]) : [];
       };
-      const modelNodes = seqItems('models');
-      top.models.forEach((m, i) => {
-        const p = parseWith(ModelYml, m, path, lineAt, ['models', i]);
-        const line = lineOf(modelNodes[i]);
-        const other = properties.get(p.name);
-        if (other)
-          fail(path, line, `model ${p.name} is described twice (also ${other.file}:${other.line})`);
-        properties.set(p.name, {
-          name: p.name,
-          ...(p.description !== undefined ? { description: p.description } : {}),
-          columns: columnsOf(p.columns),
-          config: configOf(p.config),
-          tags: p.tags,
-          file: path,
-          line,
+      // `models:` and `seeds:` entries describe a table (seed names cannot clash with models').
+      for (const section of ['models', 'seeds'] as const) {
+        const entryNodes = seqItems(section);
+        top[section].forEach((m, i) => {
+          const p = parseWith(ModelYml, m, path, lineAt, [section, i]);
+          const line = lineOf(entryNodes[i]);
+          const other = properties.get(p.name);
+          if (other)
+            fail(
+              path,
+              line,
+              `${section === 'models' ? 'model' : 'seed'} ${p.name} is described twice (also ${other.file}:${other.line})`,
+            );
+          properties.set(p.name, {
+            name: p.name,
+            ...(p.description !== undefined ? { description: p.description } : {}),
+            columns: columnsOf(p.columns),
+            config: configOf(p.config),
+            tags: p.tags,
+            file: path,
+            line,
+          });
         });
-      });
+      }
       const sourceNodes = seqItems('sources');
       top.sources.forEach((s, i) => {
         const src = parseWith(SourceYml, s, path, lineAt, ['sources', i]);

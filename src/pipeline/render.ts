@@ -159,7 +159,8 @@ export function renderModel(project: Project, model: ModelFile, ctx: RenderConte
     }),
     var: guard((name: unknown, ...rest: unknown[]) => {
       const key = String(name);
-      if (key in project.config.vars) return project.config.vars[key];
+      // Own keys only: `var('constructor')` is not Object.prototype's.
+      if (Object.hasOwn(project.config.vars, key)) return project.config.vars[key];
       if (rest.length > 0) return rest[0];
       throw modelError(
         model,
@@ -174,7 +175,8 @@ export function renderModel(project: Project, model: ModelFile, ctx: RenderConte
       throw modelError(
         model,
         `environment variable ${String(name)} is not set and has no default`,
-        lineOf(model.sql, /env_var\s*\(/),
+        lineOf(model.sql, new RegExp(`env_var\\s*\\(\\s*['"]${esc(String(name))}['"]`)) ??
+          lineOf(model.sql, /env_var\s*\(/),
       );
     }),
     is_incremental: () => ctx.isIncremental,
@@ -188,25 +190,62 @@ export function renderModel(project: Project, model: ModelFile, ctx: RenderConte
       warn: () => '',
     },
     log: () => '',
+    // Jinja spells its constants True / False / None; nunjucks knows only true / false / none,
+    // and would render `config(enabled=False)` with an undefined (so: enabled).
+    True: true,
+    False: false,
+    None: null,
   };
+  // Compiled first, then rendered: nunjucks numbers the lines of parse errors from 1 and those
+  // of render errors from 0, so the two are told apart here.
+  let template: nunjucks.Template;
+  try {
+    template = new nunjucks.Template(model.sql, env, undefined, true);
+  } catch (err) {
+    throw jinjaError(model, err, 0);
+  }
   let sql: string;
   try {
-    sql = env.renderString(model.sql, context);
+    sql = template.render(context);
   } catch (err) {
-    if (thrown !== undefined) throw thrown;
-    const msg = err instanceof Error ? err.message : String(err);
-    const m = /\[Line (\d+), Column \d+\]\s*([\s\S]*)$/.exec(msg);
-    const reason = (m?.[2] ?? msg).replace(/^\s*\(unknown path\)\s*/, '').trim();
-    throw modelError(
-      model,
-      `Jinja: ${reason
-        .split('\n')
-        .map((l) => l.trim())
-        .join(' ')}`,
-      m ? Number(m[1]) : undefined,
-    );
+    if (thrown !== undefined) {
+      // A failed call (ref, var, raise_compiler_error …): its own error, with the line of the
+      // call when the error could not tell it.
+      const line = jinjaLine(err, 1);
+      if (thrown instanceof ProjectError && thrown.data.line === undefined && line !== undefined)
+        throw modelError(model, thrown.data.reason, line);
+      throw thrown;
+    }
+    throw jinjaError(model, err, 1);
   }
   return { sql, refs, sources, config };
+}
+
+/** The line (1-based) a nunjucks error names (`[Line n, Column m]`): n + offset, 1 for render errors. */
+function jinjaLine(err: unknown, offset: number): number | undefined {
+  const msg = err instanceof Error ? err.message : String(err);
+  const m = /\[Line (\d+), Column \d+\]/.exec(msg);
+  return m ? Number(m[1]) + offset : undefined;
+}
+
+/** A nunjucks error as a ProjectError on the model's line. */
+function jinjaError(model: ModelFile, err: unknown, offset: number): ProjectError {
+  const msg = err instanceof Error ? err.message : String(err);
+  const m = /\[Line \d+, Column \d+\]\s*([\s\S]*)$/.exec(msg);
+  const reason = (m?.[1] ?? msg).replace(/^\s*\(unknown path\)\s*/, '').trim();
+  // An unknown filter is reported without a position: the template names it.
+  const filter = /filter not found: ([A-Za-z_]\w*)/.exec(reason);
+  const line =
+    jinjaLine(err, offset) ??
+    (filter ? lineOf(model.sql, new RegExp(`\\|\\s*${esc(filter[1] as string)}\\b`)) : undefined);
+  return modelError(
+    model,
+    `Jinja: ${reason
+      .split('\n')
+      .map((l) => l.trim())
+      .join(' ')}`,
+    line,
+  );
 }
 
 /** The quoted relation a table renders as. */
@@ -234,5 +273,11 @@ export function withEphemerals(sql: string, ctes: [string, string][]): string {
 
 /** A model's SQL without a trailing semicolon (dbt models often end with one). */
 export function stripSemicolon(sql: string): string {
-  return sql.replace(/;\s*$/, '');
+  // A semicolon followed only by whitespace and comments (`select 1; -- done`): the comments
+  // stay (they end at a newline inside the CTE), the semicolon goes. Each alternative matches
+  // one way only, so a failed match cannot backtrack exponentially.
+  const m = /;((?:\s|--[^\n]*(?:\n|$)|\/\*(?:[^*]|\*(?!\/))*\*\/)*)$/.exec(sql);
+  if (!m) return sql;
+  const tail = m[1] ?? '';
+  return sql.slice(0, m.index) + (tail.trim() === '' ? '' : tail);
 }

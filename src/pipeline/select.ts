@@ -57,7 +57,15 @@ function matchAtom(graph: ProjectGraph, atom: string, modified?: Set<string>): s
             n.uniqueId === value ||
             (n.kind === 'source' && `${String(n.meta.source)}.${n.name}` === value)),
       );
-      const tests = hit.length === 0 ? pick((n) => n.kind === 'test' && n.name === value) : [];
+      // A test by its name (`not_null(order_id)`), its id or its check's id (`orders.id.unique`).
+      const tests =
+        hit.length === 0
+          ? pick(
+              (n) =>
+                n.kind === 'test' &&
+                (n.name === value || n.uniqueId === value || n.meta.check === value),
+            )
+          : [];
       if (hit.length === 0 && tests.length === 0) bad('no node of that name');
       return [...hit, ...tests];
     }
@@ -77,16 +85,20 @@ function matchAtom(graph: ProjectGraph, atom: string, modified?: Set<string>): s
           n.kind === 'source' &&
           (String(n.meta.source) === value || `${String(n.meta.source)}.${n.name}` === value),
       );
-    case 'test_type':
     case 'resource_type':
       return pick((n) => n.kind === value);
+    case 'test_type':
+      // dbt's test types: every test here is a generic one (from a properties file).
+      if (value === 'generic' || value === 'schema') return pick((n) => n.kind === 'test');
+      if (value === 'singular' || value === 'data' || value === 'unit') return [];
+      return bad('test_type is generic or singular');
     case 'state':
       if (value !== 'modified') bad('only state:modified is known');
       if (!modified) bad('state:modified needs --state REF');
       return pick((n) => n.kind === 'model' && (modified as Set<string>).has(n.uniqueId));
     default:
       return bad(
-        `unknown method ${method} (known: tag, path, exposure, source, resource_type, state)`,
+        `unknown method ${method} (known: tag, path, exposure, source, resource_type, test_type, state)`,
       );
   }
 }
@@ -101,17 +113,20 @@ function matchSelector(
 ): Set<string> {
   let out: Set<string> | undefined;
   for (const part of selector.split(',')) {
-    const m = /^(\d*)(\+?)(.+?)(\+?)(\d*)$/.exec(part.trim());
-    if (!m || !m[3])
+    // A depth is only a depth next to its `+`: `stg_orders_v2` is a name, `2+orders` a depth.
+    const m = /^(?:(\d*)\+)?(.+?)(?:\+(\d*))?$/.exec(part.trim());
+    if (!m?.[2])
       throw new InvalidArgumentError(`selector ${JSON.stringify(selector)} is empty`, {
         argument: 'select',
         reason: 'empty',
       });
-    const [, upN, up, atom, down, downN] = m as unknown as string[];
+    const [, upN, atom, downN] = m as unknown as (string | undefined)[];
     const base = matchAtom(graph, atom as string, modified);
     let ids = new Set(base);
-    if (up) for (const x of walk(base, parents, upN ? Number(upN) : Infinity)) ids.add(x);
-    if (down) for (const x of walk(base, children, downN ? Number(downN) : Infinity)) ids.add(x);
+    if (upN !== undefined)
+      for (const x of walk(base, parents, upN ? Number(upN) : Infinity)) ids.add(x);
+    if (downN !== undefined)
+      for (const x of walk(base, children, downN ? Number(downN) : Infinity)) ids.add(x);
     if (out === undefined) out = ids;
     else {
       const prev: Set<string> = out;
