@@ -61,6 +61,19 @@ import { type ResolvedRef, resolveBranch, resolveRef } from './refs.js';
 import { diffTrees } from './tree-diff.js';
 import { countItems, getEntry, listEntries, tokensOf, uncommittedChanges, viewOf } from './view.js';
 
+/** A write names each path once (a put and a delete of one path would race in one transaction). */
+function refuseDuplicatePaths(paths: string[]): void {
+  const seen = new Set<string>();
+  for (const p of paths) {
+    if (seen.has(p))
+      throw new InvalidArgumentError(`path ${p} given twice`, {
+        argument: 'path',
+        reason: 'duplicate',
+      });
+    seen.add(p);
+  }
+}
+
 export interface PutItem {
   path: string;
   body: Body;
@@ -362,15 +375,7 @@ export class Repository {
   ): Promise<TreeEntry[]> {
     const paths = items.map((i) => parseRepoPath(i.path));
     const removed = (opts.remove ?? []).map((p) => parseRepoPath(p));
-    const seen = new Set<string>();
-    for (const p of [...paths, ...removed]) {
-      if (seen.has(p))
-        throw new InvalidArgumentError(`path ${p} given twice`, {
-          argument: 'path',
-          reason: 'duplicate',
-        });
-      seen.add(p);
-    }
+    refuseDuplicatePaths([...paths, ...removed]);
     const branch = await this.requireBranch(branchName);
     await this.guard('write', branch.name);
     const entries: TreeEntry[] = new Array(items.length);
@@ -431,15 +436,7 @@ export class Repository {
   ): Promise<TreeEntry[]> {
     const paths = entries.map((e) => parseRepoPath(e.path));
     const removed = (opts.remove ?? []).map((p) => parseRepoPath(p));
-    const seen = new Set<string>();
-    for (const p of [...paths, ...removed]) {
-      if (seen.has(p))
-        throw new InvalidArgumentError(`path ${p} given twice`, {
-          argument: 'path',
-          reason: 'duplicate',
-        });
-      seen.add(p);
-    }
+    refuseDuplicatePaths([...paths, ...removed]);
     const branch = await this.requireBranch(branchName);
     await this.guard('write', branch.name);
     await forEachConcurrent(entries, { concurrency: 16 }, async (e) => {

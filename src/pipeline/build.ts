@@ -283,7 +283,7 @@ export async function buildProject(
             continue;
           }
           if (node.kind === 'seed') {
-            const r = await buildSeed(repo, proj, node, runBranch, work, session, tableAt, opts);
+            const r = await buildSeed(repo, proj, node, runBranch, session, tableAt, opts);
             record({ ...r, startedAt: t0, completedAt: new Date() });
             if (r.status === 'error') blocked.set(node.uniqueId, `${node.name} failed`);
             else await testNode(node);
@@ -548,7 +548,6 @@ async function buildSeed(
   project: Project,
   node: GraphNode,
   runBranch: string,
-  work: string,
   session: SqlSession,
   tableAt: TableLookup,
   opts: BuildOptions,
@@ -588,7 +587,6 @@ async function buildSeed(
     const t = (await tableAt(node.name)) as TableAtRef;
     await remember(repo, fingerprint, t, res.rowsWritten);
     await session.refreshTable(runBranch, node.name, t);
-    void work;
     return {
       ...base,
       status: 'success',
@@ -603,7 +601,7 @@ async function buildSeed(
 }
 
 /** The ephemeral models a query inlines (dependencies first), each rendered. */
-function ephemeralsOf(compiled: CompiledProject, m: CompiledModel): CompiledModel[] {
+export function ephemeralsOf(compiled: CompiledProject, m: CompiledModel): CompiledModel[] {
   const out: CompiledModel[] = [];
   const seen = new Set<string>();
   const visit = (x: CompiledModel): void => {
@@ -617,6 +615,18 @@ function ephemeralsOf(compiled: CompiledProject, m: CompiledModel): CompiledMode
   };
   visit(m);
   return out;
+}
+
+/** The SQL a model runs: its rendered body (default the compiled one) with its ephemerals inlined. */
+export function finalSql(
+  compiled: CompiledProject,
+  m: CompiledModel,
+  body: string = m.sql,
+): string {
+  return withEphemerals(
+    stripSemicolon(body),
+    ephemeralsOf(compiled, m).map((e) => [e.file.name, e.sql]),
+  );
 }
 
 /** The tables a model reads in the end (through ephemerals): refs to built models, seeds, sources. */
@@ -708,10 +718,7 @@ async function buildModel(
           runStartedAt: new Date(),
         }).sql
       : m.sql;
-    const sql = withEphemerals(
-      stripSemicolon(body),
-      ephemeralsOf(compiled, m).map((e) => [e.file.name, e.sql]),
-    );
+    const sql = finalSql(compiled, m, body);
     const inputs: Record<string, string> = {};
     for (const t of tablesRead(compiled, m)) inputs[t] = await inputVersion(compiled, t, tableAt);
     const fingerprint = sha(

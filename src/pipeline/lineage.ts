@@ -12,10 +12,9 @@
 import type { Repository } from '../core/repository.js';
 import type { DuckSession } from '../engine/duckdb.js';
 import { type Column, listTables, type TableAtRef } from '../engine/tables.js';
-import { readBuildState } from './build.js';
+import { finalSql, readBuildState } from './build.js';
 import { type ColumnSource, columnLineage } from './column-lineage.js';
 import { type CompiledModel, type CompiledProject, childMap } from './graph.js';
-import { stripSemicolon, withEphemerals } from './render.js';
 import type { GraphNode } from './types.js';
 
 export interface ModelLineage {
@@ -32,26 +31,6 @@ export interface Lineage {
   edges: [string, string][];
   /** Column-level lineage by model id (models whose SQL could be traced). */
   columns: Record<string, ModelLineage>;
-}
-
-/** The SQL a model runs (ephemerals inlined). */
-export function finalSql(compiled: CompiledProject, m: CompiledModel): string {
-  const eph: CompiledModel[] = [];
-  const seen = new Set<string>();
-  const visit = (x: CompiledModel): void => {
-    for (const r of x.refs) {
-      const dep = compiled.models.get(r);
-      if (dep?.config.materialized !== 'ephemeral' || seen.has(r)) continue;
-      seen.add(r);
-      visit(dep);
-      eph.push(dep);
-    }
-  };
-  visit(m);
-  return withEphemerals(
-    stripSemicolon(m.sql),
-    eph.map((e) => [e.file.name, e.sql]),
-  );
 }
 
 /**
