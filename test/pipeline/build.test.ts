@@ -165,8 +165,23 @@ describe('the example project', () => {
     expect(await head()).toBe(h1);
     expect(again.landed).toBeUndefined();
 
-    // customers changes: it rebuilds; orders (not downstream) is reused byte for byte.
+    // A full build after that: customers comes from the memo, orders (not downstream) is reused
+    // byte for byte.
     appendFileSync(join(dir, 'models/marts/customers.sql'), '\n-- a comment changes the SQL\n');
+    // state:modified against main's last build: only customers (and its tests) are selected.
+    const modified = await buildProject(repo, dir, {
+      branch: 'main',
+      select: ['state:modified+'],
+      state: 'main',
+      artifacts: false,
+    });
+    expect(
+      modified.run.results.filter((r) => r.kind !== 'test').map((r) => [r.name, r.status]),
+    ).toEqual([['customers', 'success']]);
+    expect(
+      modified.run.results.filter((r) => r.kind === 'test').every((r) => r.status === 'pass'),
+    ).toBe(true);
+    expect(await head()).not.toBe(h1);
     const third = await buildProject(repo, dir);
     const status = Object.fromEntries(
       third.run.results.filter((r) => r.kind !== 'test').map((r) => [r.name, r.status]),
@@ -178,7 +193,7 @@ describe('the example project', () => {
       stg_customers: 'reused',
       stg_orders: 'reused',
       stg_payments: 'reused',
-      customers: 'success',
+      customers: 'reused', // built by the state:modified build just before
       orders: 'reused',
     });
     const orders2 = await getTable(repo, 'main', 'orders');
