@@ -57,10 +57,15 @@ export class ObjectCache {
     }
     mkdirSync(join(this.dir, obj.address.slice(0, 2)), { recursive: true });
     const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+    const out = createWriteStream(temp);
     try {
-      await pipeline(await openVerified(this.store, obj), createWriteStream(temp));
+      await pipeline(await openVerified(this.store, obj), out);
       await rename(temp, path);
     } catch (err) {
+      // A failed read can reject before the write stream has even opened its file: wait for it to
+      // close, or the file would appear after the removal (a stray .tmp in the cache).
+      out.destroy();
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       await rm(temp, { force: true });
       throw err;
     }
