@@ -383,43 +383,51 @@ export async function buildProject(
   const failed = results.some(
     (r) => r.status === 'error' || (r.status === 'fail' && blocked.has(r.uniqueId)),
   );
-  // Snapshot of the project and the build state, in the same commit.
-  const snapshot = [...proj.files.entries()].map(([path, text]) => ({
-    path: `${SNAPSHOT_PREFIX}${path}`,
-    body: Buffer.from(text),
-  }));
-  const stale: string[] = [];
-  for await (const item of repo.list(runBranch, { prefix: SNAPSHOT_PREFIX })) {
-    if (item.type === 'object' && !proj.files.has(item.entry.path.slice(SNAPSHOT_PREFIX.length)))
-      stale.push(item.entry.path);
-  }
-  await repo.putObjects(
-    runBranch,
-    [...snapshot, { path: STATE_PATH, body: Buffer.from(`${JSON.stringify(state, null, 2)}\n`) }],
-    { remove: stale },
-  );
-  const counts = (kind: string) => results.filter((r) => r.kind === kind).length;
-  const codeFp = codeFingerprint(proj);
-  const gitCommit = gitCommitOf(proj.dir);
-  const message =
-    opts.message ??
-    `${command} ${p}: ${counts('seed')} seed(s), ${counts('model')} model(s), ${counts('test')} test(s)${failed ? ' — FAILED' : ''}`;
+  // `sluice test` writes nothing: no snapshot, no commit, no run branch left behind.
+  const writes = command !== 'test';
   let commit: Commit | undefined;
-  try {
-    commit = await repo.commit(runBranch, {
-      message,
-      metadata: {
-        'sluice.run_id': runId,
-        'sluice.command': command,
-        'sluice.select': (opts.select ?? []).join(' '),
-        'sluice.exclude': (opts.exclude ?? []).join(' '),
-        'sluice.status': failed ? 'error' : 'success',
-        'sluice.code_fingerprint': codeFp,
-        ...(gitCommit ? { 'sluice.git_commit': gitCommit } : {}),
-      },
-    });
-  } catch (err) {
-    if (!(err instanceof EmptyCommitError)) throw err;
+  if (writes) commit = await commitRun();
+  else await repo.deleteBranch(runBranch);
+
+  /** Snapshot of the project and the build state, committed with the outputs on the run branch. */
+  async function commitRun(): Promise<Commit | undefined> {
+    const snapshot = [...proj.files.entries()].map(([path, text]) => ({
+      path: `${SNAPSHOT_PREFIX}${path}`,
+      body: Buffer.from(text),
+    }));
+    const stale: string[] = [];
+    for await (const item of repo.list(runBranch, { prefix: SNAPSHOT_PREFIX })) {
+      if (item.type === 'object' && !proj.files.has(item.entry.path.slice(SNAPSHOT_PREFIX.length)))
+        stale.push(item.entry.path);
+    }
+    await repo.putObjects(
+      runBranch,
+      [...snapshot, { path: STATE_PATH, body: Buffer.from(`${JSON.stringify(state, null, 2)}\n`) }],
+      { remove: stale },
+    );
+    const counts = (kind: string) => results.filter((r) => r.kind === kind).length;
+    const codeFp = codeFingerprint(proj);
+    const gitCommit = gitCommitOf(proj.dir);
+    const message =
+      opts.message ??
+      `${command} ${p}: ${counts('seed')} seed(s), ${counts('model')} model(s), ${counts('test')} test(s)${failed ? ' — FAILED' : ''}`;
+    try {
+      return await repo.commit(runBranch, {
+        message,
+        metadata: {
+          'sluice.run_id': runId,
+          'sluice.command': command,
+          'sluice.select': (opts.select ?? []).join(' '),
+          'sluice.exclude': (opts.exclude ?? []).join(' '),
+          'sluice.status': failed ? 'error' : 'success',
+          'sluice.code_fingerprint': codeFp,
+          ...(gitCommit ? { 'sluice.git_commit': gitCommit } : {}),
+        },
+      });
+    } catch (err) {
+      if (!(err instanceof EmptyCommitError)) throw err;
+    }
+    return undefined;
   }
 
   let landed: Commit | undefined;
@@ -438,7 +446,7 @@ export async function buildProject(
         mergeError = err;
       }
     }
-    if (status === 'success') await repo.deleteBranch(runBranch);
+    if (status === 'success' && writes) await repo.deleteBranch(runBranch);
   }
   const run: BuildRun = {
     id: runId,

@@ -216,6 +216,23 @@ describe('the example project', () => {
     expect((await rows('SELECT count(*) AS n FROM orders'))[0]?.n).toBe('81');
   });
 
+  it('test runs the tests alone: nothing written, no commit, no run branch', async () => {
+    await example();
+    await buildProject(repo, dir);
+    const h = await head();
+    const t = await buildProject(repo, dir, { command: 'test', artifacts: false });
+    expect(t.run.status).toBe('success');
+    expect(t.run.results.map((r) => r.kind)).toEqual(Array(22).fill('test'));
+    expect(await head()).toBe(h);
+    expect(await branches()).toEqual(['main']);
+    const only = await buildProject(repo, dir, {
+      command: 'test',
+      select: ['orders'],
+      artifacts: false,
+    });
+    expect(only.run.results).toHaveLength(6); // the six tests of orders
+  });
+
   it('a failing test mid-DAG: downstream skipped, the branch unchanged, outputs kept on run/<id>', async () => {
     await example();
     const yml = join(dir, 'models/staging/schema.yml');
