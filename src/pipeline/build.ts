@@ -37,17 +37,10 @@ import {
 import { type CheckResult, runChecks } from '../quality/run.js';
 import { ingest } from '../tables/ingest.js';
 import { writeArtifacts } from './artifacts.js';
-import { type CompiledModel, type CompiledProject, compileProject } from './graph.js';
+import { type CompiledModel, type CompiledProject, compileProject, idOf } from './graph.js';
 import { completeEvent, emitLineage, type LineageTarget, startEvent } from './openlineage.js';
 import { loadProject, type Project } from './project.js';
-import {
-  ephemeralName,
-  modelError,
-  relationName,
-  renderModel,
-  stripSemicolon,
-  withEphemerals,
-} from './render.js';
+import { modelError, relationName, renderModel, stripSemicolon, withEphemerals } from './render.js';
 import { selectNodes } from './select.js';
 import type { BuildRun, GraphNode, NodeResult, ProjectGraph } from './types.js';
 
@@ -154,9 +147,7 @@ export async function modifiedSince(
   for (const [name, m] of compiled.models) {
     const r = recorded[name];
     if (!r || r.sql !== sha(m.sql) || r.config !== configDigest(m))
-      out.add(
-        compiled.graph.nodes.get(`model.${compiled.graph.project}.${name}`)?.uniqueId ?? name,
-      );
+      out.add(idOf.model(compiled.graph.project, name));
   }
   return out;
 }
@@ -198,9 +189,9 @@ export async function buildProject(
   const compiled = compileProject(proj, { target: branch, runStartedAt: startedAt });
   const graph = compiled.graph;
   await repo.getBranch(branch); // an unknown branch fails before anything is written
-  for await (const _ of repo.status(branch)) {
-    let count = 0;
-    for await (const __ of repo.status(branch)) count++;
+  let count = 0;
+  for await (const _ of repo.status(branch)) count++;
+  if (count > 0) {
     throw new UncommittedChangesError(
       `${branch} has ${count} uncommitted change(s): commit or reset them before building on it`,
       { branch, count },
@@ -323,7 +314,7 @@ export async function buildProject(
         /** Runs the selected tests of a node (all in one runChecks: fused scans). */
         async function testNode(owner: GraphNode, only?: string): Promise<void> {
           const specs = (compiled.tests.get(owner.uniqueId) ?? []).filter((c) => {
-            const id = `test.${p}.${c.id}`;
+            const id = idOf.test(p, c.id);
             return (
               (only === undefined || only === id) &&
               selected.some((n) => n.uniqueId === id) &&
@@ -348,7 +339,7 @@ export async function buildProject(
             ...(run?.results ?? []),
           ]);
           for (const spec of specs) {
-            const id = `test.${p}.${spec.id}`;
+            const id = idOf.test(p, spec.id);
             const res = run?.results.find((x) => x.id === spec.id);
             const status = res?.status ?? 'error';
             record({
@@ -705,16 +696,7 @@ async function buildModel(
     // Rendered for this run: `is_incremental()` is only known now.
     const body = incremental
       ? renderModel(compiled.project, file, {
-          relation: (ref) => {
-            if (ref.kind === 'ref') {
-              const dep = compiled.models.get(ref.name);
-              if (dep?.config.materialized === 'ephemeral')
-                return relationName(ephemeralName(ref.name));
-              return relationName(dep ? dep.table : ref.name);
-            }
-            const s = compiled.project.sources.get(`${ref.source}.${ref.table}`);
-            return relationName(s ? s.identifier : ref.table);
-          },
+          relation: compiled.relation,
           isIncremental: true,
           self: relationName(m.table),
           target: {

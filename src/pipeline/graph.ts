@@ -36,6 +36,8 @@ export interface CompiledProject {
   tests: Map<string, CheckSpec[]>;
   /** Every check of the properties files (also those of tables no model builds). */
   checks: CheckSpec[];
+  /** How a reference renders in this project (what a re-render at build time uses). */
+  relation: (ref: Reference) => string;
 }
 
 export const idOf = {
@@ -344,7 +346,14 @@ export function compileProject(
       },
     });
   }
-  return { project, graph: { project: p, nodes: topoSort(nodes) }, models, tests, checks };
+  return {
+    project,
+    graph: { project: p, nodes: topoSort(nodes) },
+    models,
+    tests,
+    checks,
+    relation,
+  };
 }
 
 /** The nodes in a topological order (stable: by id among the ready); a cycle is a ProjectError. */

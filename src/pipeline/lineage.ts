@@ -14,7 +14,7 @@ import type { DuckSession } from '../engine/duckdb.js';
 import { type Column, listTables, type TableAtRef } from '../engine/tables.js';
 import { finalSql, readBuildState } from './build.js';
 import { type ColumnSource, columnLineage } from './column-lineage.js';
-import { type CompiledModel, type CompiledProject, childMap } from './graph.js';
+import { type CompiledModel, type CompiledProject, childMap, idOf } from './graph.js';
 import type { GraphNode } from './types.js';
 
 export interface ModelLineage {
@@ -154,7 +154,7 @@ export async function impactOf(
   const columnChanges: ColumnChange[] = [];
   for (const [name, m] of compiled.models) {
     if (m.config.materialized === 'ephemeral') continue;
-    const id = `model.${p}.${name}`;
+    const id = idOf.model(p, name);
     const a = baseState?.models[name];
     const b = branchState?.models[name];
     if ((a || b) && (a?.sql !== b?.sql || a?.config !== b?.config)) changed.add(id);
@@ -229,7 +229,7 @@ export async function impactOf(
     }
     // An exposure downstream of a broken model is broken too.
     const brokenModels = new Set(
-      breaking.filter((b) => b.consumerKind === 'model').map((b) => `model.${p}.${b.consumer}`),
+      breaking.filter((b) => b.consumerKind === 'model').map((b) => idOf.model(p, b.consumer)),
     );
     const seen = new Set<string>();
     const walk = [...brokenModels];
