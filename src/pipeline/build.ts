@@ -34,7 +34,9 @@ import {
   manifestPath,
   type TableAtRef,
 } from '../engine/tables.js';
+import { refTable } from '../quality/checks.js';
 import { type CheckResult, runChecks } from '../quality/run.js';
+import type { CheckSpec } from '../quality/spec.js';
 import { ingest } from '../tables/ingest.js';
 import { writeArtifacts } from './artifacts.js';
 import { type CompiledModel, type CompiledProject, compileProject, idOf } from './graph.js';
@@ -250,11 +252,7 @@ export async function buildProject(
         ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
       },
       async (session) => {
-        const tableAt = async (name: string): Promise<TableAtRef | undefined> =>
-          getTable(repo, runBranch, name).catch((err) => {
-            if ((err as { code?: string }).code === 'TableNotFoundError') return undefined;
-            throw err;
-          });
+        const tableAt = tableLookup(repo, runBranch);
 
         for (const node of selected) {
           const t0 = new Date();
@@ -323,25 +321,72 @@ export async function buildProject(
           });
           if (specs.length === 0) return;
           const t0 = new Date();
+          // Tests whose verdict depends only on the tables' contents: the same tests on the
+          // same table versions reuse their results — one memo per set of tables read, so a
+          // relationship to a changed table does not re-run the node's other tests.
+          const stable = command === 'build' && !opts.fullRefresh ? specs.filter(memoizable) : [];
+          const groups = new Map<string, { tables: string[]; specs: CheckSpec[]; memo: string }>();
+          for (const s of stable) {
+            const tables = tablesChecked(s);
+            const key = JSON.stringify(tables);
+            const g = groups.get(key) ?? { tables, specs: [], memo: '' };
+            g.specs.push(s);
+            groups.set(key, g);
+          }
+          const reused = new Map<string, CheckResult>();
+          for (const g of groups.values()) {
+            const versions: string[] = [];
+            for (const t of g.tables) versions.push(await inputVersion(compiled, t, tableAt));
+            g.memo = sha(
+              JSON.stringify({ tests: 'v1', specs: g.specs.map(specDigest).sort(), versions }),
+            );
+            const rec = await repo.meta.getMemo(repo.name, g.memo);
+            if (!rec) continue;
+            const byId = new Map(g.specs.map((s) => [s.id, s]));
+            for (const r of (JSON.parse(rec.data) as { results: CheckResult[] }).results) {
+              const spec = byId.get(r.id);
+              if (spec) reused.set(r.id, { ...r, name: spec.name, source: spec.source });
+            }
+          }
+          const toRun = specs.filter((s) => !reused.has(s.id));
           let run: Awaited<ReturnType<typeof runChecks>> | undefined;
           let failure: string | undefined;
-          try {
-            run = await runChecks(repo, specs, {
-              ref: runBranch,
-              session,
-              ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
-            });
-          } catch (err) {
-            failure = messageOf(err);
+          if (toRun.length > 0) {
+            try {
+              run = await runChecks(repo, toRun, {
+                ref: runBranch,
+                session,
+                ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+              });
+            } catch (err) {
+              failure = messageOf(err);
+            }
           }
-          checks.set(owner.uniqueId, [
-            ...(checks.get(owner.uniqueId) ?? []),
-            ...(run?.results ?? []),
-          ]);
+          const ran = [...reused.values(), ...(run?.results ?? [])];
+          for (const g of groups.values()) {
+            if (g.specs.some((s) => reused.has(s.id))) continue;
+            const fresh = g.specs.map((s) => run?.results.find((x) => x.id === s.id));
+            if (fresh.every((r) => r && r.status !== 'error'))
+              await repo.meta.putMemo(repo.name, {
+                fingerprint: g.memo,
+                createdAt: new Date(),
+                data: JSON.stringify({ results: fresh }),
+              });
+          }
+          checks.set(owner.uniqueId, [...(checks.get(owner.uniqueId) ?? []), ...ran]);
           for (const spec of specs) {
             const id = idOf.test(p, spec.id);
-            const res = run?.results.find((x) => x.id === spec.id);
+            const res = ran.find((x) => x.id === spec.id);
             const status = res?.status ?? 'error';
+            const message =
+              res?.message ??
+              (!res && failure
+                ? failure
+                : status !== 'pass'
+                  ? `${spec.name}: ${res?.unexpectedCount ?? 0} failing of ${res?.elementCount ?? 0}`
+                  : reused.has(spec.id)
+                    ? 'reused: the same test passed on the same table contents'
+                    : undefined);
             record({
               uniqueId: id,
               kind: 'test',
@@ -350,13 +395,7 @@ export async function buildProject(
               startedAt: t0,
               completedAt: new Date(),
               ...(res?.unexpectedCount !== undefined ? { failures: res.unexpectedCount } : {}),
-              ...(res?.message || failure
-                ? { message: res?.message ?? failure }
-                : status !== 'pass'
-                  ? {
-                      message: `${spec.name}: ${res?.unexpectedCount ?? 0} failing of ${res?.elementCount ?? 0}`,
-                    }
-                  : {}),
+              ...(message !== undefined ? { message } : {}),
             });
             const fatal = status === 'error' || (status === 'fail' && spec.severity === 'error');
             if (fatal) {
@@ -489,7 +528,80 @@ export async function buildProject(
   };
 }
 
-type TableLookup = (name: string) => Promise<TableAtRef | undefined>;
+/**
+ * Check types whose verdict is a function of the checked tables' contents alone — not of the
+ * clock (`freshness`), of history (`row_count_change`, `anomaly`) or of arbitrary SQL (`sql`).
+ */
+const CONTENT_CHECKS = new Set<CheckSpec['type']>([
+  'not_null',
+  'unique',
+  'accepted_values',
+  'relationships',
+  'between',
+  'regex',
+  'length',
+  'row_count',
+  'quantile',
+  'schema',
+]);
+const VOLATILE_SQL =
+  /\b(now|today|current_(date|time|timestamp|localtime|localtimestamp)|get_current_\w+|random|uuid|gen_random_uuid|setseed)\b/i;
+
+/** May this test's result be reused when the tables it reads have not changed? */
+export function memoizable(spec: CheckSpec): boolean {
+  return (
+    CONTENT_CHECKS.has(spec.type) &&
+    !VOLATILE_SQL.test(JSON.stringify([spec.where ?? '', spec.params]))
+  );
+}
+
+/** What a test's verdict depends on besides the tables (its source position does not count). */
+const specDigest = (s: CheckSpec): string =>
+  JSON.stringify([
+    s.id,
+    s.table,
+    s.column ?? null,
+    s.type,
+    s.params,
+    s.where ?? null,
+    s.severity,
+    s.warnIf ?? null,
+    s.errorIf ?? null,
+    s.mostly ?? null,
+  ]);
+
+/** The tables a test reads: its own, and a relationship's other side. */
+const tablesChecked = (s: CheckSpec): string[] =>
+  s.type === 'relationships' ? [s.table, refTable(String(s.params.to))].sort() : [s.table];
+
+/**
+ * The tables on the run branch, each read once: only the build writes there, and every write it
+ * makes forgets the table written, so a lookup never returns a stale version.
+ */
+interface TableLookup {
+  at(name: string): Promise<TableAtRef | undefined>;
+  forget(name: string): void;
+}
+
+function tableLookup(repo: Repository, branch: string): TableLookup {
+  const known = new Map<string, Promise<TableAtRef | undefined>>();
+  return {
+    at(name) {
+      let t = known.get(name);
+      if (!t) {
+        t = getTable(repo, branch, name).catch((err) => {
+          if ((err as { code?: string }).code === 'TableNotFoundError') return undefined;
+          throw err;
+        });
+        known.set(name, t);
+      }
+      return t;
+    },
+    forget(name) {
+      known.delete(name);
+    },
+  };
+}
 type Built = Omit<NodeResult, 'startedAt' | 'completedAt'>;
 
 async function useMemo(
@@ -497,6 +609,8 @@ async function useMemo(
   branch: string,
   fingerprint: string,
   current: TableAtRef | undefined,
+  tables: TableLookup,
+  table: string,
 ): Promise<MemoRecord | undefined> {
   const rec = await repo.meta.getMemo(repo.name, fingerprint);
   if (!rec) return undefined;
@@ -513,6 +627,7 @@ async function useMemo(
     await repo.putEntries(branch, memo.entries, {
       remove: [...have.keys()].filter((path) => !want.has(path)),
     });
+    tables.forget(table);
   } catch (err) {
     // Files collected since (gc): build it again.
     if ((err as { code?: string }).code === 'ObjectNotFoundError') return undefined;
@@ -560,11 +675,11 @@ async function buildSeed(
   const text = project.files.get(node.path as string) ?? '';
   const fingerprint = sha(JSON.stringify({ seed: 'v1', name: node.name, text }));
   try {
-    const current = await tableAt(node.name);
+    const current = await tableAt.at(node.name);
     if (!opts.fullRefresh) {
-      const memo = await useMemo(repo, runBranch, fingerprint, current);
+      const memo = await useMemo(repo, runBranch, fingerprint, current, tableAt, node.name);
       if (memo) {
-        const t = (await tableAt(node.name)) as TableAtRef;
+        const t = (await tableAt.at(node.name)) as TableAtRef;
         await session.refreshTable(runBranch, node.name, t);
         return {
           ...base,
@@ -583,7 +698,8 @@ async function buildSeed(
       mode: 'overwrite',
       ...(opts.duck ? { duck: opts.duck } : {}),
     });
-    const t = (await tableAt(node.name)) as TableAtRef;
+    tableAt.forget(node.name);
+    const t = (await tableAt.at(node.name)) as TableAtRef;
     await remember(repo, fingerprint, t, res.rowsWritten);
     await session.refreshTable(runBranch, node.name, t);
     return {
@@ -656,7 +772,7 @@ async function inputVersion(
   tableAt: TableLookup,
   seen: Set<string> = new Set(),
 ): Promise<string> {
-  const t = await tableAt(table);
+  const t = await tableAt.at(table);
   if (!t?.manifest.view || seen.has(table)) return versionOf(t);
   const model = [...compiled.models.values()].find(
     (x) => x.table === table && x.config.materialized === 'view',
@@ -687,7 +803,7 @@ async function buildModel(
   };
   const file = m.file;
   try {
-    const current = await tableAt(m.table);
+    const current = await tableAt.at(m.table);
     const incremental =
       m.config.materialized === 'incremental' &&
       current !== undefined &&
@@ -722,9 +838,9 @@ async function buildModel(
       }),
     );
     if (!opts.fullRefresh) {
-      const memo = await useMemo(repo, runBranch, fingerprint, current);
+      const memo = await useMemo(repo, runBranch, fingerprint, current, tableAt, m.table);
       if (memo) {
-        const t = (await tableAt(m.table)) as TableAtRef;
+        const t = (await tableAt.at(m.table)) as TableAtRef;
         await session.refreshTable(runBranch, m.table, t);
         return {
           ...base,
@@ -779,7 +895,8 @@ async function buildModel(
       rmSync(out, { force: true });
       rows = res.rowsWritten;
     }
-    const t = (await tableAt(m.table)) as TableAtRef;
+    tableAt.forget(m.table);
+    const t = (await tableAt.at(m.table)) as TableAtRef;
     await remember(repo, fingerprint, t, rows);
     await session.refreshTable(runBranch, m.table, t);
     return {

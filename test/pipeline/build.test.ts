@@ -20,9 +20,10 @@ import type { Repository } from '../../src/core/repository.js';
 import { withDuck } from '../../src/engine/duckdb.js';
 import { withSqlSession } from '../../src/engine/session.js';
 import { getTable, listTables } from '../../src/engine/tables.js';
-import { buildProject } from '../../src/pipeline/build.js';
+import { buildProject, memoizable } from '../../src/pipeline/build.js';
 import { compileProject } from '../../src/pipeline/graph.js';
 import { loadProject } from '../../src/pipeline/project.js';
+import type { CheckSpec } from '../../src/quality/spec.js';
 import { exportTable } from '../../src/tables/table-ops.js';
 
 const EXAMPLE = join(import.meta.dirname, '../../examples/shop');
@@ -164,6 +165,12 @@ describe('the example project', () => {
     ).toEqual(new Set(['reused']));
     expect(await head()).toBe(h1);
     expect(again.landed).toBeUndefined();
+    // The tests are not run again either: same tests, same table contents, same verdicts.
+    const againTests = again.run.results.filter((r) => r.kind === 'test');
+    expect(againTests).toHaveLength(22);
+    expect(againTests.every((r) => r.status === 'pass' && r.message?.startsWith('reused'))).toBe(
+      true,
+    );
 
     // A full build after that: customers comes from the memo, orders (not downstream) is reused
     // byte for byte.
@@ -213,6 +220,17 @@ describe('the example project', () => {
       orders: 'success',
       stg_payments: 'reused',
     });
+    // stg_payments is unchanged, but its relationships test reads stg_orders, which changed:
+    // that test runs again, the others on stg_payments are reused.
+    const paymentsTests = fourth.run.results.filter(
+      (r) => r.kind === 'test' && r.uniqueId.includes('stg_payments'),
+    );
+    expect(paymentsTests.length).toBeGreaterThan(2);
+    for (const t of paymentsTests)
+      expect([t.name, t.message?.startsWith('reused') ?? false]).toEqual([
+        t.name,
+        !t.name.startsWith('relationships'),
+      ]);
     expect((await rows('SELECT count(*) AS n FROM orders'))[0]?.n).toBe('81');
   });
 
@@ -268,6 +286,16 @@ describe('the example project', () => {
       'stg_payments',
     ]);
     expect((await listTables(repo, 'main')).size).toBe(0);
+
+    // Built again unchanged: the failure is reused, not forgotten — the build still fails.
+    const again = await buildProject(repo, dir);
+    expect(again.run.status).toBe('error');
+    const failingAgain = again.run.results.find((r) => r.kind === 'test' && r.status === 'fail');
+    expect([failingAgain?.name, failingAgain?.failures]).toEqual([
+      'accepted_values(status)',
+      failing?.failures,
+    ]);
+    expect(await head()).toBe(before);
   });
 });
 
@@ -420,5 +448,32 @@ describe('bad input changes nothing', () => {
     );
     expect(out.run.results.find((r) => r.name === 'b')?.status).toBe('skipped');
     expect(await head()).toBe(before);
+  });
+});
+
+describe('test memoization', () => {
+  const spec = (type: CheckSpec['type'], extra: Partial<CheckSpec> = {}): CheckSpec => ({
+    id: `t.${type}`,
+    name: type,
+    table: 't',
+    type,
+    params: {},
+    severity: 'error',
+    source: { file: 'x.yml', line: 1 },
+    ...extra,
+  });
+
+  it('reuses only verdicts that depend on the tables alone', () => {
+    expect(memoizable(spec('not_null', { column: 'a' }))).toBe(true);
+    expect(memoizable(spec('relationships', { params: { to: "ref('u')", field: 'id' } }))).toBe(
+      true,
+    );
+    // The clock, history, arbitrary SQL: always run.
+    expect(memoizable(spec('freshness'))).toBe(false);
+    expect(memoizable(spec('row_count_change'))).toBe(false);
+    expect(memoizable(spec('anomaly'))).toBe(false);
+    expect(memoizable(spec('sql'))).toBe(false);
+    expect(memoizable(spec('not_null', { where: 'day > current_date - 7' }))).toBe(false);
+    expect(memoizable(spec('between', { params: { max: 'now()' } }))).toBe(false);
   });
 });
