@@ -107,13 +107,20 @@ const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
 export const configDigest = (m: CompiledModel): string =>
   sha(JSON.stringify({ ...m.config, tags: [...m.config.tags].sort() }));
 
-/** A table's content version: its manifest and files, by address. */
+/**
+ * A table's content version: its manifest and its files' contents, by address. A file's name is
+ * left out (each write names its files after its run) but not its folder, which holds the
+ * partition values: a model rebuilt to the same bytes keeps its version, and what reads it is
+ * reused.
+ */
 const versionOf = (t: TableAtRef | undefined): string =>
   t
     ? sha(
         JSON.stringify([
           t.manifestEntry.address,
-          ...t.files.map((f) => `${f.path}:${f.address}`).sort(),
+          ...t.files
+            .map((f) => `${f.path.slice(0, f.path.lastIndexOf('/') + 1)}:${f.address}`)
+            .sort(),
         ]),
       )
     : 'absent';

@@ -345,6 +345,40 @@ describe('materializations', () => {
     ]);
   });
 
+  it('a model rebuilt to the same data keeps its content version: what reads it is reused', async () => {
+    await project({
+      'sluice.yml': 'name: same\n',
+      'seeds/nums.csv': 'n\n3\n1\n2\n',
+      'models/sorted.sql':
+        "{{ config(materialized='table') }}\nselect n from {{ ref('nums') }} order by n",
+      'models/total.sql': "select sum(n) as s from {{ ref('sorted') }}",
+    });
+    await buildProject(repo, dir);
+    const before = await getTable(repo, 'main', 'sorted');
+    // A different query, the same rows in the same order.
+    writeFileSync(
+      join(dir, 'models/sorted.sql'),
+      "{{ config(materialized='table') }}\nselect n from {{ ref('nums') }} where n > 0 order by n",
+    );
+    const out = await buildProject(repo, dir);
+    expect(out.run.status).toBe('success');
+    const status = Object.fromEntries(
+      out.run.results.filter((r) => r.kind === 'model').map((r) => [r.name, r.status]),
+    );
+    expect(status).toEqual({ sorted: 'success', total: 'reused' });
+    const after = await getTable(repo, 'main', 'sorted');
+    expect(after.files.map((f) => f.address)).toEqual(before.files.map((f) => f.address));
+    expect(after.files.map((f) => f.path)).not.toEqual(before.files.map((f) => f.path));
+    // Different rows: total is built again.
+    writeFileSync(
+      join(dir, 'models/sorted.sql'),
+      "{{ config(materialized='table') }}\nselect n from {{ ref('nums') }} where n > 1 order by n",
+    );
+    const changed = await buildProject(repo, dir);
+    expect(changed.run.results.find((r) => r.name === 'total')?.status).toBe('success');
+    expect(Number((await rows('SELECT s FROM total'))[0]?.s)).toBe(5);
+  });
+
   it('ephemeral models are inlined as CTEs and never written', async () => {
     await project({
       'sluice.yml': 'name: eph\n',
