@@ -40,7 +40,13 @@ import type { CheckSpec } from '../quality/spec.js';
 import { ingest } from '../tables/ingest.js';
 import { writeArtifacts } from './artifacts.js';
 import { type CompiledModel, type CompiledProject, compileProject, idOf } from './graph.js';
-import { completeEvent, emitLineage, type LineageTarget, startEvent } from './openlineage.js';
+import {
+  completeEvent,
+  configuredLineage,
+  emitLineage,
+  type LineageTarget,
+  startEvent,
+} from './openlineage.js';
 import { loadProject, type Project } from './project.js';
 import { modelError, relationName, renderModel, stripSemicolon, withEphemerals } from './render.js';
 import { selectNodes } from './select.js';
@@ -67,8 +73,11 @@ export interface BuildOptions {
   message?: string;
   /** Write `target/run_results.json` and `target/manifest.json` in the project; default true. */
   artifacts?: boolean;
-  /** Send OpenLineage run events (START, then COMPLETE or FAIL) to a file and/or a URL. */
-  lineage?: LineageTarget & { namespace?: string };
+  /**
+   * Send OpenLineage run events (START, then COMPLETE or FAIL) to a file and/or a URL. Default:
+   * the project's `openlineage:` config, else `OPENLINEAGE_URL`; `false`: none.
+   */
+  lineage?: (LineageTarget & { namespace?: string }) | false;
   /** Called as each node finishes (progress). */
   onNode?: (r: NodeResult, done: number, total: number) => void;
 }
@@ -223,11 +232,12 @@ export async function buildProject(
   );
 
   const warnings: string[] = [];
-  const namespace = opts.lineage?.namespace ?? `sluice://${repo.name}/${branch}`;
+  const lineage = opts.lineage === undefined ? configuredLineage(proj) : opts.lineage || undefined;
+  const namespace = lineage?.namespace ?? `sluice://${repo.name}/${branch}`;
   const emit = async (event: object): Promise<void> => {
-    if (!opts.lineage) return;
+    if (!lineage) return;
     try {
-      await emitLineage([event], opts.lineage);
+      await emitLineage([event], lineage);
     } catch (err) {
       warnings.push(`OpenLineage: ${messageOf(err)}`);
     }

@@ -3,7 +3,7 @@
 // wrote (outputs). A lineage server (Marquez, DataHub, …) or a JSON Lines file receives them.
 import { createHash } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { InternalError, InvalidArgumentError } from '../common/errors.js';
 import type { BuildRun, GraphNode, NodeResult, ProjectGraph } from './types.js';
 
@@ -413,4 +413,52 @@ async function post(
       reason,
     });
   }
+}
+
+/**
+ * Where a build's run events go when the caller does not say: `openlineage:` in sluice.yml, else
+ * the OpenLineage client's own environment variables — `OPENLINEAGE_URL` (+ `OPENLINEAGE_ENDPOINT`,
+ * default `api/v1/lineage`), `OPENLINEAGE_API_KEY` (a bearer token), `OPENLINEAGE_NAMESPACE`.
+ * `${VAR}` in a configured header value is taken from the environment; a missing one is an error
+ * naming the variable (never its value). Undefined: no events.
+ */
+export function configuredLineage(
+  project: {
+    dir: string;
+    config: { file: string; openlineage?: LineageTarget & { namespace?: string } };
+  },
+  env: NodeJS.ProcessEnv = process.env,
+): (LineageTarget & { namespace?: string }) | undefined {
+  const c = project.config.openlineage;
+  if (c) {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(c.headers ?? {})) {
+      headers[name] = value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, v: string) => {
+        const got = env[v];
+        if (got === undefined)
+          throw new InvalidArgumentError(
+            `${project.config.file}: openlineage.headers.${name} needs the environment variable ${v}, which is not set`,
+            { argument: `openlineage.headers.${name}`, reason: `${v} is not set` },
+          );
+        return got;
+      });
+    }
+    return {
+      ...(c.url ? { url: c.url } : {}),
+      ...(c.file ? { file: resolve(project.dir, c.file) } : {}),
+      ...(c.namespace ? { namespace: c.namespace } : {}),
+      ...(Object.keys(headers).length > 0 ? { headers } : {}),
+      ...(c.timeoutMs !== undefined ? { timeoutMs: c.timeoutMs } : {}),
+    };
+  }
+  const base = env.OPENLINEAGE_URL;
+  if (!base) return undefined;
+  const endpoint = env.OPENLINEAGE_ENDPOINT ?? 'api/v1/lineage';
+  return {
+    url: `${base.replace(/\/+$/, '')}/${endpoint.replace(/^\/+/, '')}`,
+    ...(env.OPENLINEAGE_API_KEY
+      ? { headers: { Authorization: `Bearer ${env.OPENLINEAGE_API_KEY}` } }
+      : {}),
+    ...(env.OPENLINEAGE_NAMESPACE ? { namespace: env.OPENLINEAGE_NAMESPACE } : {}),
+  };
 }

@@ -36,6 +36,15 @@ export interface ProjectConfig {
   materialized: Map<string, Materialization>;
   /** The file the config came from, relative to the project. */
   file: string;
+  /** `openlineage:` in sluice.yml: where a build's run events go (header values may hold ${VAR}). */
+  openlineage?: {
+    url?: string;
+    /** Relative to the project directory. */
+    file?: string;
+    namespace?: string;
+    headers?: Record<string, string>;
+    timeoutMs?: number;
+  };
 }
 
 /** A model's `config`, from its folder, its properties and its `{{ config(...) }}` call. */
@@ -189,6 +198,26 @@ const SluiceYml = z.looseObject({
     .default({ models: ['models'], seeds: ['seeds'] }),
   vars: z.record(z.string(), z.unknown()).default({}),
   materialized: z.record(z.string(), materialization).default({}),
+  openlineage: z
+    .object({
+      url: z
+        .string()
+        .regex(/^https?:\/\/[^\s/]+/, 'an http:// or https:// URL')
+        .optional(),
+      file: z.string().min(1).optional(),
+      namespace: z.string().min(1).optional(),
+      headers: z.record(z.string(), z.string()).optional(),
+      timeout: z
+        .string()
+        .regex(/^\d+(ms|s)$/, 'a duration such as 500ms or 5s')
+        .transform((t) =>
+          t.endsWith('ms') ? Number.parseInt(t, 10) : Number.parseInt(t, 10) * 1000,
+        )
+        .optional(),
+    })
+    .strict()
+    .refine((o) => o.url !== undefined || o.file !== undefined, 'give url, file or both')
+    .optional(),
 });
 
 const DbtProjectYml = z.looseObject({
@@ -252,6 +281,17 @@ export function loadProjectConfig(dir: string): ProjectConfig {
         Object.entries(c.materialized).map(([k, v]) => [k.replace(/^\/+|\/+$/g, ''), v]),
       ),
       file: sluice,
+      ...(c.openlineage
+        ? {
+            openlineage: {
+              ...(c.openlineage.url ? { url: c.openlineage.url } : {}),
+              ...(c.openlineage.file ? { file: c.openlineage.file } : {}),
+              ...(c.openlineage.namespace ? { namespace: c.openlineage.namespace } : {}),
+              ...(c.openlineage.headers ? { headers: c.openlineage.headers } : {}),
+              ...(c.openlineage.timeout !== undefined ? { timeoutMs: c.openlineage.timeout } : {}),
+            },
+          }
+        : {}),
     };
   }
   if (existsSync(join(dir, 'dbt_project.yml'))) return loadDbtProject(dir);

@@ -379,6 +379,27 @@ describe('materializations', () => {
     expect(Number((await rows('SELECT s FROM total'))[0]?.s)).toBe(5);
   });
 
+  it("sluice.yml's openlineage: section is where a build's run events go unless told otherwise", async () => {
+    await project({
+      'sluice.yml': 'name: ol\nopenlineage:\n  file: target/ol.jsonl\n  namespace: shop-ol\n',
+      'seeds/nums.csv': 'n\n1\n',
+    });
+    await buildProject(repo, dir);
+    const events = readFileSync(join(dir, 'target/ol.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { eventType: string; job: { namespace: string } });
+    expect(events.map((e) => [e.eventType, e.job.namespace])).toEqual([
+      ['START', 'shop-ol'],
+      ['COMPLETE', 'shop-ol'],
+    ]);
+    writeFileSync(join(dir, 'seeds/nums.csv'), 'n\n2\n');
+    await buildProject(repo, dir, { lineage: false });
+    expect(readFileSync(join(dir, 'target/ol.jsonl'), 'utf8').trimEnd().split('\n')).toHaveLength(
+      2,
+    );
+  });
+
   it('ephemeral models are inlined as CTEs and never written', async () => {
     await project({
       'sluice.yml': 'name: eph\n',

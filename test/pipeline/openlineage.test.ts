@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InternalError, InvalidArgumentError } from '../../src/common/errors.js';
 import {
   completeEvent,
+  configuredLineage,
   DEFAULT_PRODUCER,
   emitLineage,
   FACET_SCHEMA_URLS,
@@ -511,5 +512,58 @@ describe('emitLineage', () => {
     await expect(emitLineage(events, { file: join(dir, 'x.jsonl'), timeoutMs: 0 })).rejects.toThrow(
       InvalidArgumentError,
     );
+  });
+});
+
+describe('configuredLineage: sluice.yml, then the OpenLineage environment variables', () => {
+  const project = (openlineage?: object) => ({
+    dir: '/p',
+    config: { file: 'sluice.yml', ...(openlineage ? { openlineage } : {}) },
+  });
+
+  it('reads sluice.yml (file relative to the project, ${VAR} in headers from the environment)', () => {
+    expect(
+      configuredLineage(
+        project({
+          url: 'http://127.0.0.1:5000/api/v1/lineage',
+          file: 'target/ol.jsonl',
+          namespace: 'shop',
+          headers: { Authorization: 'Bearer ${OL_TOKEN}' },
+        }),
+        { OL_TOKEN: 's3cret', OPENLINEAGE_URL: 'http://ignored' },
+      ),
+    ).toEqual({
+      url: 'http://127.0.0.1:5000/api/v1/lineage',
+      file: '/p/target/ol.jsonl',
+      namespace: 'shop',
+      headers: { Authorization: 'Bearer s3cret' },
+    });
+  });
+
+  it('a missing variable is an error naming it, not a silent empty header', () => {
+    expect(() =>
+      configuredLineage(project({ url: 'http://x/', headers: { 'X-Key': '${NOPE}' } }), {}),
+    ).toThrow(/openlineage\.headers\.X-Key needs the environment variable NOPE/);
+  });
+
+  it('falls back to OPENLINEAGE_URL / _ENDPOINT / _API_KEY / _NAMESPACE, else nothing', () => {
+    expect(
+      configuredLineage(project(), {
+        OPENLINEAGE_URL: 'http://127.0.0.1:5000/',
+        OPENLINEAGE_API_KEY: 'k',
+        OPENLINEAGE_NAMESPACE: 'team',
+      }),
+    ).toEqual({
+      url: 'http://127.0.0.1:5000/api/v1/lineage',
+      headers: { Authorization: 'Bearer k' },
+      namespace: 'team',
+    });
+    expect(
+      configuredLineage(project(), {
+        OPENLINEAGE_URL: 'http://h',
+        OPENLINEAGE_ENDPOINT: '/events',
+      })?.url,
+    ).toBe('http://h/events');
+    expect(configuredLineage(project(), {})).toBeUndefined();
   });
 });

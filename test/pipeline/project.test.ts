@@ -200,6 +200,39 @@ describe('sluice.yml', () => {
     );
     expect(e.data.line).toBe(2);
     expect(e.data.reason).toMatch(/^vars: /);
+
+    e = projectError(() =>
+      loadProjectConfig(
+        write({ 'sluice.yml': lines('name: shop', 'openlineage:', '  url: marquez:5000') }),
+      ),
+    );
+    expect(e.data.line).toBe(3);
+    expect(e.data.reason).toMatch(/^openlineage\.url: /);
+    e = projectError(() =>
+      loadProjectConfig(
+        write({ 'sluice.yml': lines('name: shop', 'openlineage:', '  namespace: shop') }),
+      ),
+    );
+    expect(e.data.reason).toBe('openlineage: give url, file or both');
+  });
+
+  it('reads the openlineage: section (timeout in ms)', () => {
+    const c = loadProjectConfig(
+      write({
+        'sluice.yml': lines(
+          'name: shop',
+          'openlineage:',
+          '  url: http://127.0.0.1:5000/api/v1/lineage',
+          '  timeout: 2s',
+          '  headers: {Authorization: "Bearer ${TOKEN}"}',
+        ),
+      }),
+    );
+    expect(c.openlineage).toEqual({
+      url: 'http://127.0.0.1:5000/api/v1/lineage',
+      timeoutMs: 2000,
+      headers: { Authorization: 'Bearer ${TOKEN}' },
+    });
   });
 
   it('malformed YAML is a ProjectError on the line of the problem', () => {
