@@ -516,19 +516,21 @@ describe('emitLineage', () => {
 });
 
 describe('configuredLineage: sluice.yml, then the OpenLineage environment variables', () => {
+  /** `${NAME}`, the placeholder syntax of sluice.yml. */
+  const ref = (name: string): string => `\${${name}}`;
   const project = (openlineage?: object) => ({
     dir: '/p',
     config: { file: 'sluice.yml', ...(openlineage ? { openlineage } : {}) },
   });
 
-  it('reads sluice.yml (file relative to the project, ${VAR} in headers from the environment)', () => {
+  it('reads sluice.yml (file relative to the project, env placeholders in headers)', () => {
     expect(
       configuredLineage(
         project({
           url: 'http://127.0.0.1:5000/api/v1/lineage',
           file: 'target/ol.jsonl',
           namespace: 'shop',
-          headers: { Authorization: 'Bearer ${OL_TOKEN}' },
+          headers: { Authorization: `Bearer ${ref('OL_TOKEN')}` },
         }),
         { OL_TOKEN: 's3cret', OPENLINEAGE_URL: 'http://ignored' },
       ),
@@ -542,7 +544,7 @@ describe('configuredLineage: sluice.yml, then the OpenLineage environment variab
 
   it('a missing variable is an error naming it, not a silent empty header', () => {
     expect(() =>
-      configuredLineage(project({ url: 'http://x/', headers: { 'X-Key': '${NOPE}' } }), {}),
+      configuredLineage(project({ url: 'http://x/', headers: { 'X-Key': ref('NOPE') } }), {}),
     ).toThrow(/openlineage\.headers\.X-Key needs the environment variable NOPE/);
   });
 

