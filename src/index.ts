@@ -61,6 +61,12 @@ export {
   readBuildState,
 } from './pipeline/build.js';
 export { type ColumnLineage, type ColumnSource, columnLineage } from './pipeline/column-lineage.js';
+export {
+  type FreshnessRun,
+  type SourceFreshness,
+  sourceFreshness,
+  writeSourcesJson,
+} from './pipeline/freshness.js';
 export { type CompiledModel, type CompiledProject, compileProject } from './pipeline/graph.js';
 export { type Impact, impactOf, type Lineage, projectLineage } from './pipeline/lineage.js';
 export { loadProject, type Project } from './pipeline/project.js';

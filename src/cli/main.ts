@@ -38,6 +38,7 @@ import * as reset from './commands/reset.js';
 import * as revert from './commands/revert.js';
 import * as rm from './commands/rm.js';
 import * as show from './commands/show.js';
+import * as sourceFreshness from './commands/source-freshness.js';
 import * as sql from './commands/sql.js';
 import * as status from './commands/status.js';
 import * as tableDiff from './commands/table-diff.js';
@@ -138,6 +139,7 @@ function buildProgram(runner: Runner, io: Io, json: boolean): Command {
   compile.register(program, runner);
   lineage.register(program, runner);
   impact.register(program, runner);
+  sourceFreshness.register(program, runner);
 
   const table = program.command('table').description('list, show, trace and diff tables');
   tableList.register(table, runner);
