@@ -101,6 +101,8 @@ export function renderModel(project: Project, model: ModelFile, ctx: RenderConte
   const refs: string[] = [];
   const sources: { source: string; table: string }[] = [];
   let config: Partial<ModelConfig> = {};
+  /** What `config()` was given, under dbt's own names (`unique_key`): what `config.get` reads. */
+  let given: Record<string, unknown> = {};
   let thrown: unknown;
   const guard =
     <A extends unknown[], R>(fn: (...a: A) => R) =>
@@ -113,7 +115,9 @@ export function renderModel(project: Project, model: ModelFile, ctx: RenderConte
       }
     };
   const configFn = guard((...args: unknown[]) => {
-    config = { ...config, ...configFromCall(model, kwargs(args)) };
+    const kw = kwargs(args);
+    config = { ...config, ...configFromCall(model, kw) };
+    given = { ...given, ...kw };
     return '';
   });
   const context = {
@@ -155,7 +159,8 @@ export function renderModel(project: Project, model: ModelFile, ctx: RenderConte
       }
     }),
     config: Object.assign(configFn, {
-      get: (key: string, dflt?: unknown) => (config as Record<string, unknown>)[key] ?? dflt,
+      get: (key: string, dflt?: unknown) =>
+        (Object.hasOwn(given, key) ? given[key] : undefined) ?? dflt,
     }),
     var: guard((name: unknown, ...rest: unknown[]) => {
       const key = String(name);

@@ -276,6 +276,11 @@ describe('config()', () => {
       "{{ config(materialized='ephemeral') }}{{ config.get('materialized') }}|{{ config.get('alias', 'none') }}",
     );
     expect(r.sql).toBe('ephemeral|none');
+    // dbt's own key names, and keys Sluice does not use itself.
+    const k = render(
+      "{{ config(unique_key='id', on_schema_change='fail') }}{{ config.get('unique_key') }}|{{ config.get('on_schema_change') }}|{{ config.get('uniqueKey', 'no') }}",
+    );
+    expect(k.sql).toBe('id|fail|no');
   });
 
   it('a bad materialized value is an error on the config line', () => {
