@@ -140,3 +140,57 @@ export {
   type TableInfo,
   tableHistory,
 } from './tables/table-ops.js';
+export {
+  type Ingestor,
+  loadWorkflowConfig,
+  type WorkflowConfig,
+} from './workflow/config.js';
+export {
+  type AlertEvent,
+  type BuildEvent,
+  type CheckEvent,
+  type CheckSummary,
+  type Colour,
+  type DeployEvent,
+  type DeployedLoad,
+  defaultActor,
+  describeEvent,
+  EVENT_TYPES,
+  type EventFilter,
+  type EventType,
+  type LoadEvent,
+  listEvents,
+  type MergeEvent,
+  newLoads,
+  OUTCOMES,
+  type Outcome,
+  type PromoteEvent,
+  parseDuration,
+  parseSince,
+  type RollbackEvent,
+  recordEvent,
+  type StoredEvent,
+  toStoredEvent,
+  type WorkflowEvent,
+} from './workflow/events.js';
+export { type LoadOptions, type LoadRun, newLoadRunId, runLoad } from './workflow/load.js';
+export {
+  computeMetrics,
+  type DayCounts,
+  type DurationStats,
+  formatDuration,
+  type Incident,
+  type MetricsOptions,
+  metricsChart,
+  metricsTable,
+  type OutcomeMetrics,
+  percentile,
+  renderMetricsHtml,
+} from './workflow/metrics.js';
+export { notify } from './workflow/notify.js';
+export {
+  type ScheduledJob,
+  Scheduler,
+  startScheduler,
+  validateCron,
+} from './workflow/schedule.js';

@@ -20,6 +20,7 @@ import * as cherryPick from './commands/cherry-pick.js';
 import * as commit from './commands/commit.js';
 import * as compile from './commands/compile.js';
 import * as diff from './commands/diff.js';
+import * as events from './commands/events.js';
 import * as exportCmd from './commands/export.js';
 import * as fsck from './commands/fsck.js';
 import * as gc from './commands/gc.js';
@@ -28,15 +29,18 @@ import * as impact from './commands/impact.js';
 import * as ingest from './commands/ingest.js';
 import * as init from './commands/init.js';
 import * as lineage from './commands/lineage.js';
+import * as load from './commands/load.js';
 import * as log from './commands/log.js';
 import * as ls from './commands/ls.js';
 import * as merge from './commands/merge.js';
+import * as metrics from './commands/metrics.js';
 import * as profile from './commands/profile.js';
 import * as put from './commands/put.js';
 import * as quickstart from './commands/quickstart.js';
 import * as reset from './commands/reset.js';
 import * as revert from './commands/revert.js';
 import * as rm from './commands/rm.js';
+import * as schedule from './commands/schedule.js';
 import * as show from './commands/show.js';
 import * as sourceFreshness from './commands/source-freshness.js';
 import * as sql from './commands/sql.js';
@@ -128,6 +132,8 @@ function buildProgram(runner: Runner, io: Io, json: boolean): Command {
   aliasDelete.register(alias, runner);
 
   ingest.register(program, runner);
+  load.register(program, runner);
+  schedule.register(program, runner);
   sql.register(program, runner);
   exportCmd.register(program, runner);
   const checkCmd = check.register(program, runner);
@@ -146,6 +152,9 @@ function buildProgram(runner: Runner, io: Io, json: boolean): Command {
   tableShow.register(table, runner);
   tableHistory.register(table, runner);
   tableDiff.register(table, runner);
+
+  events.register(program, runner);
+  metrics.register(program, runner);
 
   gc.register(program, runner);
   fsck.register(program, runner);

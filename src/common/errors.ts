@@ -72,7 +72,13 @@ export class InvalidPathError extends ValidationError<{ path: string; reason: st
 export class InvalidRefError extends ValidationError<{ ref: string; reason: string }> {}
 export class AmbiguousRefError extends ValidationError<{ ref: string; candidates: string[] }> {}
 export class InvalidArgumentError extends ValidationError<{ argument: string; reason: string }> {}
-export class InvalidConfigError extends ValidationError<{ file: string; reason: string }> {}
+/** A configuration file that cannot be used: names the file and, where known, the line and field. */
+export class InvalidConfigError extends ValidationError<{
+  file: string;
+  reason: string;
+  line?: number;
+  field?: string;
+}> {}
 /** An input file that cannot be read as its format: names the file and, where known, the line. */
 export class MalformedInputError extends ValidationError<{
   file: string;
@@ -139,6 +145,20 @@ export class NoCommonAncestorError extends PreconditionError<{
 export class MergeCommitParentError extends PreconditionError<{
   commit: string;
   parents: number;
+}> {}
+/** A configuration value needs an environment variable that is not set (never its value). */
+export class MissingEnvVarError extends PreconditionError<{ variable: string; where: string }> {}
+/**
+ * A remote source (an ingestor's REST endpoint) did not give usable data: an HTTP error, a network
+ * failure or timeout after the retries, a body that is not JSON, records that are not an array of
+ * objects. Names the URL and the page; never a header's value.
+ */
+export class SourceFetchError extends PreconditionError<{
+  url: string;
+  page: number;
+  reason: string;
+  status?: number;
+  attempts?: number;
 }> {}
 
 // ---- integrity ------------------------------------------------------------------------------

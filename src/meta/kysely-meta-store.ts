@@ -12,6 +12,7 @@ import {
 } from 'kysely';
 import {
   BranchNotFoundError,
+  InvalidArgumentError,
   RefAlreadyExistsError,
   RepositoryAlreadyExistsError,
 } from '../common/errors.js';
@@ -24,6 +25,9 @@ import type {
   CheckResultRecord,
   CheckRunRecord,
   CommitRecord,
+  EventInput,
+  EventQuery,
+  EventRecord,
   ListOptions,
   MetaStore,
   RepositoryRecord,
@@ -42,12 +46,14 @@ import {
   toStagingRow,
   toTag,
 } from './rows.js';
-import type { Database, MetaDialect, StagingTable } from './schema.js';
+import type { Database, EventsTable, MetaDialect, StagingTable } from './schema.js';
 
 /** Rows per page of every internal listing. */
 const PAGE = 1000;
 /** Rows per page of commit listings (rows carry blobs). */
 const COMMIT_PAGE = 200;
+/** Events per page of event listings. */
+const EVENT_PAGE = 500;
 /** Values per `IN (…)` list. */
 const IN_CHUNK = 500;
 /** Bound parameters per statement: SQLite allows 32766. */
@@ -161,6 +167,8 @@ export class KyselyMetaStore implements MetaStore {
         'check_results',
         'table_profiles',
         'build_memo',
+        'events',
+        'event_sequences',
       ] as const) {
         await db.deleteFrom(table).where('repo', '=', name).execute();
       }
@@ -665,6 +673,77 @@ export class KyselyMetaStore implements MetaStore {
       : undefined;
   }
 
+  // ---- event log ----------------------------------------------------------------------------
+
+  async appendEvent(repo: string, ev: EventInput): Promise<EventRecord> {
+    const time = ev.time ?? new Date();
+    if (!Number.isFinite(time.getTime())) {
+      throw new InvalidArgumentError(`event time is not a valid date`, {
+        argument: 'time',
+        reason: 'invalid date',
+      });
+    }
+    const refs = JSON.stringify(ev.refs ?? {});
+    const data = JSON.stringify(ev.data ?? {});
+    return this.#write(async (db) => {
+      // Bumping the sequence row locks it until this transaction ends, so concurrent appenders
+      // queue here and commit in id order (SQLite's write lock does the same).
+      const seq = await db
+        .insertInto('event_sequences')
+        .values({ repo, last_id: 1 })
+        .onConflict((oc) =>
+          oc
+            .column('repo')
+            .doUpdateSet((eb) => ({ last_id: eb('event_sequences.last_id', '+', 1) })),
+        )
+        .returning('last_id')
+        .executeTakeFirstOrThrow();
+      const row: EventsTable = {
+        repo,
+        id: Number(seq.last_id),
+        occurred_at: time.getTime(),
+        type: ev.type,
+        actor: ev.actor,
+        outcome: ev.outcome,
+        refs,
+        data,
+      };
+      await db.insertInto('events').values(row).execute();
+      return toEvent(row);
+    });
+  }
+
+  async *listEvents(repo: string, query: EventQuery = {}): AsyncGenerator<EventRecord> {
+    const { since, until, types } = query;
+    if (types?.length === 0) return;
+    const desc = query.order === 'desc';
+    let remaining = query.limit ?? Number.POSITIVE_INFINITY;
+    // Keyset pagination on the id: each page starts past the last id of the one before.
+    let after = query.afterId;
+    let before = query.beforeId;
+    while (remaining > 0) {
+      const n = Math.min(EVENT_PAGE, remaining);
+      const rows = await this.#db
+        .selectFrom('events')
+        .selectAll()
+        .where('repo', '=', repo)
+        .$if(after !== undefined, (q) => q.where('id', '>', after as number))
+        .$if(before !== undefined, (q) => q.where('id', '<', before as number))
+        .$if(since !== undefined, (q) => q.where('occurred_at', '>=', (since as Date).getTime()))
+        .$if(until !== undefined, (q) => q.where('occurred_at', '<', (until as Date).getTime()))
+        .$if(types !== undefined, (q) => q.where('type', 'in', types as string[]))
+        .orderBy('id', desc ? 'desc' : 'asc')
+        .limit(n)
+        .execute();
+      for (const r of rows) yield toEvent(r);
+      remaining -= rows.length;
+      const last = rows.at(-1);
+      if (rows.length < n || last === undefined) return;
+      if (desc) before = Number(last.id);
+      else after = Number(last.id);
+    }
+  }
+
   async getProfiles(
     repo: string,
     table: string,
@@ -730,6 +809,18 @@ export class KyselyMetaStore implements MetaStore {
 }
 
 type NamedTable = 'tags' | 'aliases';
+
+function toEvent(r: Selectable<EventsTable>): EventRecord {
+  return {
+    id: Number(r.id),
+    time: new Date(Number(r.occurred_at)),
+    type: r.type,
+    actor: r.actor,
+    outcome: r.outcome,
+    refs: JSON.parse(r.refs) as Record<string, string>,
+    data: JSON.parse(r.data) as Record<string, unknown>,
+  };
+}
 
 // ---- helpers ----------------------------------------------------------------------------------
 

@@ -106,6 +106,50 @@ export interface BuildMemoRecord {
   data: string;
 }
 
+/** An event to append to the log (issue 6). `refs` and `data` are owned by the workflow layer. */
+export interface EventInput {
+  /** When it happened; defaults to the time of the append. */
+  time?: Date;
+  /** What happened: `load`, `check`, `merge`, `build`, `promote`, `deploy`, `rollback`, `alert` … */
+  type: string;
+  /** Who did it (a user, a scheduler, a service account). */
+  actor: string;
+  /** `success`, `failure`, … */
+  outcome: string;
+  /** The names it concerns: branch, commit, run id, environment … */
+  refs?: Record<string, string>;
+  /** Anything else, as JSON (values JSON cannot hold, such as undefined, are dropped). */
+  data?: Record<string, unknown>;
+}
+
+/** A stored event: what was appended, with the id and time the store gave it. */
+export interface EventRecord {
+  /** 1, 2, 3 … per repository, in the order the appends committed, without gaps. */
+  id: number;
+  time: Date;
+  type: string;
+  actor: string;
+  outcome: string;
+  refs: Record<string, string>;
+  data: Record<string, unknown>;
+}
+
+export interface EventQuery {
+  /** Only events at or after this time. */
+  since?: Date;
+  /** Only events before this time. */
+  until?: Date;
+  /** Only events of these types (an empty list matches none). */
+  types?: string[];
+  /** Only events with a greater id (a cursor for tailing the log). */
+  afterId?: number;
+  /** Only events with a smaller id. */
+  beforeId?: number;
+  limit?: number;
+  /** `desc` lists newest (highest id) first; default `asc`. */
+  order?: 'asc' | 'desc';
+}
+
 export interface MetaStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** Applies pending versioned migrations; safe to call on every open and concurrently. */
@@ -196,4 +240,13 @@ export interface MetaStore {
   /** Records what a fingerprint built (replacing a record stored before). */
   putMemo(repo: string, rec: BuildMemoRecord): Promise<void>;
   getMemo(repo: string, fingerprint: string): Promise<BuildMemoRecord | undefined>;
+
+  // The event log: append-only (there is no update or delete short of deleteRepository).
+  /**
+   * Appends an event and returns it with its id: the next of the repository's sequence, safe
+   * from any number of processes at once (none lost, none duplicated, ids visible in order).
+   */
+  appendEvent(repo: string, ev: EventInput): Promise<EventRecord>;
+  /** Events matching `query`, in id order (the order they were appended). */
+  listEvents(repo: string, query?: EventQuery): AsyncIterable<EventRecord>;
 }

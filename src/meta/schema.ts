@@ -97,6 +97,26 @@ export interface BuildMemoTable {
   data: string;
 }
 
+/** The last event id handed out per repository (the event log's sequence). */
+export interface EventSequencesTable {
+  repo: string;
+  last_id: number;
+}
+
+/** The append-only event log: rows are inserted, never updated. */
+export interface EventsTable {
+  repo: string;
+  id: number;
+  occurred_at: number;
+  type: string;
+  actor: string;
+  outcome: string;
+  /** JSON object of string → string. */
+  refs: string;
+  /** JSON object (the workflow layer's shape). */
+  data: string;
+}
+
 export interface Database {
   repositories: RepositoriesTable;
   branches: BranchesTable;
@@ -108,6 +128,8 @@ export interface Database {
   check_results: CheckResultsTable;
   table_profiles: TableProfilesTable;
   build_memo: BuildMemoTable;
+  event_sequences: EventSequencesTable;
+  events: EventsTable;
 }
 
 export type MetaDialect = 'sqlite' | 'postgres';

@@ -334,7 +334,7 @@ export class Gates implements WritePolicy {
 }
 
 /** Checks of the given tables, and relationships that point at them. */
-function specsFor(all: CheckSpec[], tables: Set<string>): CheckSpec[] {
+export function specsFor(all: CheckSpec[], tables: Set<string>): CheckSpec[] {
   return all.filter(
     (s) =>
       tables.has(s.table) ||
@@ -343,7 +343,7 @@ function specsFor(all: CheckSpec[], tables: Set<string>): CheckSpec[] {
 }
 
 /** Results that block: failed error-severity checks, and checks that could not run. */
-function blocking(run: CheckRun): GateFailedError['data']['failed'] {
+export function blocking(run: CheckRun): GateFailedError['data']['failed'] {
   return run.results
     .filter((r) => r.status === 'fail' || r.status === 'error')
     .map((r) => ({

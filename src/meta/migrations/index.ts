@@ -6,6 +6,7 @@ import { initialMigration } from './001-initial.js';
 import { stagingPhysicalMigration } from './002-staging-physical.js';
 import { qualityMigration } from './003-quality.js';
 import { buildMemoMigration } from './004-build-memo.js';
+import { eventsMigration } from './005-events.js';
 
 export function metaMigrations(dialect: MetaDialect): Record<string, Migration> {
   return {
@@ -13,6 +14,7 @@ export function metaMigrations(dialect: MetaDialect): Record<string, Migration> 
     '002-staging-physical': stagingPhysicalMigration,
     '003-quality': qualityMigration(dialect),
     '004-build-memo': buildMemoMigration(dialect),
+    '005-events': eventsMigration(dialect),
   };
 }
 

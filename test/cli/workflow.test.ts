@@ -1,0 +1,97 @@
+// `sluice load` and `sluice schedule` as users run them: separate processes loading into one
+// branch at once all land; a refused batch exits 2 and keeps its branch; the scheduler runs an
+// ingestor on its cron and stops cleanly on SIGINT.
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildOnce, ROOT } from '../support/build-once.js';
+import { cliFor, tempDir } from '../support/cli.js';
+
+const root = tempDir('sluice-cli-workflow-');
+const dir = join(root, 'lake');
+const sluice = cliFor(dir);
+
+beforeAll(async () => {
+  await buildOnce();
+  mkdirSync(dir);
+  expect((await sluice(['init', dir, '-q'])).code).toBe(0);
+  mkdirSync(join(dir, 'checks'));
+  writeFileSync(
+    join(dir, 'checks/orders.yml'),
+    'version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: id\n        tests: [not_null, unique]\n',
+  );
+  writeFileSync(
+    join(dir, 'sluice.yml'),
+    [
+      'gates:',
+      '  - branch: main',
+      'ingestors:',
+      ...[1, 2, 3].map(
+        (i) => `  - {name: feed${i}, kind: files, path: landing/feed${i}/*.csv, table: orders}`,
+      ),
+      '  - {name: ticker, kind: files, path: landing/ticker/*.csv, table: ticks, schedule: "* * * * * *"}',
+      '',
+    ].join('\n'),
+  );
+  for (const i of [1, 2, 3]) {
+    mkdirSync(join(dir, `landing/feed${i}`), { recursive: true });
+    writeFileSync(join(dir, `landing/feed${i}/b.csv`), `id\n${i}0\n${i}1\n`);
+  }
+  mkdirSync(join(dir, 'landing/ticker'));
+  writeFileSync(join(dir, 'landing/ticker/t.csv'), 'n\n1\n');
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('sluice load', () => {
+  it('three processes at once into main: all land', async () => {
+    const runs = await Promise.all([1, 2, 3].map((i) => sluice(['--json', 'load', `feed${i}`])));
+    expect(runs.map((r) => [r.code, r.json?.status])).toEqual([
+      [0, 'success'],
+      [0, 'success'],
+      [0, 'success'],
+    ]);
+    const n = await sluice(['--json', 'sql', 'SELECT count(*) AS n FROM orders']);
+    expect(JSON.stringify(n.json)).toContain('6');
+  });
+
+  it('a refused batch exits 2, names the check and keeps its branch', async () => {
+    writeFileSync(join(dir, 'landing/feed1/b.csv'), 'id\n10\n99\n'); // 10 is on main already
+    const r = await sluice(['load', 'feed1']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('unique(id)');
+    const branch = /the batch is on (ingest\/feed1\/\S+)/.exec(r.stdout + r.stderr)?.[1];
+    expect(branch).toBeDefined();
+    expect((await sluice(['branch', 'list'])).stdout).toContain(branch as string);
+    const unknown = await sluice(['load', 'nope']);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toMatch(/nope/);
+  });
+});
+
+describe('sluice schedule', () => {
+  it('runs the scheduled ingestor on its cron and stops cleanly on SIGINT', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/sluice.js'), 'schedule'], {
+      cwd: ROOT,
+      env: { ...process.env, SLUICE_REPO: dir, SLUICE_USER: 'tester' },
+      stdio: 'pipe',
+    });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+    });
+    child.stderr.on('data', (b: Buffer) => {
+      out += b.toString();
+    });
+    const closed = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    const deadline = Date.now() + 60_000;
+    while (!/ticker: (success|skipped)/.test(out) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGINT');
+    expect(await closed).toBe(0);
+    expect(out).toMatch(/scheduling ticker \(\* \* \* \* \* \*\)/);
+    expect(out).toMatch(/ticker: success \(1 rows into main\)/);
+    expect(out).toMatch(/stopping after the running jobs finish/);
+    expect(out).toMatch(/stopped/);
+  }, 90_000);
+});
