@@ -1,7 +1,7 @@
 // A project on disk, in dbt's layout: `sluice.yml` (or, when only it exists, `dbt_project.yml`),
-// `models/**/*.sql` and `models/**/*.yml`, `seeds/*.csv`. Loading reads and validates every file
-// — a problem is a ProjectError naming the file and line — and keeps the text of each, so a build
-// can snapshot exactly the files it used.
+// `models/**/*.sql`, `models/**/*.yml` and `models/**/*.md` (docs blocks), `seeds/*.csv`. Loading
+// reads and validates every file — a problem is a ProjectError naming the file and line — and
+// keeps the text of each, so a build can snapshot exactly the files it used.
 //
 //   # sluice.yml                      # dbt_project.yml (read when there is no sluice.yml)
 //   name: shop                        name: shop
@@ -10,7 +10,7 @@
 //     seeds: [seeds]                  vars: {currency: EUR}
 //   vars: {currency: EUR}             models:
 //   materialized:                       shop:
-//     staging: view                       +materialized: view
+//     staging: view                       +materialized: view    # or materialized:, as dbt
 //     marts: table                        marts: {+materialized: table}
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
@@ -36,6 +36,14 @@ export interface ProjectConfig {
   materialized: Map<string, Materialization>;
   /** The file the config came from, relative to the project. */
   file: string;
+  /** dbt's `macro-paths` (default `macros`): read only to name a macro a model calls. */
+  macroPaths?: string[];
+  /**
+   * dbt's `test-paths` and `snapshot-paths` (dbt_project.yml only): what `dbt build` would run
+   * there (singular tests, snapshots) is not supported, and is refused rather than skipped.
+   */
+  testPaths?: string[];
+  snapshotPaths?: string[];
   /** `openlineage:` in sluice.yml: where a build's run events go (header values may hold ${VAR}). */
   openlineage?: {
     url?: string;
@@ -133,6 +141,8 @@ export interface Project {
   propertyFiles: string[];
   /** Every file the project consists of, relative path → text (what a build snapshots). */
   files: Map<string, string>;
+  /** The macros defined under the macro paths (not supported: named when a model calls one). */
+  macros?: Map<string, { file: string; line: number }>;
 }
 
 const fail = (file: string, line: number | undefined, reason: string): never => {
@@ -220,10 +230,15 @@ const SluiceYml = z.looseObject({
     .optional(),
 });
 
+// Other keys (config-version, version, profile, target-path, clean-targets, analysis-paths,
+// require-dbt-version, seeds:, …) are accepted and not used.
 const DbtProjectYml = z.looseObject({
   name: nameRule,
   'model-paths': stringList.default(['models']),
   'seed-paths': stringList.default(['seeds']),
+  'macro-paths': stringList.default(['macros']),
+  'test-paths': stringList.default(['tests']),
+  'snapshot-paths': stringList.default(['snapshots']),
   vars: z.record(z.string(), z.unknown()).default({}),
   models: z.record(z.string(), z.unknown()).default({}),
 });
@@ -309,6 +324,9 @@ function loadDbtProject(dir: string): ProjectConfig {
     vars: c.vars,
     materialized: dbtFolderConfig(c.models, c.name, file, lineAt),
     file,
+    macroPaths: c['macro-paths'],
+    testPaths: c['test-paths'],
+    snapshotPaths: c['snapshot-paths'],
   };
 }
 
@@ -414,10 +432,13 @@ export function parseReference(text: string): Reference | undefined {
 const duration = (d: z.infer<typeof DurationYml> | undefined): Duration | undefined =>
   d ? { count: d.count, period: d.period } : undefined;
 
-const columnsOf = (cols: z.infer<typeof ColumnYml>[]): ColumnDoc[] =>
-  cols.map((c) => ({
+const columnsOf = (
+  cols: z.infer<typeof ColumnYml>[],
+  describe: (text: string, i: number) => string = (text) => text,
+): ColumnDoc[] =>
+  cols.map((c, i) => ({
     name: c.name,
-    ...(c.description !== undefined ? { description: c.description } : {}),
+    ...(c.description !== undefined ? { description: describe(c.description, i) } : {}),
     ...(c.data_type !== undefined ? { dataType: c.data_type } : {}),
   }));
 
@@ -432,11 +453,110 @@ function configOf(c: z.infer<typeof ConfigYml>): Partial<ModelConfig> {
   return out;
 }
 
+/** A docs block as `.md` files under the model paths define it (`{% docs name %}…{% enddocs %}`). */
+interface DocBlock {
+  text: string;
+  file: string;
+  line: number;
+}
+
+const DOCS_BLOCK =
+  /\{%-?\s*docs\s+([A-Za-z_][A-Za-z0-9_]*)\s*-?%\}([\s\S]*?)\{%-?\s*enddocs\s*-?%\}/g;
+const DOC_CALL = /\{\{-?\s*doc\s*\(\s*(['"])([^'"]*)\1\s*\)\s*-?\}\}/g;
+
+/** The docs blocks of one `.md` file, added to `into` (a name defined twice is an error). */
+function readDocs(text: string, file: string, into: Map<string, DocBlock>): void {
+  for (const m of text.matchAll(DOCS_BLOCK)) {
+    const name = m[1] as string;
+    const line = text.slice(0, m.index).split('\n').length;
+    const other = into.get(name);
+    if (other)
+      fail(file, line, `docs block ${name} is defined twice (also ${other.file}:${other.line})`);
+    // dbt strips the block's text.
+    into.set(name, { text: (m[2] as string).trim(), file, line });
+  }
+}
+
+/** A description with each `{{ doc('name') }}` replaced by that docs block's text. */
+function resolveDocs(
+  text: string,
+  docs: Map<string, DocBlock>,
+  file: string,
+  line: number,
+): string {
+  return text.replace(DOC_CALL, (_, _q: string, name: string) => {
+    const block = docs.get(name);
+    if (!block)
+      fail(
+        file,
+        line,
+        `doc(${JSON.stringify(name)}): no {% docs ${name} %} block in a .md file under the model paths (docs: ${[...docs.keys()].sort().join(', ') || 'none'})`,
+      );
+    return (block as DocBlock).text;
+  });
+}
+
+const MACRO_DEF = /\{%-?\s*macro\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/g;
+
+/**
+ * What `dbt build` runs that Sluice does not (singular or custom generic tests, snapshots) is
+ * refused with the file, not skipped: a build must not report a project's tests as passed when
+ * some never ran.
+ */
+function refuseUnsupported(dir: string, config: ProjectConfig): void {
+  for (const tp of config.testPaths ?? []) {
+    for (const abs of walk(join(dir, tp), /\.sql$/i)) {
+      const path = toPosix(relative(dir, abs));
+      const text = readFileSync(abs, 'utf8');
+      const generic = /\{%-?\s*test\s+[A-Za-z_]/.exec(text);
+      fail(
+        path,
+        generic ? text.slice(0, generic.index).split('\n').length : undefined,
+        generic
+          ? 'custom generic tests ({% test %}) are not supported: use a built-in test or a sql test ({query: …}) in a properties file'
+          : `singular data tests (SQL files under ${tp}/) are not supported: write it as a sql test ({query: …}) under the model's tests: in a properties file`,
+      );
+    }
+  }
+  for (const sp of config.snapshotPaths ?? []) {
+    const [abs] = walk(join(dir, sp), /\.sql$/i);
+    if (abs)
+      fail(
+        toPosix(relative(dir, abs)),
+        undefined,
+        'snapshots are not supported (yet): move it out of the snapshot paths to build without it',
+      );
+  }
+}
+
 /** Loads and validates a project directory. */
 export function loadProject(dir: string): Project {
   const config = loadProjectConfig(dir);
+  refuseUnsupported(dir, config);
   const files = new Map<string, string>();
   files.set(config.file, readFileSync(join(dir, config.file), 'utf8'));
+  // Docs blocks first: properties' descriptions name them (`'{{ doc("orders_status") }}'`).
+  const docs = new Map<string, DocBlock>();
+  for (const mp of config.modelPaths) {
+    for (const abs of walk(join(dir, mp), /\.md$/i)) {
+      const path = toPosix(relative(dir, abs));
+      const text = readFileSync(abs, 'utf8');
+      readDocs(text, path, docs);
+      files.set(path, text);
+    }
+  }
+  const macros = new Map<string, { file: string; line: number }>();
+  for (const mp of config.macroPaths ?? ['macros']) {
+    for (const abs of walk(join(dir, mp), /\.sql$/i)) {
+      const path = toPosix(relative(dir, abs));
+      const text = readFileSync(abs, 'utf8');
+      for (const m of text.matchAll(MACRO_DEF))
+        macros.set(m[1] as string, {
+          file: path,
+          line: text.slice(0, m.index).split('\n').length,
+        });
+    }
+  }
   const models = new Map<string, ModelFile>();
   const properties = new Map<string, ModelProperties>();
   const sources = new Map<string, SourceTable>();
@@ -464,6 +584,9 @@ export function loadProject(dir: string): Project {
       propertyFiles.push(path);
       const { doc, lineOf, lineAt } = readYaml(text, path);
       const top = parseWith(PropertiesYml, doc.toJS() ?? {}, path, lineAt);
+      /** A description at a path of this file, its `{{ doc('…') }}` resolved. */
+      const describe = (text: string, at: (string | number)[]): string =>
+        resolveDocs(text, docs, path, lineAt([...at, 'description']));
       const seqItems = (key: string): Node[] => {
         const n = (doc.contents as YAMLMap | null)?.get?.(key, true) as Node | undefined;
         return n && isSeq(n) ? (n.items as Node[]) : [];
@@ -473,6 +596,7 @@ export function loadProject(dir: string): Project {
         const entryNodes = seqItems(section);
         top[section].forEach((m, i) => {
           const p = parseWith(ModelYml, m, path, lineAt, [section, i]);
+          const at = [section, i];
           const line = lineOf(entryNodes[i]);
           const other = properties.get(p.name);
           if (other)
@@ -483,8 +607,8 @@ export function loadProject(dir: string): Project {
             );
           properties.set(p.name, {
             name: p.name,
-            ...(p.description !== undefined ? { description: p.description } : {}),
-            columns: columnsOf(p.columns),
+            ...(p.description !== undefined ? { description: describe(p.description, at) } : {}),
+            columns: columnsOf(p.columns, (d, j) => describe(d, [...at, 'columns', j])),
             config: configOf(p.config),
             tags: p.tags,
             file: path,
@@ -502,6 +626,7 @@ export function loadProject(dir: string): Project {
           return t && isSeq(t) ? (t.items as Node[]) : [];
         })();
         src.tables.forEach((t, j) => {
+          const at = ['sources', i, 'tables', j];
           const key = `${src.name}.${t.name}`;
           const line = lineOf(tableNodes[j] ?? sourceNodes[i]);
           if (sources.has(key)) fail(path, line, `source ${key} is declared twice`);
@@ -513,7 +638,7 @@ export function loadProject(dir: string): Project {
             source: src.name,
             name: t.name,
             identifier: t.identifier ?? t.name,
-            ...(t.description !== undefined ? { description: t.description } : {}),
+            ...(t.description !== undefined ? { description: describe(t.description, at) } : {}),
             ...(loadedAt !== undefined ? { loadedAtField: loadedAt } : {}),
             ...(warnAfter || errorAfter
               ? {
@@ -523,7 +648,7 @@ export function loadProject(dir: string): Project {
                   },
                 }
               : {}),
-            columns: columnsOf(t.columns),
+            columns: columnsOf(t.columns, (d, k) => describe(d, [...at, 'columns', k])),
             file: path,
             line,
           });
@@ -549,7 +674,9 @@ export function loadProject(dir: string): Project {
           type: x.type,
           owner: x.owner,
           ...(x.url !== undefined ? { url: x.url } : {}),
-          ...(x.description !== undefined ? { description: x.description } : {}),
+          ...(x.description !== undefined
+            ? { description: describe(x.description, ['exposures', i]) }
+            : {}),
           ...(x.label !== undefined ? { label: x.label } : {}),
           ...(x.maturity !== undefined ? { maturity: x.maturity } : {}),
           dependsOn,
@@ -579,7 +706,18 @@ export function loadProject(dir: string): Project {
   }
   // A `models:` entry may describe a table no model builds (an ingested table): its tests are
   // `sluice check`'s, and a build leaves it alone.
-  return { dir, config, models, seeds, properties, sources, exposures, propertyFiles, files };
+  return {
+    dir,
+    config,
+    models,
+    seeds,
+    properties,
+    sources,
+    exposures,
+    propertyFiles,
+    files,
+    macros,
+  };
 }
 
 /** A model's folder-level materialization: the longest configured folder prefix, else view. */

@@ -221,9 +221,41 @@ export function renderModel(project: Project, model: ModelFile, ctx: RenderConte
         throw modelError(model, thrown.data.reason, line);
       throw thrown;
     }
-    throw jinjaError(model, err, 1);
+    throw unsupportedCall(project, model, err, Object.keys(context)) ?? jinjaError(model, err, 1);
   }
   return { sql, refs, sources, config };
+}
+
+/**
+ * A call of something the context lacks — a project macro, a package's (`dbt_utils.…`), dbt's
+ * own (`dbt.…`, `adapter.…`) — as an error that says what is not supported, on the call's line.
+ */
+function unsupportedCall(
+  project: Project,
+  model: ModelFile,
+  err: unknown,
+  known: string[],
+): ProjectError | undefined {
+  const msg = err instanceof Error ? err.message : String(err);
+  const m = /Unable to call `([^`]+)`, which is undefined or falsey/.exec(msg);
+  if (!m) return undefined;
+  // nunjucks names `dbt_utils.star` as dbt_utils["star"].
+  const parts = (m[1] as string).split(/\["|"\]\[?"?|\./).filter((x) => x !== '' && x !== ']');
+  const root = parts[0] as string;
+  const name = parts.join('.');
+  const line = jinjaLine(err, 1) ?? lineOf(model.sql, new RegExp(`\\b${esc(root)}\\s*[.(\\[]`));
+  const macro = project.macros?.get(root);
+  const reason =
+    parts.length === 1
+      ? macro
+        ? `${name}() is a macro (${macro.file}:${macro.line}): macros are not supported yet — put its SQL in the model`
+        : `${name}() is not defined (macros are not supported yet; the context has ${known.filter((k) => /^[a-z]/.test(k)).join(', ')})`
+      : root === 'dbt'
+        ? `${name}() is not supported (dbt's built-in macros are not available)`
+        : root === 'adapter' || root === 'api' || known.includes(root)
+          ? `${name}() is not supported (the context has no ${name})`
+          : `${name}(): packages are not supported yet (${root} is not defined)`;
+  return modelError(model, reason, line);
 }
 
 /** The line (1-based) a nunjucks error names (`[Line n, Column m]`): n + offset, 1 for render errors. */

@@ -9,8 +9,9 @@
 //         - name: order_id
 //           tests: [not_null, unique]
 //
-// A test is a bare name or a one-key map `type: {params…}`; `where`, `severity`, `warn_if`,
-// `error_if`, `mostly` and `name` are taken from the params or from dbt's `config:` block. Every
+// A test is a bare name or a one-key map `type: {params…}` (or, as dbt ≥ 1.10 writes it,
+// `type: {arguments: {params…}}`); `where`, `severity`, `warn_if`, `error_if`, `mostly` and `name`
+// are taken from the params or from dbt's `config:` block. Every
 // problem — malformed YAML, an unknown check, a parameter of the wrong type — is a CheckSpecError
 // naming the file and line, raised before any query runs.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -47,7 +48,16 @@ export interface CheckSpec {
   source: { file: string; line: number };
 }
 
-const COMMON = new Set(['where', 'severity', 'warn_if', 'error_if', 'mostly', 'name', 'config']);
+const COMMON = new Set([
+  'where',
+  'severity',
+  'warn_if',
+  'error_if',
+  'mostly',
+  'name',
+  'config',
+  'arguments',
+]);
 
 /** The error for a spec that cannot be used, named `file:line: reason`. */
 export function checkSpecError(file: string, line: number, reason: string): CheckSpecError {
@@ -130,6 +140,13 @@ export function parseSpecText(text: string, file: string): CheckSpec[] {
         if (typeof config !== 'object' || config === null || Array.isArray(config))
           fail(paramsNode ?? item, 'config: must be a mapping');
         Object.assign(all, config as Record<string, unknown>);
+      }
+      // dbt ≥ 1.10: a generic test's parameters under `arguments:`.
+      const args = all.arguments;
+      if (args !== undefined) {
+        if (typeof args !== 'object' || args === null || Array.isArray(args))
+          fail(paramsNode ?? item, 'arguments: must be a mapping');
+        Object.assign(all, args as Record<string, unknown>);
       }
       const params: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(all)) if (!COMMON.has(k)) params[k] = v;

@@ -756,6 +756,66 @@ describe('sources, seeds and their tests', () => {
     expect(c.graph.nodes.get('test.p.a.id.not_null#2')?.dependsOn).toEqual(['source.p.raw.a']);
   });
 
+  it('tests: and data_tests: (dbt ≥ 1.8) are read alike, parameters bare or under arguments: (dbt ≥ 1.10)', () => {
+    const c = compile({
+      'sluice.yml': 'name: p\n',
+      'models/customers.sql': 'select 1 as customer_id',
+      'models/orders.sql': "select 1 as order_id, 1 as customer_id, 'placed' as status",
+      'models/schema.yml': lines(
+        'models:',
+        '  - name: orders',
+        '    data_tests:',
+        '      - row_count: {arguments: {min: 1}}',
+        '    columns:',
+        '      - name: order_id',
+        '        data_tests: [unique, not_null]',
+        '      - name: status',
+        '        data_tests:',
+        '          - accepted_values:',
+        '              arguments:',
+        "                values: ['placed', 'shipped']",
+        '              config:',
+        '                severity: warn',
+        '      - name: customer_id',
+        '        tests:',
+        '          - relationships:',
+        "              to: ref('customers')",
+        '              field: customer_id',
+      ),
+    });
+    const byId = new Map(c.checks.map((x) => [x.id, x]));
+    expect([...byId.keys()]).toEqual([
+      'orders.row_count',
+      'orders.order_id.unique',
+      'orders.order_id.not_null',
+      'orders.status.accepted_values',
+      'orders.customer_id.relationships',
+    ]);
+    expect(byId.get('orders.row_count')?.params).toEqual({ min: 1 });
+    expect(byId.get('orders.status.accepted_values')).toMatchObject({
+      params: { values: ['placed', 'shipped'] },
+      severity: 'warn',
+    });
+    expect(c.graph.nodes.get('test.p.orders.customer_id.relationships')?.dependsOn).toEqual([
+      'model.p.orders',
+      'model.p.customers',
+    ]);
+    // arguments: of the wrong shape is refused on its test's line.
+    expect(() =>
+      compile({
+        'sluice.yml': 'name: p\n',
+        'models/schema.yml': lines(
+          'models:',
+          '  - name: a',
+          '    columns:',
+          '      - name: id',
+          '        data_tests:',
+          '          - accepted_values: {arguments: [placed]}',
+        ),
+      }),
+    ).toThrow(/models\/schema\.yml:6: arguments: must be a mapping/);
+  });
+
   it('tests of a table no model builds are checks, not graph nodes', () => {
     const c = compile({
       'sluice.yml': 'name: p\n',

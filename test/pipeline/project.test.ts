@@ -290,6 +290,9 @@ describe('dbt_project.yml', () => {
         ['marts/finance', 'incremental'],
       ]),
       file: 'dbt_project.yml',
+      macroPaths: ['macros'],
+      testPaths: ['tests'],
+      snapshotPaths: ['snapshots'],
     });
     expect([...p.files.keys()]).toEqual([
       'dbt_project.yml',
@@ -312,7 +315,126 @@ describe('dbt_project.yml', () => {
       vars: {},
       materialized: new Map(),
       file: 'dbt_project.yml',
+      macroPaths: ['macros'],
+      testPaths: ['tests'],
+      snapshotPaths: ['snapshots'],
     });
+  });
+
+  it('reads a dbt project as dbt writes it: un-prefixed materialized, the keys Sluice does not use', () => {
+    // jaffle_shop's dbt_project.yml, as is.
+    const dir = write({
+      'dbt_project.yml': lines(
+        "name: 'jaffle_shop'",
+        'config-version: 2',
+        "version: '0.1'",
+        "profile: 'jaffle_shop'",
+        'model-paths: ["models"]',
+        'seed-paths: ["seeds"]',
+        'test-paths: ["tests"]',
+        'analysis-paths: ["analysis"]',
+        'macro-paths: ["macros"]',
+        'snapshot-paths: ["snapshots"]',
+        'target-path: "target"',
+        'clean-targets: ["target", "dbt_modules", "logs"]',
+        'require-dbt-version: [">=1.0.0", "<2.0.0"]',
+        'models:',
+        '  jaffle_shop:',
+        '      materialized: table',
+        '      staging:',
+        '        materialized: view',
+      ),
+      'models/staging/stg_orders.sql': 'select 1',
+      'models/orders.sql': 'select 2',
+      'analysis/a.sql': 'select 3',
+    });
+    const p = loadProject(dir);
+    expect(p.config.name).toBe('jaffle_shop');
+    expect(p.config.materialized).toEqual(
+      new Map([
+        ['', 'table'],
+        ['staging', 'view'],
+      ]),
+    );
+    expect(folderMaterialization(p.config, 'staging')).toBe('view');
+    expect(folderMaterialization(p.config, '')).toBe('table');
+    expect([...p.models.keys()]).toEqual(['orders', 'stg_orders']); // analyses are not models
+  });
+
+  it('refuses what dbt build would run and Sluice cannot: singular and generic tests, snapshots', () => {
+    const singular = projectError(() =>
+      loadProject(
+        write({
+          'dbt_project.yml': 'name: j\n',
+          'tests/assert_positive.sql': 'select * from {{ ref("orders") }} where amount < 0',
+        }),
+      ),
+    );
+    expect(singular.data.file).toBe('tests/assert_positive.sql');
+    expect(singular.data.reason).toMatch(
+      /^singular data tests \(SQL files under tests\/\) are not supported/,
+    );
+    const generic = projectError(() =>
+      loadProject(
+        write({
+          'dbt_project.yml': lines('name: j', 'test-paths: [checks]'),
+          'checks/generic/positive.sql': lines(
+            '-- a generic test',
+            '{% test positive(model, column_name) %}',
+            'select 1',
+            '{% endtest %}',
+          ),
+        }),
+      ),
+    );
+    expect(generic.data).toMatchObject({ file: 'checks/generic/positive.sql', line: 2 });
+    expect(generic.data.reason).toMatch(/^custom generic tests \(\{% test %\}\) are not supported/);
+    const snapshot = projectError(() =>
+      loadProject(
+        write({
+          'dbt_project.yml': 'name: j\n',
+          'snapshots/orders_snapshot.sql':
+            '{% snapshot orders_snapshot %}select 1{% endsnapshot %}',
+        }),
+      ),
+    );
+    expect(snapshot.data.file).toBe('snapshots/orders_snapshot.sql');
+    expect(snapshot.data.reason).toMatch(/^snapshots are not supported/);
+    // Empty folders (a .gitkeep) and files that are not SQL are fine; a sluice.yml project has
+    // no test paths.
+    expect(
+      loadProject(
+        write({
+          'dbt_project.yml': 'name: j\n',
+          'tests/.gitkeep': '',
+          'snapshots/README.md': 'none yet',
+        }),
+      ).config.name,
+    ).toBe('j');
+    expect(
+      loadProject(write({ 'sluice.yml': 'name: s\n', 'tests/t.sql': 'select 1' })).config.name,
+    ).toBe('s');
+  });
+
+  it('records the macros of the macro paths (a model calling one is told they are not supported)', () => {
+    const p = loadProject(
+      write({
+        'dbt_project.yml': lines('name: j', 'macro-paths: [macros, more]'),
+        'macros/cents.sql': lines(
+          '{% macro cents_to_dollars(col) %}',
+          '{{ col }} / 100',
+          '{% endmacro %}',
+        ),
+        'more/x.sql': lines('', '{%- macro other() -%}1{%- endmacro -%}'),
+      }),
+    );
+    expect(p.macros).toEqual(
+      new Map([
+        ['cents_to_dollars', { file: 'macros/cents.sql', line: 1 }],
+        ['other', { file: 'more/x.sql', line: 2 }],
+      ]),
+    );
+    expect([...p.files.keys()]).toEqual(['dbt_project.yml']); // not part of what a build uses
   });
 
   it('refuses an unknown materialization in the models: tree, with its line', () => {
@@ -623,6 +745,99 @@ describe('properties files', () => {
   it('an empty properties file is fine', () => {
     const p = loadProject(write({ 'sluice.yml': 'name: p\n', 'models/empty.yml': '' }));
     expect(p.propertyFiles).toEqual(['models/empty.yml']);
+  });
+});
+
+describe('docs blocks', () => {
+  const docsFiles = {
+    'sluice.yml': 'name: p\n',
+    'models/docs.md': lines(
+      '{% docs orders_status %}',
+      '',
+      'One of **placed**, **shipped**.',
+      '',
+      '{% enddocs %}',
+      '',
+      '{%- docs money -%} In EUR. {%- enddocs -%}',
+    ),
+    'models/staging/more.md': lines(
+      '# not a docs file',
+      '{% docs raw_orders %}As loaded.{% enddocs %}',
+    ),
+  };
+
+  it("resolve {{ doc('…') }} in descriptions: models, columns, sources, exposures", () => {
+    const p = loadProject(
+      write({
+        ...docsFiles,
+        'models/schema.yml': lines(
+          'models:',
+          '  - name: orders',
+          '    description: "Orders. {{ doc(\'money\') }}"',
+          '    columns:',
+          '      - name: status',
+          '        description: \'{{ doc("orders_status") }}\'',
+          '      - name: amount',
+          '        description: Plain {{ not_a_doc }}',
+          'sources:',
+          '  - name: raw',
+          '    tables:',
+          '      - name: orders',
+          '        description: "{{doc(\'raw_orders\')}}"',
+          '        columns: [{name: id, description: "{{ doc(\'money\') }}"}]',
+          'exposures:',
+          '  - name: dash',
+          '    type: dashboard',
+          '    owner: {name: a}',
+          '    description: "{{ doc(\'money\') }}"',
+        ),
+      }),
+    );
+    const orders = p.properties.get('orders');
+    expect(orders?.description).toBe('Orders. In EUR.');
+    expect(orders?.columns).toEqual([
+      { name: 'status', description: 'One of **placed**, **shipped**.' },
+      { name: 'amount', description: 'Plain {{ not_a_doc }}' },
+    ]);
+    expect(p.sources.get('raw.orders')?.description).toBe('As loaded.');
+    expect(p.sources.get('raw.orders')?.columns).toEqual([{ name: 'id', description: 'In EUR.' }]);
+    expect(p.exposures.get('dash')?.description).toBe('In EUR.');
+    // The docs files are part of the project (snapshotted with it).
+    expect(p.files.has('models/docs.md')).toBe(true);
+    expect(p.files.has('models/staging/more.md')).toBe(true);
+  });
+
+  it('an unknown doc is refused on the line of its description; a block defined twice too', () => {
+    const unknown = projectError(() =>
+      loadProject(
+        write({
+          ...docsFiles,
+          'models/schema.yml': lines(
+            'models:',
+            '  - name: orders',
+            '    columns:',
+            '      - name: status',
+            '        description: \'{{ doc("order_status") }}\'',
+          ),
+        }),
+      ),
+    );
+    expect(unknown.data).toEqual({
+      file: 'models/schema.yml',
+      line: 5,
+      reason:
+        'doc("order_status"): no {% docs order_status %} block in a .md file under the model paths (docs: money, orders_status, raw_orders)',
+    });
+    const twice = projectError(() =>
+      loadProject(
+        write({ ...docsFiles, 'models/z.md': lines('', '{% docs money %}x{% enddocs %}') }),
+      ),
+    );
+    expect(twice.data).toEqual({
+      file: 'models/z.md',
+      line: 2,
+      reason: 'docs block money is defined twice (also models/docs.md:7)',
+    });
   });
 });
 

@@ -392,12 +392,48 @@ describe('errors', () => {
     expect(e.data.reason).toBe('Jinja: parseIf: expected elif, else, or endif, got end of file');
   });
 
-  it('calling something undefined is an error on its line', () => {
+  it('calling something undefined is an error on its line, saying what is not supported', () => {
     const e = renderError(['select', '  1', '', '{{ dbt_utils.star("x") }}'].join('\n'));
     expect(e.data.line).toBe(4);
-    expect(e.data.reason).toMatch(/^Jinja: Error: Unable to call `dbt_utils\["star"\]`/);
+    expect(e.data.reason).toBe(
+      'dbt_utils.star(): packages are not supported yet (dbt_utils is not defined)',
+    );
     const f = renderError(['select', '{{ nothing_here() }}'].join('\n'));
     expect(f.data.line).toBe(2);
+    expect(f.data.reason).toMatch(
+      /^nothing_here\(\) is not defined \(macros are not supported yet; the context has ref, source, config, var, env_var, is_incremental, this, target, /,
+    );
+    expect(renderError("select {{ dbt.safe_cast('a', 'int') }}").data.reason).toBe(
+      "dbt.safe_cast() is not supported (dbt's built-in macros are not available)",
+    );
+    expect(renderError("select {{ adapter.quote('a') }}").data.reason).toBe(
+      'adapter.quote() is not supported (the context has no adapter.quote)',
+    );
+    expect(renderError("{{ exceptions.nope('a') }}").data.reason).toBe(
+      'exceptions.nope() is not supported (the context has no exceptions.nope)',
+    );
+  });
+
+  it('calling a macro of the macro paths names where it is defined', () => {
+    const p = project();
+    p.macros = new Map([['cents_to_dollars', { file: 'macros/cents.sql', line: 3 }]]);
+    let err: unknown;
+    try {
+      renderModel(
+        p,
+        modelOf(['select', "  {{ cents_to_dollars('amount') }} as amount"].join('\n')),
+        ctx(),
+      );
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ProjectError);
+    expect((err as ProjectError).data).toEqual({
+      file: 'models/marts/m.sql',
+      line: 2,
+      reason:
+        'cents_to_dollars() is a macro (macros/cents.sql:3): macros are not supported yet — put its SQL in the model',
+    });
   });
 
   it('an unknown filter is an error on its line', () => {
