@@ -39,6 +39,7 @@ import { type CheckResult, runChecks } from '../quality/run.js';
 import type { CheckSpec } from '../quality/spec.js';
 import { ingest } from '../tables/ingest.js';
 import { writeArtifacts } from './artifacts.js';
+import { tablesReferenced } from './column-lineage.js';
 import { type CompiledModel, type CompiledProject, compileProject, idOf } from './graph.js';
 import {
   completeEvent,
@@ -844,6 +845,14 @@ async function buildModel(
     const sql = finalSql(compiled, m, body);
     const inputs: Record<string, string> = {};
     for (const t of tablesRead(compiled, m)) inputs[t] = await inputVersion(compiled, t, tableAt);
+    // Tables the SQL names directly (not through ref() or source()) are inputs too: a reused
+    // output must never hide a change to them. (SQL DuckDB cannot parse fails below, named.)
+    const named = await tablesReferenced(session.duck, sql).catch(() => [] as string[]);
+    for (const t of named) {
+      if (Object.keys(inputs).some((k) => k.toLowerCase() === t) || t === m.table.toLowerCase())
+        continue;
+      if (await tableAt.at(t)) inputs[t] = await inputVersion(compiled, t, tableAt);
+    }
     const fingerprint = sha(
       JSON.stringify({
         model: 'v1',

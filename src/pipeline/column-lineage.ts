@@ -1079,3 +1079,30 @@ function containsColumnsStar(value: unknown): boolean {
   if (value.class === 'STAR' && value.columns === true) return true;
   return Object.values(value).some(containsColumnsStar);
 }
+
+/**
+ * Every table name a query's FROM clauses name (BASE_TABLE references, anywhere: subqueries,
+ * CTE bodies, joins), lower-cased and sorted — less the names its CTEs define (a CTE named like
+ * a table hides it). Throws a plain Error with DuckDB's message on a parse error.
+ */
+export async function tablesReferenced(duck: DuckSession, sql: string): Promise<string[]> {
+  const { tree } = await serialize(duck, sql);
+  const out = new Set<string>();
+  const ctes = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x);
+      return;
+    }
+    if (!isObject(v)) return;
+    if (v.type === 'BASE_TABLE' && typeof v.table_name === 'string')
+      out.add(lower(v.table_name as string));
+    for (const e of asArray(asObject(v.cte_map)?.map)) {
+      const key = asObject(e)?.key;
+      if (typeof key === 'string') ctes.add(lower(key));
+    }
+    for (const x of Object.values(v)) walk(x);
+  };
+  walk(tree);
+  return [...out].filter((t) => !ctes.has(t)).sort();
+}

@@ -24,6 +24,7 @@ import { buildProject, memoizable } from '../../src/pipeline/build.js';
 import { compileProject } from '../../src/pipeline/graph.js';
 import { loadProject } from '../../src/pipeline/project.js';
 import type { CheckSpec } from '../../src/quality/spec.js';
+import { ingest } from '../../src/tables/ingest.js';
 import { exportTable } from '../../src/tables/table-ops.js';
 
 const EXAMPLE = join(import.meta.dirname, '../../examples/shop');
@@ -377,6 +378,25 @@ describe('materializations', () => {
     const changed = await buildProject(repo, dir);
     expect(changed.run.results.find((r) => r.name === 'total')?.status).toBe('success');
     expect(Number((await rows('SELECT s FROM total'))[0]?.s)).toBe(5);
+  });
+
+  it('a table the SQL names directly (no ref or source) is an input: a change to it rebuilds', async () => {
+    await project({
+      'sluice.yml': 'name: raw\n',
+      'models/totals.sql':
+        "{{ config(materialized='table') }}\nwith t as (select * from landing) select sum(n) as s from t",
+    });
+    const put = async (csv: string) => {
+      const f = join(root, 'landing.csv');
+      writeFileSync(f, csv);
+      await ingest(repo, f, { table: 'landing', mode: 'overwrite', commit: { message: 'land' } });
+    };
+    await put('n\n1\n2\n');
+    expect((await buildProject(repo, dir)).run.results[0]?.status).toBe('success');
+    expect((await buildProject(repo, dir)).run.results[0]?.status).toBe('reused');
+    await put('n\n1\n2\n3\n');
+    expect((await buildProject(repo, dir)).run.results[0]?.status).toBe('success');
+    expect(Number((await rows('SELECT s FROM totals'))[0]?.s)).toBe(6);
   });
 
   it("sluice.yml's openlineage: section is where a build's run events go unless told otherwise", async () => {
