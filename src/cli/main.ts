@@ -19,7 +19,9 @@ import * as checkSuggest from './commands/check-suggest.js';
 import * as cherryPick from './commands/cherry-pick.js';
 import * as commit from './commands/commit.js';
 import * as compile from './commands/compile.js';
+import * as deploy from './commands/deploy.js';
 import * as diff from './commands/diff.js';
+import * as envStatus from './commands/env-status.js';
 import * as events from './commands/events.js';
 import * as exportCmd from './commands/export.js';
 import * as fsck from './commands/fsck.js';
@@ -35,11 +37,14 @@ import * as ls from './commands/ls.js';
 import * as merge from './commands/merge.js';
 import * as metrics from './commands/metrics.js';
 import * as profile from './commands/profile.js';
+import * as promote from './commands/promote.js';
 import * as put from './commands/put.js';
 import * as quickstart from './commands/quickstart.js';
 import * as reset from './commands/reset.js';
 import * as revert from './commands/revert.js';
 import * as rm from './commands/rm.js';
+import * as rollback from './commands/rollback.js';
+import * as sandbox from './commands/sandbox.js';
 import * as schedule from './commands/schedule.js';
 import * as show from './commands/show.js';
 import * as sourceFreshness from './commands/source-freshness.js';
@@ -131,6 +136,8 @@ function buildProgram(runner: Runner, io: Io, json: boolean): Command {
   aliasList.register(alias, runner);
   aliasDelete.register(alias, runner);
 
+  sandbox.register(program, runner);
+
   ingest.register(program, runner);
   load.register(program, runner);
   schedule.register(program, runner);
@@ -155,6 +162,10 @@ function buildProgram(runner: Runner, io: Io, json: boolean): Command {
 
   events.register(program, runner);
   metrics.register(program, runner);
+  promote.register(program, runner);
+  deploy.register(program, runner);
+  rollback.register(program, runner);
+  envStatus.register(program, runner);
 
   gc.register(program, runner);
   fsck.register(program, runner);

@@ -36,6 +36,7 @@ export class PathNotFoundError extends NotFoundError<{ path: string; ref?: strin
 export class ObjectNotFoundError extends NotFoundError<{ key: string }> {}
 export class FileNotFoundError extends NotFoundError<{ file: string }> {}
 export class TableNotFoundError extends NotFoundError<{ table: string; ref: string }> {}
+export class SandboxNotFoundError extends NotFoundError<{ sandbox: string }> {}
 
 // ---- conflict -------------------------------------------------------------------------------
 export interface MergeConflict {

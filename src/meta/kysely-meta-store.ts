@@ -31,6 +31,7 @@ import type {
   ListOptions,
   MetaStore,
   RepositoryRecord,
+  SandboxRecord,
   StagedChange,
   TableProfileRecord,
   TagRecord,
@@ -42,6 +43,7 @@ import {
   toBranch,
   toCommit,
   toRepository,
+  toSandbox,
   toStaged,
   toStagingRow,
   toTag,
@@ -169,6 +171,7 @@ export class KyselyMetaStore implements MetaStore {
         'build_memo',
         'events',
         'event_sequences',
+        'sandboxes',
       ] as const) {
         await db.deleteFrom(table).where('repo', '=', name).execute();
       }
@@ -744,6 +747,47 @@ export class KyselyMetaStore implements MetaStore {
     }
   }
 
+  // ---- sandboxes ----------------------------------------------------------------------------
+
+  async createSandbox(repo: string, rec: SandboxRecord): Promise<void> {
+    const row = await this.#db
+      .insertInto('sandboxes')
+      .values({
+        repo,
+        name: rec.name,
+        branch: rec.branch,
+        created_at: rec.createdAt.getTime(),
+        expires_at: rec.expiresAt === null ? null : rec.expiresAt.getTime(),
+        owner: rec.owner,
+        from_ref: rec.fromRef,
+        from_commit: rec.fromCommit,
+      })
+      .onConflict((oc) => oc.columns(['repo', 'name']).doNothing())
+      .returning('name')
+      .executeTakeFirst();
+    if (!row) {
+      throw new RefAlreadyExistsError(`sandbox ${rec.name} already exists`, {
+        name: rec.name,
+        kind: 'sandbox',
+      });
+    }
+  }
+
+  async getSandbox(repo: string, name: string): Promise<SandboxRecord | undefined> {
+    const row = await this.getNamed('sandboxes', repo, name);
+    return row && toSandbox(row as Selectable<Database['sandboxes']>);
+  }
+
+  listSandboxes(repo: string, opts: ListOptions = {}): AsyncIterable<SandboxRecord> {
+    return this.listNamed('sandboxes', repo, opts, (r) =>
+      toSandbox(r as Selectable<Database['sandboxes']>),
+    );
+  }
+
+  deleteSandbox(repo: string, name: string): Promise<boolean> {
+    return this.deleteNamed('sandboxes', repo, name);
+  }
+
   async getProfiles(
     repo: string,
     table: string,
@@ -769,7 +813,7 @@ export class KyselyMetaStore implements MetaStore {
     return out;
   }
 
-  // Tags and aliases are both (repo, name) → row tables read the same way.
+  // Tags, aliases and sandboxes are all (repo, name) → row tables read the same way.
   private getNamed(table: NamedTable, repo: string, name: string) {
     return this.#db
       .selectFrom(table)
@@ -808,7 +852,7 @@ export class KyselyMetaStore implements MetaStore {
   }
 }
 
-type NamedTable = 'tags' | 'aliases';
+type NamedTable = 'tags' | 'aliases' | 'sandboxes';
 
 function toEvent(r: Selectable<EventsTable>): EventRecord {
   return {

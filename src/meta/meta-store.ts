@@ -150,6 +150,24 @@ export interface EventQuery {
   order?: 'asc' | 'desc';
 }
 
+/**
+ * A sandbox (issue 6): the branch that holds its data plus what the branch cannot say — who made
+ * it, from which ref and commit, and when it expires. The workflow layer owns the naming.
+ */
+export interface SandboxRecord {
+  name: string;
+  /** The branch holding its data (`sandbox/<name>`). */
+  branch: string;
+  createdAt: Date;
+  /** Null: it never expires. */
+  expiresAt: Date | null;
+  owner: string;
+  /** The ref it was created from, as given (`main`, `v1`, `main~2` …). */
+  fromRef: string;
+  /** The commit that ref named at creation. */
+  fromCommit: string;
+}
+
 export interface MetaStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** Applies pending versioned migrations; safe to call on every open and concurrently. */
@@ -249,4 +267,13 @@ export interface MetaStore {
   appendEvent(repo: string, ev: EventInput): Promise<EventRecord>;
   /** Events matching `query`, in id order (the order they were appended). */
   listEvents(repo: string, query?: EventQuery): AsyncIterable<EventRecord>;
+
+  // Sandboxes: one record per name; the branch itself is an ordinary branch.
+  /** Stores a new sandbox record. RefAlreadyExistsError (kind `sandbox`) if the name is taken. */
+  createSandbox(repo: string, rec: SandboxRecord): Promise<void>;
+  getSandbox(repo: string, name: string): Promise<SandboxRecord | undefined>;
+  /** Sandbox records in byte order of their names. */
+  listSandboxes(repo: string, opts?: ListOptions): AsyncIterable<SandboxRecord>;
+  /** Deletes the record (not its branch); false when there was none. */
+  deleteSandbox(repo: string, name: string): Promise<boolean>;
 }

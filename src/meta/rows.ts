@@ -6,6 +6,7 @@ import type {
   BranchRecord,
   CommitRecord,
   RepositoryRecord,
+  SandboxRecord,
   StagedChange,
   TagRecord,
 } from './meta-store.js';
@@ -14,6 +15,7 @@ import type {
   BranchesTable,
   CommitsTable,
   RepositoriesTable,
+  SandboxesTable,
   StagingTable,
   TagsTable,
 } from './schema.js';
@@ -87,5 +89,17 @@ export function toAlias(r: Selectable<AliasesTable>): AliasRecord {
     target: r.target,
     version: Number(r.version),
     updatedAt: new Date(Number(r.updated_at)),
+  };
+}
+
+export function toSandbox(r: Selectable<SandboxesTable>): SandboxRecord {
+  return {
+    name: r.name,
+    branch: r.branch,
+    createdAt: new Date(Number(r.created_at)),
+    expiresAt: r.expires_at === null ? null : new Date(Number(r.expires_at)),
+    owner: r.owner,
+    fromRef: r.from_ref,
+    fromCommit: r.from_commit,
   };
 }

@@ -117,6 +117,19 @@ export interface EventsTable {
   data: string;
 }
 
+/** Sandboxes: a branch `sandbox/<name>` plus who made it, from what, and when it expires. */
+export interface SandboxesTable {
+  repo: string;
+  name: string;
+  branch: string;
+  created_at: number;
+  /** Null: never expires. */
+  expires_at: number | null;
+  owner: string;
+  from_ref: string;
+  from_commit: string;
+}
+
 export interface Database {
   repositories: RepositoriesTable;
   branches: BranchesTable;
@@ -130,6 +143,7 @@ export interface Database {
   build_memo: BuildMemoTable;
   event_sequences: EventSequencesTable;
   events: EventsTable;
+  sandboxes: SandboxesTable;
 }
 
 export type MetaDialect = 'sqlite' | 'postgres';

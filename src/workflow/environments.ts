@@ -22,6 +22,7 @@
 // - Masking `hash`: sha256('<column>:' || CAST(value AS VARCHAR)) as 64 hex digits (VARCHAR;
 //   NULL stays NULL) — stable, so joins on a hashed column still match across tables.
 //   `redact`: NULL, the column keeps its type. A redacted primary-key column is refused.
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,8 +45,8 @@ import {
   type Column,
   fileRows,
   listTables,
-  type TableAtRef,
   TABLES_PREFIX,
+  type TableAtRef,
   tableNameOf,
 } from '../engine/tables.js';
 import { buildProject } from '../pipeline/build.js';
@@ -71,8 +72,8 @@ import {
 import {
   type CheckSummary,
   type Colour,
-  type DeployedLoad,
   type DeployEvent,
+  type DeployedLoad,
   listEvents,
   newLoads,
   type PromoteEvent,
@@ -80,7 +81,6 @@ import {
   recordEvent,
   type StoredEvent,
 } from './events.js';
-import { newLoadRunId } from './load.js';
 import { notify } from './notify.js';
 
 /** What every environment operation takes for its alerts and progress. */
@@ -116,10 +116,12 @@ export function productionOf(config: WorkflowConfig, env = 'production'): Produc
       `unknown environment ${env}: deploy and rollback take production`,
       { argument: 'environment', reason: 'unknown' },
     );
-  return config.environments.production ?? {
-    ...PRODUCTION_DEFAULTS,
-    branches: [...PRODUCTION_DEFAULTS.branches],
-  };
+  return (
+    config.environments.production ?? {
+      ...PRODUCTION_DEFAULTS,
+      branches: [...PRODUCTION_DEFAULTS.branches],
+    }
+  );
 }
 
 /**
@@ -160,6 +162,11 @@ const alertOptsOf = (opts: EnvironmentOptions, eventId: number) => ({
   ...(opts.backoffMs !== undefined ? { backoffBaseMs: opts.backoffMs } : {}),
   ...(opts.fetch ? { fetch: opts.fetch } : {}),
 });
+
+/** A promotion's or deploy's id: sortable by time (to the millisecond), unique across processes. */
+export function newEnvironmentRunId(now = new Date()): string {
+  return `${now.toISOString().replace(/\D/g, '').slice(0, 17)}-${randomBytes(4).toString('hex')}`;
+}
 
 async function branchHead(repo: Repository, name: string): Promise<string | undefined> {
   const b = await repo.meta.getBranch(repo.name, name);
@@ -313,9 +320,7 @@ export async function applyStagingRules(
             ...(sample ? { 'sluice.sample': `${sample.fraction}:${sample.seed}` } : {}),
             ...(masked.length > 0
               ? {
-                  'sluice.mask': masked
-                    .map((m) => `${m.table}.${m.column}:${m.method}`)
-                    .join(','),
+                  'sluice.mask': masked.map((m) => `${m.table}.${m.column}:${m.method}`).join(','),
                 }
               : {}),
           },
@@ -394,7 +399,7 @@ export async function promote(
   const source = (await repo.getBranch(st.from)).name;
   const commit = (await repo.getBranch(source)).head as string; // committed state only
   const fromCommit = await branchHead(repo, st.branch);
-  const id = newLoadRunId();
+  const id = newEnvironmentRunId();
   const candidate = `promote/${env}/${id}`;
   const gates = gatesOf(repo);
   const gated = fromCommit !== undefined && gates?.ruleFor(st.branch)?.protected === true;
@@ -407,6 +412,8 @@ export async function promote(
       type: 'promote',
       outcome: 'error',
       environment: env,
+      promoteId: id,
+      branch: candidate,
       source,
       commit,
       ...(fromCommit ? { fromCommit } : {}),
@@ -588,6 +595,8 @@ export async function promote(
     const eventBase = {
       type: 'promote' as const,
       environment: env,
+      promoteId: id,
+      branch: candidate,
       source,
       commit,
       ...(fromCommit ? { fromCommit } : {}),
@@ -769,7 +778,8 @@ async function flipAlias(
 
 /** Points `branch` at `commit`, creating it when missing. */
 async function putBranchAt(repo: Repository, branch: string, commit: string): Promise<void> {
-  if ((await branchHead(repo, branch)) === undefined) await repo.createBranch(branch, { from: commit });
+  if ((await branchHead(repo, branch)) === undefined)
+    await repo.createBranch(branch, { from: commit });
   else await repo.resetBranch(branch, commit);
 }
 
@@ -799,6 +809,8 @@ export interface DeployRun {
   loads: DeployedLoad[];
   /** How long the alias flip took (success only). */
   flipMs?: number;
+  /** Staging's head, when it held sampled or masked data and its source was deployed instead. */
+  unmaskedFrom?: string;
   reason?: string;
   durationMs: number;
   event: StoredEvent;
@@ -849,9 +861,51 @@ export async function smokeSpecs(
   };
 }
 
+/** What a deploy puts on the idle colour (see `deploySource`). */
+export interface DeploySource {
+  /** The commit the idle colour is reset to. */
+  commit: string;
+  /**
+   * Set when the `from` branch's head is a promotion that sampled or masked data: production
+   * takes the source commit that promotion promoted (full, unmasked data) and is rebuilt there.
+   */
+  unmaskedFrom?: string;
+}
+
 /**
- * `sluice deploy production`: blue/green. The `from` branch's head goes to the idle colour, the
- * smoke checks run there, and the alias flips to it only when they pass.
+ * The `from` branch's head — unless it is staging's head made by a promotion that applied
+ * staging rules: sampled or masked data never goes to production, so the deploy takes the
+ * commit that promotion promoted (`main`'s) instead, and the project is rebuilt on the idle
+ * colour when staging builds (its smoke checks then judge that full build).
+ */
+export async function deploySource(
+  repo: Repository,
+  config: WorkflowConfig,
+  prod: ProductionEnvironment,
+): Promise<DeploySource> {
+  const head = (await repo.getBranch(prod.from)).head as string;
+  const st = config.environments.staging ?? STAGING_DEFAULTS;
+  if ((await repo.getBranch(prod.from)).name !== st.branch) return { commit: head };
+  let promoted: string | undefined;
+  for await (const e of listEvents(repo, { types: ['promote'], order: 'desc' })) {
+    if (e.type !== 'promote' || e.outcome !== 'success' || e.builtCommit !== head) continue;
+    promoted = e.commit;
+    break;
+  }
+  if (promoted === undefined) return { commit: head };
+  // The promotion's own commits: from staging's head back (first parents) to what it promoted.
+  for await (const c of repo.log(head, { firstParent: true, limit: 1000 })) {
+    if (c.id === promoted) break;
+    if (c.metadata['sluice.sample'] !== undefined || c.metadata['sluice.mask'] !== undefined)
+      return { commit: promoted, unmaskedFrom: head };
+  }
+  return { commit: head };
+}
+
+/**
+ * `sluice deploy production`: blue/green. The `from` branch's head goes to the idle colour (see
+ * `deploySource` for a masked or sampled staging), the smoke checks run there, and the alias
+ * flips to it only when they pass.
  */
 export async function deploy(
   repo: Repository,
@@ -862,37 +916,47 @@ export async function deploy(
 ): Promise<DeployRun> {
   const started = Date.now();
   const prod = productionOf(config, env);
-  const deployId = newLoadRunId();
+  const deployId = newEnvironmentRunId();
   const live = await liveOf(repo, prod);
   const history = await deployHistory(repo, env);
   const fromDeployId = live ? history.live?.deployId : undefined;
   const idle = live?.branch === prod.branches[0] ? prod.branches[1] : prod.branches[0];
   const colour = colourOf(prod, idle) as Colour;
-  const commit = (await repo.getBranch(prod.from)).head as string;
+  const source = await deploySource(repo, config, prod);
   const fromCommit = live?.commit;
-  const base = {
+  let commit = source.commit; // the idle colour's head once prepared
+  const baseOf = () => ({
     environment: env,
     deployId,
     colour,
     commit,
     ...(fromCommit ? { fromCommit } : {}),
     ...(fromDeployId ? { fromDeployId } : {}),
-  };
-  const alertRefs = { environment: env, deployId, branch: idle, commit, target: prod.alias };
-  const result = (rest: Omit<DeployRun, keyof typeof base | 'alias' | 'branch' | 'durationMs'>) => ({
-    ...base,
+  });
+  const alertRefs = () => ({
+    environment: env,
+    deployId,
+    branch: idle,
+    commit,
+    target: prod.alias,
+  });
+  const result = (
+    rest: Omit<DeployRun, keyof ReturnType<typeof baseOf> | 'alias' | 'branch' | 'durationMs'>,
+  ): DeployRun => ({
+    ...baseOf(),
     alias: prod.alias,
     branch: idle,
+    ...(source.unmaskedFrom ? { unmaskedFrom: source.unmaskedFrom } : {}),
     ...rest,
     durationMs: Date.now() - started,
   });
 
   if (commit === fromCommit) {
-    const reason = `${prod.from}'s head ${commit.slice(0, 12)} is already live`;
+    const reason = `${commit.slice(0, 12)}${source.unmaskedFrom ? ` (what ${prod.from} was promoted from)` : ` (${prod.from}'s head)`} is already live`;
     const event = await recordEvent(repo, {
       type: 'deploy',
       outcome: 'skipped',
-      ...base,
+      ...baseOf(),
       smoke: 'skipped',
       reason,
       durationMs: Date.now() - started,
@@ -910,41 +974,66 @@ export async function deploy(
 
   try {
     // 1. The candidate on the idle colour (readers of the alias do not see it).
-    opts.onPhase?.('prepare', `${idle} ← ${prod.from} @ ${commit.slice(0, 12)}`);
+    opts.onPhase?.('prepare', `${idle} ← ${commit.slice(0, 12)}`);
     await putBranchAt(repo, idle, commit);
-
-    // 2. Smoke checks there.
-    const { specs, rule } = await smokeSpecs(repo, repoDir, prod, commit, fromCommit);
     let smoke: SmokeStatus = 'skipped';
     let smokeFailed: FailedCheck[] = [];
     let smokeChecks: CheckSummary | undefined;
     let reason: string | undefined;
-    if (specs.length > 0) {
-      opts.onPhase?.('smoke', `${specs.length} check(s) on ${idle}`);
-      try {
-        const run: CheckRun = await runChecks(repo, specs, { ref: idle, store: true });
-        smokeFailed = blocking(run);
-        smokeChecks = summaryOf(run.results);
-        smoke = smokeFailed.length > 0 ? 'fail' : 'pass';
-        await recordEvent(repo, {
-          type: 'check',
-          outcome: smokeFailed.length > 0 ? 'failure' : 'success',
-          ref: idle,
-          commit: run.commit,
-          runId: deployId,
-          tables: [...new Set(specs.map((s) => s.table))].sort(),
-          summary: smokeChecks,
-        });
-        if (smokeFailed.length > 0)
-          reason = `${smokeFailed.length} smoke check(s) did not pass: ${smokeFailed.map((f) => `${f.table}: ${f.name}`).join(', ')}`;
-      } catch (err) {
+    let rule = 'none';
+    const st = config.environments.staging ?? STAGING_DEFAULTS;
+    if (source.unmaskedFrom && st.build && hasProject(repoDir)) {
+      opts.onPhase?.('build', idle);
+      const out = await buildProject(repo, repoDir, {
+        branch: idle,
+        message: `deploy ${deployId}: build on the full data of ${commit.slice(0, 12)}`,
+      });
+      commit = (await repo.getBranch(idle)).head as string;
+      if (out.run.status !== 'success') {
+        const broken = out.run.results.filter((r) => r.status === 'error' || r.status === 'fail');
+        smokeFailed = broken.map((r) => ({
+          id: r.uniqueId,
+          name: r.name,
+          table: r.relation ?? r.name,
+          status: r.status,
+          ...(r.message ? { message: r.message } : {}),
+        }));
         smoke = 'error';
-        reason = `the smoke checks could not run: ${messageOf(err)}`;
+        reason = `the build on ${idle} failed: ${broken.map((r) => `${r.kind} ${r.name} ${r.status}`).join(', ')}`;
+      }
+    }
+
+    // 2. Smoke checks there.
+    if (reason === undefined) {
+      const chosen = await smokeSpecs(repo, repoDir, prod, commit, fromCommit);
+      rule = chosen.rule;
+      if (chosen.specs.length > 0) {
+        opts.onPhase?.('smoke', `${chosen.specs.length} check(s) on ${idle}`);
+        try {
+          const run: CheckRun = await runChecks(repo, chosen.specs, { ref: idle, store: true });
+          smokeFailed = blocking(run);
+          smokeChecks = summaryOf(run.results);
+          smoke = smokeFailed.length > 0 ? 'fail' : 'pass';
+          await recordEvent(repo, {
+            type: 'check',
+            outcome: smokeFailed.length > 0 ? 'failure' : 'success',
+            ref: idle,
+            commit: run.commit,
+            runId: deployId,
+            tables: [...new Set(chosen.specs.map((s) => s.table))].sort(),
+            summary: smokeChecks,
+          });
+          if (smokeFailed.length > 0)
+            reason = `${smokeFailed.length} smoke check(s) did not pass: ${smokeFailed.map((f) => `${f.table}: ${f.name}`).join(', ')}`;
+        } catch (err) {
+          smoke = 'error';
+          reason = `the smoke checks could not run: ${messageOf(err)}`;
+        }
       }
     }
 
     // 3. The flip, only when they passed.
-    if (smoke === 'pass' || smoke === 'skipped') {
+    if (reason === undefined) {
       if ((await branchHead(repo, idle)) !== commit)
         throw new ConcurrentUpdateError(`${idle} moved while its smoke checks ran`, { ref: idle });
       opts.onPhase?.('flip', `${prod.alias} → ${idle}`);
@@ -953,7 +1042,7 @@ export async function deploy(
       const event = await recordEvent(repo, {
         type: 'deploy',
         outcome: 'success',
-        ...base,
+        ...baseOf(),
         smoke,
         loads,
         durationMs: Date.now() - started,
@@ -969,13 +1058,12 @@ export async function deploy(
         event,
       });
     }
-    const names = smokeFailed.map((f) => `${f.table}: ${f.name}`);
     const event = await recordEvent(repo, {
       type: 'deploy',
       outcome: 'failure',
-      ...base,
+      ...baseOf(),
       smoke,
-      ...(names.length > 0 ? { smokeFailed: smokeFailed.map((f) => f.name) } : {}),
+      ...(smokeFailed.length > 0 ? { smokeFailed: smokeFailed.map((f) => f.name) } : {}),
       reason,
       durationMs: Date.now() - started,
     });
@@ -984,11 +1072,11 @@ export async function deploy(
       config.alerts,
       {
         type: 'deploy.failed',
-        title: `deploy ${deployId} to ${env} stopped: smoke checks ${smoke === 'error' ? 'could not run' : 'failed'}`,
+        title: `deploy ${deployId} to ${env} stopped: ${smoke === 'fail' ? 'smoke checks failed' : reason.split(':')[0]}`,
         text: `${reason}. ${prod.alias} still points at ${live ? `${live.branch} @ ${live.commit.slice(0, 12)}` : 'nothing'}; the candidate is on ${idle}.`,
         severity: 'error',
         outcome: 'failure',
-        refs: alertRefs,
+        refs: alertRefs(),
         details: {
           smoke,
           failed: smokeFailed.map((f) => ({
@@ -1008,7 +1096,7 @@ export async function deploy(
       ...(smokeChecks ? { smokeChecks } : {}),
       smokeFailed,
       loads: [],
-      reason: reason as string,
+      reason,
       event,
       alert,
     });
@@ -1017,7 +1105,7 @@ export async function deploy(
     const event = await recordEvent(repo, {
       type: 'deploy',
       outcome: 'error',
-      ...base,
+      ...baseOf(),
       smoke: 'error',
       reason,
       durationMs: Date.now() - started,
@@ -1031,7 +1119,7 @@ export async function deploy(
         text: `${reason}. ${prod.alias} was not flipped.`,
         severity: 'error',
         outcome: 'error',
-        refs: alertRefs,
+        refs: alertRefs(),
         details: { code: (err as { code?: string }).code ?? 'Error' },
       },
       alertOptsOf(opts, event.id),
@@ -1290,6 +1378,8 @@ export async function envStatus(
       ? {
           lastPromote: {
             event: lastPromote.id,
+            ...(lastPromote.promoteId ? { id: lastPromote.promoteId } : {}),
+            ...(lastPromote.branch ? { branch: lastPromote.branch } : {}),
             time: lastPromote.time,
             outcome: lastPromote.outcome,
             commit: lastPromote.commit,

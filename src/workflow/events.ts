@@ -107,6 +107,10 @@ export interface BuildEvent extends EventBase {
 export interface PromoteEvent extends EventBase {
   type: 'promote';
   environment: string;
+  /** The promotion's id; its candidate branch is `promote/<environment>/<id>`. */
+  promoteId?: string;
+  /** The candidate branch (kept when the promotion was refused). */
+  branch?: string;
   /** The branch promoted from (`main`). */
   source: string;
   /** The source commit promoted. */
@@ -221,6 +225,7 @@ const REF_FIELDS = new Set([
   'fromCommit',
   'fromDeployId',
   'builtCommit',
+  'promoteId',
   'colour',
   'sink',
   'alertId',

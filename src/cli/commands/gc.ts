@@ -1,5 +1,8 @@
-// `sluice gc`: deletes objects no ref, no recent commit and no staging area can reach.
+// `sluice gc`: removes expired sandboxes first (workflow), then deletes objects no ref, no recent
+// commit and no staging area can reach (core). The core gc knows nothing of sandboxes (core is
+// below workflow): this command composes the two.
 import { type Command, Option } from 'commander';
+import { expireSandboxes } from '../../index.js';
 import { nonNegativeNumber } from '../options.js';
 import { formatBytes } from '../output.js';
 import type { Runner } from '../runner.js';
@@ -13,7 +16,7 @@ interface GcCliOptions {
 export function register(program: Command, runner: Runner): void {
   program
     .command('gc')
-    .description('delete unreachable objects, nodes and commits')
+    .description('remove expired sandboxes, then delete unreachable objects, nodes and commits')
     .option(
       '--retention-days <n>',
       'keep commits younger than this many days even if unreachable (default 7)',
@@ -27,6 +30,9 @@ export function register(program: Command, runner: Runner): void {
         const retentionDays = nonNegativeNumber(opts.retentionDays, '--retention-days');
         const graceSeconds = nonNegativeNumber(opts.graceSeconds, '--grace-seconds');
         const repo = await ctx.repo();
+        const sandboxes = await expireSandboxes(repo, { dryRun: opts.dryRun === true });
+        for (const f of sandboxes.failed)
+          ctx.out.warn(`kept expired sandbox ${f.sandbox.name}: ${f.error.message}`);
         const bar = ctx.progress('gc');
         let report: Awaited<ReturnType<typeof repo.gc>>;
         try {
@@ -39,7 +45,28 @@ export function register(program: Command, runner: Runner): void {
         } finally {
           bar.stop();
         }
-        ctx.out.result({ gc: report }, () => {
+        const sandboxesJson = {
+          removed: sandboxes.removed.map((s) => ({
+            name: s.name,
+            branch: s.branch,
+            state: s.state,
+          })),
+          failed: sandboxes.failed.map((f) => ({
+            name: f.sandbox.name,
+            branch: f.sandbox.branch,
+            error: { code: f.error.code, message: f.error.message },
+          })),
+        };
+        ctx.out.result({ sandboxes: sandboxesJson, gc: report }, () => {
+          const n = sandboxes.removed.length;
+          if (n > 0) {
+            const names = sandboxes.removed
+              .map((s) => (s.state === 'missing' ? `${s.name} (branch already gone)` : s.name))
+              .join(', ');
+            ctx.out.line(
+              `${sandboxes.dryRun ? 'would remove' : 'removed'} ${n} expired sandbox(es): ${names}`,
+            );
+          }
           const verb = report.dryRun ? 'would delete' : 'deleted';
           ctx.out.line(
             `${verb} ${report.objectsDeleted} object(s) (${formatBytes(report.bytesDeleted)}), ` +

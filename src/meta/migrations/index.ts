@@ -7,6 +7,7 @@ import { stagingPhysicalMigration } from './002-staging-physical.js';
 import { qualityMigration } from './003-quality.js';
 import { buildMemoMigration } from './004-build-memo.js';
 import { eventsMigration } from './005-events.js';
+import { sandboxesMigration } from './006-sandboxes.js';
 
 export function metaMigrations(dialect: MetaDialect): Record<string, Migration> {
   return {
@@ -15,6 +16,7 @@ export function metaMigrations(dialect: MetaDialect): Record<string, Migration> 
     '003-quality': qualityMigration(dialect),
     '004-build-memo': buildMemoMigration(dialect),
     '005-events': eventsMigration(dialect),
+    '006-sandboxes': sandboxesMigration(dialect),
   };
 }
 
