@@ -141,6 +141,12 @@ export {
   tableHistory,
 } from './tables/table-ops.js';
 export {
+  type Alert,
+  type AlertSink,
+  type SendAlertResult,
+  sendAlert,
+} from './workflow/alerts.js';
+export {
   type Ingestor,
   loadWorkflowConfig,
   type WorkflowConfig,

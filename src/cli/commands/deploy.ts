@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { type DeployRun, deploy, findRepoDir, loadWorkflowConfig } from '../../index.js';
 import type { Runner } from '../runner.js';
+import { alertSummary, phaseLines } from '../workflow-output.js';
 
 export function register(program: Command, runner: Runner): void {
   program
@@ -19,17 +20,14 @@ export function register(program: Command, runner: Runner): void {
         const config = loadWorkflowConfig(dir);
         const repo = await ctx.repo();
         const run: DeployRun = await deploy(repo, dir, config, env, {
-          onPhase: (phase, detail) => {
-            if (!ctx.globals.json && !ctx.globals.quiet)
-              ctx.io.stderr.write(`${phase}${detail ? ` ${detail}` : ''}\n`);
-          },
+          onPhase: phaseLines(ctx),
         });
         const { event, alert, ...rest } = run;
         ctx.out.result(
           {
             ...rest,
             event: event.id,
-            ...(alert ? { alert: { ok: alert.ok, sinks: alert.results.map((r) => r.sink) } } : {}),
+            ...alertSummary(alert),
           },
           () => {
             if (run.unmaskedFrom)

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { findRepoDir, type LoadRun, loadWorkflowConfig, runLoad } from '../../index.js';
 import type { Runner } from '../runner.js';
+import { alertSummary, phaseLines } from '../workflow-output.js';
 
 interface LoadCliOptions {
   into?: string;
@@ -25,10 +26,7 @@ export function register(program: Command, runner: Runner): void {
         const repo = await ctx.repo();
         const run: LoadRun = await runLoad(repo, dir, config, name, {
           ...(opts.into ? { into: opts.into } : {}),
-          onPhase: (phase, detail) => {
-            if (!ctx.globals.json && !ctx.globals.quiet)
-              ctx.io.stderr.write(`${phase}${detail ? ` ${detail}` : ''}\n`);
-          },
+          onPhase: phaseLines(ctx),
         });
         const { event, alert, checks, ...rest } = run;
         ctx.out.result(
@@ -36,7 +34,7 @@ export function register(program: Command, runner: Runner): void {
             ...rest,
             event: event.id,
             ...(checks ? { checks: checks.summary } : {}),
-            ...(alert ? { alert: { ok: alert.ok, sinks: alert.results.map((r) => r.sink) } } : {}),
+            ...alertSummary(alert),
           },
           () => {
             if (run.status === 'success') {
