@@ -1,6 +1,7 @@
 // What the workflow commands (load, promote, deploy) share in their output: phase lines on
-// stderr while they work, and the alert a refused run sent, summarised for --json.
-import type { SendAlertResult } from '../index.js';
+// stderr while they work, the run as JSON (its event by id, the alert it sent summarised), the
+// checks that refused it, and a check summary in words.
+import type { CheckSummary, SendAlertResult, StoredEvent } from '../index.js';
 import type { CommandContext } from './runner.js';
 
 /** Prints `phase detail` lines on stderr (not with --json or --quiet). */
@@ -11,9 +12,29 @@ export function phaseLines(ctx: CommandContext): (phase: string, detail?: string
   };
 }
 
-/** `{alert: {ok, sinks}}` when an alert was sent, for a command's JSON result. */
-export function alertSummary(alert: SendAlertResult | undefined): {
-  alert?: { ok: boolean; sinks: string[] };
-} {
-  return alert ? { alert: { ok: alert.ok, sinks: alert.results.map((r) => r.sink) } } : {};
+/** A workflow run for `--json`: its event by id, the alert it sent as `{ok, sinks}`. */
+export function runJson<R extends { event: StoredEvent; alert?: SendAlertResult }>(
+  run: R,
+): Omit<R, 'event' | 'alert'> & { event: number; alert?: { ok: boolean; sinks: string[] } } {
+  const { event, alert, ...rest } = run;
+  return {
+    ...rest,
+    event: event.id,
+    ...(alert ? { alert: { ok: alert.ok, sinks: alert.results.map((r) => r.sink) } } : {}),
+  };
 }
+
+/** `REFUSED: reason`, then a line per check that refused the run. */
+export function printRefused(
+  ctx: CommandContext,
+  reason: string | undefined,
+  failed: readonly { table: string; name: string; status: string; message?: string }[],
+): void {
+  ctx.out.line(`REFUSED: ${reason}`);
+  for (const f of failed)
+    ctx.out.line(`  ${f.table}: ${f.name} ${f.status}${f.message ? ` — ${f.message}` : ''}`);
+}
+
+/** `3 pass, 0 warn, 1 fail, 0 error`. */
+export const summaryText = (s: CheckSummary): string =>
+  `${s.pass} pass, ${s.warn} warn, ${s.fail} fail, ${s.error} error`;

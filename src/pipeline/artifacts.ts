@@ -500,7 +500,8 @@ export async function writeArtifacts(
   return paths;
 }
 
-async function writeJsonAtomic(path: string, doc: unknown): Promise<void> {
+/** Writes `doc` as JSON to a temp file beside `path`, then renames it into place. */
+export async function writeJsonAtomic(path: string, doc: unknown): Promise<void> {
   const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     await writeFile(temp, `${JSON.stringify(doc, null, 2)}\n`);
@@ -514,7 +515,7 @@ async function writeJsonAtomic(path: string, doc: unknown): Promise<void> {
 // ---- helpers ----------------------------------------------------------------------------------
 
 /** An ISO-8601 UTC timestamp (`…Z`); refuses an invalid Date. */
-function iso(d: Date, what: string): string {
+export function iso(d: Date, what: string): string {
   if (!(d instanceof Date) || Number.isNaN(d.getTime())) {
     throw new InvalidArgumentError(`${what} is not a valid date`, {
       argument: what,

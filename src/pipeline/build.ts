@@ -622,14 +622,20 @@ function tableLookup(repo: Repository, branch: string): TableLookup {
 }
 type Built = Omit<NodeResult, 'startedAt' | 'completedAt'>;
 
-async function useMemo(
+/**
+ * Stages a memoized output of `fingerprint` as `table` on the run branch (zero-copy; nothing to
+ * do when the branch already holds exactly it) and refreshes the session's view of it. Undefined
+ * when there is no memo, or its files were collected since (gc): then the node is built again.
+ */
+async function reuseMemo(
   repo: Repository,
   branch: string,
   fingerprint: string,
   current: TableAtRef | undefined,
   tables: TableLookup,
   table: string,
-): Promise<MemoRecord | undefined> {
+  session: SqlSession,
+): Promise<{ memo: MemoRecord; t: TableAtRef } | undefined> {
   const rec = await repo.meta.getMemo(repo.name, fingerprint);
   if (!rec) return undefined;
   const memo = JSON.parse(rec.data) as MemoRecord;
@@ -640,18 +646,20 @@ async function useMemo(
   const same =
     want.size === have.size &&
     [...want].every(([path, e]) => have.get(path)?.address === e.address);
-  if (same) return memo;
-  try {
-    await repo.putEntries(branch, memo.entries, {
-      remove: [...have.keys()].filter((path) => !want.has(path)),
-    });
-    tables.forget(table);
-  } catch (err) {
-    // Files collected since (gc): build it again.
-    if ((err as { code?: string }).code === 'ObjectNotFoundError') return undefined;
-    throw err;
+  if (!same) {
+    try {
+      await repo.putEntries(branch, memo.entries, {
+        remove: [...have.keys()].filter((path) => !want.has(path)),
+      });
+      tables.forget(table);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ObjectNotFoundError') return undefined;
+      throw err;
+    }
   }
-  return memo;
+  const t = (await tables.at(table)) as TableAtRef;
+  await session.refreshTable(branch, table, t);
+  return { memo, t };
 }
 
 async function remember(
@@ -695,10 +703,17 @@ async function buildSeed(
   try {
     const current = await tableAt.at(node.name);
     if (!opts.fullRefresh) {
-      const memo = await useMemo(repo, runBranch, fingerprint, current, tableAt, node.name);
-      if (memo) {
-        const t = (await tableAt.at(node.name)) as TableAtRef;
-        await session.refreshTable(runBranch, node.name, t);
+      const reused = await reuseMemo(
+        repo,
+        runBranch,
+        fingerprint,
+        current,
+        tableAt,
+        node.name,
+        session,
+      );
+      if (reused) {
+        const { memo, t } = reused;
         return {
           ...base,
           status: 'reused',
@@ -864,10 +879,17 @@ async function buildModel(
       }),
     );
     if (!opts.fullRefresh) {
-      const memo = await useMemo(repo, runBranch, fingerprint, current, tableAt, m.table);
-      if (memo) {
-        const t = (await tableAt.at(m.table)) as TableAtRef;
-        await session.refreshTable(runBranch, m.table, t);
+      const reused = await reuseMemo(
+        repo,
+        runBranch,
+        fingerprint,
+        current,
+        tableAt,
+        m.table,
+        session,
+      );
+      if (reused) {
+        const { memo, t } = reused;
         return {
           ...base,
           status: 'reused',

@@ -4,14 +4,14 @@
 // table; the verdicts are reported per source, like dbt's `target/sources.json`. Read-only: no
 // branch moves, nothing is committed.
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Repository } from '../core/repository.js';
 import type { DuckOptions } from '../engine/duckdb.js';
 import { listTables } from '../engine/tables.js';
 import { runChecks } from '../quality/run.js';
 import type { CheckSpec } from '../quality/spec.js';
-import { TARGET_DIR } from './artifacts.js';
+import { TARGET_DIR, writeJsonAtomic } from './artifacts.js';
 import { compileProject, idOf } from './graph.js';
 import type { Duration, Project, SourceTable } from './project.js';
 import { selectNodes } from './select.js';
@@ -217,16 +217,6 @@ export async function writeSourcesJson(dir: string, run: FreshnessRun): Promise<
   const target = join(dir, TARGET_DIR);
   await mkdir(target, { recursive: true });
   const path = join(target, 'sources.json');
-  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(
-      temp,
-      `${JSON.stringify(sourcesJson(run, randomBytes(8).toString('hex')), null, 2)}\n`,
-    );
-    await rename(temp, path);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
+  await writeJsonAtomic(path, sourcesJson(run, randomBytes(8).toString('hex')));
   return path;
 }

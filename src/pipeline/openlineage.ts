@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { InternalError, InvalidArgumentError } from '../common/errors.js';
+import { iso } from './artifacts.js';
 import type { BuildRun, GraphNode, NodeResult, ProjectGraph } from './types.js';
 
 export const RUN_EVENT_SCHEMA_URL =
@@ -280,16 +281,6 @@ function checkOptions(opts: EventOptions): string {
     });
   }
   return producer;
-}
-
-function iso(d: Date, what: string): string {
-  if (!(d instanceof Date) || Number.isNaN(d.getTime())) {
-    throw new InvalidArgumentError(`${what} is not a valid date`, {
-      argument: what,
-      reason: 'invalid date',
-    });
-  }
-  return d.toISOString();
 }
 
 // ---- emitting ---------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { type DeployRun, deploy, findRepoDir, loadWorkflowConfig } from '../../index.js';
 import type { Runner } from '../runner.js';
-import { alertSummary, phaseLines } from '../workflow-output.js';
+import { phaseLines, printRefused, runJson, summaryText } from '../workflow-output.js';
 
 export function register(program: Command, runner: Runner): void {
   program
@@ -22,41 +22,26 @@ export function register(program: Command, runner: Runner): void {
         const run: DeployRun = await deploy(repo, dir, config, env, {
           onPhase: phaseLines(ctx),
         });
-        const { event, alert, ...rest } = run;
-        ctx.out.result(
-          {
-            ...rest,
-            event: event.id,
-            ...alertSummary(alert),
-          },
-          () => {
-            if (run.unmaskedFrom)
-              ctx.out.note(
-                `staging holds sampled or masked data: deployed the commit it was promoted from (${run.commit.slice(0, 12)})`,
-              );
-            ctx.out.note(`smoke checks: ${run.smokeRule}`);
-            if (run.smokeChecks)
-              ctx.out.note(
-                `smoke: ${run.smokeChecks.pass} pass, ${run.smokeChecks.warn} warn, ${run.smokeChecks.fail} fail, ${run.smokeChecks.error} error`,
-              );
-            if (run.status === 'success') {
-              ctx.out.line(
-                `deployed ${run.deployId}: ${run.alias} → ${run.branch} (${run.colour}) @ ${run.commit.slice(0, 12)}; flip ${run.flipMs?.toFixed(1)} ms, ${run.loads.length} new load(s)`,
-              );
-            } else if (run.status === 'skipped') {
-              ctx.out.line(`nothing to deploy: ${run.reason}`);
-            } else {
-              ctx.out.line(`REFUSED: ${run.reason}`);
-              for (const f of run.smokeFailed)
-                ctx.out.line(
-                  `  ${f.table}: ${f.name} ${f.status}${f.message ? ` — ${f.message}` : ''}`,
-                );
-              ctx.out.note(
-                `${run.alias} did not move; the candidate is on ${run.branch} (sluice sql --ref ${run.branch} …)`,
-              );
-            }
-          },
-        );
+        ctx.out.result(runJson(run), () => {
+          if (run.unmaskedFrom)
+            ctx.out.note(
+              `staging holds sampled or masked data: deployed the commit it was promoted from (${run.commit.slice(0, 12)})`,
+            );
+          ctx.out.note(`smoke checks: ${run.smokeRule}`);
+          if (run.smokeChecks) ctx.out.note(`smoke: ${summaryText(run.smokeChecks)}`);
+          if (run.status === 'success') {
+            ctx.out.line(
+              `deployed ${run.deployId}: ${run.alias} → ${run.branch} (${run.colour}) @ ${run.commit.slice(0, 12)}; flip ${run.flipMs?.toFixed(1)} ms, ${run.loads.length} new load(s)`,
+            );
+          } else if (run.status === 'skipped') {
+            ctx.out.line(`nothing to deploy: ${run.reason}`);
+          } else {
+            printRefused(ctx, run.reason, run.smokeFailed);
+            ctx.out.note(
+              `${run.alias} did not move; the candidate is on ${run.branch} (sluice sql --ref ${run.branch} …)`,
+            );
+          }
+        });
         return run.status === 'failure' ? 2 : 0;
       }),
     );

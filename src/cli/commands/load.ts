@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { findRepoDir, type LoadRun, loadWorkflowConfig, runLoad } from '../../index.js';
 import type { Runner } from '../runner.js';
-import { alertSummary, phaseLines } from '../workflow-output.js';
+import { phaseLines, printRefused, runJson } from '../workflow-output.js';
 
 interface LoadCliOptions {
   into?: string;
@@ -28,33 +28,21 @@ export function register(program: Command, runner: Runner): void {
           ...(opts.into ? { into: opts.into } : {}),
           onPhase: phaseLines(ctx),
         });
-        const { event, alert, checks, ...rest } = run;
-        ctx.out.result(
-          {
-            ...rest,
-            event: event.id,
-            ...(checks ? { checks: checks.summary } : {}),
-            ...alertSummary(alert),
-          },
-          () => {
-            if (run.status === 'success') {
-              ctx.out.line(
-                `loaded ${run.rows} row(s) into ${run.table}; ${run.target} is now at ${run.mergeCommit?.slice(0, 12)} (run ${run.runId}${run.attempts > 1 ? `, ${run.attempts} attempts` : ''})`,
-              );
-            } else if (run.status === 'skipped') {
-              ctx.out.line(`nothing loaded: ${run.reason} (run ${run.runId})`);
-            } else {
-              ctx.out.line(`REFUSED: ${run.reason}`);
-              for (const f of run.failed)
-                ctx.out.line(
-                  `  ${f.table}: ${f.name} ${f.status}${f.message ? ` — ${f.message}` : ''}`,
-                );
-              ctx.out.note(
-                `${run.target} did not move; the batch is on ${run.branch} (sluice sql --ref ${run.branch} …)`,
-              );
-            }
-          },
-        );
+        const { checks, ...shown } = run;
+        ctx.out.result({ ...runJson(shown), ...(checks ? { checks: checks.summary } : {}) }, () => {
+          if (run.status === 'success') {
+            ctx.out.line(
+              `loaded ${run.rows} row(s) into ${run.table}; ${run.target} is now at ${run.mergeCommit?.slice(0, 12)} (run ${run.runId}${run.attempts > 1 ? `, ${run.attempts} attempts` : ''})`,
+            );
+          } else if (run.status === 'skipped') {
+            ctx.out.line(`nothing loaded: ${run.reason} (run ${run.runId})`);
+          } else {
+            printRefused(ctx, run.reason, run.failed);
+            ctx.out.note(
+              `${run.target} did not move; the batch is on ${run.branch} (sluice sql --ref ${run.branch} …)`,
+            );
+          }
+        });
         return run.status === 'failure' ? 2 : 0;
       }),
     );

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { findRepoDir, loadWorkflowConfig, type PromoteRun, promote } from '../../index.js';
 import type { Runner } from '../runner.js';
-import { alertSummary, phaseLines } from '../workflow-output.js';
+import { phaseLines, printRefused, runJson, summaryText } from '../workflow-output.js';
 
 export function register(program: Command, runner: Runner): void {
   program
@@ -23,41 +23,26 @@ export function register(program: Command, runner: Runner): void {
         const run: PromoteRun = await promote(repo, dir, config, env, {
           onPhase: phaseLines(ctx),
         });
-        const { event, alert, ...rest } = run;
-        ctx.out.result(
-          {
-            ...rest,
-            event: event.id,
-            ...alertSummary(alert),
-          },
-          () => {
-            for (const s of run.sampled)
-              ctx.out.note(`sampled ${s.table}: ${s.rowsAfter} of ${s.rowsBefore} row(s)`);
-            for (const m of run.masked) ctx.out.note(`masked ${m.table}.${m.column} (${m.method})`);
-            if (run.build)
-              ctx.out.note(
-                `build ${run.build.runId}: ${run.build.models.built} built, ${run.build.models.reused} reused, ${run.build.models.failed} failed`,
-              );
-            if (run.checks)
-              ctx.out.note(
-                `checks: ${run.checks.pass} pass, ${run.checks.warn} warn, ${run.checks.fail} fail, ${run.checks.error} error`,
-              );
-            if (run.status === 'success') {
-              ctx.out.line(
-                `promoted ${run.source} @ ${run.commit.slice(0, 12)} to ${run.environment}: ${run.branch} is now at ${run.builtCommit.slice(0, 12)}`,
-              );
-            } else {
-              ctx.out.line(`REFUSED: ${run.reason}`);
-              for (const f of run.failed)
-                ctx.out.line(
-                  `  ${f.table}: ${f.name} ${f.status}${f.message ? ` — ${f.message}` : ''}`,
-                );
-              ctx.out.note(
-                `${run.branch} did not move; the candidate is on ${run.candidate} (sluice sql --ref ${run.candidate} …)`,
-              );
-            }
-          },
-        );
+        ctx.out.result(runJson(run), () => {
+          for (const s of run.sampled)
+            ctx.out.note(`sampled ${s.table}: ${s.rowsAfter} of ${s.rowsBefore} row(s)`);
+          for (const m of run.masked) ctx.out.note(`masked ${m.table}.${m.column} (${m.method})`);
+          if (run.build)
+            ctx.out.note(
+              `build ${run.build.runId}: ${run.build.models.built} built, ${run.build.models.reused} reused, ${run.build.models.failed} failed`,
+            );
+          if (run.checks) ctx.out.note(`checks: ${summaryText(run.checks)}`);
+          if (run.status === 'success') {
+            ctx.out.line(
+              `promoted ${run.source} @ ${run.commit.slice(0, 12)} to ${run.environment}: ${run.branch} is now at ${run.builtCommit.slice(0, 12)}`,
+            );
+          } else {
+            printRefused(ctx, run.reason, run.failed);
+            ctx.out.note(
+              `${run.branch} did not move; the candidate is on ${run.candidate} (sluice sql --ref ${run.candidate} …)`,
+            );
+          }
+        });
         return run.status === 'failure' ? 2 : 0;
       }),
     );
