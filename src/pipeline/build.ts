@@ -37,7 +37,7 @@ import {
 import { refTable } from '../quality/checks.js';
 import { type CheckResult, runChecks } from '../quality/run.js';
 import type { CheckSpec } from '../quality/spec.js';
-import { ingest } from '../tables/ingest.js';
+import { ingest, TABLE_FILES_COPY_OPTIONS } from '../tables/ingest.js';
 import { writeArtifacts } from './artifacts.js';
 import { tablesReferenced } from './column-lineage.js';
 import { type CompiledModel, type CompiledProject, compileProject, idOf } from './graph.js';
@@ -729,7 +729,7 @@ async function buildSeed(
       table: node.name,
       branch: runBranch,
       mode: 'overwrite',
-      ...(opts.duck ? { duck: opts.duck } : {}),
+      session: session.duck,
     });
     tableAt.forget(node.name);
     const t = (await tableAt.at(node.name)) as TableAtRef;
@@ -926,22 +926,29 @@ async function buildModel(
         { remove: old },
       );
     } else {
-      const out = join(work, `${file.name}-${randomBytes(4).toString('hex')}.parquet`);
+      // Written once, in the table's own layout, so the ingest stores these files as they are.
+      const out = join(work, `${file.name}-${randomBytes(4).toString('hex')}`);
       try {
-        await session.duck.run(`COPY (${sql}) TO ${sqlString(out)} (FORMAT parquet)`);
+        await session.duck.run(`COPY (${sql}) TO ${sqlString(out)} (${TABLE_FILES_COPY_OPTIONS})`);
       } catch (err) {
+        rmSync(out, { recursive: true, force: true });
         throw modelError(file, `SQL: ${messageOf(err)}`);
       }
       const key = m.config.uniqueKey;
-      const res = await ingest(repo, out, {
-        table: m.table,
-        branch: runBranch,
-        mode: incremental ? (key ? 'upsert' : 'append') : 'overwrite',
-        ...(incremental && key ? { key } : {}),
-        ...(opts.duck ? { duck: opts.duck } : {}),
-      });
-      rmSync(out, { force: true });
-      rows = res.rowsWritten;
+      try {
+        const res = await ingest(repo, out, {
+          table: m.table,
+          branch: runBranch,
+          format: 'parquet',
+          mode: incremental ? (key ? 'upsert' : 'append') : 'overwrite',
+          ...(incremental && key ? { key } : {}),
+          session: session.duck,
+          preformatted: true,
+        });
+        rows = res.rowsWritten;
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
     }
     tableAt.forget(m.table);
     const t = (await tableAt.at(m.table)) as TableAtRef;

@@ -96,9 +96,21 @@ export interface IngestOptions {
   /** Explicit columns and types instead of inference; inputs are cast to them. */
   schema?: Column[];
   csv?: CsvOptions;
+  /**
+   * The Parquet inputs were written in the table's layout (zstd, at most 256 MB per file, no
+   * partitions) — as a pipeline model's COPY writes them. An input whose columns are already
+   * exactly the table's (names, types, order) is then stored as it is instead of being read and
+   * written again; any other input is converted as usual.
+   */
+  preformatted?: boolean;
   /** Commit the branch after staging (no commit is made when the ingest changes nothing). */
   commit?: { message: string; metadata?: Record<string, string> };
   duck?: DuckOptions;
+  /**
+   * An open DuckDB session to run on (its settings apply, `duck` is ignored, and it stays open):
+   * a caller writing many tables saves opening an instance per write. Nothing is left in it.
+   */
+  session?: DuckSession;
   /** Local cache for existing files that upsert reads; default the repository's. */
   cacheDir?: string;
   onProgress?: (p: IngestProgress) => void;
@@ -127,6 +139,11 @@ export interface IngestResult {
 
 const PARQUET_TYPE = 'application/vnd.apache.parquet';
 const TARGET_FILE_SIZE = '256MB';
+/**
+ * COPY options for writing a directory of Parquet files in the layout of an unpartitioned table
+ * (what `preformatted` inputs are expected to be written with).
+ */
+export const TABLE_FILES_COPY_OPTIONS = `FORMAT parquet, COMPRESSION zstd, FILE_SIZE_BYTES ${sqlString(TARGET_FILE_SIZE)}, FILENAME_PATTERN 'part_{i}'`;
 
 export async function ingest(
   repo: Repository,
@@ -226,283 +243,295 @@ export async function ingest(
   }
 
   const tmp = mkdtempSync(join(opts.duck?.tempDir ?? tmpdir(), 'sluice-ingest-'));
+  const onDuck = <T>(fn: (duck: DuckSession) => Promise<T>): Promise<T> =>
+    opts.session
+      ? fn(opts.session)
+      : withDuck({ ...opts.duck, tempDir: opts.duck?.tempDir ?? join(tmp, 'spill') }, fn);
   try {
-    return await withDuck(
-      { ...opts.duck, tempDir: opts.duck?.tempDir ?? join(tmp, 'spill') },
-      async (duck) => {
-        if (explicit) explicit = await canonicalTypes(duck, explicit);
-        // The file DuckDB reads for each input (files[i] is what messages name).
-        const reads: string[] = [];
-        for (let i = 0; i < files.length; i++) {
-          const f = files[i] as string;
-          const json = formats[i] === 'json' || formats[i] === 'ndjson';
-          reads.push(json ? await jsonWithoutBom(f, tmp, i) : f);
-        }
-        // 1. What each input holds.
-        // (With an explicit schema the write parses every column as declared anyway.)
-        const known =
-          existing && mode !== 'overwrite' && !explicit ? existing.manifest.columns : undefined;
-        const described: Column[][] = [];
-        for (let i = 0; i < files.length; i++) {
-          const file = reads[i] as string;
-          const format = formats[i] as IngestFormat;
-          const cols = await describeInput(duck, file, format, csv, [], files[i]);
-          if (known) await inputFitsKnown(duck, file, format, csv, cols, known);
-          described.push(cols);
-        }
+    return await onDuck(async (duck) => {
+      if (explicit) explicit = await canonicalTypes(duck, explicit);
+      // The file DuckDB reads for each input (files[i] is what messages name).
+      const reads: string[] = [];
+      for (let i = 0; i < files.length; i++) {
+        const f = files[i] as string;
+        const json = formats[i] === 'json' || formats[i] === 'ndjson';
+        reads.push(json ? await jsonWithoutBom(f, tmp, i) : f);
+      }
+      // 1. What each input holds.
+      // (With an explicit schema the write parses every column as declared anyway.)
+      const known =
+        existing && mode !== 'overwrite' && !explicit ? existing.manifest.columns : undefined;
+      const described: Column[][] = [];
+      for (let i = 0; i < files.length; i++) {
+        const file = reads[i] as string;
+        const format = formats[i] as IngestFormat;
+        const cols = await describeInput(duck, file, format, csv, [], files[i]);
+        if (known) await inputFitsKnown(duck, file, format, csv, cols, known);
+        described.push(cols);
+      }
 
-        // 2. The table's columns after the write.
-        let columns: Column[];
-        let schemaChanges: SchemaChange[] = [];
-        if (explicit) {
-          const declared = explicit;
-          for (let i = 0; i < files.length; i++) {
-            const extra = (described[i] as Column[]).find((c) => !findColumn(declared, c.name));
-            if (extra) {
-              throw new SchemaMismatchError(
-                `${files[i]} has a column ${extra.name} that the schema does not declare`,
-                { table, column: extra.name, inputType: extra.type, reason: 'not in schema' },
-              );
-            }
-          }
-          columns = explicit;
-          if (existing && mode !== 'overwrite') {
-            const evolved = evolveSchema(table, existing.manifest.columns, explicit);
-            columns = evolved.columns;
-          }
-        } else {
-          let union: Column[] = [];
-          for (let i = 0; i < files.length; i++)
-            union = unionColumns(union, described[i] as Column[], files[i] as string, table);
-          columns =
-            existing && mode !== 'overwrite'
-              ? evolveSchema(table, existing.manifest.columns, union).columns
-              : union;
-        }
-        // A column no input had a value for (JSON nulls) is text until data says otherwise.
-        columns = columns.map((c) => (isNullType(c.type) ? { ...c, type: 'VARCHAR' } : c));
-        // Empty inputs only: an overwrite empties the table and keeps its columns.
-        if (columns.length === 0 && existing) columns = existing.manifest.columns;
-        if (columns.length === 0) {
-          throw new MalformedInputError(
-            `${files.length === 1 ? `${files[0]} is empty` : 'every input file is empty'}: there are no columns to make table ${table} of`,
-            { file: files.join(', '), format: formats[0] as string },
-          );
-        }
-        if (existing) schemaChanges = diffSchemas(existing.manifest.columns, columns);
-        else
-          schemaChanges = columns.map((c) => ({
-            column: c.name,
-            change: 'added' as const,
-            after: c.type,
-          }));
-        key = key?.map((k) => {
-          const c = findColumn(columns, k);
-          if (!c) {
-            throw new InvalidArgumentError(`key column ${k} is not a column of table ${table}`, {
-              argument: 'key',
-              reason: 'unknown column',
-            });
-          }
-          return c.name; // the table's spelling
-        });
-        partitionBy = partitionBy.map((p) => {
-          const c = findColumn(columns, p);
-          if (!c) {
-            throw new InvalidArgumentError(
-              `partition column ${p} is not a column of table ${table}`,
-              { argument: 'partition-by', reason: 'unknown column' },
+      // 2. The table's columns after the write.
+      let columns: Column[];
+      let schemaChanges: SchemaChange[] = [];
+      if (explicit) {
+        const declared = explicit;
+        for (let i = 0; i < files.length; i++) {
+          const extra = (described[i] as Column[]).find((c) => !findColumn(declared, c.name));
+          if (extra) {
+            throw new SchemaMismatchError(
+              `${files[i]} has a column ${extra.name} that the schema does not declare`,
+              { table, column: extra.name, inputType: extra.type, reason: 'not in schema' },
             );
           }
-          return c.name;
-        });
-        // Partitioned files are written per partition (DuckDB cannot also split them by size);
-        // the partition columns stay inside the files, so every reader sees them.
-        const layout = partitionBy.length
-          ? `PARTITION_BY (${partitionBy.map(sqlIdent).join(', ')}), WRITE_PARTITION_COLUMNS true`
-          : `FILE_SIZE_BYTES ${sqlString(TARGET_FILE_SIZE)}`;
-
-        // 3. Convert every input; nothing is stored until all of them have been read.
-        const outputs: Output[] = [];
-        const inputs: IngestResult['inputs'] = [];
-        for (let i = 0; i < files.length; i++) {
-          const file = files[i] as string;
-          const read = reads[i] as string;
-          const format = formats[i] as IngestFormat;
-          opts.onProgress?.({ phase: 'read', done: i, total: files.length, file });
-          const have = described[i] as Column[];
-          if (have.length === 0) {
-            inputs.push({ file, format, rows: 0 }); // an empty file
-            continue;
-          }
-          // CSV columns are parsed as the table's types directly (named as the input has them).
-          const hints =
-            format === 'csv'
-              ? pinnedFor(
-                  columns.flatMap((c) => {
-                    const h = findColumn(have, c.name);
-                    return h ? [{ name: h.name, type: c.type }] : [];
-                  }),
-                  csv,
-                )
-              : [];
-          const projection = columns
-            .map((c) => {
-              const h = findColumn(have, c.name);
-              return h
-                ? `CAST(${sqlIdent(h.name)} AS ${c.type}) AS ${sqlIdent(c.name)}`
-                : `CAST(NULL AS ${c.type}) AS ${sqlIdent(c.name)}`;
-            })
-            .join(', ');
-          const dir = join(tmp, `in-${i}`);
-          try {
-            await duck.run(
-              `COPY (SELECT ${projection} FROM ${readerSql(read, format, csv, hints)}) TO ${sqlString(dir)} ` +
-                `(FORMAT parquet, COMPRESSION zstd, ${layout}, FILENAME_PATTERN 'part_{i}')`,
-            );
-          } catch (err) {
-            throw await inputError(duck, read, format, csv, err, file);
-          }
-          const written = await parquetFiles(duck, dir);
-          inputs.push({ file, format, rows: written.reduce((n, f) => n + f.rows, 0) });
-          outputs.push(...written.filter((f) => f.rows > 0));
         }
-        opts.onProgress?.({ phase: 'read', done: files.length, total: files.length });
-        // Inputs without rows (a header line only) are no evidence of new columns — and a column
-        // that none of the table's files holds could not be read: it stays out of the table.
-        if (existing && mode !== 'overwrite' && outputs.length === 0) {
-          const had = existing.manifest.columns;
-          columns = columns.filter((c) => findColumn(had, c.name));
-          schemaChanges = diffSchemas(had, columns);
+        columns = explicit;
+        if (existing && mode !== 'overwrite') {
+          const evolved = evolveSchema(table, existing.manifest.columns, explicit);
+          columns = evolved.columns;
         }
-        if (key?.length && outputs.length > 0) await checkKeys(duck, table, key, outputs, files);
-        const rowsWritten = outputs.reduce((n, o) => n + o.rows, 0);
-        let cache: ObjectCache | undefined;
-        const cacheOf = (): ObjectCache =>
-          (cache ??= new ObjectCache(repo.store, { dir: opts.cacheDir ?? defaultCacheDir(repo) }));
-        // A primary key names one row: an append may not add a key the table already has.
-        if (
-          existing &&
-          mode === 'append' &&
-          key?.length &&
-          outputs.length > 0 &&
-          existing.files.length > 0
-        )
-          await refuseExistingKeys(duck, cacheOf(), table, existing.files, outputs, key);
-
-        // 4. Files the write replaces.
-        const remove: string[] = [];
-        let rowsReplaced = 0;
-        if (existing && mode === 'overwrite') {
-          remove.push(...existing.files.map((f) => f.path));
-          rowsReplaced = existing.files.reduce(
-            (n, f) => n + Number(f.metadata[ROWS_METADATA] ?? 0),
-            0,
-          );
-        }
-        if (existing && mode === 'upsert' && outputs.length > 0 && existing.files.length > 0) {
-          const r = await rewriteForUpsert(
-            duck,
-            cacheOf(),
-            table,
-            existing.files,
-            outputs,
-            key as string[],
-            columns,
-            tmp,
-            (done, total) => opts.onProgress?.({ phase: 'rewrite', done, total }),
-          );
-          remove.push(...r.removed);
-          outputs.push(...r.rewritten);
-          rowsReplaced = r.rowsReplaced;
-        }
-
-        // 5. Store and stage everything at once.
-        const runId = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}-${randomBytes(4).toString('hex')}`;
-        const manifest: TableManifest = {
-          format: 'sluice.table/v1',
-          name: table,
-          columns,
-          ...(key?.length ? { primaryKey: key } : {}),
-          ...(partitionBy.length ? { partitionBy } : {}),
-        };
-        const added = outputs.map((o, i) => ({
-          path: `${tablePrefix(table)}${o.dir ? `${o.dir}/` : ''}part-${runId}-${String(i).padStart(5, '0')}.parquet`,
-          local: o.path,
-          rows: o.rows,
+      } else {
+        let union: Column[] = [];
+        for (let i = 0; i < files.length; i++)
+          union = unionColumns(union, described[i] as Column[], files[i] as string, table);
+        columns =
+          existing && mode !== 'overwrite'
+            ? evolveSchema(table, existing.manifest.columns, union).columns
+            : union;
+      }
+      // A column no input had a value for (JSON nulls) is text until data says otherwise.
+      columns = columns.map((c) => (isNullType(c.type) ? { ...c, type: 'VARCHAR' } : c));
+      // Empty inputs only: an overwrite empties the table and keeps its columns.
+      if (columns.length === 0 && existing) columns = existing.manifest.columns;
+      if (columns.length === 0) {
+        throw new MalformedInputError(
+          `${files.length === 1 ? `${files[0]} is empty` : 'every input file is empty'}: there are no columns to make table ${table} of`,
+          { file: files.join(', '), format: formats[0] as string },
+        );
+      }
+      if (existing) schemaChanges = diffSchemas(existing.manifest.columns, columns);
+      else
+        schemaChanges = columns.map((c) => ({
+          column: c.name,
+          change: 'added' as const,
+          after: c.type,
         }));
-        const manifestBytes = encodeManifest(manifest);
-        const manifestChanged =
-          !existing ||
-          Buffer.compare(
-            Buffer.from(manifestBytes),
-            Buffer.from(encodeManifest(existing.manifest)),
-          ) !== 0;
-        // An ingest that changes nothing (no rows in, none replaced, same columns) stages nothing
-        // and makes no commit.
-        const changes = added.length > 0 || remove.length > 0 || manifestChanged;
-        opts.onProgress?.({ phase: 'store', done: 0, total: added.length });
-        let stored = 0;
-        if (changes)
-          await repo.putObjects(
-            branch,
-            [
-              ...added.map((a) => ({
-                path: a.path,
-                body: { size: statSync(a.local).size, open: () => createReadStream(a.local) },
-                contentType: PARQUET_TYPE,
-                metadata: { [ROWS_METADATA]: String(a.rows) },
-              })),
-              ...(manifestChanged
-                ? [
-                    {
-                      path: manifestPath(table),
-                      body: manifestBytes,
-                      contentType: 'application/json',
-                    },
-                  ]
-                : []),
-            ],
-            {
-              remove,
-              onProgress: () =>
-                opts.onProgress?.({
-                  phase: 'store',
-                  done: Math.min(++stored, added.length),
-                  total: added.length,
-                }),
-            },
-          );
-        const result: IngestResult = {
-          table,
-          branch,
-          mode,
-          inputs,
-          rowsWritten,
-          rowsRewritten: outputs.reduce((n, o) => n + o.rows, 0) - rowsWritten,
-          rowsReplaced,
-          filesAdded: added.map((a) => a.path),
-          filesRemoved: remove,
-          columns,
-          ...(key?.length ? { primaryKey: key } : {}),
-          ...(partitionBy.length ? { partitionBy } : {}),
-          schemaChanges,
-          created: !existing,
-        };
-        if (opts.commit && changes) {
-          opts.onProgress?.({ phase: 'commit', done: 0, total: 1 });
-          result.commit = await repo.commit(branch, {
-            message: opts.commit.message,
-            metadata: {
-              'sluice.ingest.table': table,
-              'sluice.ingest.mode': mode,
-              ...opts.commit.metadata,
-            },
+      key = key?.map((k) => {
+        const c = findColumn(columns, k);
+        if (!c) {
+          throw new InvalidArgumentError(`key column ${k} is not a column of table ${table}`, {
+            argument: 'key',
+            reason: 'unknown column',
           });
         }
-        return result;
-      },
-    );
+        return c.name; // the table's spelling
+      });
+      partitionBy = partitionBy.map((p) => {
+        const c = findColumn(columns, p);
+        if (!c) {
+          throw new InvalidArgumentError(
+            `partition column ${p} is not a column of table ${table}`,
+            { argument: 'partition-by', reason: 'unknown column' },
+          );
+        }
+        return c.name;
+      });
+      // Partitioned files are written per partition (DuckDB cannot also split them by size);
+      // the partition columns stay inside the files, so every reader sees them.
+      const layout = partitionBy.length
+        ? `PARTITION_BY (${partitionBy.map(sqlIdent).join(', ')}), WRITE_PARTITION_COLUMNS true`
+        : `FILE_SIZE_BYTES ${sqlString(TARGET_FILE_SIZE)}`;
+
+      // 3. Convert every input; nothing is stored until all of them have been read.
+      const outputs: Output[] = [];
+      const inputs: IngestResult['inputs'] = [];
+      for (let i = 0; i < files.length; i++) {
+        const file = files[i] as string;
+        const read = reads[i] as string;
+        const format = formats[i] as IngestFormat;
+        opts.onProgress?.({ phase: 'read', done: i, total: files.length, file });
+        const have = described[i] as Column[];
+        if (have.length === 0) {
+          inputs.push({ file, format, rows: 0 }); // an empty file
+          continue;
+        }
+        // CSV columns are parsed as the table's types directly (named as the input has them).
+        const hints =
+          format === 'csv'
+            ? pinnedFor(
+                columns.flatMap((c) => {
+                  const h = findColumn(have, c.name);
+                  return h ? [{ name: h.name, type: c.type }] : [];
+                }),
+                csv,
+              )
+            : [];
+        const projection = columns
+          .map((c) => {
+            const h = findColumn(have, c.name);
+            return h
+              ? `CAST(${sqlIdent(h.name)} AS ${c.type}) AS ${sqlIdent(c.name)}`
+              : `CAST(NULL AS ${c.type}) AS ${sqlIdent(c.name)}`;
+          })
+          .join(', ');
+        if (
+          opts.preformatted &&
+          format === 'parquet' &&
+          partitionBy.length === 0 &&
+          sameColumns(have, columns)
+        ) {
+          const [asIs] = await parquetRows(duck, [file]);
+          inputs.push({ file, format, rows: asIs?.rows ?? 0 });
+          if (asIs && asIs.rows > 0) outputs.push(asIs);
+          continue;
+        }
+        const dir = join(tmp, `in-${i}`);
+        try {
+          await duck.run(
+            `COPY (SELECT ${projection} FROM ${readerSql(read, format, csv, hints)}) TO ${sqlString(dir)} ` +
+              `(FORMAT parquet, COMPRESSION zstd, ${layout}, FILENAME_PATTERN 'part_{i}')`,
+          );
+        } catch (err) {
+          throw await inputError(duck, read, format, csv, err, file);
+        }
+        const written = await parquetFiles(duck, dir);
+        inputs.push({ file, format, rows: written.reduce((n, f) => n + f.rows, 0) });
+        outputs.push(...written.filter((f) => f.rows > 0));
+      }
+      opts.onProgress?.({ phase: 'read', done: files.length, total: files.length });
+      // Inputs without rows (a header line only) are no evidence of new columns — and a column
+      // that none of the table's files holds could not be read: it stays out of the table.
+      if (existing && mode !== 'overwrite' && outputs.length === 0) {
+        const had = existing.manifest.columns;
+        columns = columns.filter((c) => findColumn(had, c.name));
+        schemaChanges = diffSchemas(had, columns);
+      }
+      if (key?.length && outputs.length > 0) await checkKeys(duck, table, key, outputs, files);
+      const rowsWritten = outputs.reduce((n, o) => n + o.rows, 0);
+      let cache: ObjectCache | undefined;
+      const cacheOf = (): ObjectCache =>
+        (cache ??= new ObjectCache(repo.store, { dir: opts.cacheDir ?? defaultCacheDir(repo) }));
+      // A primary key names one row: an append may not add a key the table already has.
+      if (
+        existing &&
+        mode === 'append' &&
+        key?.length &&
+        outputs.length > 0 &&
+        existing.files.length > 0
+      )
+        await refuseExistingKeys(duck, cacheOf(), table, existing.files, outputs, key);
+
+      // 4. Files the write replaces.
+      const remove: string[] = [];
+      let rowsReplaced = 0;
+      if (existing && mode === 'overwrite') {
+        remove.push(...existing.files.map((f) => f.path));
+        rowsReplaced = existing.files.reduce(
+          (n, f) => n + Number(f.metadata[ROWS_METADATA] ?? 0),
+          0,
+        );
+      }
+      if (existing && mode === 'upsert' && outputs.length > 0 && existing.files.length > 0) {
+        const r = await rewriteForUpsert(
+          duck,
+          cacheOf(),
+          table,
+          existing.files,
+          outputs,
+          key as string[],
+          columns,
+          tmp,
+          (done, total) => opts.onProgress?.({ phase: 'rewrite', done, total }),
+        );
+        remove.push(...r.removed);
+        outputs.push(...r.rewritten);
+        rowsReplaced = r.rowsReplaced;
+      }
+
+      // 5. Store and stage everything at once.
+      const runId = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}-${randomBytes(4).toString('hex')}`;
+      const manifest: TableManifest = {
+        format: 'sluice.table/v1',
+        name: table,
+        columns,
+        ...(key?.length ? { primaryKey: key } : {}),
+        ...(partitionBy.length ? { partitionBy } : {}),
+      };
+      const added = outputs.map((o, i) => ({
+        path: `${tablePrefix(table)}${o.dir ? `${o.dir}/` : ''}part-${runId}-${String(i).padStart(5, '0')}.parquet`,
+        local: o.path,
+        rows: o.rows,
+      }));
+      const manifestBytes = encodeManifest(manifest);
+      const manifestChanged =
+        !existing ||
+        Buffer.compare(
+          Buffer.from(manifestBytes),
+          Buffer.from(encodeManifest(existing.manifest)),
+        ) !== 0;
+      // An ingest that changes nothing (no rows in, none replaced, same columns) stages nothing
+      // and makes no commit.
+      const changes = added.length > 0 || remove.length > 0 || manifestChanged;
+      opts.onProgress?.({ phase: 'store', done: 0, total: added.length });
+      let stored = 0;
+      if (changes)
+        await repo.putObjects(
+          branch,
+          [
+            ...added.map((a) => ({
+              path: a.path,
+              body: { size: statSync(a.local).size, open: () => createReadStream(a.local) },
+              contentType: PARQUET_TYPE,
+              metadata: { [ROWS_METADATA]: String(a.rows) },
+            })),
+            ...(manifestChanged
+              ? [
+                  {
+                    path: manifestPath(table),
+                    body: manifestBytes,
+                    contentType: 'application/json',
+                  },
+                ]
+              : []),
+          ],
+          {
+            remove,
+            onProgress: () =>
+              opts.onProgress?.({
+                phase: 'store',
+                done: Math.min(++stored, added.length),
+                total: added.length,
+              }),
+          },
+        );
+      const result: IngestResult = {
+        table,
+        branch,
+        mode,
+        inputs,
+        rowsWritten,
+        rowsRewritten: outputs.reduce((n, o) => n + o.rows, 0) - rowsWritten,
+        rowsReplaced,
+        filesAdded: added.map((a) => a.path),
+        filesRemoved: remove,
+        columns,
+        ...(key?.length ? { primaryKey: key } : {}),
+        ...(partitionBy.length ? { partitionBy } : {}),
+        schemaChanges,
+        created: !existing,
+      };
+      if (opts.commit && changes) {
+        opts.onProgress?.({ phase: 'commit', done: 0, total: 1 });
+        result.commit = await repo.commit(branch, {
+          message: opts.commit.message,
+          metadata: {
+            'sluice.ingest.table': table,
+            'sluice.ingest.mode': mode,
+            ...opts.commit.metadata,
+          },
+        });
+      }
+      return result;
+    });
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -654,14 +683,30 @@ async function parquetFiles(duck: DuckSession, dir: string): Promise<Output[]> {
   } catch {
     return [];
   }
-  const out: Output[] = [];
-  for (const n of names) {
-    const path = join(dir, n);
-    const r = await duck.query(`SELECT num_rows FROM parquet_file_metadata(${sqlString(path)})`);
+  const counted = await parquetRows(
+    duck,
+    names.map((n) => join(dir, n)),
+  );
+  return counted.map((o, i) => {
+    const n = names[i] as string;
     const sub = n.includes(sep) ? n.slice(0, n.lastIndexOf(sep)).split(sep).join('/') : undefined;
-    out.push({ path, rows: Number(r.rows[0]?.num_rows ?? 0), ...(sub ? { dir: sub } : {}) });
+    return sub ? { ...o, dir: sub } : o;
+  });
+}
+
+/** Parquet files with their row counts, from the footers. */
+async function parquetRows(duck: DuckSession, paths: string[]): Promise<Output[]> {
+  const out: Output[] = [];
+  for (const path of paths) {
+    const r = await duck.query(`SELECT num_rows FROM parquet_file_metadata(${sqlString(path)})`);
+    out.push({ path, rows: Number(r.rows[0]?.num_rows ?? 0) });
   }
   return out;
+}
+
+/** The same columns in the same order, spelled the same, of the same types. */
+function sameColumns(a: Column[], b: Column[]): boolean {
+  return a.length === b.length && a.every((c, i) => c.name === b[i]?.name && c.type === b[i]?.type);
 }
 
 const keyList = (key: string[], alias?: string): string =>
