@@ -388,11 +388,14 @@ function manifestNode(graph: ProjectGraph, node: GraphNode, c: EntryCommon): Man
     if (severity !== undefined) config.severity = severity.toUpperCase();
     entry.column_name =
       stringMeta(node.meta, 'column_name') ?? stringMeta(node.meta, 'column') ?? null;
+    // A singular test belongs to no one node (dbt leaves it unattached).
     entry.attached_node =
-      node.dependsOn.find((d) => {
-        const k = graph.nodes.get(d)?.kind;
-        return k === 'model' || k === 'seed';
-      }) ?? null;
+      node.meta.singular === true
+        ? null
+        : (node.dependsOn.find((d) => {
+            const k = graph.nodes.get(d)?.kind;
+            return k === 'model' || k === 'seed';
+          }) ?? null);
   }
   return entry;
 }

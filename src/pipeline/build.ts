@@ -40,7 +40,13 @@ import type { CheckSpec } from '../quality/spec.js';
 import { ingest, TABLE_FILES_COPY_OPTIONS } from '../tables/ingest.js';
 import { writeArtifacts } from './artifacts.js';
 import { tablesReferenced } from './column-lineage.js';
-import { type CompiledModel, type CompiledProject, compileProject, idOf } from './graph.js';
+import {
+  type CompiledModel,
+  type CompiledProject,
+  compileProject,
+  ephemeralsRead,
+  idOf,
+} from './graph.js';
 import {
   completeEvent,
   configuredLineage,
@@ -750,19 +756,7 @@ async function buildSeed(
 
 /** The ephemeral models a query inlines (dependencies first), each rendered. */
 export function ephemeralsOf(compiled: CompiledProject, m: CompiledModel): CompiledModel[] {
-  const out: CompiledModel[] = [];
-  const seen = new Set<string>();
-  const visit = (x: CompiledModel): void => {
-    for (const r of x.refs) {
-      const dep = compiled.models.get(r);
-      if (dep?.config.materialized !== 'ephemeral' || seen.has(r)) continue;
-      seen.add(r);
-      visit(dep);
-      out.push(dep);
-    }
-  };
-  visit(m);
-  return out;
+  return ephemeralsRead(compiled.models, m.refs);
 }
 
 /** The SQL a model runs: its rendered body (default the compiled one) with its ephemerals inlined. */

@@ -4,7 +4,7 @@
 // An unknown ref, a cycle or a template error is a ProjectError before anything runs.
 import { createHash } from 'node:crypto';
 import { ProjectError } from '../common/errors.js';
-import { type CheckSpec, parseSpecText } from '../quality/spec.js';
+import { type CheckSpec, parseSpecText, parseThreshold, type Threshold } from '../quality/spec.js';
 import {
   folderMaterialization,
   type ModelConfig,
@@ -14,7 +14,14 @@ import {
   type Reference,
   type SourceTable,
 } from './project.js';
-import { ephemeralName, relationName, renderModel } from './render.js';
+import {
+  ephemeralName,
+  modelError,
+  relationName,
+  renderModel,
+  stripSemicolon,
+  withEphemerals,
+} from './render.js';
 import type { GraphNode, ProjectGraph } from './types.js';
 
 export interface CompiledModel {
@@ -346,13 +353,161 @@ export function compileProject(
       },
     });
   }
+  const sorted = topoSort(nodes);
+  for (const t of project.singularTests.values()) {
+    const test = singularTest(project, t, { relation, target, runStartedAt, models, refId, ids });
+    if (!test) continue;
+    // It runs with the tests of the last table it reads to be built (sources last: a build
+    // runs no source's tests), so every table it reads is there.
+    const order = [...sorted.keys()];
+    const rank = (id: string) =>
+      (sorted.get(id)?.kind === 'source' ? 0 : order.length) + order.indexOf(id);
+    const owner = [...test.owners].sort((a, b) => rank(b) - rank(a))[0] as string;
+    const ownerNode = sorted.get(owner) as GraphNode;
+    const spec: CheckSpec = { ...test.spec, table: ownerNode.relation ?? ownerNode.name };
+    const id = idOf.test(p, spec.id);
+    sorted.set(id, {
+      uniqueId: id,
+      kind: 'test',
+      name: t.name,
+      path: t.path,
+      dependsOn: [owner, ...test.dependsOn.filter((d) => d !== owner)],
+      tags: test.tags,
+      columns: [],
+      rawCode: t.sql,
+      compiledCode: String(spec.params.query),
+      meta: { check: spec.id, severity: spec.severity, type: 'sql', singular: true },
+    });
+    checks.push(spec);
+    tests.set(owner, [...(tests.get(owner) ?? []), spec]);
+  }
   return {
     project,
-    graph: { project: p, nodes: topoSort(nodes) },
+    graph: { project: p, nodes: sorted },
     models,
     tests,
     checks,
     relation,
+  };
+}
+
+/** The ephemeral models a query reads through `refs`, dependencies first (its CTEs). */
+export function ephemeralsRead(
+  models: Map<string, CompiledModel>,
+  refs: string[],
+): CompiledModel[] {
+  const out: CompiledModel[] = [];
+  const seen = new Set<string>();
+  const visit = (xs: string[]): void => {
+    for (const r of xs) {
+      const dep = models.get(r);
+      if (dep?.config.materialized !== 'ephemeral' || seen.has(r)) continue;
+      seen.add(r);
+      visit(dep.refs);
+      out.push(dep);
+    }
+  };
+  visit(refs);
+  return out;
+}
+
+/**
+ * A singular data test (`tests/*.sql`, as in dbt): its rendered query fails the test with every
+ * row it returns — a quality `sql` check. `config(severity=…, warn_if=…, error_if=…, tags=…,
+ * enabled=…)` is read as dbt reads it. Undefined when disabled.
+ */
+function singularTest(
+  project: Project,
+  t: ModelFile,
+  ctx: {
+    relation: (ref: Reference) => string;
+    target: { name: string; schema: string; type: 'duckdb'; threads: number };
+    runStartedAt: Date;
+    models: Map<string, CompiledModel>;
+    refId: (name: string) => string;
+    ids: Set<string>;
+  },
+):
+  | { spec: Omit<CheckSpec, 'table'>; dependsOn: string[]; owners: string[]; tags: string[] }
+  | undefined {
+  const p = project.config.name;
+  const r = renderModel(project, t, {
+    relation: ctx.relation,
+    isIncremental: false,
+    self: relationName(t.name),
+    target: ctx.target,
+    runStartedAt: ctx.runStartedAt,
+  });
+  const given = r.given;
+  if (given.enabled === false) return undefined;
+  const configLine = t.sql.slice(0, Math.max(0, t.sql.search(/config\s*\(/))).split('\n').length;
+  const severity = String(given.severity ?? 'error').toLowerCase();
+  if (severity !== 'warn' && severity !== 'error')
+    throw modelError(
+      t,
+      `config(severity=…): warn or error, not ${String(given.severity)}`,
+      configLine,
+    );
+  const threshold = (key: 'warn_if' | 'error_if'): Threshold | undefined => {
+    if (given[key] === undefined) return undefined;
+    const th = parseThreshold(String(given[key]));
+    if (!th || th.percent)
+      throw modelError(
+        t,
+        `config(${key}=…): a comparison with a row count, such as '>10'`,
+        configLine,
+      );
+    return th;
+  };
+  const warnIf = threshold('warn_if');
+  const errorIf = threshold('error_if');
+  const tags = given.tags === undefined ? [] : [given.tags].flat().map(String);
+  const refs = [...new Set(r.refs)];
+  const ephemerals = ephemeralsRead(ctx.models, refs);
+  const dependsOn = [
+    ...new Set([
+      ...refs.map(ctx.refId),
+      ...r.sources.map((s) => idOf.source(p, s.source, s.table)),
+    ]),
+  ];
+  // The tables it reads in the end: an ephemeral model is inlined, its own inputs are read.
+  const owners = [
+    ...new Set([
+      ...[...refs, ...ephemerals.flatMap((e) => e.refs)]
+        .filter((x) => ctx.models.get(x)?.config.materialized !== 'ephemeral')
+        .map(ctx.refId),
+      ...[r, ...ephemerals.map((e) => ({ sources: e.sources }))].flatMap((x) =>
+        x.sources.map((s) => idOf.source(p, s.source, s.table)),
+      ),
+    ]),
+  ];
+  if (owners.length === 0)
+    throw modelError(
+      t,
+      'a singular test reads no model, seed or source: name the tables it checks with ref() or source()',
+    );
+  let id = t.name;
+  for (let i = 2; ctx.ids.has(id); i++) id = `${t.name}#${i}`;
+  ctx.ids.add(id);
+  return {
+    spec: {
+      id,
+      name: t.name,
+      type: 'sql',
+      params: {
+        query: withEphemerals(
+          stripSemicolon(r.sql),
+          ephemerals.map((e) => [e.file.name, e.sql]),
+        ),
+      },
+      severity,
+      ...(warnIf ? { warnIf } : {}),
+      ...(errorIf ? { errorIf } : {}),
+      source: { file: t.path, line: 1 },
+    },
+    dependsOn,
+    owners,
+    tags,
   };
 }
 

@@ -38,11 +38,9 @@ export interface ProjectConfig {
   file: string;
   /** dbt's `macro-paths` (default `macros`): read only to name a macro a model calls. */
   macroPaths?: string[];
-  /**
-   * dbt's `test-paths` and `snapshot-paths` (dbt_project.yml only): what `dbt build` would run
-   * there (singular tests, snapshots) is not supported, and is refused rather than skipped.
-   */
+  /** Where singular data tests live (`tests/*.sql`, dbt's `test-paths`); default `tests`. */
   testPaths?: string[];
+  /** dbt's `snapshot-paths`: snapshots are not supported, and refused rather than skipped. */
   snapshotPaths?: string[];
   /** `openlineage:` in sluice.yml: where a build's run events go (header values may hold ${VAR}). */
   openlineage?: {
@@ -139,6 +137,8 @@ export interface Project {
   exposures: Map<string, Exposure>;
   /** The properties files (`models/**.yml`), relative paths: their tests are the checks. */
   propertyFiles: string[];
+  /** Singular data tests (`tests/**.sql`): a query that fails the test by returning rows. */
+  singularTests: Map<string, ModelFile>;
   /** Every file the project consists of, relative path → text (what a build snapshots). */
   files: Map<string, string>;
   /** The macros defined under the macro paths (not supported: named when a model calls one). */
@@ -203,9 +203,10 @@ const SluiceYml = z.looseObject({
     .object({
       models: stringList.default(['models']),
       seeds: stringList.default(['seeds']),
+      tests: stringList.default(['tests']),
     })
     .strict()
-    .default({ models: ['models'], seeds: ['seeds'] }),
+    .default({ models: ['models'], seeds: ['seeds'], tests: ['tests'] }),
   vars: z.record(z.string(), z.unknown()).default({}),
   materialized: z.record(z.string(), materialization).default({}),
   openlineage: z
@@ -291,6 +292,7 @@ export function loadProjectConfig(dir: string): ProjectConfig {
       name: c.name,
       modelPaths: c.paths.models,
       seedPaths: c.paths.seeds,
+      testPaths: c.paths.tests,
       vars: c.vars,
       materialized: new Map(
         Object.entries(c.materialized).map(([k, v]) => [k.replace(/^\/+|\/+$/g, ''), v]),
@@ -499,25 +501,43 @@ function resolveDocs(
 const MACRO_DEF = /\{%-?\s*macro\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/g;
 
 /**
- * What `dbt build` runs that Sluice does not (singular or custom generic tests, snapshots) is
- * refused with the file, not skipped: a build must not report a project's tests as passed when
- * some never ran.
+ * The singular data tests under the test paths. What `dbt build` would also run from there and
+ * Sluice does not (custom generic tests) is refused with the file, not skipped: a build must not
+ * report a project's tests as passed when some never ran.
  */
-function refuseUnsupported(dir: string, config: ProjectConfig): void {
+function loadSingularTests(
+  dir: string,
+  config: ProjectConfig,
+  files: Map<string, string>,
+): Map<string, ModelFile> {
+  const out = new Map<string, ModelFile>();
   for (const tp of config.testPaths ?? []) {
-    for (const abs of walk(join(dir, tp), /\.sql$/i)) {
+    const root = join(dir, tp);
+    for (const abs of walk(root, /\.sql$/i)) {
       const path = toPosix(relative(dir, abs));
-      const text = readFileSync(abs, 'utf8');
-      const generic = /\{%-?\s*test\s+[A-Za-z_]/.exec(text);
-      fail(
-        path,
-        generic ? text.slice(0, generic.index).split('\n').length : undefined,
-        generic
-          ? 'custom generic tests ({% test %}) are not supported: use a built-in test or a sql test ({query: …}) in a properties file'
-          : `singular data tests (SQL files under ${tp}/) are not supported: write it as a sql test ({query: …}) under the model's tests: in a properties file`,
-      );
+      const sql = readFileSync(abs, 'utf8');
+      const generic = /\{%-?\s*test\s+[A-Za-z_]/.exec(sql);
+      if (generic)
+        fail(
+          path,
+          sql.slice(0, generic.index).split('\n').length,
+          'custom generic tests ({% test %}) are not supported: use a built-in test or a sql test ({query: …}) in a properties file',
+        );
+      const name = basename(abs).replace(/\.sql$/i, '');
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+        fail(path, undefined, `test name ${JSON.stringify(name)}: use letters, digits and _`);
+      const other = out.get(name);
+      if (other) fail(path, undefined, `a test named ${name} exists already (${other.path})`);
+      const folder = toPosix(relative(root, abs)).split('/').slice(0, -1).join('/');
+      out.set(name, { name, path, folder, sql });
+      files.set(path, sql);
     }
   }
+  return out;
+}
+
+/** Snapshots are refused with the file, not skipped (see loadSingularTests). */
+function refuseSnapshots(dir: string, config: ProjectConfig): void {
   for (const sp of config.snapshotPaths ?? []) {
     const [abs] = walk(join(dir, sp), /\.sql$/i);
     if (abs)
@@ -532,7 +552,7 @@ function refuseUnsupported(dir: string, config: ProjectConfig): void {
 /** Loads and validates a project directory. */
 export function loadProject(dir: string): Project {
   const config = loadProjectConfig(dir);
-  refuseUnsupported(dir, config);
+  refuseSnapshots(dir, config);
   const files = new Map<string, string>();
   files.set(config.file, readFileSync(join(dir, config.file), 'utf8'));
   // Docs blocks first: properties' descriptions name them (`'{{ doc("orders_status") }}'`).
@@ -706,6 +726,7 @@ export function loadProject(dir: string): Project {
   }
   // A `models:` entry may describe a table no model builds (an ingested table): its tests are
   // `sluice check`'s, and a build leaves it alone.
+  const singularTests = loadSingularTests(dir, config, files);
   return {
     dir,
     config,
@@ -715,6 +736,7 @@ export function loadProject(dir: string): Project {
     sources,
     exposures,
     propertyFiles,
+    singularTests,
     files,
     macros,
   };

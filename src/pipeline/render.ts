@@ -27,6 +27,8 @@ export interface Rendered {
   sources: { source: string; table: string }[];
   /** What `{{ config(...) }}` set. */
   config: Partial<ModelConfig>;
+  /** What `config()` was given, as written (a singular test's `severity`, `warn_if` …). */
+  given: Record<string, unknown>;
 }
 
 const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
@@ -223,7 +225,7 @@ export function renderModel(project: Project, model: ModelFile, ctx: RenderConte
     }
     throw unsupportedCall(project, model, err, Object.keys(context)) ?? jinjaError(model, err, 1);
   }
-  return { sql, refs, sources, config };
+  return { sql, refs, sources, config, given };
 }
 
 /**

@@ -88,9 +88,12 @@ function matchAtom(graph: ProjectGraph, atom: string, modified?: Set<string>): s
     case 'resource_type':
       return pick((n) => n.kind === value);
     case 'test_type':
-      // dbt's test types: every test here is a generic one (from a properties file).
-      if (value === 'generic' || value === 'schema') return pick((n) => n.kind === 'test');
-      if (value === 'singular' || value === 'data' || value === 'unit') return [];
+      // dbt's test types: generic (from a properties file) or singular (tests/*.sql).
+      if (value === 'generic' || value === 'schema')
+        return pick((n) => n.kind === 'test' && n.meta.singular !== true);
+      if (value === 'singular' || value === 'data')
+        return pick((n) => n.kind === 'test' && n.meta.singular === true);
+      if (value === 'unit') return [];
       return bad('test_type is generic or singular');
     case 'state':
       if (value !== 'modified') bad('only state:modified is known');

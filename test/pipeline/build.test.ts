@@ -439,6 +439,106 @@ describe('materializations', () => {
   });
 });
 
+describe('singular tests (tests/*.sql)', () => {
+  const files = {
+    'sluice.yml': 'name: sing\n',
+    'seeds/orders.csv': 'id,customer,amount\n1,a,10\n2,b,-5\n3,a,7\n',
+    'seeds/customers.csv': 'customer\na\nb\n',
+    'models/paid.sql': "{{ config(materialized='ephemeral') }}\nselect * from {{ ref('orders') }}",
+    'models/spend.sql':
+      "{{ config(materialized='table') }}\nselect customer, sum(amount) as total from {{ ref('paid') }} group by 1",
+    'models/report.sql': "{{ config(materialized='table') }}\nselect * from {{ ref('spend') }}",
+    // Reads an ephemeral (inlined) and two tables: runs once both are built.
+    'tests/every_customer_spends.sql':
+      "select c.customer from {{ ref('customers') }} c\nanti join {{ ref('paid') }} p on p.customer = c.customer;\n",
+  };
+
+  it('run after the last table they read; rows returned fail them; severity, thresholds, selection', async () => {
+    await project({
+      ...files,
+      'tests/no_refunds.sql':
+        "{{ config(severity='warn') }}\nselect * from {{ ref('orders') }} where amount < 0",
+      'tests/few_refunds.sql':
+        "{{ config(error_if='>1', tags=['money']) }}\nselect * from {{ ref('orders') }} where amount < 0",
+      'tests/off.sql': "{{ config(enabled=false) }}\nselect * from {{ ref('orders') }}",
+    });
+    const compiled = compileProject(loadProject(dir));
+    const node = (n: string) =>
+      [...compiled.graph.nodes.values()].find((x) => x.kind === 'test' && x.name === n);
+    expect(node('off')).toBeUndefined();
+    // The table built last of those it reads comes first: its tests are where this one runs.
+    const order = [...compiled.graph.nodes.keys()];
+    const owner =
+      order.indexOf('seed.sing.customers') > order.indexOf('seed.sing.orders')
+        ? 'seed.sing.customers'
+        : 'seed.sing.orders';
+    expect(node('every_customer_spends')?.dependsOn[0]).toBe(owner);
+    expect(new Set(node('every_customer_spends')?.dependsOn)).toEqual(
+      new Set([owner, 'seed.sing.customers', 'model.sing.paid']),
+    );
+    expect(node('few_refunds')?.tags).toEqual(['money']);
+
+    const out = await buildProject(repo, dir);
+    expect(out.run.status).toBe('success');
+    const result = (n: string) => out.run.results.find((r) => r.name === n);
+    expect(result('every_customer_spends')?.status).toBe('pass');
+    expect(result('no_refunds')).toMatchObject({ status: 'warn', failures: 1 });
+    // 1 row: not over error_if '>1', over the default warn_if '!=0' — a warning, as in dbt.
+    expect(result('few_refunds')).toMatchObject({ status: 'warn', failures: 1 });
+    const ran = out.run.results.map((r) => r.name);
+    expect(ran.indexOf('every_customer_spends')).toBeGreaterThan(ran.indexOf('customers'));
+    expect(ran.indexOf('every_customer_spends')).toBeGreaterThan(ran.indexOf('orders'));
+    const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8'));
+    expect(manifest.nodes['test.sing.no_refunds']).toMatchObject({
+      resource_type: 'test',
+      attached_node: null,
+      config: { severity: 'WARN' },
+    });
+
+    const only = await buildProject(repo, dir, { select: ['test_type:singular'], command: 'test' });
+    expect(only.run.results.map((r) => r.name).sort()).toEqual([
+      'every_customer_spends',
+      'few_refunds',
+      'no_refunds',
+    ]);
+  });
+
+  it('a failing one fails the build like any error-severity test: downstream skipped, the branch unchanged', async () => {
+    await project({
+      ...files,
+      'tests/no_refunds.sql': "select * from {{ ref('spend') }} where total < 6",
+    });
+    const before = await head();
+    const out = await buildProject(repo, dir);
+    expect(out.run.status).toBe('error');
+    expect(out.run.results.find((r) => r.name === 'no_refunds')).toMatchObject({
+      status: 'fail',
+      failures: 1,
+    });
+    expect(out.run.results.find((r) => r.name === 'report')?.status).toBe('skipped');
+    expect(await head()).toBe(before);
+  });
+
+  it('bad ones are refused with the file and line before anything runs', async () => {
+    for (const [text, pattern] of [
+      ["select 1\nfrom {{ ref('nope') }}", /tests\/t\.sql:2: ref to unknown model "nope"/],
+      [
+        "{{ config(severity='fatal') }}\nselect 1 from {{ ref('orders') }}",
+        /tests\/t\.sql:1: .*warn or error/,
+      ],
+      ['select 1 as x', /tests\/t\.sql: a singular test reads no model, seed or source/],
+      ['select {% if %}', /tests\/t\.sql:1: Jinja/],
+    ] as const) {
+      rmSync(dir, { recursive: true, force: true });
+      await repo?.close();
+      await project({ ...files, 'tests/t.sql': text });
+      const before = await head();
+      await expect(buildProject(repo, dir)).rejects.toThrow(pattern);
+      expect(await head()).toBe(before);
+    }
+  });
+});
+
 describe('bad input changes nothing', () => {
   const base = {
     'sluice.yml': 'name: bad\n',

@@ -74,6 +74,7 @@ describe('sluice.yml', () => {
       name: 'shop',
       modelPaths: ['models', 'more'],
       seedPaths: ['data'],
+      testPaths: ['tests'],
       vars: { currency: 'EUR', methods: ['card', 'cash'] },
       materialized: new Map([
         ['staging', 'view'],
@@ -134,6 +135,7 @@ describe('sluice.yml', () => {
       name: 'tiny',
       modelPaths: ['models'],
       seedPaths: ['seeds'],
+      testPaths: ['tests'],
       vars: {},
       materialized: new Map(),
       file: 'sluice.yml',
@@ -361,19 +363,35 @@ describe('dbt_project.yml', () => {
     expect([...p.models.keys()]).toEqual(['orders', 'stg_orders']); // analyses are not models
   });
 
-  it('refuses what dbt build would run and Sluice cannot: singular and generic tests, snapshots', () => {
-    const singular = projectError(() =>
+  it('reads singular tests; refuses what dbt build would run and Sluice cannot: generic tests, snapshots', () => {
+    const p = loadProject(
+      write({
+        'dbt_project.yml': lines('name: j', 'test-paths: [tests, more]'),
+        'tests/assert_positive.sql': 'select * from {{ ref("orders") }} where amount < 0',
+        'more/deep/assert_few.sql': 'select 1',
+      }),
+    );
+    expect([...p.singularTests.values()]).toEqual([
+      {
+        name: 'assert_positive',
+        path: 'tests/assert_positive.sql',
+        folder: '',
+        sql: 'select * from {{ ref("orders") }} where amount < 0',
+      },
+      { name: 'assert_few', path: 'more/deep/assert_few.sql', folder: 'deep', sql: 'select 1' },
+    ]);
+    expect(p.files.has('more/deep/assert_few.sql')).toBe(true); // snapshotted with the build
+    const twice = projectError(() =>
       loadProject(
         write({
-          'dbt_project.yml': 'name: j\n',
-          'tests/assert_positive.sql': 'select * from {{ ref("orders") }} where amount < 0',
+          'dbt_project.yml': lines('name: j', 'test-paths: [a, b]'),
+          'a/t.sql': 'select 1',
+          'b/t.sql': 'select 2',
         }),
       ),
     );
-    expect(singular.data.file).toBe('tests/assert_positive.sql');
-    expect(singular.data.reason).toMatch(
-      /^singular data tests \(SQL files under tests\/\) are not supported/,
-    );
+    expect(twice.data).toMatchObject({ file: 'b/t.sql' });
+    expect(twice.data.reason).toMatch(/a test named t exists already \(a\/t.sql\)/);
     const generic = projectError(() =>
       loadProject(
         write({
@@ -400,8 +418,8 @@ describe('dbt_project.yml', () => {
     );
     expect(snapshot.data.file).toBe('snapshots/orders_snapshot.sql');
     expect(snapshot.data.reason).toMatch(/^snapshots are not supported/);
-    // Empty folders (a .gitkeep) and files that are not SQL are fine; a sluice.yml project has
-    // no test paths.
+    // Empty folders (a .gitkeep) and files that are not SQL are fine; a sluice.yml project
+    // has test paths too (paths.tests, default tests/).
     expect(
       loadProject(
         write({
@@ -411,9 +429,11 @@ describe('dbt_project.yml', () => {
         }),
       ).config.name,
     ).toBe('j');
-    expect(
-      loadProject(write({ 'sluice.yml': 'name: s\n', 'tests/t.sql': 'select 1' })).config.name,
-    ).toBe('s');
+    expect([
+      ...loadProject(
+        write({ 'sluice.yml': 'name: s\n', 'tests/t.sql': 'select 1' }),
+      ).singularTests.keys(),
+    ]).toEqual(['t']);
   });
 
   it('records the macros of the macro paths (a model calling one is told they are not supported)', () => {

@@ -32,6 +32,7 @@ function project(vars: Record<string, unknown> = {}, file = 'sluice.yml'): Proje
     sources: new Map(),
     exposures: new Map(),
     propertyFiles: [],
+    singularTests: new Map(),
     files: new Map(),
   };
 }
