@@ -7,6 +7,7 @@ import { ProjectError } from '../common/errors.js';
 import { type CheckSpec, parseSpecText, parseThreshold, type Threshold } from '../quality/spec.js';
 import {
   folderMaterialization,
+  folderModelConfig,
   type ModelConfig,
   type ModelFile,
   type Project,
@@ -64,16 +65,22 @@ function resolveConfig(
   fromCall: Partial<ModelConfig>,
 ): ModelConfig {
   const props = project.properties.get(file.name);
+  const folder = folderModelConfig(project.config, file.folder);
   const merged = { ...(props?.config ?? {}), ...fromCall };
   return {
     materialized: merged.materialized ?? folderMaterialization(project.config, file.folder),
     tags: [
-      ...new Set([...(props?.tags ?? []), ...(props?.config.tags ?? []), ...(fromCall.tags ?? [])]),
+      ...new Set([
+        ...folder.tags,
+        ...(props?.tags ?? []),
+        ...(props?.config.tags ?? []),
+        ...(fromCall.tags ?? []),
+      ]),
     ].sort(),
     ...(merged.uniqueKey ? { uniqueKey: merged.uniqueKey } : {}),
     contractEnforced: merged.contractEnforced ?? false,
     ...(merged.alias ? { alias: merged.alias } : {}),
-    enabled: merged.enabled ?? true,
+    enabled: merged.enabled ?? folder.enabled ?? true,
   };
 }
 

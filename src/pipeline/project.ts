@@ -34,6 +34,10 @@ export interface ProjectConfig {
   vars: Record<string, unknown>;
   /** Folder (relative to a model path, `/`-separated, '' for the root) → materialization. */
   materialized: Map<string, Materialization>;
+  /** dbt_project.yml's folder-level `+tags`: a model has those of every folder it is in. */
+  folderTags?: Map<string, string[]>;
+  /** dbt_project.yml's folder-level `+enabled`: the innermost folder's applies. */
+  folderEnabled?: Map<string, boolean>;
   /** The file the config came from, relative to the project. */
   file: string;
   /** dbt's `macro-paths` (default `macros`): read only to name a macro a model calls. */
@@ -244,26 +248,43 @@ const DbtProjectYml = z.looseObject({
   models: z.record(z.string(), z.unknown()).default({}),
 });
 
-/** `models: {shop: {+materialized: view, marts: {+materialized: table}}}` → folder map. */
+/** Folder-level model configs (folder relative to a model path, `/`-separated, '' the root). */
+interface FolderConfig {
+  materialized: Map<string, Materialization>;
+  tags: Map<string, string[]>;
+  enabled: Map<string, boolean>;
+}
+
+/**
+ * `models: {shop: {+materialized: view, marts: {+materialized: table, +tags: [daily]}}}` → per
+ * folder. dbt's configs are written with a `+` (or, for these, without: jaffle_shop's style);
+ * other `+` keys (`+schema`, `+docs` …) mean nothing on a branch and are accepted.
+ */
 function dbtFolderConfig(
   tree: unknown,
   project: string,
   file: string,
   lineAt: (path: (string | number)[]) => number,
-): Map<string, Materialization> {
-  const out = new Map<string, Materialization>();
+): FolderConfig {
+  const out: FolderConfig = { materialized: new Map(), tags: new Map(), enabled: new Map() };
   const walk = (node: unknown, folder: string[], path: string[]): void => {
     if (!node || typeof node !== 'object' || Array.isArray(node)) return;
     for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
-      if (k === '+materialized' || k === 'materialized') {
+      const key = k.replace(/^\+/, '');
+      const bad = (want: string): never =>
+        fail(file, lineAt([...path, k]), `${[...path, k].join('.')}: ${want}`);
+      if (key === 'materialized') {
         const m = materialization.safeParse(v);
-        if (!m.success)
-          fail(
-            file,
-            lineAt([...path, k]),
-            `${[...path, k].join('.')}: one of ${MATERIALIZATIONS.join(', ')}`,
-          );
-        out.set(folder.join('/'), m.data as Materialization);
+        if (!m.success) bad(`one of ${MATERIALIZATIONS.join(', ')}`);
+        out.materialized.set(folder.join('/'), m.data as Materialization);
+      } else if (key === 'tags') {
+        const tags = typeof v === 'string' ? [v] : v;
+        if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string'))
+          bad('a tag or a list of tags');
+        out.tags.set(folder.join('/'), tags as string[]);
+      } else if (key === 'enabled') {
+        if (typeof v !== 'boolean') bad('true or false');
+        out.enabled.set(folder.join('/'), v as boolean);
       } else if (!k.startsWith('+')) {
         walk(v, [...folder, k], [...path, k]);
       }
@@ -324,7 +345,11 @@ function loadDbtProject(dir: string): ProjectConfig {
     modelPaths: c['model-paths'],
     seedPaths: c['seed-paths'],
     vars: c.vars,
-    materialized: dbtFolderConfig(c.models, c.name, file, lineAt),
+    ...(({ materialized, tags, enabled }) => ({
+      materialized,
+      ...(tags.size > 0 ? { folderTags: tags } : {}),
+      ...(enabled.size > 0 ? { folderEnabled: enabled } : {}),
+    }))(dbtFolderConfig(c.models, c.name, file, lineAt)),
     file,
     macroPaths: c['macro-paths'],
     testPaths: c['test-paths'],
@@ -744,10 +769,26 @@ export function loadProject(dir: string): Project {
 
 /** A model's folder-level materialization: the longest configured folder prefix, else view. */
 export function folderMaterialization(config: ProjectConfig, folder: string): Materialization {
-  let best: { len: number; m: Materialization } = { len: -1, m: 'view' };
-  for (const [f, m] of config.materialized) {
-    const hit = f === '' || folder === f || folder.startsWith(`${f}/`);
-    if (hit && f.length > best.len) best = { len: f.length, m };
-  }
-  return best.m;
+  return innermost(config.materialized, folder) ?? 'view';
+}
+
+const inFolder = (f: string, folder: string): boolean =>
+  f === '' || folder === f || folder.startsWith(`${f}/`);
+
+/** The value set for the innermost folder containing `folder` (longest prefix). */
+function innermost<T>(byFolder: Map<string, T> | undefined, folder: string): T | undefined {
+  let best: { len: number; v: T } | undefined;
+  for (const [f, v] of byFolder ?? [])
+    if (inFolder(f, folder) && f.length > (best?.len ?? -1)) best = { len: f.length, v };
+  return best?.v;
+}
+
+/** A model's folder-level tags (every enclosing folder's, as dbt adds them up) and `enabled`. */
+export function folderModelConfig(
+  config: ProjectConfig,
+  folder: string,
+): { tags: string[]; enabled?: boolean } {
+  const tags = [...(config.folderTags ?? [])].flatMap(([f, t]) => (inFolder(f, folder) ? t : []));
+  const enabled = innermost(config.folderEnabled, folder);
+  return { tags, ...(enabled !== undefined ? { enabled } : {}) };
 }

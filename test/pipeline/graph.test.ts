@@ -417,6 +417,44 @@ describe('config precedence: folder < properties < config()', () => {
     });
   });
 
+  it("dbt_project.yml's folder-level +tags add up down the tree; the innermost +enabled applies", () => {
+    const c = compile({
+      'dbt_project.yml': lines(
+        'name: p',
+        'models:',
+        '  p:',
+        '    +tags: [all]',
+        '    +schema: analytics', // means nothing on a branch: accepted
+        '    marts:',
+        '      +tags: finance',
+        '      +materialized: table',
+        '      legacy:',
+        '        +enabled: false',
+        '        keep:',
+        '          enabled: true',
+      ),
+      'seeds/raw.csv': 'id\n1\n',
+      'models/stg.sql': "select * from {{ ref('raw') }}",
+      'models/marts/revenue.sql': "{{ config(tags=['own']) }}\nselect * from {{ ref('stg') }}",
+      'models/marts/legacy/old.sql': "select * from {{ ref('stg') }}",
+      'models/marts/legacy/keep/kept.sql': "select * from {{ ref('stg') }}",
+      'models/marts/legacy/back.sql': "{{ config(enabled=true) }}\nselect * from {{ ref('stg') }}",
+    });
+    expect(c.models.get('stg')?.config.tags).toEqual(['all']);
+    expect(c.models.get('revenue')?.config).toMatchObject({
+      materialized: 'table',
+      tags: ['all', 'finance', 'own'],
+    });
+    expect(c.models.has('old')).toBe(false); // disabled by its folder
+    expect(c.models.get('kept')?.config.tags).toEqual(['all', 'finance']);
+    expect(c.models.has('back')).toBe(true); // its own config() wins over the folder
+    const bad = projectError(() =>
+      compile({ 'dbt_project.yml': lines('name: p', 'models:', '  p:', '    +enabled: maybe') }),
+    );
+    expect(bad.data).toMatchObject({ file: 'dbt_project.yml', line: 4 });
+    expect(bad.data.reason).toBe('models.p.+enabled: true or false');
+  });
+
   it('renders target.name from the options', () => {
     const c = compileProject(
       loadProject(

@@ -291,6 +291,7 @@ describe('dbt_project.yml', () => {
         ['marts', 'table'],
         ['marts/finance', 'incremental'],
       ]),
+      folderTags: new Map([['', ['nightly']]]),
       file: 'dbt_project.yml',
       macroPaths: ['macros'],
       testPaths: ['tests'],
