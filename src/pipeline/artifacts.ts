@@ -223,6 +223,17 @@ export interface ManifestExposure extends ManifestEntryBase {
   depends_on: { macros: string[]; nodes: string[] };
 }
 
+/** A docs block, as dbt lists it (`doc.<project>.<name>`). */
+export interface ManifestDoc {
+  name: string;
+  resource_type: 'doc';
+  package_name: string;
+  path: string;
+  original_file_path: string;
+  unique_id: string;
+  block_contents: string;
+}
+
 export interface ManifestArtifact {
   metadata: {
     dbt_schema_version: string;
@@ -236,7 +247,7 @@ export interface ManifestArtifact {
   sources: Record<string, ManifestSource>;
   exposures: Record<string, ManifestExposure>;
   macros: Record<string, never>;
-  docs: Record<string, never>;
+  docs: Record<string, ManifestDoc>;
   metrics: Record<string, never>;
   groups: Record<string, never>;
   selectors: Record<string, never>;
@@ -311,7 +322,23 @@ export function manifestJson(
     sources,
     exposures,
     macros: {},
-    docs: {},
+    docs: Object.fromEntries(
+      [...(graph.docs ?? [])]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([name, d]) => {
+          const id = `doc.${graph.project}.${name}`;
+          const doc: ManifestDoc = {
+            name,
+            resource_type: 'doc',
+            package_name: graph.project,
+            path: d.path,
+            original_file_path: d.file,
+            unique_id: id,
+            block_contents: d.text,
+          };
+          return [id, doc];
+        }),
+    ),
     metrics: {},
     groups: {},
     selectors: {},

@@ -390,7 +390,7 @@ export function compileProject(
   }
   return {
     project,
-    graph: { project: p, nodes: sorted },
+    graph: { project: p, nodes: sorted, ...(project.docs ? { docs: project.docs } : {}) },
     models,
     tests,
     checks,

@@ -17,7 +17,7 @@ import { basename, join, relative, sep } from 'node:path';
 import { isMap, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
 import { z } from 'zod';
 import { ProjectError } from '../common/errors.js';
-import type { ColumnDoc, Materialization } from './types.js';
+import type { ColumnDoc, DocBlock, Materialization } from './types.js';
 
 export const MATERIALIZATIONS: readonly Materialization[] = [
   'table',
@@ -143,6 +143,8 @@ export interface Project {
   propertyFiles: string[];
   /** Singular data tests (`tests/**.sql`): a query that fails the test by returning rows. */
   singularTests: Map<string, ModelFile>;
+  /** The docs blocks of the `.md` files under the model paths, by name. */
+  docs?: Map<string, DocBlock>;
   /** Every file the project consists of, relative path → text (what a build snapshots). */
   files: Map<string, string>;
   /** The macros defined under the macro paths (not supported: named when a model calls one). */
@@ -481,18 +483,12 @@ function configOf(c: z.infer<typeof ConfigYml>): Partial<ModelConfig> {
 }
 
 /** A docs block as `.md` files under the model paths define it (`{% docs name %}…{% enddocs %}`). */
-interface DocBlock {
-  text: string;
-  file: string;
-  line: number;
-}
-
 const DOCS_BLOCK =
   /\{%-?\s*docs\s+([A-Za-z_][A-Za-z0-9_]*)\s*-?%\}([\s\S]*?)\{%-?\s*enddocs\s*-?%\}/g;
 const DOC_CALL = /\{\{-?\s*doc\s*\(\s*(['"])([^'"]*)\1\s*\)\s*-?\}\}/g;
 
 /** The docs blocks of one `.md` file, added to `into` (a name defined twice is an error). */
-function readDocs(text: string, file: string, into: Map<string, DocBlock>): void {
+function readDocs(text: string, file: string, path: string, into: Map<string, DocBlock>): void {
   for (const m of text.matchAll(DOCS_BLOCK)) {
     const name = m[1] as string;
     const line = text.slice(0, m.index).split('\n').length;
@@ -500,7 +496,7 @@ function readDocs(text: string, file: string, into: Map<string, DocBlock>): void
     if (other)
       fail(file, line, `docs block ${name} is defined twice (also ${other.file}:${other.line})`);
     // dbt strips the block's text.
-    into.set(name, { text: (m[2] as string).trim(), file, line });
+    into.set(name, { text: (m[2] as string).trim(), file, path, line });
   }
 }
 
@@ -586,7 +582,7 @@ export function loadProject(dir: string): Project {
     for (const abs of walk(join(dir, mp), /\.md$/i)) {
       const path = toPosix(relative(dir, abs));
       const text = readFileSync(abs, 'utf8');
-      readDocs(text, path, docs);
+      readDocs(text, path, toPosix(relative(join(dir, mp), abs)), docs);
       files.set(path, text);
     }
   }
@@ -762,6 +758,7 @@ export function loadProject(dir: string): Project {
     exposures,
     propertyFiles,
     singularTests,
+    docs,
     files,
     macros,
   };

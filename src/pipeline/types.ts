@@ -45,6 +45,18 @@ export interface ProjectGraph {
   project: string;
   /** By uniqueId, in a topological order (every node after the nodes it depends on). */
   nodes: Map<string, GraphNode>;
+  /** The docs blocks (`{% docs name %}` in `.md` files under the model paths), by name. */
+  docs?: Map<string, DocBlock>;
+}
+
+export interface DocBlock {
+  /** Stripped, as dbt keeps it. */
+  text: string;
+  /** Relative to the project. */
+  file: string;
+  /** Relative to its model path (dbt's `path`). */
+  path: string;
+  line: number;
 }
 
 export type NodeStatus =

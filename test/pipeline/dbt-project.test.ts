@@ -140,6 +140,21 @@ describe('jaffle_shop (dbt_project.yml only)', () => {
     expect(manifest.nodes['model.jaffle_shop.orders'].columns.status.description).toMatch(
       /^Orders can be one of the following statuses:/,
     );
+    // …and the docs blocks are listed under docs, as dbt lists them.
+    expect(Object.keys(manifest.docs).sort()).toEqual([
+      'doc.jaffle_shop.__overview__',
+      'doc.jaffle_shop.orders_status',
+    ]);
+    expect(manifest.docs['doc.jaffle_shop.orders_status']).toMatchObject({
+      name: 'orders_status',
+      resource_type: 'doc',
+      package_name: 'jaffle_shop',
+      path: 'docs.md',
+      original_file_path: 'models/docs.md',
+    });
+    expect(manifest.docs['doc.jaffle_shop.orders_status'].block_contents).toMatch(
+      /^Orders can be one of the following statuses:/,
+    );
     const snap = Buffer.from(await r.getObject('main', '_sluice/project/models/docs.md'));
     expect(snap.toString()).toBe(readFileSync(join(dir, 'models/docs.md'), 'utf8'));
 
