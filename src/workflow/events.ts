@@ -78,6 +78,7 @@ export interface CheckEvent extends EventBase {
   runId?: string;
   tables?: string[];
   summary: CheckSummary;
+  durationMs?: number;
 }
 
 /** A merge (through the gates of its destination). */
@@ -85,11 +86,20 @@ export interface MergeEvent extends EventBase {
   type: 'merge';
   source: string;
   destination: string;
+  /** The commit `source` named when the merge started (what was merged, or refused). */
+  sourceCommit?: string;
   /** The destination's head after the merge. */
   commit?: string;
   fastForward?: boolean;
-  /** Names of the gate checks that refused it. */
+  /** Names of the gate checks that refused it (or that a forced merge overrode). */
   failedChecks?: string[];
+  /** The gate's checks of the changed tables, when it ran any. */
+  checks?: CheckSummary;
+  /** Merged past a refusing gate with `--force` (where sluice.yml allows it). */
+  forced?: boolean;
+  /** Conflicting paths, when the merge stopped on conflicts. */
+  conflicts?: number;
+  durationMs?: number;
 }
 
 /** A pipeline build on a branch. */
@@ -99,7 +109,12 @@ export interface BuildEvent extends EventBase {
   /** The commit the build landed (absent when it failed or changed nothing). */
   commit?: string;
   runId?: string;
+  /** Which of `sluice build | run | test | seed` it was (absent: a build). */
+  command?: 'build' | 'run' | 'test' | 'seed';
+  /** Seeds and models. */
   models?: { built: number; reused: number; failed: number; skipped: number };
+  /** The tests run after their models. */
+  tests?: { pass: number; warn: number; fail: number; error: number; skipped: number };
   durationMs?: number;
 }
 
@@ -219,6 +234,7 @@ const REF_FIELDS = new Set([
   'mergeCommit',
   'ref',
   'source',
+  'sourceCommit',
   'destination',
   'environment',
   'deployId',
@@ -322,9 +338,9 @@ export function describeEvent(e: StoredEvent): string {
       return `${e.ref} @ ${short(e.commit)}: ${s.pass} pass, ${s.warn} warn, ${s.fail} fail, ${s.error} error${why}`;
     }
     case 'merge':
-      return `${e.source} → ${e.destination}${e.commit ? ` @ ${short(e.commit)}` : ''}${e.failedChecks?.length ? `, failed: ${e.failedChecks.join(', ')}` : ''}${why}`;
+      return `${e.source} → ${e.destination}${e.commit ? ` @ ${short(e.commit)}` : ''}${e.forced ? ' (forced)' : ''}${e.failedChecks?.length ? `, failed: ${e.failedChecks.join(', ')}` : ''}${why}`;
     case 'build':
-      return `${e.branch}${e.commit ? ` @ ${short(e.commit)}` : ''}${e.models ? `: ${e.models.built} built, ${e.models.reused} reused, ${e.models.failed} failed` : ''}${why}`;
+      return `${e.command && e.command !== 'build' ? `${e.command} ` : ''}${e.branch}${e.commit ? ` @ ${short(e.commit)}` : ''}${e.models ? `: ${e.models.built} built, ${e.models.reused} reused, ${e.models.failed} failed` : ''}${e.tests ? `${e.models ? ',' : ':'} ${e.tests.pass} test(s) passed, ${e.tests.fail + e.tests.error} failed` : ''}${why}`;
     case 'promote':
       return `${e.source} @ ${short(e.commit)} → ${e.environment}${why}`;
     case 'deploy':

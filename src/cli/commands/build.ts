@@ -3,16 +3,20 @@
 // on a branch, landing as one commit (build: all three; run: models; test: tests; seed: seeds).
 // Prints a line per node as it finishes, like dbt. Exit code 0 when everything passed, 2 when a
 // model failed or an error-severity test failed (the branch did not move; the outputs are on
-// run/<id>), 1 for a project that cannot be compiled (nothing written).
+// run/<id>), 1 for a project that cannot be compiled (nothing written). Each run is a `build`
+// event (../events.ts): success, failure (a node failed) or error (it threw, compile errors too).
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   type BuildCommand,
+  type BuildEvent,
   type BuildOutcome,
+  type BuildRun,
   buildProject,
   findRepoDir,
   type NodeResult,
 } from '../../index.js';
+import { reasonOf, withEvent } from '../events.js';
 import { positiveInt } from '../options.js';
 import type { CommandContext, Runner } from '../runner.js';
 
@@ -50,6 +54,82 @@ function describe(r: NodeResult): string {
   return r.message && r.status !== 'success' && r.status !== 'pass'
     ? `${what}: ${r.message}`
     : what;
+}
+
+/** Seeds and models by status, and tests by status: a build event's `models` and `tests`. */
+function counts(run: BuildRun): Pick<BuildEvent, 'models' | 'tests'> {
+  const n = (test: boolean, status: NodeResult['status']): number =>
+    run.results.filter((r) => (r.kind === 'test') === test && r.status === status).length;
+  const tests = run.results.some((r) => r.kind === 'test');
+  return {
+    models: {
+      built: n(false, 'success'),
+      reused: n(false, 'reused'),
+      failed: n(false, 'error'),
+      skipped: n(false, 'skipped'),
+    },
+    ...(tests
+      ? {
+          tests: {
+            pass: n(true, 'pass'),
+            warn: n(true, 'warn'),
+            fail: n(true, 'fail'),
+            error: n(true, 'error'),
+            skipped: n(true, 'skipped'),
+          },
+        }
+      : {}),
+  };
+}
+
+/** The event of a build that returned: success, or failure when a node failed. */
+function buildEvent(command: BuildCommand, outcome: BuildOutcome): BuildEvent {
+  const { run } = outcome;
+  const base = {
+    type: 'build' as const,
+    branch: run.branch,
+    runId: run.id,
+    command,
+    ...counts(run),
+    durationMs: run.completedAt.getTime() - run.startedAt.getTime(),
+  };
+  if (run.status === 'success')
+    return {
+      ...base,
+      outcome: 'success',
+      ...(outcome.landed ? { commit: outcome.landed.id } : {}),
+    };
+  const broken = run.results.filter((r) => r.status === 'error' || r.status === 'fail');
+  // `sluice test` writes nothing, so it leaves no run branch to point at.
+  const where = command === 'test' ? '' : ` (outputs on ${run.runBranch})`;
+  return {
+    ...base,
+    outcome: 'failure',
+    reason: `the build failed: ${broken.map((r) => `${r.kind} ${r.name} ${r.status}`).join(', ')}${where}`,
+  };
+}
+
+/**
+ * The event of a build that threw: a project that cannot compile, a branch with uncommitted
+ * changes, or the final merge refused — buildProject then attaches the run (its outputs stay on
+ * the run branch).
+ */
+function buildErrorEvent(
+  command: BuildCommand,
+  branch: string,
+  err: unknown,
+  startedAt: number,
+): BuildEvent {
+  const run = (err as { run?: BuildRun } | null)?.run;
+  return {
+    type: 'build',
+    outcome: 'error',
+    branch,
+    command,
+    ...(run ? { runId: run.id, ...counts(run) } : {}),
+    reason: `${reasonOf(err)}${run && command !== 'test' ? ` (outputs on ${run.runBranch})` : ''}`,
+    durationMs: Date.now() - startedAt,
+  };
 }
 
 const DESCRIPTIONS: Record<BuildCommand, string> = {
@@ -95,23 +175,34 @@ function registerOne(program: Command, runner: Runner, command: BuildCommand): v
               ...(opts.openlineageUrl ? { url: opts.openlineageUrl } : {}),
             }
           : undefined;
-      const outcome: BuildOutcome = await buildProject(repo, dir, {
-        branch,
-        command,
-        ...(opts.select ? { select: opts.select } : {}),
-        ...(opts.exclude ? { exclude: opts.exclude } : {}),
-        ...(opts.fullRefresh ? { fullRefresh: true } : {}),
-        ...(opts.state ? { state: opts.state } : {}),
-        ...(threads ? { threads } : {}),
-        ...(lineage ? { lineage } : {}),
-        artifacts: opts.artifacts,
-        onNode: (r, done, total) => {
-          if (ctx.globals.json || ctx.globals.quiet) return;
-          ctx.out.line(
-            `${String(done).padStart(String(total).length)} of ${total} ${WORD[r.status].padEnd(6)} ${describe(r)} [${seconds(r)}]`,
-          );
+      const startedAt = Date.now();
+      const { value: outcome, event } = await withEvent(
+        ctx,
+        repo,
+        'build',
+        () =>
+          buildProject(repo, dir, {
+            branch,
+            command,
+            ...(opts.select ? { select: opts.select } : {}),
+            ...(opts.exclude ? { exclude: opts.exclude } : {}),
+            ...(opts.fullRefresh ? { fullRefresh: true } : {}),
+            ...(opts.state ? { state: opts.state } : {}),
+            ...(threads ? { threads } : {}),
+            ...(lineage ? { lineage } : {}),
+            artifacts: opts.artifacts,
+            onNode: (r, done, total) => {
+              if (ctx.globals.json || ctx.globals.quiet) return;
+              ctx.out.line(
+                `${String(done).padStart(String(total).length)} of ${total} ${WORD[r.status].padEnd(6)} ${describe(r)} [${seconds(r)}]`,
+              );
+            },
+          }),
+        {
+          done: (out) => buildEvent(command, out),
+          failed: (err) => buildErrorEvent(command, branch, err, startedAt),
         },
-      });
+      );
       const { run } = outcome;
       for (const w of outcome.warnings) ctx.out.warn(w);
       ctx.out.result(
@@ -120,6 +211,7 @@ function registerOne(program: Command, runner: Runner, command: BuildCommand): v
           ...(outcome.landed ? { commit: outcome.landed.id } : {}),
           ...(outcome.artifacts ? { artifacts: outcome.artifacts } : {}),
           warnings: outcome.warnings,
+          event: event?.id ?? null,
         },
         () => {
           const count = (s: NodeResult['status']) =>

@@ -2,10 +2,15 @@
 // checks of the project's `checks/*.yml` and `models/*.yml` on the tables at a ref. Exit code:
 // 0 all pass, 1 warnings only, 2 failures, 3 errors (a check that could not run, or a spec that
 // cannot be used). --html writes the data docs of the run (results, samples, history charts).
+// Each run is a `check` event (../events.ts) — also with --no-store, which keeps the results and
+// profiles out of the history, not the run out of the event log: success (passes and warnings),
+// failure (a check failed or errored), error (it threw: a spec that cannot be used …).
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
+  type CheckEvent,
   type CheckResult,
+  type CheckRun,
   CheckSpecError,
   type CheckStatus,
   findRepoDir,
@@ -13,8 +18,10 @@ import {
   loadSpecs,
   type Repository,
   runChecks,
+  type StoredEvent,
   writeDataDocs,
 } from '../../index.js';
+import { reasonOf, withEvent } from '../events.js';
 import { nonNegativeInt } from '../options.js';
 import { type Runner, refOption } from '../runner.js';
 
@@ -47,6 +54,49 @@ function detail(r: CheckResult): string {
   return parts.join('; ');
 }
 
+/** The event of a check run that returned: failure when a check failed or could not run. */
+function checkEvent(run: CheckRun): CheckEvent {
+  const s = run.summary;
+  return {
+    type: 'check',
+    outcome: s.fail + s.error > 0 ? 'failure' : 'success',
+    ref: run.ref,
+    commit: run.commit,
+    ...(run.id ? { runId: run.id } : {}),
+    tables: [...new Set(run.results.map((r) => r.table))].sort(),
+    summary: { pass: s.pass, warn: s.warn, fail: s.fail, error: s.error },
+    durationMs: Math.round(run.durationMs),
+  };
+}
+
+/**
+ * The event of a check run that threw. A check event names the commit it checked: when the ref
+ * does not resolve there is none, and nothing to record (the error says what is wrong).
+ */
+async function checkErrorEvent(
+  repo: Repository,
+  ref: string,
+  table: string | undefined,
+  err: unknown,
+  startedAt: number,
+): Promise<CheckEvent | undefined> {
+  const commit = await repo.resolve(ref).then(
+    (r) => r.commit as string,
+    () => undefined,
+  );
+  if (commit === undefined) return undefined;
+  return {
+    type: 'check',
+    outcome: 'error',
+    ref,
+    commit,
+    ...(table ? { tables: [table] } : {}),
+    summary: { pass: 0, warn: 0, fail: 0, error: 0 },
+    reason: reasonOf(err),
+    durationMs: Date.now() - startedAt,
+  };
+}
+
 /** Registers `check` and returns it, for its subcommands (`history`, …). */
 export function register(program: Command, runner: Runner): Command {
   return program
@@ -62,13 +112,29 @@ export function register(program: Command, runner: Runner): Command {
       runner.action(async (ctx, opts: CheckCliOptions) => {
         const sample = nonNegativeInt(opts.sample, '--sample');
         const project = resolve(opts.project ?? findRepoDir(ctx.globals.repo));
-        let run: Awaited<ReturnType<typeof runChecks>>;
-        let repo: Repository;
+        const repo = await ctx.repo();
+        const ref = await ctx.ref(opts.ref);
+        const startedAt = Date.now();
+        let run: CheckRun;
+        let event: StoredEvent | undefined;
         try {
-          const specs = loadSpecs(project);
-          repo = await ctx.repo();
-          const ref = await ctx.ref(opts.ref);
-          run = await runChecks(repo, specs, { ref, table: opts.table, sample, store: opts.store });
+          // The specs are read inside the run: one that cannot be used is an errored check run.
+          ({ value: run, event } = await withEvent(
+            ctx,
+            repo,
+            'check',
+            () =>
+              runChecks(repo, loadSpecs(project), {
+                ref,
+                table: opts.table,
+                sample,
+                store: opts.store,
+              }),
+            {
+              done: checkEvent,
+              failed: (err) => checkErrorEvent(repo, ref, opts.table, err, startedAt),
+            },
+          ));
         } catch (err) {
           // A spec that cannot be used is an error of the run (exit 3), reported like any error.
           if (!(err instanceof CheckSpecError)) throw err;
@@ -92,7 +158,12 @@ export function register(program: Command, runner: Runner): Command {
             return EXIT.error;
           }
         }
-        ctx.out.result({ check: run, ...(html !== undefined ? { html } : {}) }, () => {
+        const doc = {
+          check: run,
+          ...(html !== undefined ? { html } : {}),
+          event: event?.id ?? null,
+        };
+        ctx.out.result(doc, () => {
           const byTable = new Map<string, CheckResult[]>();
           for (const r of run.results) byTable.set(r.table, [...(byTable.get(r.table) ?? []), r]);
           for (const [table, results] of byTable) {

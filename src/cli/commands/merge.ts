@@ -1,7 +1,20 @@
 // `sluice merge SOURCE --into DEST`: three-way merge; fast-forwards when it can. Conflicts exit 2
-// and list the paths (printed by errors.ts from MergeConflictError's data).
+// and list the paths (printed by errors.ts from MergeConflictError's data). Each merge tried is a
+// `merge` event (../events.ts): success, skipped (already up to date), failure (a gate refused it,
+// or conflicts) or error (anything else it threw).
 import type { Command } from 'commander';
-import { gatesOf, type MergeStrategy } from '../../index.js';
+import {
+  type CheckRun,
+  GateFailedError,
+  type GateReport,
+  gatesOf,
+  MergeConflictError,
+  type MergeEvent,
+  type MergeResult,
+  type MergeStrategy,
+  type Repository,
+} from '../../index.js';
+import { reasonOf, withEvent } from '../events.js';
 import { oneOf } from '../options.js';
 import { commitJson, shortId } from '../output.js';
 import type { Runner } from '../runner.js';
@@ -14,6 +27,59 @@ interface MergeCliOptions {
   message?: string;
   ff: boolean;
   force?: boolean;
+}
+
+/** Names of the checks of a run that did not pass (what a gate refuses on). */
+const failedNames = (run: CheckRun | undefined): string[] =>
+  (run?.results ?? [])
+    .filter((r) => r.status === 'fail' || r.status === 'error')
+    .map((r) => r.name);
+
+/** The event of a merge that returned: landed (success) or already up to date (skipped). */
+async function mergeEvent(
+  repo: Repository,
+  names: Pick<MergeEvent, 'source' | 'destination' | 'sourceCommit'>,
+  r: MergeResult,
+  gate: GateReport | undefined,
+  startedAt: number,
+): Promise<MergeEvent> {
+  const failed = gate?.forced ? failedNames(gate.checks) : [];
+  return {
+    type: 'merge',
+    outcome: r.upToDate ? 'skipped' : 'success',
+    ...names,
+    // Up to date: the destination did not move, and its head is what it holds after the merge.
+    commit:
+      r.commit?.id ??
+      (await repo.getBranch(names.destination).then(
+        (b) => b.head as string,
+        () => undefined,
+      )),
+    ...(r.upToDate ? { reason: `${names.destination} already contains ${names.source}` } : {}),
+    fastForward: r.fastForward,
+    ...(gate?.checks ? { checks: gate.checks.summary } : {}),
+    ...(gate?.forced ? { forced: true } : {}),
+    ...(failed.length > 0 ? { failedChecks: failed } : {}),
+    durationMs: Date.now() - startedAt,
+  };
+}
+
+/** The event of a merge that threw: refused by a gate or by conflicts (failure), else error. */
+function mergeErrorEvent(
+  names: Pick<MergeEvent, 'source' | 'destination' | 'sourceCommit'>,
+  err: unknown,
+  startedAt: number,
+): MergeEvent {
+  const refused = err instanceof GateFailedError || err instanceof MergeConflictError;
+  return {
+    type: 'merge',
+    outcome: refused ? 'failure' : 'error',
+    ...names,
+    ...(err instanceof GateFailedError ? { failedChecks: err.data.failed.map((f) => f.name) } : {}),
+    ...(err instanceof MergeConflictError ? { conflicts: err.data.count } : {}),
+    reason: reasonOf(err),
+    durationMs: Date.now() - startedAt,
+  };
 }
 
 export function register(program: Command, runner: Runner): void {
@@ -37,9 +103,30 @@ export function register(program: Command, runner: Runner): void {
         const mergeOpts = { strategy, message: opts.message, noFastForward: !opts.ff };
         // A protected destination is merged through its gate (sluice.yml): checks first.
         const gates = gatesOf(repo);
-        const { result: r, gate } = gates
-          ? await gates.merge(source, into, { ...mergeOpts, force: opts.force === true })
-          : { result: await repo.merge(source, into, mergeOpts), gate: undefined };
+        const startedAt = Date.now();
+        // What the source named as the merge began: the event keeps it even if it moves later.
+        // An unknown source leaves it out; the merge itself then says what is wrong.
+        const sourceCommit = await repo.resolve(source).then(
+          (s) => s.commit as string,
+          () => undefined,
+        );
+        const names = { source, destination: into, ...(sourceCommit ? { sourceCommit } : {}) };
+        const {
+          value: { result: r, gate },
+          event,
+        } = await withEvent(
+          ctx,
+          repo,
+          'merge',
+          async (): Promise<{ result: MergeResult; gate?: GateReport }> =>
+            gates
+              ? await gates.merge(source, into, { ...mergeOpts, force: opts.force === true })
+              : { result: await repo.merge(source, into, mergeOpts) },
+          {
+            done: ({ result, gate }) => mergeEvent(repo, names, result, gate, startedAt),
+            failed: (err) => mergeErrorEvent(names, err, startedAt),
+          },
+        );
         const doc = {
           merge: {
             source,
@@ -61,6 +148,7 @@ export function register(program: Command, runner: Runner): void {
                 }
               : {}),
           },
+          event: event?.id ?? null,
         };
         ctx.out.result(doc, () => {
           if (gate) {
