@@ -35,6 +35,7 @@ import {
   type TableAtRef,
 } from '../engine/tables.js';
 import { refTable } from '../quality/checks.js';
+import { gatesOf } from '../quality/gates.js';
 import { type CheckResult, runChecks } from '../quality/run.js';
 import type { CheckSpec } from '../quality/spec.js';
 import { ingest, TABLE_FILES_COPY_OPTIONS } from '../tables/ingest.js';
@@ -490,10 +491,15 @@ export async function buildProject(
   if (!failed) {
     if (commit) {
       try {
-        const m = await repo.merge(runBranch, branch, {
+        // A protected branch takes the build through its gate, as any merge into it.
+        const gates = gatesOf(repo);
+        const mergeOpts = {
           message: `build ${p} (run ${runId})`,
           metadata: { 'sluice.run_id': runId },
-        });
+        };
+        const m = gates
+          ? (await gates.merge(runBranch, branch, mergeOpts)).result
+          : await repo.merge(runBranch, branch, mergeOpts);
         landed = m.commit;
       } catch (err) {
         status = 'error';

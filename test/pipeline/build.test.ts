@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Json } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { initRepository } from '../../src/api/open-repository.js';
+import { initRepository, openRepository } from '../../src/api/open-repository.js';
+import { GateFailedError } from '../../src/common/errors.js';
 import type { Repository } from '../../src/core/repository.js';
 import { withDuck } from '../../src/engine/duckdb.js';
 import { withSqlSession } from '../../src/engine/session.js';
@@ -536,6 +537,36 @@ describe('singular tests (tests/*.sql)', () => {
       await expect(buildProject(repo, dir)).rejects.toThrow(pattern);
       expect(await head()).toBe(before);
     }
+  });
+});
+
+describe('a protected branch', () => {
+  it('takes the build through its gate: checks that pass land it, a failing one refuses it', async () => {
+    await project({
+      'sluice.yml': 'name: gated\ngates:\n  - branch: main\n',
+      'seeds/raw.csv': 'id,amount\n1,10\n2,20\n',
+      'models/amounts.sql': "{{ config(materialized='table') }}\nselect * from {{ ref('raw') }}",
+      // A check of the gate (checks/), not a test of the project: the build passes, the gate judges.
+      'checks/amounts.yml':
+        'version: 2\nmodels:\n  - name: amounts\n    columns:\n      - name: amount\n        tests: [{between: {max: 100}}]\n',
+    });
+    await repo.close();
+    repo = await openRepository(dir, { committer: 'test' });
+    const out = await buildProject(repo, dir);
+    expect(out.run.status).toBe('success');
+    expect(await head()).toBe(out.landed?.id);
+
+    writeFileSync(join(dir, 'seeds/raw.csv'), 'id,amount\n1,10\n2,2000\n');
+    const before = await head();
+    const err = await buildProject(repo, dir).then(
+      () => undefined,
+      (e: Error & { run?: { runBranch: string } }) => e,
+    );
+    expect(err).toBeInstanceOf(GateFailedError);
+    expect(await head()).toBe(before);
+    // The refused outputs stay on the run branch.
+    const kept = err?.run?.runBranch as string;
+    expect(await rows('SELECT max(amount) AS m FROM amounts', kept)).toEqual([{ m: '2000' }]);
   });
 });
 
