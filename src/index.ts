@@ -188,6 +188,8 @@ export {
 export {
   type AlertEvent,
   type BuildEvent,
+  buildErrorEvent,
+  buildEvent,
   type CheckEvent,
   type CheckSummary,
   type Colour,

@@ -24,6 +24,7 @@ beforeAll(async () => {
   writeFileSync(
     join(dir, 'sluice.yml'),
     [
+      'name: sched', // a project too: a scheduled build of one model
       'gates:',
       '  - branch: main',
       'ingestors:',
@@ -31,9 +32,13 @@ beforeAll(async () => {
         (i) => `  - {name: feed${i}, kind: files, path: landing/feed${i}/*.csv, table: orders}`,
       ),
       '  - {name: ticker, kind: files, path: landing/ticker/*.csv, table: ticks, schedule: "* * * * * *"}',
+      'schedule:',
+      '  builds: [{cron: "* * * * * *"}]',
       '',
     ].join('\n'),
   );
+  mkdirSync(join(dir, 'models'));
+  writeFileSync(join(dir, 'models/one.sql'), 'select 1 as one\n');
   for (const i of [1, 2, 3]) {
     mkdirSync(join(dir, `landing/feed${i}`), { recursive: true });
     writeFileSync(join(dir, `landing/feed${i}/b.csv`), `id\n${i}0\n${i}1\n`);
@@ -85,7 +90,10 @@ describe('sluice schedule', () => {
     });
     const closed = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
     const deadline = Date.now() + 60_000;
-    while (!/ticker: (success|skipped)/.test(out) && Date.now() < deadline)
+    while (
+      !(/ticker: (success|skipped)/.test(out) && /build on main: success/.test(out)) &&
+      Date.now() < deadline
+    )
       await new Promise((r) => setTimeout(r, 100));
     child.kill('SIGINT');
     expect(await closed).toBe(0);
@@ -93,5 +101,9 @@ describe('sluice schedule', () => {
     expect(out).toMatch(/ticker: success \(1 rows into main\)/);
     expect(out).toMatch(/stopping after the running jobs finish/);
     expect(out).toMatch(/stopped/);
+    // A scheduled build is in the event log, as a `sluice build` is.
+    const events = await sluice(['--json', 'events', '--type', 'build']);
+    const builds = (events.json as { events: { outcome: string; branch: string }[] }).events;
+    expect(builds.some((e) => e.outcome === 'success' && e.branch === 'main')).toBe(true);
   }, 90_000);
 });

@@ -9,14 +9,13 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   type BuildCommand,
-  type BuildEvent,
-  type BuildOutcome,
-  type BuildRun,
+  buildErrorEvent,
+  buildEvent,
   buildProject,
   findRepoDir,
   type NodeResult,
 } from '../../index.js';
-import { reasonOf, withEvent } from '../events.js';
+import { withEvent } from '../events.js';
 import { positiveInt } from '../options.js';
 import type { CommandContext, Runner } from '../runner.js';
 
@@ -54,82 +53,6 @@ function describe(r: NodeResult): string {
   return r.message && r.status !== 'success' && r.status !== 'pass'
     ? `${what}: ${r.message}`
     : what;
-}
-
-/** Seeds and models by status, and tests by status: a build event's `models` and `tests`. */
-function counts(run: BuildRun): Pick<BuildEvent, 'models' | 'tests'> {
-  const n = (test: boolean, status: NodeResult['status']): number =>
-    run.results.filter((r) => (r.kind === 'test') === test && r.status === status).length;
-  const tests = run.results.some((r) => r.kind === 'test');
-  return {
-    models: {
-      built: n(false, 'success'),
-      reused: n(false, 'reused'),
-      failed: n(false, 'error'),
-      skipped: n(false, 'skipped'),
-    },
-    ...(tests
-      ? {
-          tests: {
-            pass: n(true, 'pass'),
-            warn: n(true, 'warn'),
-            fail: n(true, 'fail'),
-            error: n(true, 'error'),
-            skipped: n(true, 'skipped'),
-          },
-        }
-      : {}),
-  };
-}
-
-/** The event of a build that returned: success, or failure when a node failed. */
-function buildEvent(command: BuildCommand, outcome: BuildOutcome): BuildEvent {
-  const { run } = outcome;
-  const base = {
-    type: 'build' as const,
-    branch: run.branch,
-    runId: run.id,
-    command,
-    ...counts(run),
-    durationMs: run.completedAt.getTime() - run.startedAt.getTime(),
-  };
-  if (run.status === 'success')
-    return {
-      ...base,
-      outcome: 'success',
-      ...(outcome.landed ? { commit: outcome.landed.id } : {}),
-    };
-  const broken = run.results.filter((r) => r.status === 'error' || r.status === 'fail');
-  // `sluice test` writes nothing, so it leaves no run branch to point at.
-  const where = command === 'test' ? '' : ` (outputs on ${run.runBranch})`;
-  return {
-    ...base,
-    outcome: 'failure',
-    reason: `the build failed: ${broken.map((r) => `${r.kind} ${r.name} ${r.status}`).join(', ')}${where}`,
-  };
-}
-
-/**
- * The event of a build that threw: a project that cannot compile, a branch with uncommitted
- * changes, or the final merge refused — buildProject then attaches the run (its outputs stay on
- * the run branch).
- */
-function buildErrorEvent(
-  command: BuildCommand,
-  branch: string,
-  err: unknown,
-  startedAt: number,
-): BuildEvent {
-  const run = (err as { run?: BuildRun } | null)?.run;
-  return {
-    type: 'build',
-    outcome: 'error',
-    branch,
-    command,
-    ...(run ? { runId: run.id, ...counts(run) } : {}),
-    reason: `${reasonOf(err)}${run && command !== 'test' ? ` (outputs on ${run.runBranch})` : ''}`,
-    durationMs: Date.now() - startedAt,
-  };
 }
 
 const DESCRIPTIONS: Record<BuildCommand, string> = {

@@ -2,9 +2,12 @@
 // (one write–audit–publish run per tick) and every `schedule: builds:` entry (a project build on
 // its branch), each on its cron. A tick that arrives while the same job still runs is skipped
 // (and said); different jobs run side by side. SIGINT / SIGTERM stop it cleanly: no new runs,
-// the running ones finish (a second signal stops at once). Exit code 0 after a clean stop.
+// the running ones finish (a second signal stops at once). Exit code 0 after a clean stop. A
+// scheduled build is a `build` event, as `sluice build` is (an ingestor's run records its own).
 import type { Command } from 'commander';
 import {
+  buildErrorEvent,
+  buildEvent,
   buildProject,
   findRepoDir,
   InvalidArgumentError,
@@ -13,6 +16,7 @@ import {
   type ScheduledJob,
   startScheduler,
 } from '../../index.js';
+import { withEvent } from '../events.js';
 import type { Runner } from '../runner.js';
 
 interface ScheduleCliOptions {
@@ -54,10 +58,22 @@ export function register(program: Command, runner: Runner): void {
               name: `build:${b.branch ?? repo.defaultBranch}`,
               cron: b.cron,
               run: async () => {
-                const out = await buildProject(repo, dir, {
-                  ...(b.branch ? { branch: b.branch } : {}),
-                  ...(b.select ? { select: [b.select] } : {}),
-                });
+                const branch = b.branch ?? repo.defaultBranch;
+                const startedAt = Date.now();
+                const { value: out } = await withEvent(
+                  ctx,
+                  repo,
+                  'build',
+                  () =>
+                    buildProject(repo, dir, {
+                      branch,
+                      ...(b.select ? { select: [b.select] } : {}),
+                    }),
+                  {
+                    done: (out) => buildEvent('build', out),
+                    failed: (err) => buildErrorEvent('build', branch, err, startedAt),
+                  },
+                );
                 say(`build on ${out.run.branch}: ${out.run.status} (run ${out.run.id})`);
               },
             }),
