@@ -261,6 +261,7 @@ export async function buildProject(
   const state: BuildState = {
     models: { ...((await readBuildState(repo, branch))?.models ?? {}) },
   };
+  const selectedIds = new Set(selected.map((n) => n.uniqueId));
   const work = mkdtempSync(join(tmpdir(), 'sluice-build-'));
   const total = selected.length;
   const record = (r: NodeResult): void => {
@@ -281,6 +282,8 @@ export async function buildProject(
 
         for (const node of selected) {
           const t0 = new Date();
+          // A test runs (or is skipped) with its model's tests: once.
+          if (node.kind === 'test' && results.some((r) => r.uniqueId === node.uniqueId)) continue;
           const upstream = node.dependsOn.find((d) => blocked.has(d));
           if (upstream !== undefined) {
             const why = blocked.get(upstream) as string;
@@ -325,8 +328,10 @@ export async function buildProject(
               };
               await testNode(node);
             }
-          } else if (node.kind === 'test' && command === 'test') {
-            // `sluice test`: tests alone, grouped by the node they test (one scan per table).
+          } else if (node.kind === 'test' && (command === 'test' || command === 'build')) {
+            // `sluice test`: tests alone. `sluice build`: a test that also reads a table built
+            // after its model's (a relationship to a later model) runs here, in DAG order, once
+            // everything it reads is built.
             await testNode(
               graph.nodes.get(node.dependsOn[0] as string) as GraphNode,
               node.uniqueId,
@@ -336,16 +341,47 @@ export async function buildProject(
 
         /** Runs the selected tests of a node (all in one runChecks: fused scans). */
         async function testNode(owner: GraphNode, only?: string): Promise<void> {
+          /** Another table the test reads is still to be built in this run. */
+          const waits = (id: string): boolean =>
+            only === undefined &&
+            (graph.nodes.get(id)?.dependsOn ?? []).some(
+              (d) =>
+                d !== owner.uniqueId &&
+                selectedIds.has(d) &&
+                graph.nodes.get(d)?.kind !== 'source' &&
+                !results.some((r) => r.uniqueId === d),
+            );
           const specs = (compiled.tests.get(owner.uniqueId) ?? []).filter((c) => {
             const id = idOf.test(p, c.id);
             return (
               (only === undefined || only === id) &&
               selected.some((n) => n.uniqueId === id) &&
+              !waits(id) &&
               !results.some((r) => r.uniqueId === id)
             );
           });
           if (specs.length === 0) return;
           const t0 = new Date();
+          // A test that also reads a table that failed or was skipped (a relationship to it)
+          // cannot judge anything: skipped, as that table's own tests are.
+          for (const s of [...specs]) {
+            const id = idOf.test(p, s.id);
+            const other = graph.nodes.get(id)?.dependsOn.find((d) => blocked.has(d));
+            if (other === undefined) continue;
+            const why = blocked.get(other) as string;
+            blocked.set(id, why);
+            record({
+              uniqueId: id,
+              kind: 'test',
+              name: s.name,
+              status: 'skipped',
+              startedAt: t0,
+              completedAt: new Date(),
+              message: `skipped: ${why}`,
+            });
+            specs.splice(specs.indexOf(s), 1);
+          }
+          if (specs.length === 0) return;
           // Tests whose verdict depends only on the tables' contents: the same tests on the
           // same table versions reuse their results — one memo per set of tables read, so a
           // relationship to a changed table does not re-run the node's other tests.

@@ -56,6 +56,7 @@ async function project(files: Record<string, string>): Promise<void> {
   repo = await initRepository(dir, { committer: 'test' });
 }
 
+const lines = (...ls: string[]): string => `${ls.join('\n')}\n`;
 const head = async (branch = 'main') => (await repo.getBranch(branch)).head;
 
 async function rows(sql: string, ref = 'main'): Promise<Record<string, Json>[]> {
@@ -437,6 +438,49 @@ describe('materializations', () => {
     expect(out.run.results.map((r) => r.name)).toEqual(['nums', 'total']);
     expect(Number((await rows('SELECT s FROM total'))[0]?.s)).toBe(12);
     expect([...(await listTables(repo, 'main')).keys()].sort()).toEqual(['nums', 'total']);
+  });
+});
+
+describe('a test of a table built later', () => {
+  it('a relationship waits for the model it points at; to a skipped one it is skipped, once', async () => {
+    await project({
+      'sluice.yml': 'name: rel\n',
+      'seeds/s.csv': 'id\n1\n2\n',
+      'models/mid.sql':
+        "{{ config(materialized='table') }}\nselect id, null::int as x from {{ ref('s') }}",
+      'models/other.sql': "{{ config(materialized='table') }}\nselect id from {{ ref('mid') }}",
+      'models/good.sql': "{{ config(materialized='table') }}\nselect id from {{ ref('s') }}",
+      'models/schema.yml': lines(
+        'version: 2',
+        'models:',
+        '  - name: mid',
+        '    columns:',
+        '      - {name: x, tests: [not_null]}',
+        '  - name: good',
+        '    columns:',
+        '      - {name: id, tests: [{relationships: {to: "ref(\'other\')", field: id}}]}',
+      ),
+    });
+    const out = await buildProject(repo, dir);
+    expect(out.run.status).toBe('error');
+    const byName = (n: string) => out.run.results.filter((r) => r.name === n);
+    expect(byName('good').map((r) => r.status)).toEqual(['success']);
+    expect(byName('other').map((r) => r.status)).toEqual(['skipped']);
+    const rel = out.run.results.filter((r) => r.name.startsWith('relationships'));
+    expect(rel.map((r) => r.status)).toEqual(['skipped']);
+    expect(rel[0]?.message).toContain('not_null(x) on mid failed');
+
+    // Fixed: the relationship waits for `other`, built after `good`, and passes.
+    writeFileSync(
+      join(dir, 'models/mid.sql'),
+      "{{ config(materialized='table') }}\nselect id, 1 as x from {{ ref('s') }}",
+    );
+    const fixed = await buildProject(repo, dir);
+    expect(fixed.run.status).toBe('success');
+    const names = fixed.run.results.map((r) => r.name);
+    const relAt = names.findIndex((n) => n.startsWith('relationships'));
+    expect(fixed.run.results[relAt]?.status).toBe('pass');
+    expect(relAt).toBeGreaterThan(names.indexOf('other'));
   });
 });
 
