@@ -14,7 +14,8 @@
 //       key: [id]
 //       schedule: "*/5 * * * *"
 //   environments:
-//     staging: {from: main, sample: {fraction: 0.1, seed: 42}, mask: {customers.email: hash}}
+//     staging: {from: main, sample: {fraction: 0.1, seed: 42}, mask: {customers.email: hash},
+//               build: {exclude: raw_orders}}   # or true (the default) / false
 //     production: {smoke: {select: "tag:smoke"}}
 //   alerts:
 //     - {name: team, kind: slack, url: "https://hooks.slack.com/services/${SLACK_HOOK}"}
@@ -121,6 +122,13 @@ export interface StagingEnvironment {
   branch: string;
   /** Run the project's build on the promoted data; default true. */
   build: boolean;
+  /**
+   * Which of the project's nodes that build runs, in `sluice build --select/--exclude` syntax
+   * (`build: {select: …, exclude: …}`); everything when absent. Excluding a seed leaves the table
+   * of that name as the promoted data has it — e.g. one an ingestor loads.
+   */
+  buildSelect?: string[];
+  buildExclude?: string[];
   /** Deterministic sampling: the same seed keeps the same rows. All tables unless `tables`. */
   sample?: { fraction: number; seed: number; tables?: string[] };
   mask: MaskRule[];
@@ -515,12 +523,32 @@ function toIngestor(i: IngestorInput, origin: ConfigOrigin): Ingestor {
 const nullIsEmpty = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === null ? {} : v), schema);
 
+/** Node selectors as `sluice build --select` takes them: one string (space-separated) or a list. */
+const selectors = z.union([
+  z
+    .string()
+    .trim()
+    .min(1, 'a selector')
+    .transform((s) => [s]),
+  z.array(z.string().trim().min(1, 'a selector')).min(1, 'at least one selector'),
+]);
+
 const MASK_KEY = /^([A-Za-z_][A-Za-z0-9_]{0,127})\.(.+)$/;
 const stagingSchema = z
   .strictObject({
     from: branchName.default('main'),
     branch: branchName.default('staging'),
-    build: z.boolean().default(true),
+    build: z
+      .union(
+        [
+          z.boolean(),
+          z.strictObject({ select: selectors.optional(), exclude: selectors.optional() }),
+        ],
+        {
+          error: 'true, false or {select: …, exclude: …}',
+        },
+      )
+      .default(true),
     sample: z
       .strictObject({
         fraction: z
@@ -764,7 +792,13 @@ export function loadWorkflowConfig(repoDir: string): WorkflowConfig {
         config.environments.staging = {
           from: e.staging.from,
           branch: e.staging.branch,
-          build: e.staging.build,
+          build: e.staging.build !== false,
+          ...(typeof e.staging.build === 'object' && e.staging.build.select
+            ? { buildSelect: e.staging.build.select }
+            : {}),
+          ...(typeof e.staging.build === 'object' && e.staging.build.exclude
+            ? { buildExclude: e.staging.build.exclude }
+            : {}),
           ...(e.staging.sample ? { sample: e.staging.sample } : {}),
           mask: Object.entries(e.staging.mask).map(([k, method]) => {
             const [, table, column] = MASK_KEY.exec(k) as RegExpExecArray;

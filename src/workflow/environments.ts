@@ -144,6 +144,39 @@ export function hasProject(dir: string): boolean {
   return false;
 }
 
+/**
+ * Staging's build selection (`build: {select, exclude}`) as buildProject takes it, each selector
+ * checked against the project first: one that names nothing there is a mistake in sluice.yml,
+ * and must not quietly build everything — or nothing.
+ */
+function stagingBuildNodes(
+  repoDir: string,
+  st: Pick<StagingEnvironment, 'buildSelect' | 'buildExclude'>,
+): { select?: string[]; exclude?: string[] } {
+  const nodes = {
+    ...(st.buildSelect ? { select: st.buildSelect } : {}),
+    ...(st.buildExclude ? { exclude: st.buildExclude } : {}),
+  };
+  if (!nodes.select && !nodes.exclude) return nodes;
+  const graph = compileProject(loadProject(repoDir)).graph;
+  for (const key of ['select', 'exclude'] as const) {
+    for (const selector of nodes[key] ?? []) {
+      try {
+        selectNodes(graph, { select: [selector] });
+      } catch (err) {
+        if (!(err instanceof InvalidArgumentError)) throw err;
+        const field = `environments.staging.build.${key}`;
+        throw new InvalidConfigError(`sluice.yml: ${field}: ${err.message}`, {
+          file: 'sluice.yml',
+          field,
+          reason: err.message,
+        });
+      }
+    }
+  }
+  return nodes;
+}
+
 const colourOf = (prod: ProductionEnvironment, branch: string): Colour | undefined =>
   branch === prod.branches[0] ? 'blue' : branch === prod.branches[1] ? 'green' : undefined;
 
@@ -441,6 +474,9 @@ export async function promote(
 
   await repo.createBranch(candidate, { from: commit });
   try {
+    // A bad build selection fails here, while the candidate is untouched (and removed).
+    const builds = st.build && hasProject(repoDir);
+    const nodes = builds ? stagingBuildNodes(repoDir, st) : {};
     if (gated) {
       // A protected staging branch moves only by a gated merge, which must then be a
       // fast-forward to the candidate's exact tree: the candidate descends from staging's head
@@ -462,11 +498,12 @@ export async function promote(
     const results: CheckResult[] = [];
     const ranIds = new Set<string>();
     let reason: string | undefined;
-    if (st.build && hasProject(repoDir)) {
+    if (builds) {
       opts.onPhase?.('build', candidate);
       const out = await buildProject(repo, repoDir, {
         branch: candidate,
         message: `promote ${source} → ${env}: build (promotion ${id})`,
+        ...nodes,
       });
       const rs = out.run.results;
       const n = (f: (s: string) => boolean) =>
@@ -987,6 +1024,7 @@ export async function deploy(
       const out = await buildProject(repo, repoDir, {
         branch: idle,
         message: `deploy ${deployId}: build on the full data of ${commit.slice(0, 12)}`,
+        ...stagingBuildNodes(repoDir, st),
       });
       commit = (await repo.getBranch(idle)).head as string;
       if (out.run.status !== 'success') {

@@ -1,5 +1,5 @@
-// End to end through the built CLI: gc and fsck, a corrupted object on disk (cat/get/fsck exit 4),
-// and the quickstart.
+// End to end through the built CLI: gc and fsck, and a corrupted object on disk (cat/get/fsck
+// exit 4). The quickstart has its own file, quickstart.test.ts.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,25 +110,5 @@ describe('gc and fsck', () => {
     expect(human.stdout).toMatch(new RegExp(`^ObjectCorruptedError\\s+object\\s+${address}`, 'm'));
     // Existence-only checks do not read contents.
     expect((await sluice(['fsck', '--no-data'])).code).toBe(0);
-  });
-});
-
-describe('quickstart', () => {
-  it('plays the story (versioning, then tables and SQL) in a new directory; refuses a non-empty one', async () => {
-    const dir = join(temp(), 'qs');
-    const r = await runCli(['quickstart', dir]);
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toContain(`$ sluice init ${dir}`);
-    expect(r.stdout).toContain('conflict: raw/customers.csv');
-    // Tables: an upsert on a branch shows as two changed rows; the tag still sees the old data.
-    expect(r.stdout).toContain('rows by key (order_id): 0 added, 0 removed, 2 changed');
-    expect(r.stdout).toMatch(/--ref orders-v1\nunits\n-+\n\s+33\n/);
-    expect(r.stdout).toMatch(/FROM orders'\nunits\n-+\n\s+69\n/);
-    expect(r.stdout.trimEnd().split('\n').pop()).toBe(
-      `Repository ready at ${dir}; try: sluice --repo ${dir} log`,
-    );
-    const log = await runCli(['--json', '--repo', dir, 'log']);
-    expect(log.json.commits.length).toBeGreaterThan(5);
-    expectError(await runCli(['--json', 'quickstart', dir]), 1, 'InvalidArgumentError');
   });
 });

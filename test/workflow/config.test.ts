@@ -242,6 +242,27 @@ table: events
     expect(c.environments.production).toEqual({ ...PRODUCTION_DEFAULTS });
   });
 
+  it("takes staging's build as true, false or the nodes to build ({select, exclude})", () => {
+    const staging = (build: string) =>
+      loadWorkflowConfig(
+        repoWith({ 'sluice.yml': `environments:\n  staging:\n    build: ${build}\n` }),
+      ).environments.staging;
+    expect(staging('false')).toEqual({ ...STAGING_DEFAULTS, build: false });
+    expect(staging('{}')).toEqual({ ...STAGING_DEFAULTS });
+    // One string of space-separated selectors, as `--select` takes it, or a list of them.
+    expect(
+      staging('{select: "tag:hourly +orders", exclude: [raw_orders, "resource_type:seed"]}'),
+    ).toEqual({
+      ...STAGING_DEFAULTS,
+      buildSelect: ['tag:hourly +orders'],
+      buildExclude: ['raw_orders', 'resource_type:seed'],
+    });
+    expect(staging('{exclude: raw_orders}')).toEqual({
+      ...STAGING_DEFAULTS,
+      buildExclude: ['raw_orders'],
+    });
+  });
+
   it(`accepts \${ENV} references in URLs (a Slack webhook URL is the secret)`, () => {
     const c = loadWorkflowConfig(
       repoWith({
@@ -537,6 +558,27 @@ describe('bad configuration is an InvalidConfigError naming file:line and the fi
       at: 'sluice.yml:2',
       field: 'environments.staging.branch',
       reason: /its own source/,
+    },
+    {
+      what: 'an unknown key in staging build (a typo)',
+      yml: 'environments:\n  staging:\n    build:\n      exlude: [raw_orders]\n',
+      at: 'sluice.yml:4',
+      field: 'environments.staging.build.exlude',
+      reason: /unknown key/,
+    },
+    {
+      what: 'an empty list of selectors in staging build',
+      yml: 'environments:\n  staging:\n    build: {exclude: []}\n',
+      at: 'sluice.yml:3',
+      field: 'environments.staging.build.exclude',
+      reason: /at least one selector/,
+    },
+    {
+      what: 'a staging build that is neither a boolean nor a selection',
+      yml: 'environments:\n  staging:\n    build: sometimes\n',
+      at: 'sluice.yml:3',
+      field: 'environments.staging.build',
+      reason: /true, false or \{select: …, exclude: …\}/,
     },
     {
       what: 'production with one colour twice',

@@ -617,3 +617,75 @@ environments:
     expect(await resolved('production')).toBe(d.commit);
   });
 });
+
+describe('staging builds the nodes its `build:` selects', () => {
+  // A project whose seed stands in for a table an ingestor loads on main.
+  const FILES = {
+    'seeds/raw_orders.csv': 'order_id,customer_id,amount\n1,1,10\n2,1,20\n',
+    'models/totals.sql': `{{ config(materialized='table') }}
+select customer_id, count(*) as n from {{ ref('raw_orders') }} group by customer_id
+`,
+    'models/totals.yml': `version: 2
+models:
+  - name: totals
+    columns:
+      - name: customer_id
+        tests: [not_null, unique]
+`,
+  };
+  const yml = (build: string) => `name: shop
+environments:
+  staging:
+    build: ${build}
+    mask: {customers.email: hash}
+  production: {}
+`;
+  const counts = async (ref: string) =>
+    (
+      await rows(
+        'SELECT (SELECT count(*) FROM raw_orders)::INT AS raw, (SELECT sum(n) FROM totals)::INT AS built',
+        ref,
+      )
+    )[0];
+
+  it('an excluded seed leaves the loaded table be, on staging and in the production rebuild', async () => {
+    await setup(yml('{exclude: [raw_orders]}'), FILES);
+    await write('customers', customersCsv(50), 'main', ['id']);
+    await write('raw_orders', ordersCsv(300), 'main', ['order_id']);
+    const mainHead = await commit('loaded');
+
+    const p = await promote(repo, dir, config(), 'staging', opts);
+    expect(p.status).toBe('success');
+    expect(p.build?.models).toEqual({ built: 1, reused: 0, failed: 0, skipped: 0 });
+    expect(await counts('staging')).toEqual({ raw: 300, built: 300 });
+    // The production rebuild (staging is masked) selects the same nodes.
+    const d = await deploy(repo, dir, config(), 'production', opts);
+    expect(d.status).toBe('success');
+    expect(d.unmaskedFrom).toBe(p.builtCommit);
+    expect(await counts('production')).toEqual({ raw: 300, built: 300 });
+    expect(await head('main')).toBe(mainHead);
+
+    // Without the exclusion the seed is loaded over the table: what the option is for.
+    writeFileSync(join(dir, 'sluice.yml'), `${yml('true')}\n${ALERTS()}`);
+    await write('raw_orders', ordersCsv(301), 'main', ['order_id']);
+    await commit('one more');
+    expect((await promote(repo, dir, config(), 'staging', opts)).status).toBe('success');
+    expect(await counts('staging')).toEqual({ raw: 2, built: 2 });
+  });
+
+  it('a selector that names nothing in the project is a configuration error; staging stays', async () => {
+    await setup(yml('{select: totals, exclude: [raw_ordres]}'), FILES);
+    await write('raw_orders', ordersCsv(10), 'main', ['order_id']);
+    await commit('loaded');
+    await expect(promote(repo, dir, config(), 'staging', opts)).rejects.toMatchObject({
+      code: 'InvalidConfigError',
+      data: { field: 'environments.staging.build.exclude' },
+      message: expect.stringMatching(
+        /^sluice\.yml: environments\.staging\.build\.exclude: .*raw_ordres/,
+      ),
+    });
+    expect(await branches('staging')).toEqual([]);
+    expect(await branches('promote/')).toEqual([]);
+    expect((await events('promote')).map((e) => e.outcome)).toEqual(['error']);
+  });
+});

@@ -1,69 +1,35 @@
-// `sluice quickstart [DIR]`: the README's first command. Plays the versioning story on a fresh
-// embedded repository, printing each step as the `sluice …` command line it runs and its output.
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// `sluice quickstart [DIR]`: the README's first command. Plays the workflow story
+// (quickstart/story.ts) on a fresh embedded repository: two REST ingestors pulling a shop API
+// that the quickstart serves on loopback, a corrupt batch stopped on its branch, the example
+// project built on staging, blue/green deploys, a bad deploy rolled back, another stopped before
+// the flip, and the outcome metrics. Every step is a real `sluice …` command run in-process,
+// printed as the command line a user would type in DIR, followed by its real output.
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { InvalidArgumentError } from '../../index.js';
-import { EXIT_CONFLICT, EXIT_OK } from '../errors.js';
+import {
+  FileNotFoundError,
+  InternalError,
+  InvalidArgumentError,
+  listEvents,
+  openRepository,
+} from '../../index.js';
+import { EXIT_OK } from '../errors.js';
 import type { Io } from '../output.js';
 import type { Runner } from '../runner.js';
+import { startShopApi } from './quickstart/shop-api.js';
+import { readSeed, shopAt } from './quickstart/shop-data.js';
+import { playStory, shellQuote } from './quickstart/story.js';
 
 /** Runs the CLI in-process: `main` without the node/script prefix. */
 export type Sluice = (args: string[], io: Io) => Promise<number>;
 
 const DEFAULT_DIR = './sluice-quickstart';
-
-function csv(header: string, rows: (string | number)[][]): string {
-  return `${[header, ...rows.map((r) => r.join(','))].join('\n')}\n`;
-}
-
-const orders = (n: number): (string | number)[][] =>
-  Array.from({ length: n }, (_, i) => [
-    1000 + i,
-    `C${(i % 3) + 1}`,
-    `P${(i % 4) + 1}`,
-    (i % 5) + 1,
-    `2024-0${(i % 5) + 1}-1${i % 10}`,
-  ]);
-
-const FILES = {
-  orders: csv('order_id,customer_id,product_id,quantity,ordered_at', orders(12)),
-  customers: csv('customer_id,name,email', [
-    ['C1', 'Ada', 'ada@example.com'],
-    ['C2', 'Grace', 'grace@example.com'],
-    ['C3', 'Edsger', 'edsger@example.com'],
-  ]),
-  products: csv('product_id,name,price', [
-    ['P1', 'widget', 2.5],
-    ['P2', 'gadget', 10],
-    ['P3', 'gizmo', 7.25],
-    ['P4', 'doohickey', 1],
-  ]),
-  ordersV2: csv('order_id,customer_id,product_id,quantity,ordered_at', orders(20)),
-  returns: csv('order_id,reason', [
-    [1003, 'damaged'],
-    [1007, 'wrong size'],
-  ]),
-  customersFixed: csv('customer_id,name,email', [
-    ['C1', 'Ada', 'ada@example.org'],
-    ['C2', 'Grace', 'grace@example.org'],
-    ['C3', 'Edsger', 'edsger@example.org'],
-  ]),
-  orderFixes: csv('order_id,customer_id,product_id,quantity,ordered_at', [
-    [1002, 'C3', 'P3', 30, '2024-03-12'],
-    [1005, 'C3', 'P2', 10, '2024-01-15'],
-  ]),
-  customersMore: csv('customer_id,name,email', [
-    ['C1', 'Ada', 'ada@example.com'],
-    ['C2', 'Grace', 'grace@example.com'],
-    ['C3', 'Edsger', 'edsger@example.com'],
-    ['C4', 'Barbara', 'barbara@example.com'],
-  ]),
-};
-
-const quote = (arg: string): string =>
-  /^[\w./:=@~^-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+/** The clone's root: this file is in src/cli/commands/ (or dist/cli/commands/) under it. */
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const EXAMPLE = join(ROOT, 'examples', 'shop');
 
 class Capture extends Writable {
   text = '';
@@ -73,171 +39,118 @@ class Capture extends Writable {
   }
 }
 
+interface Step {
+  command: string;
+  exitCode: number;
+  output: unknown;
+}
+
 export function register(program: Command, runner: Runner, sluice: Sluice): void {
   program
     .command('quickstart')
     .description(
-      'create a demo repository in DIR and walk through branching, merging, conflicts, revert, tables and SQL',
+      'create a demo repository in DIR and play the workflow: loads from a REST API, a refused batch, staging, blue/green deploys, a rollback, outcome metrics',
     )
     .argument('[dir]', 'directory to create (must not exist or be empty)', DEFAULT_DIR)
     .action(
-      runner.action(async (ctx, dir: string) => {
-        const existing = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
-          if (err.code === 'ENOENT') return [];
-          throw err;
-        });
-        if (existing.length > 0) {
+      runner.action(async (ctx, dirArg: string) => {
+        const dir = resolve(dirArg);
+        if (existsSync(dir) && readdirSync(dir).length > 0) {
           throw new InvalidArgumentError(
-            `${dir} exists and is not empty; choose another directory`,
-            {
-              argument: 'DIR',
-              reason: 'not empty',
-            },
+            `${dirArg} exists and is not empty; choose another directory`,
+            { argument: 'DIR', reason: 'not empty' },
           );
         }
+        if (!existsSync(join(EXAMPLE, 'sluice.yml')))
+          throw new FileNotFoundError(
+            `the quickstart builds the example project ${EXAMPLE}, which is missing: run it from a clone of the Sluice repository`,
+            { file: EXAMPLE },
+          );
         const json = ctx.globals.json;
         const out = ctx.io.stdout;
-        const steps: { command: string; exitCode: number; output: unknown }[] = [];
+        const steps: Step[] = [];
         const say = (text: string): void => {
           if (!json) out.write(`${text}\n`);
         };
+        const seeds = {
+          orders: readSeed(join(EXAMPLE, 'seeds', 'raw_orders.csv')),
+          customers: readSeed(join(EXAMPLE, 'seeds', 'raw_customers.csv')),
+        };
+        const api = await startShopApi(shopAt(1, seeds));
+        let alertsShown = 0;
+        /** An unexpected exit code stops the story: a quickstart that half-worked must say so. */
         const step = async (args: string[], expected = EXIT_OK): Promise<void> => {
-          const command = `sluice ${args.map(quote).join(' ')}`;
+          const command = `sluice ${args.map(shellQuote).join(' ')}`;
           say(`\n$ ${command}`);
+          const full = ['--repo', dir, ...args];
           let code: number;
           if (json) {
             const capture = new Capture();
-            code = await sluice(['--json', ...args], { stdout: capture, stderr: ctx.io.stderr });
+            code = await sluice(['--json', ...full], { stdout: capture, stderr: ctx.io.stderr });
             let output: unknown = capture.text;
             try {
               output = JSON.parse(capture.text);
             } catch {
-              // keep the text
+              // not JSON: keep the text
             }
             steps.push({ command, exitCode: code, output });
           } else {
-            code = await sluice(args, { stdout: out, stderr: out });
+            code = await sluice(full, { stdout: out, stderr: out });
           }
           if (code !== expected) {
-            throw new Error(
-              `quickstart step failed: \`${command}\` exited ${code} (expected ${expected})`,
+            throw new InternalError(
+              `quickstart step failed: \`${command}\` exited ${code} (expected ${expected}); the repository is left in ${dir}`,
+              { command, exitCode: code, expected },
             );
           }
+          if (expected !== EXIT_OK) say(`(exit code ${code}, as expected)`);
+          // Alerts are delivered before a command returns: these came from this step.
+          for (const a of api.alerts.slice(alertsShown))
+            say(`>> the on-call webhook received an alert: ${a.type} (${a.severity}): ${a.title}`);
+          alertsShown = api.alerts.length;
         };
-        const file = async (name: string, content: string): Promise<string> => {
-          const path = join(dir, 'incoming', name);
-          await mkdir(join(dir, 'incoming'), { recursive: true });
-          await writeFile(path, content);
-          return path;
-        };
-        const repo = ['--repo', dir];
-
-        say(`# Sluice quickstart: a repository in ${dir} with a few CSV files`);
-        await step(['init', dir]);
-        await file('orders.csv', FILES.orders);
-        await file('customers.csv', FILES.customers);
-        await file('products.csv', FILES.products);
-        say(`\n# wrote orders.csv, customers.csv and products.csv to ${join(dir, 'incoming')}`);
-        await step([...repo, 'put', join(dir, 'incoming'), 'raw/']);
-        await step([...repo, 'commit', '-m', 'Load raw orders, customers and products']);
-        await step([...repo, 'ls', '-r']);
-
-        say('\n# Work on a branch: a zero-copy snapshot of main');
-        await step([...repo, 'branch', 'create', 'feature']);
-        const ordersV2 = await file('orders-2024-05.csv', FILES.ordersV2);
-        const returns = await file('returns.csv', FILES.returns);
-        await step([...repo, 'put', ordersV2, 'raw/orders.csv', '-b', 'feature']);
-        await step([...repo, 'put', returns, 'raw/returns.csv', '-b', 'feature']);
-        await step([...repo, 'rm', 'raw/products.csv', '-b', 'feature']);
-        await step([...repo, 'status', '-b', 'feature']);
-        await step([
-          ...repo,
-          'commit',
-          '-m',
-          'Add May orders and returns; drop products',
-          '-b',
-          'feature',
-        ]);
-        await step([...repo, 'diff', 'main', 'feature']);
-        await step([...repo, 'merge', 'feature', '--into', 'main']);
-        await step([...repo, 'tag', 'create', 'v1', 'main']);
-
-        say('\n# The same file changed differently on both sides is a conflict');
-        const fixed = await file('customers-fixed.csv', FILES.customersFixed);
-        const more = await file('customers-more.csv', FILES.customersMore);
-        await step([...repo, 'put', fixed, 'raw/customers.csv', '-b', 'feature']);
-        await step([...repo, 'commit', '-m', 'Fix customer email domains', '-b', 'feature']);
-        await step([...repo, 'put', more, 'raw/customers.csv']);
-        await step([...repo, 'commit', '-m', 'Add customer C4']);
-        await step([...repo, 'merge', 'feature', '--into', 'main'], EXIT_CONFLICT);
-
-        say("\n# Revert main's change, then the merge goes through");
-        await step([...repo, 'revert', 'main']);
-        await step([...repo, 'merge', 'feature', '--into', 'main', '-m', 'Merge customer fixes']);
-        await step([...repo, 'log', '--oneline']);
-        await step([...repo, 'show', 'v1']);
-
-        say('\n# Tables: load the CSV into a Parquet table and query it with SQL');
-        const ordersCsv = join(dir, 'incoming', 'orders.csv');
-        await step([
-          ...repo,
-          'ingest',
-          ordersCsv,
-          '--table',
-          'orders',
-          '--key',
-          'order_id',
-          '-m',
-          'Load orders table',
-        ]);
-        await step([
-          ...repo,
-          'sql',
-          'SELECT customer_id, count(*) AS orders, sum(quantity) AS units FROM orders GROUP BY 1 ORDER BY 1',
-        ]);
-        await step([...repo, 'tag', 'create', 'orders-v1', 'main']);
-
-        say('\n# Correct two orders on a branch (upsert by key), compare, merge');
-        const fixes = await file('order-fixes.csv', FILES.orderFixes);
-        await step([...repo, 'branch', 'create', 'fix-orders']);
-        await step([
-          ...repo,
-          'ingest',
-          fixes,
-          '--table',
-          'orders',
-          '--mode',
-          'upsert',
-          '-b',
-          'fix-orders',
-          '-m',
-          'Fix quantities',
-        ]);
-        await step([...repo, 'table', 'diff', 'orders', 'main', 'fix-orders']);
-        await step([
-          ...repo,
-          'sql',
-          'SELECT m.order_id, m.quantity AS on_main, f.quantity AS on_branch FROM main.orders m JOIN fix_orders.orders f USING (order_id) WHERE m.quantity <> f.quantity',
-          '--ref',
-          'main',
-          '--ref',
-          'fix-orders',
-        ]);
-        await step([...repo, 'merge', 'fix-orders', '--into', 'main']);
-        say('\n# Time travel: the table as it was at the tag');
-        await step([
-          ...repo,
-          'sql',
-          'SELECT sum(quantity) AS units FROM orders',
-          '--ref',
-          'orders-v1',
-        ]);
-        await step([...repo, 'sql', 'SELECT sum(quantity) AS units FROM orders']);
-        await step([...repo, 'fsck']);
-
-        const done = `Repository ready at ${dir}; try: sluice --repo ${quote(dir)} log`;
-        ctx.out.result({ quickstart: { dir, steps } }, () => say(`\n${done}`));
+        try {
+          await playStory({
+            dir,
+            example: EXAMPLE,
+            api,
+            say,
+            step,
+            serveTick: (n) => api.set(shopAt(n, seeds)),
+            lastLoadBranch: (ingestor) => lastLoadBranch(dir, ingestor),
+          });
+        } finally {
+          await api.close();
+        }
+        const next = [
+          `Done. Where to look next, in ${shellQuote(dir)}:`,
+          '  sluice env status                   where staging and production are',
+          '  sluice events                       every load, check, merge, build, deploy, alert …',
+          '  sluice metrics --html metrics.html  the metrics, with a deploys-per-day chart',
+          '  sluice branch list                  the refused batch, still on its ingest/orders/… branch',
+          '  sluice lineage orders               what the orders mart reads, and what reads it',
+          '  sluice sandbox create my-change     a zero-copy branch of the data to try a change on',
+          '  sluice schedule                     the ingestors on a cron (give each a schedule:)',
+          '(The shop API stopped with the quickstart: `sluice load` has nothing to fetch any more.)',
+          `Read ${join(ROOT, 'docs', 'workflows.md')} for ingestors, environments, alerts,`,
+          `events and metrics, and ${join(ROOT, 'README.md')} for every command.`,
+        ];
+        ctx.out.result({ quickstart: { dir, api: api.url, steps, alerts: api.alerts } }, () =>
+          say(`\n${next.join('\n')}`),
+        );
         return EXIT_OK;
       }),
     );
+}
+
+/** The run branch of the ingestor's latest load (a refused batch stays on it). */
+async function lastLoadBranch(dir: string, ingestor: string): Promise<string> {
+  const repo = await openRepository(dir);
+  try {
+    for await (const e of listEvents(repo, { types: ['load'], order: 'desc' }))
+      if (e.type === 'load' && e.ingestor === ingestor) return e.branch;
+  } finally {
+    await repo.close();
+  }
+  throw new InternalError(`quickstart: no load of ${ingestor} in the event log`, { ingestor });
 }
