@@ -70,6 +70,7 @@ import {
   type WorkflowConfig,
 } from './config.js';
 import {
+  buildEvent,
   type CheckSummary,
   type Colour,
   type DeployEvent,
@@ -848,6 +849,8 @@ export interface DeployRun {
   flipMs?: number;
   /** Staging's head, when it held sampled or masked data and its source was deployed instead. */
   unmaskedFrom?: string;
+  /** With `unmaskedFrom`: the source commit the project was built on, on the idle colour. */
+  builtFrom?: string;
   reason?: string;
   durationMs: number;
   event: StoredEvent;
@@ -983,7 +986,7 @@ export async function deploy(
     ...baseOf(),
     alias: prod.alias,
     branch: idle,
-    ...(source.unmaskedFrom ? { unmaskedFrom: source.unmaskedFrom } : {}),
+    ...(source.unmaskedFrom ? { unmaskedFrom: source.unmaskedFrom, builtFrom: source.commit } : {}),
     ...rest,
     durationMs: Date.now() - started,
   });
@@ -1027,7 +1030,10 @@ export async function deploy(
         ...stagingBuildNodes(repoDir, st),
       });
       commit = (await repo.getBranch(idle)).head as string;
+      await recordEvent(repo, buildEvent('build', out));
       if (out.run.status !== 'success') {
+        // The build's tests ran on the idle colour, on production's data, before any flip:
+        // they are this deploy's smoke checks, and what they found is its verdict.
         const broken = out.run.results.filter((r) => r.status === 'error' || r.status === 'fail');
         smokeFailed = broken.map((r) => ({
           id: r.uniqueId,
@@ -1036,7 +1042,18 @@ export async function deploy(
           status: r.status,
           ...(r.message ? { message: r.message } : {}),
         }));
-        smoke = 'error';
+        smokeChecks = { pass: 0, warn: 0, fail: 0, error: 0 };
+        for (const r of out.run.results)
+          if (
+            r.kind === 'test' &&
+            (r.status === 'pass' ||
+              r.status === 'warn' ||
+              r.status === 'fail' ||
+              r.status === 'error')
+          )
+            smokeChecks[r.status]++;
+        smoke = broken.some((r) => r.status === 'error') ? 'error' : 'fail';
+        rule = `the project's tests, in its build on ${idle}`;
         reason = `the build on ${idle} failed: ${broken.map((r) => `${r.kind} ${r.name} ${r.status}`).join(', ')}`;
       }
     }
@@ -1082,6 +1099,7 @@ export async function deploy(
         outcome: 'success',
         ...baseOf(),
         smoke,
+        ...(smokeChecks ? { smokeChecks } : {}),
         loads,
         durationMs: Date.now() - started,
       });
@@ -1101,6 +1119,7 @@ export async function deploy(
       outcome: 'failure',
       ...baseOf(),
       smoke,
+      ...(smokeChecks ? { smokeChecks } : {}),
       ...(smokeFailed.length > 0 ? { smokeFailed: smokeFailed.map((f) => f.name) } : {}),
       reason,
       durationMs: Date.now() - started,
@@ -1110,7 +1129,7 @@ export async function deploy(
       config.alerts,
       {
         type: 'deploy.failed',
-        title: `deploy ${deployId} to ${env} stopped: ${smoke === 'fail' ? 'smoke checks failed' : reason.split(':')[0]}`,
+        title: `deploy ${deployId} to ${env} stopped: ${smoke === 'fail' && !reason.startsWith('the build') ? 'smoke checks failed' : reason.split(':')[0]}`,
         text: `${reason}. ${prod.alias} still points at ${live ? `${live.branch} @ ${live.commit.slice(0, 12)}` : 'nothing'}; the candidate is on ${idle}.`,
         severity: 'error',
         outcome: 'failure',
@@ -1391,11 +1410,11 @@ export async function envStatus(
   const stagingHead = await branchHead(repo, st.branch);
   const sourceHead = await branchHead(repo, st.from);
   let lastPromote: StoredEvent | undefined;
-  let lastSmoke: StoredEvent | undefined;
-  for await (const e of listEvents(repo, { types: ['promote', 'check'], order: 'desc' })) {
-    if (!lastPromote && e.type === 'promote' && e.environment === 'staging') lastPromote = e;
-    if (!lastSmoke && e.type === 'check' && prod.branches.includes(e.ref)) lastSmoke = e;
-    if (lastPromote && lastSmoke) break;
+  for await (const e of listEvents(repo, { types: ['promote'], order: 'desc' })) {
+    if (e.type === 'promote' && e.environment === 'staging') {
+      lastPromote = e;
+      break;
+    }
   }
   let promoted: string | undefined;
   for await (const e of listEvents(repo, { types: ['promote'], order: 'desc' }))
@@ -1459,13 +1478,14 @@ export async function envStatus(
           },
         }
       : {}),
-    ...(lastSmoke?.type === 'check'
+    // The smoke checks of the last deploy itself (not any check run on a colour branch since).
+    ...(d?.smokeChecks
       ? {
           lastSmoke: {
-            time: lastSmoke.time,
-            ref: lastSmoke.ref,
-            commit: lastSmoke.commit,
-            summary: lastSmoke.summary,
+            time: d.time,
+            ref: d.colour === 'blue' ? prod.branches[0] : prod.branches[1],
+            commit: d.commit,
+            summary: d.smokeChecks,
           },
         }
       : {}),

@@ -167,6 +167,8 @@ export interface DeployEvent extends EventBase {
   /** The deploy that was live before. */
   fromDeployId?: string;
   smoke: 'pass' | 'fail' | 'error' | 'skipped';
+  /** The smoke checks' results, counted (absent when none ran). */
+  smokeChecks?: CheckSummary;
   /** Names of the smoke checks that failed. */
   smokeFailed?: string[];
   /**

@@ -161,13 +161,15 @@ describe('build events', () => {
     expect(text).toMatch(/build\s+failure\s+tester\s+test main: 0 built/);
   });
 
-  it('a build whose final merge throws (a protected branch) is an error event naming its run', async () => {
+  it("a build whose final merge throws (refused by a protected branch's gate) is an error event naming its run", async () => {
     const { sluice } = await repository({
       ...PROJECT,
       'sluice.yml': 'name: tiny\ngates:\n  - branch: main\n',
+      // A check of the gate, not a test of the project: the build passes, the gate refuses.
+      'checks/orders.yml': SCHEMA('between: {min: 15}'),
     });
     const r = ok(await sluice(['--json', 'build']), 2);
-    expect(r.json.error.code).toBe('ProtectedBranchError');
+    expect(r.json.error.code).toBe('GateFailedError');
     const [e] = await eventsOf(sluice, 'build');
     expect(e).toMatchObject({
       type: 'build',
@@ -176,7 +178,7 @@ describe('build events', () => {
       runId: expect.stringMatching(/.+/),
       models: { built: 2, failed: 0 },
     });
-    expect(e?.reason).toContain('main is protected');
+    expect(e?.reason).toContain('into main refused: 1 check(s) did not pass');
     expect(e?.reason).toContain(`(outputs on run/${e?.type === 'build' ? e.runId : ''})`);
   });
 });

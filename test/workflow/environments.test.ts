@@ -24,7 +24,7 @@ import {
   rollback,
   sampleThreshold,
 } from '../../src/workflow/environments.js';
-import { listEvents, type StoredEvent } from '../../src/workflow/events.js';
+import { listEvents, recordEvent, type StoredEvent } from '../../src/workflow/events.js';
 import { runLoad } from '../../src/workflow/load.js';
 
 // A loopback sink that records every alert posted to it.
@@ -615,6 +615,72 @@ environments:
     expect(rb.code).toBe(0);
     expect(JSON.parse(rb.out)).toMatchObject({ deployId: d.deployId, commit: d.commit });
     expect(await resolved('production')).toBe(d.commit);
+  });
+});
+
+describe('a deploy stopped by the production rebuild', () => {
+  it('its tests on the idle colour are the smoke checks: counted, in the event, in env status', async () => {
+    await setup(
+      `name: shop
+environments:
+  staging:
+    mask: {customers.email: redact}
+  production:
+    smoke: {select: "tag:smoke"}
+`,
+      {
+        'models/emails.sql':
+          "{{ config(materialized='table', tags=['smoke']) }}\nselect id, email from {{ source('raw', 'customers') }}\n",
+        'models/emails.yml': `version: 2
+sources:
+  - name: raw
+    tables: [{name: customers}]
+models:
+  - name: emails
+    columns:
+      - name: id
+        tests: [not_null]
+      - name: email
+        tests: [unique]
+`,
+      },
+    );
+    // Two customers share an email: redacted on staging (NULLs are not duplicates), not on production.
+    await write('customers', `${customersCsv(3)}4,user1@example.com,555-1004,name4\n`, 'main', [
+      'id',
+    ]);
+    const mainHead = await commit('data');
+    expect((await promote(repo, dir, config(), 'staging', opts)).status).toBe('success');
+
+    const d = await deploy(repo, dir, config(), 'production', opts);
+    expect(d).toMatchObject({
+      status: 'failure',
+      smoke: 'fail',
+      smokeRule: "the project's tests, in its build on production-blue",
+      smokeChecks: { pass: 1, warn: 0, fail: 1, error: 0 },
+      builtFrom: mainHead,
+    });
+    expect(d.smokeFailed.map((f) => f.name)).toEqual(['unique(email)']);
+    expect(await repo.resolve('production').catch(() => undefined)).toBeUndefined();
+    const [event] = await events('deploy');
+    expect(event).toMatchObject({ smoke: 'fail', smokeChecks: { pass: 1, fail: 1 } });
+    // The rebuild is a build event of its own.
+    const builds: StoredEvent[] = [];
+    for await (const e of listEvents(repo, { types: ['build'] })) builds.push(e);
+    expect(builds.at(-1)).toMatchObject({ branch: 'production-blue', outcome: 'failure' });
+    // env status reports this deploy's smoke checks, not a check someone ran on a colour since.
+    await recordEvent(repo, {
+      type: 'check',
+      outcome: 'success',
+      ref: 'production-blue',
+      commit: d.commit,
+      summary: { pass: 9, warn: 0, fail: 0, error: 0 },
+    });
+    const s = await envStatus(repo, config());
+    expect(s.production).toMatchObject({
+      lastDeploy: { deployId: d.deployId, outcome: 'failure', smoke: 'fail' },
+      lastSmoke: { ref: 'production-blue', summary: { pass: 1, warn: 0, fail: 1, error: 0 } },
+    });
   });
 });
 

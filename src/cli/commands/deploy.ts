@@ -23,11 +23,11 @@ export function register(program: Command, runner: Runner): void {
           onPhase: phaseLines(ctx),
         });
         ctx.out.result(runJson(run), () => {
-          if (run.unmaskedFrom)
+          if (run.unmaskedFrom && run.builtFrom)
             ctx.out.note(
-              `staging holds sampled or masked data: deployed the commit it was promoted from (${run.commit.slice(0, 12)})`,
+              `staging holds sampled or masked data: production takes the commit it was promoted from (${run.builtFrom.slice(0, 12)}), built on ${run.branch}`,
             );
-          ctx.out.note(`smoke checks: ${run.smokeRule}`);
+          if (run.status !== 'skipped') ctx.out.note(`smoke checks: ${run.smokeRule}`);
           if (run.smokeChecks) ctx.out.note(`smoke: ${summaryText(run.smokeChecks)}`);
           if (run.status === 'success') {
             ctx.out.line(
