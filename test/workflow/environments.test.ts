@@ -611,10 +611,16 @@ environments:
     const human = await cli('env', 'status');
     expect(human.out).toMatch(/production\s+production → production-blue \(blue\)/);
     expect((await cli('deploy', '--json')).code).toBe(0); // a rebuild: a new commit on green
-    const rb = await cli('rollback', '--json');
+    expect((await cli('rollback', '--detected-at', '2999-01-01T00:00:00Z')).code).toBe(1);
+    const rb = await cli('rollback', '--json', '--detected-at', '10m');
     expect(rb.code).toBe(0);
     expect(JSON.parse(rb.out)).toMatchObject({ deployId: d.deployId, commit: d.commit });
     expect(await resolved('production')).toBe(d.commit);
+    // Time to restore counts from when the problem was noticed.
+    const [rolled] = await events('rollback');
+    const detected = rolled?.type === 'rollback' ? Date.parse(rolled.detectedAt ?? '') : Number.NaN;
+    expect(Date.parse(rolled?.time ?? '') - detected).toBeGreaterThanOrEqual(10 * 60_000);
+    expect(Date.parse(rolled?.time ?? '') - detected).toBeLessThan(11 * 60_000);
   });
 });
 
