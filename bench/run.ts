@@ -26,6 +26,9 @@ import {
   tablesMemoryBench,
   tablesQueryBench,
 } from './tables.js';
+import { workflowCycleBench } from './workflow-cycle.js';
+import { workflowFlipBench } from './workflow-flip.js';
+import { workflowWapBench } from './workflow-wap.js';
 
 const BENCHMARKS: Benchmark[] = [
   importBench,
@@ -39,6 +42,9 @@ const BENCHMARKS: Benchmark[] = [
   qualityChecksBench,
   qualityStoreBench,
   pipelineBench,
+  workflowFlipBench,
+  workflowWapBench,
+  workflowCycleBench,
 ];
 const ORDER = BENCHMARKS.map((b) => b.name);
 const REPORT_FILE = join(resolve(import.meta.dirname, '..'), 'BENCHMARKS.md');
