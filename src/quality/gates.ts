@@ -16,7 +16,10 @@
 // made from the destination's head, runs the checks of the tables the merge changes there (and
 // asks the webhooks), and only then fast-forwards the destination to that very commit — by
 // compare-and-swap, so a destination that moved meanwhile is not overwritten with an unchecked
-// result. A refused merge leaves the destination exactly as it was.
+// result. A refused merge leaves the destination exactly as it was. When the caller already ran
+// checks on the source (`audited`: a load's audit) and the merge result is that very commit (a
+// fast-forward), the verdicts that cannot differ on the same data are taken from that run
+// instead of measured twice (runChecks' `reuse`); every other check still runs here.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -210,11 +213,13 @@ export class Gates implements WritePolicy {
    * Merges `source` into `destination` through its gate (a plain merge when no protected rule
    * names the destination). Throws GateFailedError, leaving the destination as it was, when an
    * error-severity check fails or a webhook refuses — unless `force` and the rule allows it.
+   * `audited`: a run of checks on the source's head, whose content-only verdicts stand when the
+   * merged result is exactly the commit it measured (see runChecks' `reuse`).
    */
   async merge(
     source: string,
     destination: string,
-    opts: MergeOptions & { force?: boolean } = {},
+    opts: MergeOptions & { force?: boolean; audited?: CheckRun } = {},
   ): Promise<{ result: MergeResult; gate?: GateReport }> {
     const dest = (await this.repo.getBranch(destination)).name;
     const rule = this.ruleFor(dest);
@@ -241,7 +246,7 @@ export class Gates implements WritePolicy {
     const head = (await this.repo.getBranch(dest)).head;
     await this.repo.createBranch(temp, { from: head });
     try {
-      const { force, ...mergeOpts } = opts;
+      const { force, audited, ...mergeOpts } = opts;
       const trial = await this.repo.merge(source, temp, { ...mergeOpts, authorization: token });
       if (trial.upToDate) return { result: trial };
       const commit = trial.commit?.id as string;
@@ -263,7 +268,11 @@ export class Gates implements WritePolicy {
       if (rule.checks && changedTables.size > 0) {
         const specs = specsFor(loadSpecs(this.projectDir), changedTables);
         if (specs.length > 0) {
-          report.checks = await runChecks(this.repo, specs, { ref: temp, store: true });
+          report.checks = await runChecks(this.repo, specs, {
+            ref: temp,
+            store: true,
+            ...(audited ? { reuse: audited } : {}),
+          });
           failed = blocking(report.checks);
         }
       }

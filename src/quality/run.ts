@@ -15,8 +15,15 @@ import type { CheckSpecError } from '../common/errors.js';
 import type { Repository } from '../core/repository.js';
 import { type DuckOptions, sqlIdent } from '../engine/duckdb.js';
 import { type SqlSession, schemaNameOf, withSqlSession } from '../engine/session.js';
-import { type Column, fileRows, getTable, listTables, type TableAtRef } from '../engine/tables.js';
-import { checkDef, type ProfileMetric, refTable, strictness } from './checks.js';
+import {
+  type Column,
+  fileRows,
+  getTable,
+  listTables,
+  TABLES_PREFIX,
+  type TableAtRef,
+} from '../engine/tables.js';
+import { type CheckKind, checkDef, type ProfileMetric, refTable, strictness } from './checks.js';
 import {
   commitOfData,
   type FooterFacts,
@@ -69,6 +76,11 @@ export interface CheckRun {
   summary: Record<CheckStatus, number>;
   /** The worst status: what `sluice check` turns into its exit code. */
   status: CheckStatus;
+  /**
+   * Ids of the results taken from an earlier run on the same commit (`reuse`) instead of being
+   * measured again; absent when every result was measured by this run.
+   */
+  reused?: string[];
 }
 
 export interface RunOptions {
@@ -91,6 +103,11 @@ export interface RunOptions {
    * model right after building it.
    */
   session?: SqlSession;
+  /**
+   * An earlier run whose verdicts stand for this one where they provably would come out the same
+   * (see `reusableResults`): a gate checking the very commit a load's audit already checked.
+   */
+  reuse?: CheckRun;
 }
 
 const RANK: Record<CheckStatus, number> = { pass: 0, warn: 1, fail: 2, error: 3 };
@@ -151,6 +168,91 @@ export function validateSpecs(
   });
 }
 
+// ---- verdicts that can be reused -------------------------------------------------------------
+
+/**
+ * Check kinds whose verdict is a function of the data at a commit and of the spec alone. Not
+ * freshness (the clock), history (other commits, the stored profiles) or custom SQL (any query,
+ * `now()` and `random()` included).
+ */
+const CONTENT_ONLY: ReadonlySet<CheckKind> = new Set([
+  'rows',
+  'aggregate',
+  'unique',
+  'relationship',
+  'schema',
+]);
+
+/** What a spec asks, as text: everything that decides its verdict (not its name or source). */
+function specDefinition(spec: CheckSpec): string {
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sorted)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  const { table, column, type, params, where, severity, warnIf, errorIf, mostly } = spec;
+  return JSON.stringify(
+    sorted({ table, column, type, params, where, severity, warnIf, errorIf, mostly }),
+  );
+}
+
+/**
+ * The verdicts runChecks measured, per run it returned — recorded only when the data it read was
+ * exactly one commit's (see `dataIsCommit`) — as they were then: a copy, so neither a caller's
+ * later edits of the run nor a run object built by hand can stand in for a measurement.
+ */
+const measured = new WeakMap<
+  CheckRun,
+  { commit: string; results: Map<string, { definition: string; result: CheckResult }> }
+>();
+
+/**
+ * The results of `run` that hold for `specs` at `commit` without measuring again: `run` was
+ * measured by runChecks on exactly that commit's data (same commit id ⇒ same files ⇒ same
+ * rows), the spec is defined exactly as it was then (same id and definition), its kind's verdict
+ * depends on the data alone (CONTENT_ONLY), it has no `where` (free SQL text), and it did not
+ * error (an error may be transient). Anything else must run again. A result taken carries the
+ * spec's current name and source (file and line).
+ */
+function reusableResults(
+  run: CheckRun | undefined,
+  specs: CheckSpec[],
+  commit: string,
+): Map<string, CheckResult> {
+  const out = new Map<string, CheckResult>();
+  const m = run ? measured.get(run) : undefined;
+  if (!m || m.commit !== commit) return out;
+  for (const s of specs) {
+    const was = m.results.get(s.id);
+    if (
+      was &&
+      was.result.status !== 'error' &&
+      s.where === undefined &&
+      CONTENT_ONLY.has(checkDef(s.type).kind) &&
+      was.definition === specDefinition(s)
+    )
+      out.set(s.id, { ...structuredClone(was.result), name: s.name, source: s.source });
+  }
+  return out;
+}
+
+/**
+ * Is what a read at `ref` sees exactly its commit's data? A commit or tag always; a branch (or an
+ * alias of one) when it has no uncommitted changes under tables/.
+ */
+async function dataIsCommit(repo: Repository, ref: string, commit: string): Promise<boolean> {
+  const r = await repo.resolve(ref);
+  if (r.commit !== commit) return false;
+  if (r.kind !== 'branch' && r.kind !== 'alias') return true;
+  for await (const _ of repo.status(r.branch.name, { prefix: TABLES_PREFIX })) return false;
+  return true;
+}
+
 /** Runs the checks on the tables at a ref. */
 export async function runChecks(
   repo: Repository,
@@ -161,22 +263,25 @@ export async function runChecks(
   const started = new Date();
   const t0 = performance.now();
   const commit = (await repo.resolve(ref)).commit;
+  // A pipeline's session may hold outputs not committed yet: its runs are never reused.
+  const pinned = !opts.session && (await dataIsCommit(repo, ref, commit));
+  const wanted = opts.table ? all.filter((s) => s.table === opts.table) : all;
+  const reused = reusableResults(opts.reuse, wanted, commit);
+  const toRun = wanted.filter((s) => !reused.has(s.id));
   const tables = await listTables(repo, ref);
-  const specs = validateSpecs(
-    opts.table ? all.filter((s) => s.table === opts.table) : all,
-    tables,
-    ref,
-  );
+  const specs = validateSpecs(toRun, tables, ref);
   const sampleSize = opts.sample ?? 5;
   const now = opts.now ?? new Date();
-  const results = new Map<string, CheckResult>();
+  const results = new Map<string, CheckResult>(reused);
   const profiles = new Map<string, TableProfile>();
   let queries = 0;
 
-  const within = (fn: (s: SqlSession) => Promise<void>): Promise<void> =>
-    opts.session
+  const within = async (fn: (s: SqlSession) => Promise<void>): Promise<void> => {
+    if (specs.length === 0) return; // everything was reused: no session to open
+    await (opts.session
       ? fn(opts.session)
-      : withSqlSession(repo, { refs: [ref], duck: opts.duck, cacheDir: opts.cacheDir }, fn);
+      : withSqlSession(repo, { refs: [ref], duck: opts.duck, cacheDir: opts.cacheDir }, fn));
+  };
   await within(async (session) => {
     const duck = session.duck;
     const schema = sqlIdent(schemaNameOf(ref));
@@ -372,7 +477,7 @@ export async function runChecks(
     }
   }
 
-  const ordered = specs.map((s) => results.get(s.id) as CheckResult);
+  const ordered = wanted.map((s) => results.get(s.id) as CheckResult);
   const summary: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0, error: 0 };
   let worst: CheckStatus = 'pass';
   for (const r of ordered) {
@@ -389,7 +494,22 @@ export async function runChecks(
     profiles: [...profiles.values()],
     summary,
     status: worst,
+    ...(reused.size > 0 ? { reused: [...reused.keys()] } : {}),
   };
+  // Recorded only if nothing moved under the run: the same commit, still nothing uncommitted.
+  if (pinned && (await dataIsCommit(repo, ref, commit)))
+    measured.set(run, {
+      commit,
+      results: new Map(
+        wanted.map((s) => [
+          s.id,
+          {
+            definition: specDefinition(s),
+            result: structuredClone(results.get(s.id) as CheckResult),
+          },
+        ]),
+      ),
+    });
   if (opts.store) await storeRun(repo, run);
   return run;
 }

@@ -6,10 +6,12 @@
 // 2. Write: branch `ingest/<name>/<run-id>` from the target's head, ingest, commit.
 // 3. Audit: the checks of the tables written (checks/*.yml and models/*.yml, or the ingestor's
 //    own file), on the run branch, stored like any check run.
-// 4. Publish: merge into the target through the same gates as any merge. If another run landed
-//    while the gate checked this one, the merge is made again onto the new head (and checked
-//    again); if both rewrote the same files (upserts), the run is redone on the new head — the
-//    same inputs written, checked and merged again. Concurrent runs into one target all land or
+// 4. Publish: merge into the target through the same gates as any merge (a fast-forward to the
+//    audited commit lets the gate take the audit's verdicts instead of measuring them again: the
+//    same commit is the same data). If another run landed while the gate checked this one, the
+//    merge is made again onto the new head (and checked again); if both rewrote the same files
+//    (upserts), the run is redone on the new head — the same inputs written, checked and merged
+//    again. Concurrent runs into one target all land or
 //    fail on their own merits, and none is lost.
 //
 // A run whose checks (or the gate's) fail keeps its branch for inspection, sends an alert and
@@ -294,8 +296,15 @@ export async function runLoad(
         for (let tries = 1; ; tries++) {
           try {
             const gates = gatesOf(repo);
+            // The gate need not measure again what the audit measured on the same commit.
             const merged = gates
-              ? (await gates.merge(branch, target, { message, metadata })).result
+              ? (
+                  await gates.merge(branch, target, {
+                    message,
+                    metadata,
+                    ...(checks ? { audited: checks } : {}),
+                  })
+                ).result
               : await repo.merge(branch, target, { message, metadata });
             mergeCommit = merged.commit?.id ?? (await repo.getBranch(target)).head;
             await recordEvent(repo, {

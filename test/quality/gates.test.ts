@@ -11,6 +11,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initRepository, openRepository } from '../../src/api/open-repository.js';
 import type { Repository } from '../../src/core/repository.js';
 import { gatesOf, loadProjectConfig } from '../../src/quality/gates.js';
+import { type CheckRun, runChecks } from '../../src/quality/run.js';
+import { loadSpecs } from '../../src/quality/spec.js';
 import { ingest } from '../../src/tables/ingest.js';
 
 let dir: string;
@@ -155,6 +157,112 @@ describe('a gated merge', () => {
       code: 'InvalidArgumentError',
       data: { argument: 'force' },
     });
+  });
+});
+
+describe('a gated merge of an audited source', () => {
+  /** A branch from main with `rows` appended to orders, committed. */
+  const branchWith = async (name: string, rows: string, from = 'main'): Promise<void> => {
+    await repo.createBranch(name, { from });
+    await ingest(repo, csv(`id,amount\n${rows}`), {
+      table: 'orders',
+      branch: name,
+      mode: 'append',
+      commit: { message: name },
+    });
+  };
+  const audit = (ref: string): Promise<CheckRun> =>
+    runChecks(repo, loadSpecs(root), { ref, store: true });
+  const ids = ['orders.amount.between', 'orders.amount.max', 'orders.amount.not_null'];
+
+  it('takes the verdicts measured on the very commit it fast-forwards to; measures a merge commit', async () => {
+    await setup('gates:\n  - branch: main\n');
+    await branchWith('a', '3,30');
+    await branchWith('b', '4,40');
+    const auditA = await audit('a');
+    const auditB = await audit('b');
+
+    const ff = await gatesOf(repo)?.merge('a', 'main', { audited: auditA });
+    expect(ff?.result.fastForward).toBe(true);
+    expect(ff?.gate?.commit).toBe(auditA.commit);
+    expect(ff?.gate?.checks).toMatchObject({ queries: 0, status: 'pass' });
+    expect(ff?.gate?.checks?.reused?.sort()).toEqual(ids);
+    expect(ff?.gate?.checks?.results).toEqual(auditA.results);
+    const stored = (await repo.meta.listCheckRuns(repo.name))[0];
+    expect(stored?.ref).toMatch(/^gate\/main\//);
+    expect(JSON.parse(stored?.data ?? '{}').reused.sort()).toEqual(ids);
+
+    // main moved since b was audited: the merge makes a new commit, and it is measured.
+    const merged = await gatesOf(repo)?.merge('b', 'main', { audited: auditB });
+    expect(merged?.result.fastForward).toBe(false);
+    expect(merged?.gate?.commit).not.toBe(auditB.commit);
+    expect(merged?.gate?.checks?.reused).toBeUndefined();
+    expect(merged?.gate?.checks?.queries).toBeGreaterThan(0);
+    expect(merged?.gate?.checks?.summary).toEqual({ pass: 3, warn: 0, fail: 0, error: 0 });
+  });
+
+  it('never takes a verdict it cannot be sure of: edited or hand-made runs, changed specs, uncommitted data, where-filtered or free-SQL checks', async () => {
+    await setup('gates:\n  - branch: main\n');
+    const head = (await repo.getCommit('main')).id;
+    const refused = (source: string, audited: CheckRun) =>
+      expect(gatesOf(repo)?.merge(source, 'main', { audited })).rejects.toMatchObject({
+        code: 'GateFailedError',
+      });
+
+    // A failed audit edited to pass, or a passing copy made by hand, proves nothing.
+    await branchWith('bad', '3,-5');
+    const bad = await audit('bad');
+    expect(bad.status).toBe('fail');
+    const copy: CheckRun = {
+      ...bad,
+      status: 'pass',
+      results: bad.results.map((r) => ({ ...r, status: 'pass' })),
+    };
+    for (const r of bad.results) r.status = 'pass';
+    bad.status = 'pass';
+    await refused('bad', bad);
+    await refused('bad', copy);
+
+    // The audit read uncommitted (good) rows over a bad commit: the merge takes the commit.
+    await repo.createBranch('dirty');
+    await ingest(repo, csv('id,amount\n5,-5'), {
+      table: 'orders',
+      branch: 'dirty',
+      mode: 'upsert',
+      commit: { message: 'bad' },
+    });
+    await ingest(repo, csv('id,amount\n5,5'), { table: 'orders', branch: 'dirty', mode: 'upsert' });
+    const dirty = await audit('dirty');
+    expect(dirty.status).toBe('pass');
+    await refused('dirty', dirty);
+    expect((await repo.getCommit('main')).id).toBe(head);
+
+    // A spec changed since the audit is measured again, by its new definition.
+    await branchWith('ok', '6,30');
+    const ok = await audit('ok');
+    expect(ok.status).toBe('pass');
+    writeFileSync(
+      join(root, 'checks', 'orders.yml'),
+      'version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: amount\n        tests:\n          - not_null\n          - between: {min: 25}\n          - max: {max: 1000, severity: warn}\n',
+    );
+    const err = await gatesOf(repo)
+      ?.merge('ok', 'main', { audited: ok })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'GateFailedError' });
+    expect((err as { data: { failed: { id: string }[] } }).data.failed.map((f) => f.id)).toEqual([
+      'orders.amount.between',
+    ]);
+
+    // Checks with a where filter or free SQL are measured again; the rest are taken.
+    writeFileSync(
+      join(root, 'checks', 'orders.yml'),
+      'version: 2\nmodels:\n  - name: orders\n    tests:\n      - sql: {query: "SELECT * FROM orders WHERE amount < 0"}\n    columns:\n      - name: amount\n        tests:\n          - not_null\n          - between: {min: 0, where: "id > 0"}\n',
+    );
+    const again = await audit('ok');
+    const landed = await gatesOf(repo)?.merge('ok', 'main', { audited: again });
+    expect(landed?.gate?.commit).toBe(again.commit);
+    expect(landed?.gate?.checks?.reused).toEqual(['orders.amount.not_null']);
+    expect(landed?.gate?.checks?.summary).toEqual({ pass: 3, warn: 0, fail: 0, error: 0 });
   });
 });
 

@@ -147,6 +147,20 @@ describe('runLoad', () => {
     expect(alerts).toEqual([]);
   });
 
+  it("the gate takes the audit's verdicts for the commit it fast-forwards to instead of measuring them again", async () => {
+    batch('order_id,amount\n1,10\n2,20\n');
+    const run = await load('shop');
+    expect(run.status).toBe('success');
+    expect(run.mergeCommit).toBe(run.commit); // a fast-forward to the audited commit
+    const runs = await repo.meta.listCheckRuns(repo.name);
+    expect(runs.map((r) => r.ref.split('/')[0]).sort()).toEqual(['gate', 'ingest']);
+    const gate = runs.find((r) => r.ref.startsWith('gate/'));
+    expect(gate).toMatchObject({ commitId: run.commit, status: 'pass' });
+    const data = JSON.parse(gate?.data ?? '{}') as { reused?: string[]; queries: number };
+    expect(data.queries).toBe(0);
+    expect(data.reused?.sort()).toEqual(run.checks?.results.map((r) => r.id).sort());
+  });
+
   it('a corrupt batch stops on its branch: main untouched, one alert, exit status failure', async () => {
     batch('order_id,amount\n1,10\n2,20\n');
     await load('shop');
