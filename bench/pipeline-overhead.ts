@@ -55,6 +55,7 @@ import {
   stats,
   syncDisks,
 } from './support.js';
+import { ORDER_STATUSES, PAYMENT_METHODS, pick } from './workflow-data.js';
 
 const OVERHEAD_BOUND = 1.2;
 const EXAMPLE = resolve(import.meta.dirname, '../examples/shop');
@@ -115,22 +116,6 @@ const LAST = [
   'Kowalski',
   'Bauer',
 ];
-/** Mostly completed, like the example's seed. */
-const STATUSES = [
-  'completed',
-  'completed',
-  'completed',
-  'completed',
-  'shipped',
-  'placed',
-  'return_pending',
-  'returned',
-];
-const METHODS = ['credit_card', 'credit_card', 'bank_transfer', 'gift_card', 'coupon'];
-
-const pick = (list: string[], h: string): string =>
-  `(${sqlList(list)})[1 + CAST(${h} % ${list.length} AS INTEGER)]`;
-
 interface Sizes {
   customers: number;
   orders: number;
@@ -175,14 +160,14 @@ async function generateInputs(
       `SELECT id,
          CAST(1 + hash(id * 13 + 1) % ${ordering} AS BIGINT) AS customer_id,
          DATE '2024-01-01' + CAST(hash(id * 13 + 2) % 366 AS INTEGER) AS order_date,
-         ${pick(STATUSES, 'hash(id * 13 + 3)')} AS status
+         ${pick(ORDER_STATUSES, 'hash(id * 13 + 3)')} AS status
        FROM range(1, ${size.orders + 1}) AS r(id)`,
     );
     // 0 payments for 1 order in 20, 2 for 5 in 20, else 1; ids 2·order + k - 1 are unique.
     const raw_payments = await copy(
       'raw_payments',
       `SELECT 2 * o + k - 1 AS id, o AS order_id,
-         ${pick(METHODS, 'hash(o * 17 + k * 5 + 2)')} AS payment_method,
+         ${pick(PAYMENT_METHODS, 'hash(o * 17 + k * 5 + 2)')} AS payment_method,
          CAST(100 + hash(o * 17 + k * 5 + 3) % 20000 AS BIGINT) AS amount
        FROM range(1, ${size.orders + 1}) AS r(o) CROSS JOIN range(2) AS j(k)
        WHERE k < CASE WHEN hash(o * 17 + 1) % 20 = 0 THEN 0

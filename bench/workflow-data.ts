@@ -20,9 +20,16 @@ export const ORDER_STATUSES = [
   'return_pending',
   'returned',
 ];
-const METHODS = ['credit_card', 'credit_card', 'bank_transfer', 'gift_card', 'coupon'];
+export const PAYMENT_METHODS = [
+  'credit_card',
+  'credit_card',
+  'bank_transfer',
+  'gift_card',
+  'coupon',
+];
 
-const pick = (list: string[], h: string): string =>
+/** SQL picking an element of `list` by the hash expression `h` (deterministic). */
+export const pick = (list: string[], h: string): string =>
   `(${sqlList(list)})[1 + CAST(${h} % ${list.length} AS INTEGER)]`;
 
 /** Runs `fn` with a throwaway DuckDB session. */
@@ -87,7 +94,7 @@ export async function writePaymentsCsv(file: string, orders: number): Promise<nu
   return withDuck((duck) =>
     duck.run(
       `COPY (SELECT 2 * o + k - 1 AS id, o AS order_id,
-         ${pick(METHODS, 'hash(o * 17 + k * 5 + 2)')} AS payment_method,
+         ${pick(PAYMENT_METHODS, 'hash(o * 17 + k * 5 + 2)')} AS payment_method,
          CAST(100 + hash(o * 17 + k * 5 + 3) % 20000 AS BIGINT) AS amount
        FROM range(1, ${orders + 1}) AS r(o) CROSS JOIN range(2) AS j(k)
        WHERE k < CASE WHEN hash(o * 17 + 1) % 20 = 0 THEN 0
