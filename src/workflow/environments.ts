@@ -53,6 +53,7 @@ import { buildProject } from '../pipeline/build.js';
 import { compileProject } from '../pipeline/graph.js';
 import { loadProject } from '../pipeline/project.js';
 import { selectNodes } from '../pipeline/select.js';
+import type { BuildRun } from '../pipeline/types.js';
 import { refTable } from '../quality/checks.js';
 import { blocking, gatesOf, specsFor } from '../quality/gates.js';
 import { type CheckResult, type CheckRun, runChecks } from '../quality/run.js';
@@ -70,11 +71,13 @@ import {
   type WorkflowConfig,
 } from './config.js';
 import {
+  buildCounts,
   buildEvent,
   type CheckSummary,
   type Colour,
   type DeployEvent,
   type DeployedLoad,
+  describeBroken,
   listEvents,
   newLoads,
   type PromoteEvent,
@@ -186,6 +189,19 @@ const summaryOf = (results: readonly CheckResult[]): CheckSummary => {
   for (const r of results) s[r.status]++;
   return s;
 };
+
+/** The nodes of a build that failed or errored, as the failures a promotion or deploy reports. */
+function brokenNodes(run: BuildRun): FailedCheck[] {
+  return run.results
+    .filter((r) => r.status === 'error' || r.status === 'fail')
+    .map((r) => ({
+      id: r.uniqueId,
+      name: r.name,
+      table: r.relation ?? r.name,
+      status: r.status as FailedCheck['status'],
+      ...(r.message ? { message: r.message } : {}),
+    }));
+}
 
 const messageOf = (err: unknown): string =>
   ((err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '').trim();
@@ -506,18 +522,10 @@ export async function promote(
         message: `promote ${source} → ${env}: build (promotion ${id})`,
         ...nodes,
       });
-      const rs = out.run.results;
-      const n = (f: (s: string) => boolean) =>
-        rs.filter((r) => r.kind !== 'test' && f(r.status)).length;
       build = {
         runId: out.run.id,
         status: out.run.status,
-        models: {
-          built: n((s) => s === 'success'),
-          reused: n((s) => s === 'reused'),
-          failed: n((s) => s === 'error'),
-          skipped: n((s) => s === 'skipped'),
-        },
+        models: buildCounts(out.run).models,
         ...(out.run.commit ? { commit: out.run.commit } : {}),
       };
       for (const list of out.checks.values())
@@ -525,26 +533,10 @@ export async function promote(
           results.push(r);
           ranIds.add(r.id);
         }
-      await recordEvent(repo, {
-        type: 'build',
-        outcome: out.run.status === 'success' ? 'success' : 'failure',
-        branch: candidate,
-        ...(out.landed ? { commit: out.landed.id } : {}),
-        runId: out.run.id,
-        models: build.models,
-        durationMs: out.run.completedAt.getTime() - out.run.startedAt.getTime(),
-      });
+      await recordEvent(repo, buildEvent('build', out));
       if (out.run.status !== 'success') {
-        const broken = rs.filter((r) => r.status === 'error' || r.status === 'fail');
-        for (const r of broken)
-          failed.push({
-            id: r.uniqueId,
-            name: r.name,
-            table: r.relation ?? r.name,
-            status: r.status,
-            ...(r.message ? { message: r.message } : {}),
-          });
-        reason = `the build failed: ${broken.map((r) => `${r.kind} ${r.name} ${r.status}`).join(', ')} (outputs on ${out.run.runBranch})`;
+        failed.push(...brokenNodes(out.run));
+        reason = `the build failed: ${describeBroken(out.run)} (outputs on ${out.run.runBranch})`;
       }
     }
 
@@ -1034,14 +1026,7 @@ export async function deploy(
       if (out.run.status !== 'success') {
         // The build's tests ran on the idle colour, on production's data, before any flip:
         // they are this deploy's smoke checks, and what they found is its verdict.
-        const broken = out.run.results.filter((r) => r.status === 'error' || r.status === 'fail');
-        smokeFailed = broken.map((r) => ({
-          id: r.uniqueId,
-          name: r.name,
-          table: r.relation ?? r.name,
-          status: r.status,
-          ...(r.message ? { message: r.message } : {}),
-        }));
+        smokeFailed = brokenNodes(out.run);
         smokeChecks = { pass: 0, warn: 0, fail: 0, error: 0 };
         for (const r of out.run.results)
           if (
@@ -1052,9 +1037,9 @@ export async function deploy(
               r.status === 'error')
           )
             smokeChecks[r.status]++;
-        smoke = broken.some((r) => r.status === 'error') ? 'error' : 'fail';
+        smoke = smokeFailed.some((f) => f.status === 'error') ? 'error' : 'fail';
         rule = `the project's tests, in its build on ${idle}`;
-        reason = `the build on ${idle} failed: ${broken.map((r) => `${r.kind} ${r.name} ${r.status}`).join(', ')}`;
+        reason = `the build on ${idle} failed: ${describeBroken(out.run)}`;
       }
     }
 

@@ -532,7 +532,9 @@ class MaxHeap<T> {
 // ---- build events ---------------------------------------------------------------------------
 
 /** Seeds and models by status, and tests by status: a build event's `models` and `tests`. */
-function buildCounts(run: BuildRun): Pick<BuildEvent, 'models' | 'tests'> {
+export function buildCounts(
+  run: BuildRun,
+): Required<Pick<BuildEvent, 'models'>> & Pick<BuildEvent, 'tests'> {
   const n = (test: boolean, status: NodeResult['status']): number =>
     run.results.filter((r) => (r.kind === 'test') === test && r.status === status).length;
   const tests = run.results.some((r) => r.kind === 'test');
@@ -574,14 +576,21 @@ export function buildEvent(command: BuildCommand, outcome: BuildOutcome): BuildE
       outcome: 'success',
       ...(outcome.landed ? { commit: outcome.landed.id } : {}),
     };
-  const broken = run.results.filter((r) => r.status === 'error' || r.status === 'fail');
   // `sluice test` writes nothing, so it leaves no run branch to point at.
   const where = command === 'test' ? '' : ` (outputs on ${run.runBranch})`;
   return {
     ...base,
     outcome: 'failure',
-    reason: `the build failed: ${broken.map((r) => `${r.kind} ${r.name} ${r.status}`).join(', ')}${where}`,
+    reason: `the build failed: ${describeBroken(run)}${where}`,
   };
+}
+
+/** `test unique(email) fail, model orders error`: what failed in a build, for a reason. */
+export function describeBroken(run: BuildRun): string {
+  return run.results
+    .filter((r) => r.status === 'error' || r.status === 'fail')
+    .map((r) => `${r.kind} ${r.name} ${r.status}`)
+    .join(', ');
 }
 
 /**
