@@ -27,6 +27,7 @@ import { loadProject } from '../../src/pipeline/project.js';
 import type { CheckSpec } from '../../src/quality/spec.js';
 import { ingest } from '../../src/tables/ingest.js';
 import { exportTable } from '../../src/tables/table-ops.js';
+import { lines } from './support.js';
 
 const EXAMPLE = join(import.meta.dirname, '../../examples/shop');
 
@@ -56,7 +57,6 @@ async function project(files: Record<string, string>): Promise<void> {
   repo = await initRepository(dir, { committer: 'test' });
 }
 
-const lines = (...ls: string[]): string => `${ls.join('\n')}\n`;
 const head = async (branch = 'main') => (await repo.getBranch(branch)).head;
 
 async function rows(sql: string, ref = 'main'): Promise<Record<string, Json>[]> {

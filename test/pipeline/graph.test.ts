@@ -2,12 +2,9 @@
 // tests, the exposure, the order), config precedence, ephemeral and disabled models, aliases,
 // sources and their tests, and the refusals (cycles, alias clashes, unknown refs and sources).
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProjectError } from '../../src/common/errors.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type CompiledProject,
   childMap,
@@ -17,40 +14,14 @@ import {
 } from '../../src/pipeline/graph.js';
 import { loadProject } from '../../src/pipeline/project.js';
 import type { GraphNode } from '../../src/pipeline/types.js';
+import { lines, projectDir, projectError } from './support.js';
 
 const SHOP = join(dirname(fileURLToPath(import.meta.url)), '../../examples/shop');
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-/** A project directory holding these files (`from`: a copy of that directory first). */
-function write(files: Record<string, string>, from?: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-graph-'));
-  dirs.push(dir);
-  if (from) cpSync(from, dir, { recursive: true });
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
+const write = projectDir;
 
 const compile = (files: Record<string, string>, from?: string): CompiledProject =>
   compileProject(loadProject(write(files, from)));
-
-function projectError(fn: () => unknown): ProjectError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProjectError);
-    return err as ProjectError;
-  }
-  throw new Error('expected a ProjectError, nothing was thrown');
-}
-
-const lines = (...ls: string[]): string => `${ls.join('\n')}\n`;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 describe('the example project', () => {

@@ -1,11 +1,4 @@
-// Loading a project from disk: sluice.yml and dbt_project.yml, model / seed discovery, the
-// properties files (models, seeds, sources, exposures), and every refusal as a ProjectError that
-// names the file and the line.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { ProjectError } from '../../src/common/errors.js';
+import { describe, expect, it } from 'vitest';
 import {
   folderMaterialization,
   loadProject,
@@ -13,35 +6,9 @@ import {
   type ProjectConfig,
   parseReference,
 } from '../../src/pipeline/project.js';
+import { lines, projectDir, projectError } from './support.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-/** A project directory holding exactly these files. */
-function write(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-project-'));
-  dirs.push(dir);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
-
-/** The ProjectError `fn` throws (fails the test if it throws nothing or something else). */
-function projectError(fn: () => unknown): ProjectError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProjectError);
-    return err as ProjectError;
-  }
-  throw new Error('expected a ProjectError, nothing was thrown');
-}
-
-const lines = (...ls: string[]): string => `${ls.join('\n')}\n`;
+const write = projectDir;
 
 describe('sluice.yml', () => {
   it('reads name, paths, vars and per-folder materializations', () => {
