@@ -2,6 +2,7 @@
 
 export { type InitOptions, initRepository, openRepository } from './api/open-repository.js';
 export { findRepoDir, type RepoConfig, readConfig } from './api/repo-config.js';
+export { errorCode, errorLine, firstLine } from './common/error-line.js';
 export * from './common/errors.js';
 export type {
   AliasName,
@@ -13,6 +14,7 @@ export type {
   TagName,
 } from './common/ids.js';
 export { parseAliasName, parseBranchName, parseRepoPath, parseTagName } from './common/ids.js';
+export { newRunId, RUN_ID_PATTERN } from './common/run-id.js';
 export type { Commit } from './core/commit-codec.js';
 export type { Change, ChangeType, EntryValue, TreeEntry } from './core/entry.js';
 export type { FsckOptions, FsckProblem, FsckReport } from './core/fsck.js';
@@ -80,6 +82,7 @@ export type {
 } from './pipeline/types.js';
 // ---- quality checks ----------------------------------------------------------------------------
 export { CHECKS, type CheckType } from './quality/checks.js';
+export { type DataAtRef, dataAtRef, readsExactly } from './quality/data-at-ref.js';
 export {
   branchMatches,
   type GateReport,
@@ -92,7 +95,6 @@ export {
 export { type GeImport, type GeImportOptions, importGeSuite } from './quality/gx.js';
 export {
   type ColumnProfile,
-  commitOfData,
   profileTable,
   type TableProfile,
 } from './quality/profile.js';
@@ -114,6 +116,7 @@ export {
 } from './quality/run.js';
 export { type CheckSpec, loadSpecs, parseSpecText, type Severity } from './quality/spec.js';
 export { type Suggestion, suggestChecks } from './quality/suggest.js';
+export { CHECK_STATUSES, summarize, worstStatus } from './quality/summary.js';
 export type { ObjectStore } from './storage/object-store.js';
 export {
   type IngestOptions,
@@ -167,7 +170,6 @@ export {
   type FailedCheck,
   hasProject,
   maskExpression,
-  newEnvironmentRunId,
   type ProductionStatus,
   type PromoteOptions,
   type PromoteRun,
@@ -215,7 +217,7 @@ export {
   toStoredEvent,
   type WorkflowEvent,
 } from './workflow/events.js';
-export { type LoadOptions, type LoadRun, newLoadRunId, runLoad } from './workflow/load.js';
+export { type LoadOptions, type LoadRun, runLoad } from './workflow/load.js';
 export {
   computeMetrics,
   type DayCounts,

@@ -4,6 +4,7 @@ import { CommanderError } from 'commander';
 import {
   AuthError,
   ConflictError,
+  errorLine,
   GateFailedError,
   IntegrityError,
   InvalidArgumentError,
@@ -67,7 +68,7 @@ export function errorLines(err: SluiceError): string[] {
     return lines;
   }
   if (err instanceof GateFailedError) {
-    const lines = [`error: ${err.message.split('\n')[0]}`];
+    const lines = [`error: ${errorLine(err)}`];
     for (const f of err.data.failed) {
       lines.push(
         `  ${f.status.toUpperCase()}  ${f.table}: ${f.name}${f.message ? ` — ${f.message}` : ''}`,

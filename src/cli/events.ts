@@ -9,13 +9,8 @@
 // its output: it is a warning on stderr, printed under --quiet too (the log now misses a record),
 // and never on stdout (under --json that stays one document).
 import type { Repository, StoredEvent, WorkflowEvent } from '../index.js';
-import { recordEvent } from '../index.js';
+import { errorLine, recordEvent } from '../index.js';
 import type { CommandContext } from './runner.js';
-
-/** The first line of an error's message: an event's `reason`. */
-export function reasonOf(err: unknown): string {
-  return ((err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '').trim();
-}
 
 /**
  * Appends the event `make` returns (it may read the repository; undefined: nothing to record).
@@ -31,7 +26,7 @@ async function recordCommandEvent(
     const event = await make();
     return event === undefined ? undefined : await recordEvent(repo, event);
   } catch (err) {
-    ctx.io.stderr.write(`warning: the ${type} event was not recorded: ${reasonOf(err)}\n`);
+    ctx.io.stderr.write(`warning: the ${type} event was not recorded: ${errorLine(err)}\n`);
     return undefined;
   }
 }

@@ -3,6 +3,7 @@
 // process.stdout directly, so the quickstart can run them with its own streams.
 import { once } from 'node:events';
 import type { BranchInfo, Change, Commit, SluiceError, TreeEntry } from '../index.js';
+import { firstLine } from '../index.js';
 import { errorDocument, errorLines } from './errors.js';
 
 export interface Io {
@@ -141,7 +142,7 @@ export function printCommit(out: Output, c: Commit, opts: { metadata?: boolean }
 export function printCommits(out: Output, commits: Commit[], oneline = false): void {
   commits.forEach((c, i) => {
     if (oneline) {
-      out.line(`${shortId(c.id)} ${c.message.split('\n')[0]}`);
+      out.line(`${shortId(c.id)} ${firstLine(c.message)}`);
       return;
     }
     if (i > 0) out.line();

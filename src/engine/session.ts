@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { errorLine } from '../common/error-line.js';
 import { InvalidArgumentError } from '../common/errors.js';
 import type { Repository } from '../core/repository.js';
 import { type DuckOptions, DuckSession, sqlIdent, sqlList, sqlString } from './duckdb.js';
@@ -176,7 +177,7 @@ async function createStoredViews(
       // None could be created: the ref's views are broken (a dropped column, a missing table).
       // The session still opens; reading such a view reports why.
       for (const { t, err } of failed) {
-        const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+        const reason = errorLine(err);
         const msg = sqlString(`view ${t.name} cannot be read: ${reason}`);
         const body = `SELECT error(${msg})`;
         await duck.run(`CREATE VIEW ${sqlIdent(schema)}.${sqlIdent(t.name)} AS ${body}`);

@@ -21,7 +21,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { errorLine } from '../common/error-line.js';
 import { EmptyCommitError, UncommittedChangesError } from '../common/errors.js';
+import { newRunId } from '../common/run-id.js';
 import type { Commit } from '../core/commit-codec.js';
 import type { TreeEntry } from '../core/entry.js';
 import type { Repository } from '../core/repository.js';
@@ -34,8 +36,12 @@ import {
   manifestPath,
   type TableAtRef,
 } from '../engine/tables.js';
-import { refTable } from '../quality/checks.js';
 import { gatesOf } from '../quality/gates.js';
+import {
+  definitionDigest,
+  tablesRead as tablesChecked,
+  verdictReusable,
+} from '../quality/reuse.js';
 import { type CheckResult, runChecks } from '../quality/run.js';
 import type { CheckSpec } from '../quality/spec.js';
 import { ingest, TABLE_FILES_COPY_OPTIONS } from '../tables/ingest.js';
@@ -142,11 +148,6 @@ const versionOf = (t: TableAtRef | undefined): string =>
       )
     : 'absent';
 
-/** A run id: sortable by time, unique. */
-export function newRunId(now = new Date()): string {
-  return `${now.toISOString().replace(/\D/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
-}
-
 /** The build state recorded on a ref, if a build ever landed there. */
 export async function readBuildState(
   repo: Repository,
@@ -197,10 +198,6 @@ export function codeFingerprint(project: Project): string {
   return sha(JSON.stringify([...project.files.entries()].sort(([a], [b]) => (a < b ? -1 : 1))));
 }
 
-function messageOf(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
-}
-
 /** Builds a project (a directory or a loaded project) on a branch. */
 export async function buildProject(
   repo: Repository,
@@ -247,7 +244,7 @@ export async function buildProject(
     try {
       await emitLineage([event], lineage);
     } catch (err) {
-      warnings.push(`OpenLineage: ${messageOf(err)}`);
+      warnings.push(`OpenLineage: ${errorLine(err)}`);
     }
   };
   await emit(startEvent({ id: runId, project: graph.project, branch, startedAt }, { namespace }));
@@ -385,7 +382,8 @@ export async function buildProject(
           // Tests whose verdict depends only on the tables' contents: the same tests on the
           // same table versions reuse their results — one memo per set of tables read, so a
           // relationship to a changed table does not re-run the node's other tests.
-          const stable = command === 'build' && !opts.fullRefresh ? specs.filter(memoizable) : [];
+          const stable =
+            command === 'build' && !opts.fullRefresh ? specs.filter(verdictReusable) : [];
           const groups = new Map<string, { tables: string[]; specs: CheckSpec[]; memo: string }>();
           for (const s of stable) {
             const tables = tablesChecked(s);
@@ -399,7 +397,11 @@ export async function buildProject(
             const versions: string[] = [];
             for (const t of g.tables) versions.push(await inputVersion(compiled, t, tableAt));
             g.memo = sha(
-              JSON.stringify({ tests: 'v1', specs: g.specs.map(specDigest).sort(), versions }),
+              JSON.stringify({
+                tests: 'v2',
+                specs: g.specs.map((s) => `${s.id}:${definitionDigest(s)}`).sort(),
+                versions,
+              }),
             );
             const rec = await repo.meta.getMemo(repo.name, g.memo);
             if (!rec) continue;
@@ -420,7 +422,7 @@ export async function buildProject(
                 ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
               });
             } catch (err) {
-              failure = messageOf(err);
+              failure = errorLine(err);
             }
           }
           const ran = [...reused.values(), ...(run?.results ?? [])];
@@ -566,7 +568,7 @@ export async function buildProject(
     try {
       artifacts = await writeArtifacts(proj.dir, run, graph);
     } catch (err) {
-      warnings.push(`artifacts: ${messageOf(err)}`);
+      warnings.push(`artifacts: ${errorLine(err)}`);
     }
   }
   const assertions = new Map(
@@ -593,52 +595,6 @@ export async function buildProject(
     warnings,
   };
 }
-
-/**
- * Check types whose verdict is a function of the checked tables' contents alone — not of the
- * clock (`freshness`), of history (`row_count_change`, `anomaly`) or of arbitrary SQL (`sql`).
- */
-const CONTENT_CHECKS = new Set<CheckSpec['type']>([
-  'not_null',
-  'unique',
-  'accepted_values',
-  'relationships',
-  'between',
-  'regex',
-  'length',
-  'row_count',
-  'quantile',
-  'schema',
-]);
-const VOLATILE_SQL =
-  /\b(now|today|current_(date|time|timestamp|localtime|localtimestamp)|get_current_\w+|random|uuid|gen_random_uuid|setseed)\b/i;
-
-/** May this test's result be reused when the tables it reads have not changed? */
-export function memoizable(spec: CheckSpec): boolean {
-  return (
-    CONTENT_CHECKS.has(spec.type) &&
-    !VOLATILE_SQL.test(JSON.stringify([spec.where ?? '', spec.params]))
-  );
-}
-
-/** What a test's verdict depends on besides the tables (its source position does not count). */
-const specDigest = (s: CheckSpec): string =>
-  JSON.stringify([
-    s.id,
-    s.table,
-    s.column ?? null,
-    s.type,
-    s.params,
-    s.where ?? null,
-    s.severity,
-    s.warnIf ?? null,
-    s.errorIf ?? null,
-    s.mostly ?? null,
-  ]);
-
-/** The tables a test reads: its own, and a relationship's other side. */
-const tablesChecked = (s: CheckSpec): string[] =>
-  s.type === 'relationships' ? [s.table, refTable(String(s.params.to))].sort() : [s.table];
 
 /**
  * The tables on the run branch, each read once: only the build writes there, and every write it
@@ -792,7 +748,7 @@ async function buildSeed(
       fingerprint,
     };
   } catch (err) {
-    return { ...base, status: 'error', message: `${node.path}: ${messageOf(err)}` };
+    return { ...base, status: 'error', message: `${node.path}: ${errorLine(err)}` };
   }
 }
 
@@ -943,7 +899,7 @@ async function buildModel(
     try {
       columns = await session.duck.describe(`SELECT * FROM (${sql}) AS q`);
     } catch (err) {
-      throw modelError(file, `SQL: ${messageOf(err)}`);
+      throw modelError(file, `SQL: ${errorLine(err)}`);
     }
     if (m.config.contractEnforced) await checkContract(compiled, m, columns, session);
 
@@ -968,7 +924,7 @@ async function buildModel(
         await session.duck.run(`COPY (${sql}) TO ${sqlString(out)} (${TABLE_FILES_COPY_OPTIONS})`);
       } catch (err) {
         rmSync(out, { recursive: true, force: true });
-        throw modelError(file, `SQL: ${messageOf(err)}`);
+        throw modelError(file, `SQL: ${errorLine(err)}`);
       }
       const key = m.config.uniqueKey;
       try {
@@ -1007,9 +963,9 @@ async function buildModel(
     return {
       ...base,
       status: 'error',
-      message: messageOf(err).startsWith(file.path)
-        ? messageOf(err)
-        : `${file.path}: ${messageOf(err)}`,
+      message: errorLine(err).startsWith(file.path)
+        ? errorLine(err)
+        : `${file.path}: ${errorLine(err)}`,
     };
   }
 }

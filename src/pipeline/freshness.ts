@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { errorLine } from '../common/error-line.js';
 import type { Repository } from '../core/repository.js';
 import type { DuckOptions } from '../engine/duckdb.js';
 import { listTables } from '../engine/tables.js';
@@ -144,7 +145,7 @@ export async function sourceFreshness(
         ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
       });
     } catch (err) {
-      failure = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+      failure = errorLine(err);
     }
     for (const [id, s] of specs) {
       const base = results.get(s) as SourceFreshness;

@@ -9,6 +9,8 @@
 // the exposures that depend on any of it, and the breaking changes — a column removed or retyped
 // in a changed model's table that a downstream model reads (by column lineage) or that an exposure
 // depends on (an exposure depends on every column of the models it names).
+
+import { errorLine } from '../common/error-line.js';
 import type { Repository } from '../core/repository.js';
 import type { DuckSession } from '../engine/duckdb.js';
 import { type Column, listTables, type TableAtRef } from '../engine/tables.js';
@@ -81,7 +83,7 @@ export async function projectLineage(
         columns[n.uniqueId] = {
           columns: {},
           used: [],
-          unresolved: [{ column: '*', reason: (err as Error).message.split('\n')[0] ?? '' }],
+          unresolved: [{ column: '*', reason: errorLine(err) }],
         };
       }
     }

@@ -14,9 +14,10 @@
 //     marts: table                        marts: {+materialized: table}
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
-import { isMap, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
+import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
 import { z } from 'zod';
 import { ProjectError } from '../common/errors.js';
+import { readYamlText } from '../common/yaml-file.js';
 import type { ColumnDoc, DocBlock, Materialization } from './types.js';
 
 export const MATERIALIZATIONS: readonly Materialization[] = [
@@ -163,27 +164,8 @@ const toPosix = (p: string): string => p.split(sep).join('/');
 
 /** A YAML document with line numbers for its nodes; malformed YAML is a ProjectError. */
 function readYaml(text: string, file: string) {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    // With prettyErrors off the parser leaves `linePos` unset: the line comes from the offset.
-    const line = e?.linePos?.[0]?.line ?? (e?.pos ? lines.linePos(e.pos[0]).line : 1);
-    fail(file, line, `malformed YAML: ${e?.message.split('\n')[0]}`);
-  }
-  const lineOf = (node: unknown): number => {
-    const range = (node as { range?: [number, number] } | undefined)?.range;
-    return range ? lines.linePos(range[0]).line : 1;
-  };
-  /** The line of the node at a path (for zod issues). */
-  const lineAt = (path: (string | number)[]): number => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true);
-      if (node && typeof node === 'object') return lineOf(node);
-    }
-    return 1;
-  };
-  return { doc, lineOf, lineAt };
+  const y = readYamlText(text, file, (line, _field, reason) => fail(file, line, reason));
+  return { doc: y.doc, lineOf: y.lineOf, lineAt: (path: (string | number)[]) => y.lineAt(path) };
 }
 
 function parseWith<T>(

@@ -23,7 +23,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import {
   GateFailedError,
@@ -31,6 +30,7 @@ import {
   InvalidConfigError,
   ProtectedBranchError,
 } from '../common/errors.js';
+import { readYamlText } from '../common/yaml-file.js';
 import type {
   MergeOptions,
   MergeResult,
@@ -81,24 +81,14 @@ export type ProjectConfig = z.infer<typeof ProjectConfigSchema>;
 export function loadProjectConfig(dir: string): ProjectConfig & { file?: string } {
   const file = ['sluice.yml', 'sluice.yaml'].map((f) => join(dir, f)).find((f) => existsSync(f));
   if (!file) return { gates: [] };
-  const lines = new LineCounter();
-  const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    throw new InvalidConfigError(
-      `${file}:${e?.linePos?.[0]?.line ?? 1}: malformed YAML: ${e?.message.split('\n')[0]}`,
-      {
-        file,
-        reason: 'malformed YAML',
-      },
-    );
-  }
+  const y = readYamlText(readFileSync(file, 'utf8'), file, (line, _field, reason) => {
+    throw new InvalidConfigError(`${file}:${line}: ${reason}`, { file, reason: 'malformed YAML' });
+  });
+  const doc = y.doc;
   const r = ProjectConfigSchema.safeParse(doc.toJS() ?? {});
   if (!r.success) {
     const issue = r.error.issues[0];
-    const node = issue ? doc.getIn(issue.path as (string | number)[], true) : undefined;
-    const range = (node as { range?: [number, number] } | undefined)?.range;
-    const line = range ? lines.linePos(range[0]).line : 1;
+    const line = issue ? y.lineAt(issue.path as (string | number)[]) : 1;
     const where = issue?.path.join('.') ?? '';
     throw new InvalidConfigError(`${file}:${line}: ${where}: ${issue?.message}`, {
       file,

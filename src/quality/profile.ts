@@ -20,6 +20,7 @@ import {
 import { schemaNameOf, withSqlSession } from '../engine/session.js';
 import { type Column, fileRows, getTable, type TableAtRef } from '../engine/tables.js';
 import type { ProfileMetric } from './checks.js';
+import { dataAtRef } from './data-at-ref.js';
 
 export interface ColumnProfile {
   type: string;
@@ -239,9 +240,9 @@ export async function profileTable(
       ).rows[0] ?? {},
   );
   const profile = readProfile(name, cols, row);
-  const { commit, clean } = await commitOfData(repo, ref, name);
+  const { commit, exact } = await dataAtRef(repo, ref, name);
   let stored = false;
-  if (opts.store !== false && clean) {
+  if (opts.store !== false && exact) {
     await storeProfile(repo, profile, commit, new Date());
     stored = true;
   }
@@ -263,22 +264,6 @@ export async function storeProfile(
     createdAt,
     data: JSON.stringify(merged),
   });
-}
-
-/**
- * The commit whose data a read at `ref` sees for a table, and whether that is all it sees: a
- * branch with uncommitted changes to the table reads more than its head.
- */
-export async function commitOfData(
-  repo: Repository,
-  ref: string,
-  table: string,
-): Promise<{ commit: string; clean: boolean }> {
-  const r = await repo.resolve(ref);
-  if (r.kind !== 'branch' && r.kind !== 'alias') return { commit: r.commit, clean: true };
-  for await (const _ of repo.status(r.branch.name, { prefix: `tables/${table}/` }))
-    return { commit: r.commit, clean: false };
-  return { commit: r.commit, clean: true };
 }
 
 /** Stored profiles of a table at the first-parent ancestors of `commit` (newest first, itself excluded). */

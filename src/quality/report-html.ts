@@ -12,7 +12,8 @@ import { writeFileSync } from 'node:fs';
 import type { Json } from '@duckdb/node-api';
 import type { Repository } from '../core/repository.js';
 import type { TableProfile } from './profile.js';
-import type { CheckResult, CheckRun, CheckStatus } from './run.js';
+import type { CheckResult, CheckRun } from './run.js';
+import { type CheckStatus, summarize, worstStatus } from './summary.js';
 
 /** A stored run as it concerns one table: its results for that table. */
 export interface StoredTableRun {
@@ -153,7 +154,6 @@ const COLORS: Record<CheckStatus, string> = {
   error: '#6a1b9a',
 };
 const STATUSES: CheckStatus[] = ['pass', 'warn', 'fail', 'error'];
-const RANK: Record<CheckStatus, number> = { pass: 0, warn: 1, fail: 2, error: 3 };
 
 function fmtValue(v: Json | undefined): string {
   if (v === undefined) return '';
@@ -177,11 +177,7 @@ const iso = (d: Date): string =>
     .replace(/\.\d+Z$/, 'Z');
 const badge = (s: CheckStatus): string => `<span class="badge s-${s}">${s.toUpperCase()}</span>`;
 
-function worst(results: CheckResult[]): CheckStatus {
-  let w: CheckStatus = 'pass';
-  for (const r of results) if (RANK[r.status] > RANK[w]) w = r.status;
-  return w;
-}
+const worst = (results: CheckResult[]): CheckStatus => worstStatus(results);
 
 const CSS = `
 :root{--fg:#1d2125;--muted:#5f6b76;--line:#d8dee4;--bg:#fff;--alt:#f6f8fa}
@@ -436,8 +432,7 @@ function runsChart(runs: StoredTableRun[]): string {
     );
   }
   runs.forEach((run, i) => {
-    const counts: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0, error: 0 };
-    for (const r of run.results) counts[r.status]++;
+    const counts = summarize(run.results);
     const n = run.results.length || 1;
     const x = PAD.left + i * bw;
     let yy = PAD.top + ih;

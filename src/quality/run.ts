@@ -9,23 +9,16 @@
 //
 // Every spec is validated against the tables at the ref first (table, columns, referenced table
 // and field): a wrong name is a CheckSpecError with file and line before any query runs.
-import { randomBytes } from 'node:crypto';
 import type { Json } from '@duckdb/node-api';
 import type { CheckSpecError } from '../common/errors.js';
+import { newRunId } from '../common/run-id.js';
 import type { Repository } from '../core/repository.js';
 import { type DuckOptions, sqlIdent } from '../engine/duckdb.js';
 import { type SqlSession, schemaNameOf, withSqlSession } from '../engine/session.js';
+import { type Column, fileRows, getTable, listTables, type TableAtRef } from '../engine/tables.js';
+import { checkDef, type ProfileMetric, refTable, strictness } from './checks.js';
+import { dataAtRef, readsExactly } from './data-at-ref.js';
 import {
-  type Column,
-  fileRows,
-  getTable,
-  listTables,
-  TABLES_PREFIX,
-  type TableAtRef,
-} from '../engine/tables.js';
-import { type CheckKind, checkDef, type ProfileMetric, refTable, strictness } from './checks.js';
-import {
-  commitOfData,
   type FooterFacts,
   footerFacts,
   metricOf,
@@ -36,9 +29,11 @@ import {
   storeProfile,
   type TableProfile,
 } from './profile.js';
+import { definitionDigest, verdictReusable } from './reuse.js';
 import { type CheckSpec, checkSpecError, type Threshold } from './spec.js';
+import { type CheckStatus, type CheckSummary, summarize, worstStatus } from './summary.js';
 
-export type CheckStatus = 'pass' | 'warn' | 'fail' | 'error';
+export type { CheckStatus, CheckSummary } from './summary.js';
 export type Row = Record<string, Json>;
 
 export interface CheckResult {
@@ -73,7 +68,7 @@ export interface CheckRun {
   results: CheckResult[];
   /** The profile of each table checked, when stored or needed by an anomaly check (same scans). */
   profiles: TableProfile[];
-  summary: Record<CheckStatus, number>;
+  summary: CheckSummary;
   /** The worst status: what `sluice check` turns into its exit code. */
   status: CheckStatus;
   /**
@@ -109,8 +104,6 @@ export interface RunOptions {
    */
   reuse?: CheckRun;
 }
-
-const RANK: Record<CheckStatus, number> = { pass: 0, warn: 1, fail: 2, error: 3 };
 
 function specError(spec: CheckSpec, reason: string): CheckSpecError {
   return checkSpecError(spec.source.file, spec.source.line, reason);
@@ -168,42 +161,11 @@ export function validateSpecs(
   });
 }
 
-// ---- verdicts that can be reused -------------------------------------------------------------
-
-/**
- * Check kinds whose verdict is a function of the data at a commit and of the spec alone. Not
- * freshness (the clock), history (other commits, the stored profiles) or custom SQL (any query,
- * `now()` and `random()` included).
- */
-const CONTENT_ONLY: ReadonlySet<CheckKind> = new Set([
-  'rows',
-  'aggregate',
-  'unique',
-  'relationship',
-  'schema',
-]);
-
-/** What a spec asks, as text: everything that decides its verdict (not its name or source). */
-function specDefinition(spec: CheckSpec): string {
-  const sorted = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(sorted)
-      : v !== null && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.keys(v)
-              .sort()
-              .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
-          )
-        : v;
-  const { table, column, type, params, where, severity, warnIf, errorIf, mostly } = spec;
-  return JSON.stringify(
-    sorted({ table, column, type, params, where, severity, warnIf, errorIf, mostly }),
-  );
-}
+// ---- verdicts that can be reused (reuse.ts decides which) --------------------------------------
 
 /**
  * The verdicts runChecks measured, per run it returned — recorded only when the data it read was
- * exactly one commit's (see `dataIsCommit`) — as they were then: a copy, so neither a caller's
+ * exactly one commit's (see `readsExactly`, data-at-ref.ts) — as they were then: a copy, so neither a caller's
  * later edits of the run nor a run object built by hand can stand in for a measurement.
  */
 const measured = new WeakMap<
@@ -214,9 +176,9 @@ const measured = new WeakMap<
 /**
  * The results of `run` that hold for `specs` at `commit` without measuring again: `run` was
  * measured by runChecks on exactly that commit's data (same commit id ⇒ same files ⇒ same
- * rows), the spec is defined exactly as it was then (same id and definition), its kind's verdict
- * depends on the data alone (CONTENT_ONLY), it has no `where` (free SQL text), and it did not
- * error (an error may be transient). Anything else must run again. A result taken carries the
+ * rows), the spec is defined exactly as it was then (same id and definition digest), its
+ * verdict depends on the data alone (`verdictReusable`, reuse.ts), and it did not error (an error
+ * may be transient). Anything else must run again. A result taken carries the
  * spec's current name and source (file and line).
  */
 function reusableResults(
@@ -232,25 +194,12 @@ function reusableResults(
     if (
       was &&
       was.result.status !== 'error' &&
-      s.where === undefined &&
-      CONTENT_ONLY.has(checkDef(s.type).kind) &&
-      was.definition === specDefinition(s)
+      verdictReusable(s) &&
+      was.definition === definitionDigest(s)
     )
       out.set(s.id, { ...structuredClone(was.result), name: s.name, source: s.source });
   }
   return out;
-}
-
-/**
- * Is what a read at `ref` sees exactly its commit's data? A commit or tag always; a branch (or an
- * alias of one) when it has no uncommitted changes under tables/.
- */
-async function dataIsCommit(repo: Repository, ref: string, commit: string): Promise<boolean> {
-  const r = await repo.resolve(ref);
-  if (r.commit !== commit) return false;
-  if (r.kind !== 'branch' && r.kind !== 'alias') return true;
-  for await (const _ of repo.status(r.branch.name, { prefix: TABLES_PREFIX })) return false;
-  return true;
 }
 
 /** Runs the checks on the tables at a ref. */
@@ -264,7 +213,7 @@ export async function runChecks(
   const t0 = performance.now();
   const commit = (await repo.resolve(ref)).commit;
   // A pipeline's session may hold outputs not committed yet: its runs are never reused.
-  const pinned = !opts.session && (await dataIsCommit(repo, ref, commit));
+  const pinned = !opts.session && (await readsExactly(repo, ref, commit));
   const wanted = opts.table ? all.filter((s) => s.table === opts.table) : all;
   const reused = reusableResults(opts.reuse, wanted, commit);
   const toRun = wanted.filter((s) => !reused.has(s.id));
@@ -478,12 +427,8 @@ export async function runChecks(
   }
 
   const ordered = wanted.map((s) => results.get(s.id) as CheckResult);
-  const summary: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0, error: 0 };
-  let worst: CheckStatus = 'pass';
-  for (const r of ordered) {
-    summary[r.status]++;
-    if (RANK[r.status] > RANK[worst]) worst = r.status;
-  }
+  const summary = summarize(ordered);
+  const worst = worstStatus(ordered);
   const run: CheckRun = {
     ref,
     commit,
@@ -497,14 +442,14 @@ export async function runChecks(
     ...(reused.size > 0 ? { reused: [...reused.keys()] } : {}),
   };
   // Recorded only if nothing moved under the run: the same commit, still nothing uncommitted.
-  if (pinned && (await dataIsCommit(repo, ref, commit)))
+  if (pinned && (await readsExactly(repo, ref, commit)))
     measured.set(run, {
       commit,
       results: new Map(
         wanted.map((s) => [
           s.id,
           {
-            definition: specDefinition(s),
+            definition: definitionDigest(s),
             result: structuredClone(results.get(s.id) as CheckResult),
           },
         ]),
@@ -516,7 +461,7 @@ export async function runChecks(
 
 /** Stores a run, its results, and the profiles of tables whose data is exactly the commit's. */
 export async function storeRun(repo: Repository, run: CheckRun): Promise<void> {
-  const id = `${run.startedAt.toISOString().replace(/\D/g, '').slice(0, 17)}-${randomBytes(4).toString('hex')}`;
+  const id = newRunId(run.startedAt);
   run.id = id;
   const { results, profiles, ...rest } = run;
   await repo.meta.putCheckRun(
@@ -540,8 +485,8 @@ export async function storeRun(repo: Repository, run: CheckRun): Promise<void> {
     })),
   );
   for (const p of profiles) {
-    const { commit, clean } = await commitOfData(repo, run.ref, p.table);
-    if (clean) await storeProfile(repo, p, commit, run.startedAt);
+    const { commit, exact } = await dataAtRef(repo, run.ref, p.table);
+    if (exact) await storeProfile(repo, p, commit, run.startedAt);
   }
 }
 

@@ -16,8 +16,9 @@
 // naming the file and line, raised before any query runs.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { CheckSpecError } from '../common/errors.js';
+import { readYamlText } from '../common/yaml-file.js';
 import { CHECKS, type CheckType, isCheckType } from './checks.js';
 
 export type Severity = 'warn' | 'error';
@@ -73,18 +74,12 @@ export function parseThreshold(text: string): Threshold | undefined {
 
 /** Parses one YAML file's checks. */
 export function parseSpecText(text: string, file: string): CheckSpec[] {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const lineOf = (node: Node | null | undefined): number =>
-    node?.range ? lines.linePos(node.range[0]).line : 1;
+  const { doc, lineOf } = readYamlText(text, file, (line, _field, reason) => {
+    throw checkSpecError(file, line, reason);
+  });
   const fail = (node: Node | null | undefined, reason: string, line?: number): never => {
     throw checkSpecError(file, line ?? lineOf(node), reason);
   };
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    const line = e?.linePos?.[0]?.line ?? 1;
-    fail(undefined, `malformed YAML: ${e?.message.split('\n')[0]}`, line);
-  }
   const root = doc.contents;
   if (root === null || root === undefined) return [];
   if (!isMap(root))

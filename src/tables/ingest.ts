@@ -1,15 +1,3 @@
-// Ingest: files in, Parquet files of a table out, staged on a branch all at once.
-//
-// Every input is converted by DuckDB (streaming, under a memory limit) into Parquet files in a
-// temporary directory first. Only when every input has been read without error are the files
-// stored and staged — in one staging transaction together with the table manifest and the
-// deletion of the files an overwrite or upsert replaces. So a bad 7th file of 10 stages nothing.
-//
-// Modes: append adds files (new columns are added to the table; an input type must cast into the
-// table's type without loss); overwrite replaces every file and the schema; upsert replaces rows by
-// key, rewriting only the files that hold one of the input's keys — the others stay shared with
-// the previous commit, which is what keeps table diffs cheap.
-import { randomBytes } from 'node:crypto';
 import { createReadStream, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
@@ -20,6 +8,7 @@ import {
   SchemaMismatchError,
   TableNotFoundError,
 } from '../common/errors.js';
+import { newRunId } from '../common/run-id.js';
 import type { Commit } from '../core/commit-codec.js';
 import type { TreeEntry } from '../core/entry.js';
 import type { Repository } from '../core/repository.js';
@@ -448,7 +437,7 @@ export async function ingest(
       }
 
       // 5. Store and stage everything at once.
-      const runId = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}-${randomBytes(4).toString('hex')}`;
+      const runId = newRunId();
       const manifest: TableManifest = {
         format: 'sluice.table/v1',
         name: table,

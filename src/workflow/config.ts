@@ -28,10 +28,11 @@
 // here; their values are read when a run needs them (resolveHeaders), and are never printed.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { parseConfig } from '../common/config-schema.js';
 import { InvalidConfigError, InvalidPathError, MissingEnvVarError } from '../common/errors.js';
 import { validateRefName } from '../common/ids.js';
+import { formatField, readYamlText, type YamlFile } from '../common/yaml-file.js';
 import { parseTableName } from '../engine/tables.js';
 import type { WriteMode } from '../tables/ingest.js';
 import type { CsvOptions, IngestFormat } from '../tables/sources.js';
@@ -637,19 +638,6 @@ const scheduleSchema = z.strictObject({
 
 type Path = (string | number)[];
 
-interface YamlFile {
-  /** Relative to the repository directory, for messages. */
-  file: string;
-  value: unknown;
-  lineAt(path: Path, key?: string): number;
-}
-
-const formatField = (path: Path): string =>
-  path.reduce<string>(
-    (s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${p}` : String(p)),
-    '',
-  );
-
 function configError(file: string, line: number, field: string, reason: string): never {
   throw new InvalidConfigError(`${file}:${line}: ${field ? `${field}: ` : ''}${reason}`, {
     file,
@@ -661,52 +649,9 @@ function configError(file: string, line: number, field: string, reason: string):
 
 function readYamlFile(repoDir: string, abs: string): YamlFile {
   const file = relative(repoDir, abs).split(sep).join('/');
-  const lines = new LineCounter();
-  const doc = parseDocument(readFileSync(abs, 'utf8'), { lineCounter: lines, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    const line = e?.pos ? lines.linePos(e.pos[0]).line : 1;
-    configError(file, line, '', `malformed YAML: ${e?.message.split('\n')[0]}`);
-  }
-  const lineOfRange = (node: unknown): number | undefined => {
-    const range = (node as { range?: [number, number] } | null | undefined)?.range;
-    return range ? lines.linePos(range[0]).line : undefined;
-  };
-  return {
-    file,
-    value: doc.toJS() ?? undefined,
-    lineAt(path, key) {
-      if (key !== undefined) {
-        const map = doc.getIn(path, true);
-        if (isMap(map)) {
-          const pair = map.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
-          const line = lineOfRange(pair?.key);
-          if (line) return line;
-        }
-      }
-      for (let n = path.length; n >= 0; n--) {
-        const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-        const line = lineOfRange(node);
-        if (line) return line;
-      }
-      return 1;
-    },
-  };
-}
-
-/**
- * The issue to report: an unknown key first (a typo explains the "required" that follows it);
- * inside a union (`checks: true | path`), the issue of the alternative the value was meant for —
- * the one that got past the type check.
- */
-function firstIssue(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue | undefined {
-  const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
-  if (issue?.code !== 'invalid_union' || issue.errors.length === 0) return issue;
-  const meant = issue.errors.find(
-    (alt) => !alt.some((i) => i.code === 'invalid_type' && i.path.length === 0),
+  return readYamlText(readFileSync(abs, 'utf8'), file, (line, field, reason) =>
+    configError(file, line, field, reason),
   );
-  const inner = meant ? firstIssue(meant) : undefined;
-  return inner ? { ...inner, path: [...issue.path, ...inner.path] } : issue;
 }
 
 /** Parses `value` (found at `base` in `y`); the first problem is an InvalidConfigError. */
@@ -716,23 +661,9 @@ function parseIn<S extends z.ZodType>(
   value: unknown,
   base: Path,
 ): z.output<S> {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  const issue = firstIssue(r.error.issues) as z.core.$ZodIssue;
-  let path = [...base, ...(issue.path as Path)];
-  let message = issue.message;
-  let line: number;
-  if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0] as string;
-    line = y.lineAt(path, key);
-    path = [...path, key];
-    message = `unknown key${issue.keys.length > 1 ? ` (also ${issue.keys.slice(1).join(', ')})` : ''}`;
-  } else {
-    line = y.lineAt(path);
-    if (issue.code === 'invalid_key') message = issue.issues[0]?.message ?? message;
-    if (issue.code === 'invalid_type' && / received undefined$/.test(message)) message = 'required';
-  }
-  return configError(y.file, line, formatField(path), message);
+  return parseConfig(schema, y, value, base, (line, field, reason) =>
+    configError(y.file, line, field, reason),
+  );
 }
 
 // ---- loading -----------------------------------------------------------------------------

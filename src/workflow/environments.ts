@@ -22,11 +22,11 @@
 // - Masking `hash`: sha256('<column>:' || CAST(value AS VARCHAR)) as 64 hex digits (VARCHAR;
 //   NULL stays NULL) — stable, so joins on a hashed column still match across tables.
 //   `redact`: NULL, the column keeps its type. A redacted primary-key column is refused.
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { errorLine } from '../common/error-line.js';
 import {
   BranchNotFoundError,
   ConcurrentUpdateError,
@@ -37,6 +37,7 @@ import {
   NotFoundError,
   PreconditionError,
 } from '../common/errors.js';
+import { newRunId } from '../common/run-id.js';
 import type { TreeEntry } from '../core/entry.js';
 import type { Repository } from '../core/repository.js';
 import { sqlIdent, sqlString } from '../engine/duckdb.js';
@@ -58,6 +59,7 @@ import { refTable } from '../quality/checks.js';
 import { blocking, gatesOf, specsFor } from '../quality/gates.js';
 import { type CheckResult, type CheckRun, runChecks } from '../quality/run.js';
 import { type CheckSpec, loadSpecs } from '../quality/spec.js';
+import { summarize } from '../quality/summary.js';
 import { ingest } from '../tables/ingest.js';
 import { findColumn } from '../tables/schema.js';
 import type { SendAlertResult } from './alerts.js';
@@ -184,12 +186,6 @@ function stagingBuildNodes(
 const colourOf = (prod: ProductionEnvironment, branch: string): Colour | undefined =>
   branch === prod.branches[0] ? 'blue' : branch === prod.branches[1] ? 'green' : undefined;
 
-const summaryOf = (results: readonly CheckResult[]): CheckSummary => {
-  const s: CheckSummary = { pass: 0, warn: 0, fail: 0, error: 0 };
-  for (const r of results) s[r.status]++;
-  return s;
-};
-
 /** The nodes of a build that failed or errored, as the failures a promotion or deploy reports. */
 function brokenNodes(run: BuildRun): FailedCheck[] {
   return run.results
@@ -203,20 +199,12 @@ function brokenNodes(run: BuildRun): FailedCheck[] {
     }));
 }
 
-const messageOf = (err: unknown): string =>
-  ((err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '').trim();
-
 const alertOptsOf = (opts: EnvironmentOptions, eventId: number) => ({
   eventId,
   ...(opts.env ? { env: opts.env } : {}),
   ...(opts.backoffMs !== undefined ? { backoffBaseMs: opts.backoffMs } : {}),
   ...(opts.fetch ? { fetch: opts.fetch } : {}),
 });
-
-/** A promotion's or deploy's id: sortable by time (to the millisecond), unique across processes. */
-export function newEnvironmentRunId(now = new Date()): string {
-  return `${now.toISOString().replace(/\D/g, '').slice(0, 17)}-${randomBytes(4).toString('hex')}`;
-}
 
 async function branchHead(repo: Repository, name: string): Promise<string | undefined> {
   const b = await repo.meta.getBranch(repo.name, name);
@@ -449,14 +437,14 @@ export async function promote(
   const source = (await repo.getBranch(st.from)).name;
   const commit = (await repo.getBranch(source)).head as string; // committed state only
   const fromCommit = await branchHead(repo, st.branch);
-  const id = newEnvironmentRunId();
+  const id = newRunId();
   const candidate = `promote/${env}/${id}`;
   const gates = gatesOf(repo);
   const gated = fromCommit !== undefined && gates?.ruleFor(st.branch)?.protected === true;
   const alertRefs = { branch: candidate, target: st.branch, environment: env, commit };
 
   const abort = async (err: unknown): Promise<never> => {
-    const reason = messageOf(err);
+    const reason = errorLine(err);
     const head = await branchHead(repo, candidate);
     const event = await recordEvent(repo, {
       type: 'promote',
@@ -572,13 +560,13 @@ export async function promote(
           commit: run.commit,
           runId: id,
           tables: [...new Set(specs.map((s) => s.table))].sort(),
-          summary: summaryOf(run.results),
+          summary: summarize(run.results),
         });
         if (bad.length > 0)
           reason = `${bad.length} check(s) did not pass: ${bad.map((f) => `${f.table}: ${f.name}`).join(', ')}`;
       }
     }
-    const checks = results.length > 0 ? summaryOf(results) : undefined;
+    const checks = results.length > 0 ? summarize(results) : undefined;
     let builtCommit = (await repo.getBranch(candidate)).head as string;
 
     // 4. Publish: the environment branch moves to the candidate's final commit.
@@ -948,7 +936,7 @@ export async function deploy(
 ): Promise<DeployRun> {
   const started = Date.now();
   const prod = productionOf(config, env);
-  const deployId = newEnvironmentRunId();
+  const deployId = newRunId();
   const live = await liveOf(repo, prod);
   const history = await deployHistory(repo, env);
   const fromDeployId = live ? history.live?.deployId : undefined;
@@ -1027,16 +1015,7 @@ export async function deploy(
         // The build's tests ran on the idle colour, on production's data, before any flip:
         // they are this deploy's smoke checks, and what they found is its verdict.
         smokeFailed = brokenNodes(out.run);
-        smokeChecks = { pass: 0, warn: 0, fail: 0, error: 0 };
-        for (const r of out.run.results)
-          if (
-            r.kind === 'test' &&
-            (r.status === 'pass' ||
-              r.status === 'warn' ||
-              r.status === 'fail' ||
-              r.status === 'error')
-          )
-            smokeChecks[r.status]++;
+        smokeChecks = summarize(out.run.results.filter((r) => r.kind === 'test'));
         smoke = smokeFailed.some((f) => f.status === 'error') ? 'error' : 'fail';
         rule = `the project's tests, in its build on ${idle}`;
         reason = `the build on ${idle} failed: ${describeBroken(out.run)}`;
@@ -1052,7 +1031,7 @@ export async function deploy(
         try {
           const run: CheckRun = await runChecks(repo, chosen.specs, { ref: idle, store: true });
           smokeFailed = blocking(run);
-          smokeChecks = summaryOf(run.results);
+          smokeChecks = summarize(run.results);
           smoke = smokeFailed.length > 0 ? 'fail' : 'pass';
           await recordEvent(repo, {
             type: 'check',
@@ -1067,7 +1046,7 @@ export async function deploy(
             reason = `${smokeFailed.length} smoke check(s) did not pass: ${smokeFailed.map((f) => `${f.table}: ${f.name}`).join(', ')}`;
         } catch (err) {
           smoke = 'error';
-          reason = `the smoke checks could not run: ${messageOf(err)}`;
+          reason = `the smoke checks could not run: ${errorLine(err)}`;
         }
       }
     }
@@ -1143,7 +1122,7 @@ export async function deploy(
       alert,
     });
   } catch (err) {
-    const reason = messageOf(err);
+    const reason = errorLine(err);
     const event = await recordEvent(repo, {
       type: 'deploy',
       outcome: 'error',

@@ -6,6 +6,7 @@
 // to the record's `refs`, everything else to its `data`; reading merges them back, so a stored
 // event is its kind's fields plus `id`, `time` (ISO-8601, ms) and `actor`.
 import { userInfo } from 'node:os';
+import { errorLine } from '../common/error-line.js';
 import { InvalidArgumentError } from '../common/errors.js';
 import type { CommitId } from '../common/ids.js';
 import type { Commit } from '../core/commit-codec.js';
@@ -13,6 +14,7 @@ import type { Repository } from '../core/repository.js';
 import type { EventRecord } from '../meta/meta-store.js';
 import type { BuildCommand, BuildOutcome } from '../pipeline/build.js';
 import type { BuildRun, NodeResult } from '../pipeline/types.js';
+import type { CheckSummary } from '../quality/summary.js';
 
 export const EVENT_TYPES = [
   'load',
@@ -35,12 +37,7 @@ export type Outcome = (typeof OUTCOMES)[number];
 
 export type Colour = 'blue' | 'green';
 
-export interface CheckSummary {
-  pass: number;
-  warn: number;
-  fail: number;
-  error: number;
-}
+export type { CheckSummary } from '../quality/summary.js';
 
 interface EventBase {
   outcome: Outcome;
@@ -611,12 +608,7 @@ export function buildErrorEvent(
     branch,
     command,
     ...(run ? { runId: run.id, ...buildCounts(run) } : {}),
-    reason: `${firstLine(err)}${run && command !== 'test' ? ` (outputs on ${run.runBranch})` : ''}`,
+    reason: `${errorLine(err)}${run && command !== 'test' ? ` (outputs on ${run.runBranch})` : ''}`,
     durationMs: Date.now() - startedAt,
   };
-}
-
-/** The first line of an error's message: an event's `reason`. */
-function firstLine(err: unknown): string {
-  return ((err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '').trim();
 }

@@ -21,9 +21,10 @@ import type { Repository } from '../../src/core/repository.js';
 import { withDuck } from '../../src/engine/duckdb.js';
 import { withSqlSession } from '../../src/engine/session.js';
 import { getTable, listTables } from '../../src/engine/tables.js';
-import { buildProject, memoizable } from '../../src/pipeline/build.js';
+import { buildProject } from '../../src/pipeline/build.js';
 import { compileProject } from '../../src/pipeline/graph.js';
 import { loadProject } from '../../src/pipeline/project.js';
+import { verdictReusable as memoizable } from '../../src/quality/reuse.js';
 import type { CheckSpec } from '../../src/quality/spec.js';
 import { ingest } from '../../src/tables/ingest.js';
 import { exportTable } from '../../src/tables/table-ops.js';
@@ -711,6 +712,52 @@ describe('test memoization', () => {
     severity: 'error',
     source: { file: 'x.yml', line: 1 },
     ...extra,
+  });
+
+  it('a where filter over the rows is reused like the test it filters; one reading the clock or another table runs again', async () => {
+    await project({
+      'sluice.yml': 'name: memo\n',
+      'seeds/nums.csv': 'n\n1\n2\n3\n',
+      'seeds/limits.csv': 'n\n2\n',
+      // m reads limits too (so its tests run after limits is built), the same rows either way.
+      'models/m.sql':
+        "{{ config(materialized='table') }}\nselect n from {{ ref('nums') }} where n < (select 100 + count(*) from {{ ref('limits') }})",
+      'models/m.yml': [
+        'version: 2',
+        'models:',
+        '  - name: m',
+        '    columns:',
+        '      - name: n',
+        '        tests:',
+        '          - not_null: {where: "n > 0"}',
+        `          - between: {min: 0, where: "current_date > DATE '2000-01-01'"}`,
+        '          - max: {max: 2, where: "n IN (SELECT n FROM limits)"}',
+        '',
+      ].join('\n'),
+    });
+    const tests = (out: Awaited<ReturnType<typeof buildProject>>) =>
+      Object.fromEntries(
+        out.run.results
+          .filter((r) => r.kind === 'test')
+          .map((r) => [r.name, r.message?.startsWith('reused') ? 'reused' : r.status]),
+      );
+    expect(tests(await buildProject(repo, dir))).toEqual({
+      'not_null(n)': 'pass',
+      'between(n)': 'pass',
+      'max(n)': 'pass',
+    });
+    expect(tests(await buildProject(repo, dir))).toEqual({
+      'not_null(n)': 'reused',
+      'between(n)': 'pass',
+      'max(n)': 'pass',
+    });
+    // m's rows are unchanged (its content version too), the table the subquery reads is not: a
+    // memo keyed by m's version would say pass.
+    const before = (await getTable(repo, 'main', 'm')).files.map((f) => f.address);
+    writeFileSync(join(dir, 'seeds/limits.csv'), 'n\n3\n');
+    const out = await buildProject(repo, dir);
+    expect((await getTable(repo, 'main', 'm')).files.map((f) => f.address)).toEqual(before);
+    expect(tests(out)).toEqual({ 'not_null(n)': 'reused', 'between(n)': 'pass', 'max(n)': 'fail' });
   });
 
   it('reuses only verdicts that depend on the tables alone', () => {

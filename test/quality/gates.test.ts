@@ -253,16 +253,34 @@ describe('a gated merge of an audited source', () => {
       'orders.amount.between',
     ]);
 
-    // Checks with a where filter or free SQL are measured again; the rest are taken.
+    // Free SQL, and a where filter that reads the clock or another query, are measured again;
+    // a where filter over the rows alone is data like the rest, and taken (docs/quality.md).
     writeFileSync(
       join(root, 'checks', 'orders.yml'),
-      'version: 2\nmodels:\n  - name: orders\n    tests:\n      - sql: {query: "SELECT * FROM orders WHERE amount < 0"}\n    columns:\n      - name: amount\n        tests:\n          - not_null\n          - between: {min: 0, where: "id > 0"}\n',
+      [
+        'version: 2',
+        'models:',
+        '  - name: orders',
+        '    tests:',
+        '      - sql: {query: "SELECT * FROM orders WHERE amount < 0"}',
+        '    columns:',
+        '      - name: amount',
+        '        tests:',
+        '          - not_null',
+        '          - between: {min: 0, where: "id > 0"}',
+        `          - max: {max: 1000, where: "current_date > DATE '2000-01-01'"}`,
+        '          - min: {min: 0, where: "id IN (SELECT id FROM orders)"}',
+        '',
+      ].join('\n'),
     );
     const again = await audit('ok');
     const landed = await gatesOf(repo)?.merge('ok', 'main', { audited: again });
     expect(landed?.gate?.commit).toBe(again.commit);
-    expect(landed?.gate?.checks?.reused).toEqual(['orders.amount.not_null']);
-    expect(landed?.gate?.checks?.summary).toEqual({ pass: 3, warn: 0, fail: 0, error: 0 });
+    expect(landed?.gate?.checks?.reused).toEqual([
+      'orders.amount.not_null',
+      'orders.amount.between',
+    ]);
+    expect(landed?.gate?.checks?.summary).toEqual({ pass: 5, warn: 0, fail: 0, error: 0 });
   });
 });
 

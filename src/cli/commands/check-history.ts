@@ -1,7 +1,7 @@
 // `sluice check history NAME [-n N]`: the stored results of a table's checks, newest run first —
 // when each check passed, warned or failed, at which commit, and what it observed.
 import type { Command } from 'commander';
-import { type CheckResult, parseTableName } from '../../index.js';
+import { type CheckResult, parseTableName, summarize } from '../../index.js';
 import { positiveInt } from '../options.js';
 import { shortId } from '../output.js';
 import type { Runner } from '../runner.js';
@@ -43,8 +43,7 @@ export function register(check: Command, runner: Runner): void {
             if (runs.length === 0)
               ctx.out.note(`no stored check results for ${table} (run sluice check)`);
             for (const r of runs) {
-              const counts = { pass: 0, warn: 0, fail: 0, error: 0 };
-              for (const x of r.results) counts[x.status]++;
+              const counts = summarize(r.results);
               ctx.out.line(
                 `${r.at.toISOString()}  ${shortId(r.commit)}  ${counts.pass} pass, ${counts.warn} warn, ${counts.fail} fail, ${counts.error} error`,
               );

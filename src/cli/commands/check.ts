@@ -13,6 +13,7 @@ import {
   type CheckRun,
   CheckSpecError,
   type CheckStatus,
+  errorLine,
   findRepoDir,
   InvalidArgumentError,
   loadSpecs,
@@ -21,7 +22,7 @@ import {
   type StoredEvent,
   writeDataDocs,
 } from '../../index.js';
-import { reasonOf, withEvent } from '../events.js';
+import { withEvent } from '../events.js';
 import { nonNegativeInt } from '../options.js';
 import { type Runner, refOption } from '../runner.js';
 
@@ -92,7 +93,7 @@ async function checkErrorEvent(
     commit,
     ...(table ? { tables: [table] } : {}),
     summary: { pass: 0, warn: 0, fail: 0, error: 0 },
-    reason: reasonOf(err),
+    reason: errorLine(err),
     durationMs: Date.now() - startedAt,
   };
 }

@@ -1,6 +1,6 @@
 // `sluice commit -m MSG`: seals a branch's staged changes into a commit.
 import type { Command } from 'commander';
-import { EmptyCommitError } from '../../index.js';
+import { EmptyCommitError, firstLine } from '../../index.js';
 import { metadata, nonEmpty, repeatable } from '../options.js';
 import { commitJson, shortId } from '../output.js';
 import { branchOption, type Runner } from '../runner.js';
@@ -37,7 +37,7 @@ export function register(program: Command, runner: Runner): void {
             );
           });
         ctx.out.result({ branch, commit: commitJson(c) }, () =>
-          ctx.out.note(`[${branch} ${shortId(c.id)}] ${c.message.split('\n')[0]}`),
+          ctx.out.note(`[${branch} ${shortId(c.id)}] ${firstLine(c.message)}`),
         );
         return 0;
       }),

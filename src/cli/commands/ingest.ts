@@ -8,6 +8,8 @@ import { z } from 'zod';
 import {
   type Column,
   type CsvOptions,
+  errorLine,
+  firstLine,
   INGEST_FORMATS,
   type IngestProgress,
   type IngestResult,
@@ -174,7 +176,7 @@ export async function readSchemaFile(file: string): Promise<Column[]> {
     doc = file.toLowerCase().endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
     throw bad(
-      `not valid ${file.toLowerCase().endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`,
+      `not valid ${file.toLowerCase().endsWith('.json') ? 'JSON' : 'YAML'}: ${errorLine(err)}`,
     );
   }
   const r = SchemaFile.safeParse(doc);
@@ -251,7 +253,6 @@ function printSummary(out: Output, r: IngestResult): void {
     out.note('schema changes:');
     for (const c of r.schemaChanges) out.note(`  ${schemaChangeText(c)}`);
   }
-  if (r.commit)
-    out.note(`[${r.branch} ${shortId(r.commit.id)}] ${r.commit.message.split('\n')[0]}`);
+  if (r.commit) out.note(`[${r.branch} ${shortId(r.commit.id)}] ${firstLine(r.commit.message)}`);
   else out.note(`staged on ${r.branch}; commit with: sluice commit -b ${r.branch} -m MSG`);
 }

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import {
   type CheckRun,
+  errorLine,
   GateFailedError,
   type GateReport,
   gatesOf,
@@ -14,7 +15,7 @@ import {
   type MergeStrategy,
   type Repository,
 } from '../../index.js';
-import { reasonOf, withEvent } from '../events.js';
+import { withEvent } from '../events.js';
 import { oneOf } from '../options.js';
 import { commitJson, shortId } from '../output.js';
 import type { Runner } from '../runner.js';
@@ -77,7 +78,7 @@ function mergeErrorEvent(
     ...names,
     ...(err instanceof GateFailedError ? { failedChecks: err.data.failed.map((f) => f.name) } : {}),
     ...(err instanceof MergeConflictError ? { conflicts: err.data.count } : {}),
-    reason: reasonOf(err),
+    reason: errorLine(err),
     durationMs: Date.now() - startedAt,
   };
 }

@@ -2,6 +2,7 @@
 // commit, and differ only in direction.
 import type { Command } from 'commander';
 import type { Commit, Repository } from '../../index.js';
+import { firstLine } from '../../index.js';
 import { positiveInt } from '../options.js';
 import { commitJson, shortId } from '../output.js';
 import { branchOption, type Runner } from '../runner.js';
@@ -31,7 +32,7 @@ export function registerReplay(
         const branch = await ctx.branch(opts.branch);
         const c = await replay(repo, branch, commit, parent === undefined ? {} : { parent });
         ctx.out.result({ branch, commit: commitJson(c) }, () =>
-          ctx.out.note(`[${branch} ${shortId(c.id)}] ${c.message.split('\n')[0]}`),
+          ctx.out.note(`[${branch} ${shortId(c.id)}] ${firstLine(c.message)}`),
         );
         return 0;
       }),
