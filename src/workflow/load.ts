@@ -11,14 +11,14 @@
 //    same commit is the same data). If another run landed while the gate checked this one, the
 //    merge is made again onto the new head (and checked again); if both rewrote the same files
 //    (upserts), the run is redone on the new head — the same inputs written, checked and merged
-//    again. Concurrent runs into one target all land or
-//    fail on their own merits, and none is lost.
+//    again. Concurrent runs into one target all land or fail on their own merits, and none is
+//    lost.
 //
 // A run whose checks (or the gate's) fail keeps its branch for inspection, sends an alert and
-// reports `failure`; one that cannot run (bad input, a source error) sends an alert, records
-// `error`, deletes its empty branch and throws. Every run is a `load` event (plus its `check` and
-// `merge` events).
-import { createHash, randomBytes } from 'node:crypto';
+// reports `failure`; one that cannot run (bad input, a source error) is an `error` — recorded,
+// alerted and its branch removed unless it committed something, by the run lifecycle
+// (run-lifecycle.ts). Every run is a `load` event (plus its `check` and `merge` events).
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   ConcurrentUpdateError,
@@ -32,31 +32,27 @@ import { type CheckRun, runChecks } from '../quality/run.js';
 import { type CheckSpec, loadSpecs, parseSpecText } from '../quality/spec.js';
 import { ingest } from '../tables/ingest.js';
 import type { SendAlertResult } from './alerts.js';
+import { describeOrigin, findIngestor, type Ingestor, type WorkflowConfig } from './config.js';
+import type { LoadEvent, StoredEvent } from './events.js';
 import {
-  describeOrigin,
-  type Env,
-  findIngestor,
-  type Ingestor,
-  type WorkflowConfig,
-} from './config.js';
-import { type CheckSummary, recordEvent, type StoredEvent } from './events.js';
-import { notify } from './notify.js';
+  errorDetails,
+  failedDetails,
+  type RefusingCheck,
+  refusalReason,
+  runWorkflow,
+  type WorkflowRun,
+  type WorkflowRunOptions,
+} from './run-lifecycle.js';
 import { resolveFilesSource } from './sources/files.js';
 import { fetchRestSource } from './sources/rest.js';
 
-export interface LoadOptions {
+export type LoadPhase = 'fetch' | 'write' | 'audit' | 'publish';
+
+export interface LoadOptions extends WorkflowRunOptions<LoadPhase> {
   /** Merge into this branch instead of the ingestor's `into`. */
   into?: string;
-  /** Where `${VAR}` references are looked up; default process.env. */
-  env?: Env;
-  /** Overrides the REST source's and the alert sinks' backoff (tests). */
-  backoffMs?: number;
   /** Times the run is redone when another run rewrote the same files first; default 8. */
   attempts?: number;
-  /** Progress, for the CLI. */
-  onPhase?: (phase: 'fetch' | 'write' | 'audit' | 'publish', detail?: string) => void;
-  signal?: AbortSignal;
-  fetch?: typeof fetch;
 }
 
 export type LoadStatus = 'success' | 'failure' | 'skipped';
@@ -86,18 +82,33 @@ export interface LoadRun {
   alert?: SendAlertResult;
 }
 
+/** Merges retried onto a target other runs keep moving. */
+const MAX_MERGE_TRIES = 200;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A run id: sortable by time, unique across processes. */
-export function newLoadRunId(now = new Date()): string {
-  return `${now.toISOString().replace(/\D/g, '').slice(0, 14)}-${randomBytes(4).toString('hex')}`;
+/** What every phase of one run reads: the ingestor, where it writes, what it checks. */
+interface LoadState {
+  repo: Repository;
+  repoDir: string;
+  config: WorkflowConfig;
+  ing: Ingestor;
+  run: WorkflowRun;
+  /** `ingest/<name>/<run-id>`. */
+  branch: string;
+  target: string;
+  specs: CheckSpec[];
+  opts: LoadOptions;
+  /** The names every load event and result carry. */
+  base: { ingestor: string; runId: string; branch: string; target: string; table: string };
 }
 
-const summaryOf = (run: CheckRun): CheckSummary => {
-  const s: CheckSummary = { pass: 0, warn: 0, fail: 0, error: 0 };
-  for (const r of run.results) s[r.status]++;
-  return s;
-};
+/** One written batch on the run branch. */
+interface Written {
+  commit: string;
+  rows: number;
+  attempt: number;
+}
 
 /** The checks a run audits: the table's own, none, or the ingestor's checks file. */
 function specsOf(repoDir: string, ing: Ingestor): CheckSpec[] {
@@ -114,327 +125,360 @@ export async function runLoad(
   name: string,
   opts: LoadOptions = {},
 ): Promise<LoadRun> {
-  const started = Date.now();
+  // Validate: an unknown ingestor or target, or a bad checks file, fails before the run starts.
   const ing = findIngestor(config, name);
-  const where = describeOrigin('ingestor', ing);
   const target = (await repo.getBranch(opts.into ?? ing.into)).name;
-  const runId = newLoadRunId();
-  const branch = `ingest/${ing.name}/${runId}`;
-  const specs = specsOf(repoDir, ing); // a bad checks file fails before anything happens
-  const base = { ingestor: ing.name, runId, branch, target, table: ing.table };
-  const alertRefs = { branch, target, runId, table: ing.table, ingestor: ing.name };
-
-  /** A run that could not run: recorded, alerted, its empty branch removed, the error thrown. */
-  const abort = async (err: unknown, commit?: string): Promise<never> => {
-    const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
-    const event = await recordEvent(repo, {
-      type: 'load',
-      outcome: 'error',
-      ...base,
-      ...(commit ? { commit } : {}),
-      tables: [ing.table],
-      reason,
-      durationMs: Date.now() - started,
-    });
-    await notify(
-      repo,
-      config.alerts,
-      {
-        type: 'load.error',
-        title: `load ${ing.name} could not run`,
-        text: reason,
-        severity: 'error',
-        outcome: 'error',
-        refs: alertRefs,
-        details: { code: (err as { code?: string }).code ?? 'Error' },
-      },
-      alertOpts(event.id),
-    );
-    if (!commit) await repo.deleteBranch(branch).catch(() => {});
-    throw err;
-  };
-  const alertOpts = (eventId: number) => ({
-    eventId,
-    ...(opts.env ? { env: opts.env } : {}),
-    ...(opts.backoffMs !== undefined ? { backoffBaseMs: opts.backoffMs } : {}),
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
-  });
-
-  // 1. Fetch.
-  opts.onPhase?.('fetch', ing.kind === 'rest' ? ing.url : ing.path);
-  let inputs: string[];
-  let cleanup = async (): Promise<void> => {};
-  try {
-    if (ing.kind === 'files') {
-      inputs = await resolveFilesSource(
-        repoDir,
-        { path: ing.path, ...(ing.format ? { format: ing.format } : {}) },
-        where,
-      );
-    } else {
-      const got = await fetchRestSource(ing, {
-        where,
-        ...(opts.env ? { env: opts.env } : {}),
-        ...(opts.backoffMs !== undefined ? { backoffMs: opts.backoffMs } : {}),
-        ...(opts.signal ? { signal: opts.signal } : {}),
-      });
-      cleanup = got.cleanup;
-      if (got.records === 0) {
-        await cleanup();
-        const event = await recordEvent(repo, {
-          type: 'load',
-          outcome: 'skipped',
-          ...base,
-          rows: 0,
-          reason: 'the source returned no records',
-          durationMs: Date.now() - started,
-        });
-        return {
-          ...base,
-          status: 'skipped',
-          rows: 0,
-          failed: [],
-          reason: 'the source returned no records',
-          attempts: 0,
-          durationMs: Date.now() - started,
-          event,
-        };
-      }
-      inputs = [got.file];
-    }
-  } catch (err) {
-    return abort(err);
-  }
-
-  try {
-    let attempt = 0;
-    const maxAttempts = Math.max(1, opts.attempts ?? 8);
-    const maxTries = 200; // merges onto a target other runs keep moving
-    let from: string = target;
-    for (;;) {
-      attempt++;
-      // 2. Write: on the target's current head (again, after another run landed first).
-      opts.onPhase?.('write', branch);
-      if (attempt === 1) await repo.createBranch(branch, { from });
-      else await repo.resetBranch(branch, from);
-      let rows = 0;
-      let commit: string;
-      try {
-        const res = await ingest(repo, inputs, {
-          table: ing.table,
-          branch,
-          mode: ing.mode,
-          ...(ing.key ? { key: ing.key } : {}),
-          ...(ing.partitionBy ? { partitionBy: ing.partitionBy } : {}),
-          ...(ing.kind === 'files'
-            ? { csv: ing.csv, ...(ing.format ? { format: ing.format } : {}) }
-            : { format: 'ndjson' as const }),
-        });
-        rows = res.rowsWritten;
-        commit = (
-          await repo.commit(branch, {
-            message: `load ${ing.name}: ${rows} row(s) into ${ing.table} (run ${runId})`,
-            metadata: {
-              'sluice.ingestor': ing.name,
-              'sluice.run_id': runId,
-              'sluice.table': ing.table,
-              'sluice.source_digest': digestOf(inputs),
-            },
-          })
-        ).id;
-      } catch (err) {
-        if (err instanceof EmptyCommitError) {
-          await repo.deleteBranch(branch);
-          const event = await recordEvent(repo, {
-            type: 'load',
-            outcome: 'skipped',
-            ...base,
-            rows,
-            reason: 'nothing changed',
-            durationMs: Date.now() - started,
-          });
+  const specs = specsOf(repoDir, ing);
+  let state: LoadState | undefined;
+  return runWorkflow(
+    repo,
+    {
+      kind: 'load',
+      alerts: config.alerts,
+      options: opts as WorkflowRunOptions,
+      failure: {
+        event: async (run, reason) => {
+          const s = state as LoadState;
+          const commit = await ownCommit(s);
           return {
-            ...base,
-            status: 'skipped',
-            rows,
-            failed: [],
-            reason: 'nothing changed',
-            attempts: attempt,
-            durationMs: Date.now() - started,
-            event,
+            type: 'load',
+            outcome: 'error',
+            ...s.base,
+            ...(commit ? { commit } : {}),
+            tables: [ing.table],
+            reason,
+            durationMs: run.elapsedMs(),
           };
-        }
-        throw err;
-      }
-
-      // 3. Audit.
-      opts.onPhase?.('audit', `${specs.length} check(s)`);
-      let checks: CheckRun | undefined;
-      let failed: LoadRun['failed'] = [];
-      if (specs.length > 0) {
-        checks = await runChecks(repo, specs, { ref: branch, store: true });
-        failed = blocking(checks);
-        await recordEvent(repo, {
-          type: 'check',
-          outcome: failed.length > 0 ? 'failure' : 'success',
-          ref: branch,
-          commit,
-          runId,
-          tables: [ing.table],
-          summary: summaryOf(checks),
-        });
-      }
-
-      // 4. Publish.
-      let reason: string | undefined;
-      let mergeCommit: string | undefined;
-      if (failed.length === 0) {
-        opts.onPhase?.('publish', target);
-        const message = `load ${ing.name} (run ${runId})`;
-        const metadata = { 'sluice.ingestor': ing.name, 'sluice.run_id': runId };
-        let redo = false;
-        for (let tries = 1; ; tries++) {
-          try {
-            const gates = gatesOf(repo);
-            // The gate need not measure again what the audit measured on the same commit.
-            const merged = gates
-              ? (
-                  await gates.merge(branch, target, {
-                    message,
-                    metadata,
-                    ...(checks ? { audited: checks } : {}),
-                  })
-                ).result
-              : await repo.merge(branch, target, { message, metadata });
-            mergeCommit = merged.commit?.id ?? (await repo.getBranch(target)).head;
-            await recordEvent(repo, {
-              type: 'merge',
-              outcome: 'success',
-              source: branch,
-              destination: target,
-              commit: mergeCommit,
-              ...(merged.fastForward !== undefined ? { fastForward: merged.fastForward } : {}),
-            });
-            break;
-          } catch (err) {
-            // Another run landed while the gate checked this one: merge again onto the new head
-            // (the gate checks the new result), after a short random pause so racers spread out.
-            if (err instanceof ConcurrentUpdateError && tries < maxTries) {
-              await sleep(Math.random() * Math.min(200, 10 * 2 ** Math.min(tries, 5)));
-              continue;
-            }
-            // Both rewrote the same files (upserts): redo the whole run on the new head.
-            if (err instanceof MergeConflictError && attempt < maxAttempts) {
-              redo = true;
-              break;
-            }
-            if (!(err instanceof GateFailedError)) throw err;
-            failed = err.data.failed;
-            reason = err.message;
-            await recordEvent(repo, {
-              type: 'merge',
-              outcome: 'failure',
-              source: branch,
-              destination: target,
-              failedChecks: failed.map((f) => f.name),
-              reason,
-            });
-            break;
-          }
-        }
-        if (redo) {
-          from = target;
-          continue;
-        }
-      }
-      if (failed.length === 0 && mergeCommit) {
-        await repo.deleteBranch(branch);
-        const event = await recordEvent(repo, {
-          type: 'load',
-          outcome: 'success',
-          ...base,
-          commit,
-          mergeCommit,
-          rows,
-          tables: [ing.table],
-          durationMs: Date.now() - started,
-        });
-        return {
-          ...base,
-          status: 'success',
-          rows,
-          commit,
-          mergeCommit,
-          ...(checks ? { checks } : {}),
-          failed: [],
-          attempts: attempt,
-          durationMs: Date.now() - started,
-          event,
-        };
-      }
-      // Refused: the branch stays, an alert goes out.
-      reason ??= `${failed.length} check(s) did not pass: ${failed.map((f) => `${f.table}: ${f.name}`).join(', ')}`;
-      const event = await recordEvent(repo, {
-        type: 'load',
-        outcome: 'failure',
-        ...base,
-        commit,
-        rows,
-        tables: [ing.table],
-        failedChecks: failed.map((f) => f.name),
-        reason,
-        durationMs: Date.now() - started,
-      });
-      const alert = await notify(
-        repo,
-        config.alerts,
-        {
-          type: 'load.failed',
-          title: `load ${ing.name} stopped on ${branch}: ${failed.length} check(s) failed`,
-          text: `${reason}. ${target} was not changed; inspect the batch with \`sluice sql --ref ${branch}\`.`,
-          severity: 'error',
-          outcome: 'failure',
-          refs: { ...alertRefs, commit },
-          details: {
-            failed: failed.map((f) => ({
-              table: f.table,
-              check: f.name,
-              status: f.status,
-              ...(f.message ? { message: f.message } : {}),
-            })),
-            rows,
-          },
         },
-        alertOpts(event.id),
-      );
-      return {
-        ...base,
-        status: 'failure',
-        rows,
-        commit,
-        ...(checks ? { checks } : {}),
-        failed,
-        reason,
-        attempts: attempt,
-        durationMs: Date.now() - started,
-        event,
-        alert,
-      };
-    }
-  } catch (err) {
-    // Whatever was committed on the run branch stays there for inspection.
-    const head = await repo.getBranch(branch).then(
-      (b) => b.head,
-      () => undefined,
+        alert: (_run, reason, err) => ({
+          type: 'load.error',
+          title: `load ${ing.name} could not run`,
+          text: reason,
+          severity: 'error',
+          outcome: 'error',
+          refs: alertRefs(state as LoadState),
+          details: errorDetails(err),
+        }),
+      },
+    },
+    async (run) => {
+      const branch = `ingest/${ing.name}/${run.id}`;
+      const base = { ingestor: ing.name, runId: run.id, branch, target, table: ing.table };
+      const s: LoadState = { repo, repoDir, config, ing, run, branch, target, specs, opts, base };
+      state = s;
+      // A run branch with nothing committed on it goes when the run cannot finish.
+      run.onFailure(async () => {
+        if ((await ownCommit(s)) === undefined) await repo.deleteBranch(branch);
+      });
+      const fetched = await fetchInputs(s);
+      if (fetched.inputs.length === 0) return skipped(s, 0, 0, 'the source returned no records');
+      try {
+        return await writeAuditPublish(s, fetched.inputs);
+      } finally {
+        await fetched.cleanup();
+      }
+    },
+  );
+}
+
+const alertRefs = (s: LoadState) => ({
+  branch: s.branch,
+  target: s.target,
+  runId: s.run.id,
+  table: s.ing.table,
+  ingestor: s.ing.name,
+});
+
+/** The commit the run made on its branch, if any (its head, unless that is the target's). */
+async function ownCommit(s: LoadState): Promise<string | undefined> {
+  const head = await s.repo.getBranch(s.branch).then(
+    (b) => b.head,
+    () => undefined,
+  );
+  const targetHead = await s.repo.getBranch(s.target).then(
+    (b) => b.head,
+    () => undefined,
+  );
+  return head !== undefined && head !== targetHead ? head : undefined;
+}
+
+// ---- 1. fetch ---------------------------------------------------------------------------------
+
+/** The input files (none: the source had no records) and how to remove what the fetch made. */
+async function fetchInputs(
+  s: LoadState,
+): Promise<{ inputs: string[]; cleanup: () => Promise<void> }> {
+  const { ing, opts } = s;
+  s.run.phase('fetch', ing.kind === 'rest' ? ing.url : ing.path);
+  const where = describeOrigin('ingestor', ing);
+  if (ing.kind === 'files') {
+    const inputs = await resolveFilesSource(
+      s.repoDir,
+      { path: ing.path, ...(ing.format ? { format: ing.format } : {}) },
+      where,
     );
-    const fromHead = await repo.getBranch(target).then(
-      (b) => b.head,
-      () => undefined,
-    );
-    return abort(err, head !== undefined && head !== fromHead ? head : undefined);
-  } finally {
-    await cleanup();
+    return { inputs, cleanup: async () => {} };
   }
+  const got = await fetchRestSource(ing, {
+    where,
+    ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.backoffMs !== undefined ? { backoffMs: opts.backoffMs } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  if (got.records === 0) {
+    await got.cleanup();
+    return { inputs: [], cleanup: async () => {} };
+  }
+  return { inputs: [got.file], cleanup: got.cleanup };
+}
+
+// ---- 2–4. write, audit, publish, redone while another run rewrote the same files first ---------
+
+async function writeAuditPublish(s: LoadState, inputs: string[]): Promise<LoadRun> {
+  const maxAttempts = Math.max(1, s.opts.attempts ?? 8);
+  for (let attempt = 1; ; attempt++) {
+    const written = await writeBatch(s, inputs, attempt);
+    if (written.commit === undefined)
+      return skipped(s, written.rows, attempt, 'nothing changed', true);
+    const audit = await auditBatch(s, written);
+    if (audit.failed.length > 0) return refused(s, written, audit.checks, audit.failed);
+    const published = await publish(s, audit.checks, attempt < maxAttempts);
+    if (published.kind === 'redo') continue;
+    if (published.kind === 'refused')
+      return refused(s, written, audit.checks, published.failed, published.reason);
+    return landed(s, written, audit.checks, published.mergeCommit);
+  }
+}
+
+/** 2. The batch on the run branch, from the target's current head (no commit: nothing changed). */
+async function writeBatch(
+  s: LoadState,
+  inputs: string[],
+  attempt: number,
+): Promise<Written | { commit: undefined; rows: number }> {
+  const { repo, ing, branch } = s;
+  s.run.phase('write', branch);
+  if (attempt === 1) await repo.createBranch(branch, { from: s.target });
+  else await repo.resetBranch(branch, s.target);
+  const res = await ingest(repo, inputs, {
+    table: ing.table,
+    branch,
+    mode: ing.mode,
+    ...(ing.key ? { key: ing.key } : {}),
+    ...(ing.partitionBy ? { partitionBy: ing.partitionBy } : {}),
+    ...(ing.kind === 'files'
+      ? { csv: ing.csv, ...(ing.format ? { format: ing.format } : {}) }
+      : { format: 'ndjson' as const }),
+  });
+  const rows = res.rowsWritten;
+  try {
+    const commit = await repo.commit(branch, {
+      message: `load ${ing.name}: ${rows} row(s) into ${ing.table} (run ${s.run.id})`,
+      metadata: {
+        'sluice.ingestor': ing.name,
+        'sluice.run_id': s.run.id,
+        'sluice.table': ing.table,
+        'sluice.source_digest': digestOf(inputs),
+      },
+    });
+    return { commit: commit.id, rows, attempt };
+  } catch (err) {
+    if (err instanceof EmptyCommitError) return { commit: undefined, rows };
+    throw err;
+  }
+}
+
+/** 3. The run's checks on its branch, stored, as a `check` event. */
+async function auditBatch(
+  s: LoadState,
+  written: Written,
+): Promise<{ checks?: CheckRun; failed: LoadRun['failed'] }> {
+  s.run.phase('audit', `${s.specs.length} check(s)`);
+  if (s.specs.length === 0) return { failed: [] };
+  const checks = await runChecks(s.repo, s.specs, { ref: s.branch, store: true });
+  const failed = blocking(checks);
+  await s.run.record({
+    type: 'check',
+    outcome: failed.length > 0 ? 'failure' : 'success',
+    ref: s.branch,
+    commit: written.commit,
+    runId: s.run.id,
+    tables: [s.ing.table],
+    summary: checks.summary,
+  });
+  return { checks, failed };
+}
+
+type Published =
+  | { kind: 'merged'; mergeCommit: string }
+  | { kind: 'redo' }
+  | { kind: 'refused'; failed: LoadRun['failed']; reason: string };
+
+/**
+ * 4. The merge into the target, through its gates. Merged again when the target moved while the
+ * gate checked (after a short random pause, so racers spread out); `redo` when both rewrote the
+ * same files and the batch may be written again.
+ */
+async function publish(
+  s: LoadState,
+  checks: CheckRun | undefined,
+  mayRedo: boolean,
+): Promise<Published> {
+  const { repo, branch, target } = s;
+  s.run.phase('publish', target);
+  const message = `load ${s.ing.name} (run ${s.run.id})`;
+  const metadata = { 'sluice.ingestor': s.ing.name, 'sluice.run_id': s.run.id };
+  for (let tries = 1; ; tries++) {
+    try {
+      const gates = gatesOf(repo);
+      // The gate need not measure again what the audit measured on the same commit.
+      const merged = gates
+        ? (
+            await gates.merge(branch, target, {
+              message,
+              metadata,
+              ...(checks ? { audited: checks } : {}),
+            })
+          ).result
+        : await repo.merge(branch, target, { message, metadata });
+      const mergeCommit = merged.commit?.id ?? (await repo.getBranch(target)).head;
+      await s.run.record({
+        type: 'merge',
+        outcome: 'success',
+        source: branch,
+        destination: target,
+        commit: mergeCommit,
+        ...(merged.fastForward !== undefined ? { fastForward: merged.fastForward } : {}),
+      });
+      return { kind: 'merged', mergeCommit };
+    } catch (err) {
+      if (err instanceof ConcurrentUpdateError && tries < MAX_MERGE_TRIES) {
+        await sleep(Math.random() * Math.min(200, 10 * 2 ** Math.min(tries, 5)));
+        continue;
+      }
+      if (err instanceof MergeConflictError && mayRedo) return { kind: 'redo' };
+      if (!(err instanceof GateFailedError)) throw err;
+      await s.run.record({
+        type: 'merge',
+        outcome: 'failure',
+        source: branch,
+        destination: target,
+        failedChecks: err.data.failed.map((f) => f.name),
+        reason: err.message,
+      });
+      return { kind: 'refused', failed: err.data.failed, reason: err.message };
+    }
+  }
+}
+
+// ---- the run's outcomes -----------------------------------------------------------------------
+
+/** Nothing to load (no records, or nothing changed): no branch left, a `skipped` event. */
+async function skipped(
+  s: LoadState,
+  rows: number,
+  attempts: number,
+  reason: string,
+  branchMade = false,
+): Promise<LoadRun> {
+  if (branchMade) await s.repo.deleteBranch(s.branch);
+  const event = await s.run.record({
+    type: 'load',
+    outcome: 'skipped',
+    ...s.base,
+    rows,
+    reason,
+    durationMs: s.run.elapsedMs(),
+  });
+  return {
+    ...s.base,
+    status: 'skipped',
+    rows,
+    failed: [],
+    reason,
+    attempts,
+    durationMs: s.run.elapsedMs(),
+    event,
+  };
+}
+
+/** Landed: the run branch goes, a `success` event. */
+async function landed(
+  s: LoadState,
+  written: Written,
+  checks: CheckRun | undefined,
+  mergeCommit: string,
+): Promise<LoadRun> {
+  await s.repo.deleteBranch(s.branch);
+  const event = await s.run.record({
+    type: 'load',
+    outcome: 'success',
+    ...s.base,
+    commit: written.commit,
+    mergeCommit,
+    rows: written.rows,
+    tables: [s.ing.table],
+    durationMs: s.run.elapsedMs(),
+  } satisfies LoadEvent);
+  return {
+    ...s.base,
+    status: 'success',
+    rows: written.rows,
+    commit: written.commit,
+    mergeCommit,
+    ...(checks ? { checks } : {}),
+    failed: [],
+    attempts: written.attempt,
+    durationMs: s.run.elapsedMs(),
+    event,
+  };
+}
+
+/** Refused by its checks or the gate's: the branch stays for inspection, an alert goes out. */
+async function refused(
+  s: LoadState,
+  written: Written,
+  checks: CheckRun | undefined,
+  failed: LoadRun['failed'],
+  gateReason?: string,
+): Promise<LoadRun> {
+  const reason = gateReason ?? refusalReason(failed as RefusingCheck[]);
+  const event = await s.run.record({
+    type: 'load',
+    outcome: 'failure',
+    ...s.base,
+    commit: written.commit,
+    rows: written.rows,
+    tables: [s.ing.table],
+    failedChecks: failed.map((f) => f.name),
+    reason,
+    durationMs: s.run.elapsedMs(),
+  });
+  const alert = await s.run.alert(
+    {
+      type: 'load.failed',
+      title: `load ${s.ing.name} stopped on ${s.branch}: ${failed.length} check(s) failed`,
+      text: `${reason}. ${s.target} was not changed; inspect the batch with \`sluice sql --ref ${s.branch}\`.`,
+      severity: 'error',
+      outcome: 'failure',
+      refs: { ...alertRefs(s), commit: written.commit },
+      details: { failed: failedDetails(failed), rows: written.rows },
+    },
+    event,
+  );
+  return {
+    ...s.base,
+    status: 'failure',
+    rows: written.rows,
+    commit: written.commit,
+    ...(checks ? { checks } : {}),
+    failed,
+    reason,
+    attempts: written.attempt,
+    durationMs: s.run.elapsedMs(),
+    event,
+    alert,
+  };
 }
 
 /** A digest of the inputs' names and sizes (what the commit metadata says was loaded). */

@@ -128,7 +128,7 @@ describe('runLoad', () => {
     const run = await load('shop');
     expect(run.status).toBe('success');
     expect(run.rows).toBe(2);
-    expect(run.branch).toMatch(/^ingest\/shop\/\d{14}-[0-9a-f]{8}$/);
+    expect(run.branch).toMatch(/^ingest\/shop\/\d{17}-[0-9a-f]{8}$/);
     expect((await repo.getBranch('main')).head).toBe(run.mergeCommit);
     expect(await count()).toBe(2);
     expect(await branches()).toEqual([]);
