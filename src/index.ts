@@ -216,7 +216,7 @@ export {
   type StoredEvent,
   toStoredEvent,
   type WorkflowEvent,
-} from './workflow/events.js';
+} from './workflow/events/index.js';
 export { type LoadOptions, type LoadRun, runLoad } from './workflow/load.js';
 export {
   computeMetrics,

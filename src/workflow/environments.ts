@@ -86,7 +86,7 @@ import {
   type RollbackEvent,
   recordEvent,
   type StoredEvent,
-} from './events.js';
+} from './events/index.js';
 import { notify } from './notify.js';
 
 /** What every environment operation takes for its alerts and progress. */

@@ -33,7 +33,7 @@ import { type CheckSpec, loadSpecs, parseSpecText } from '../quality/spec.js';
 import { ingest } from '../tables/ingest.js';
 import type { SendAlertResult } from './alerts.js';
 import { describeOrigin, findIngestor, type Ingestor, type WorkflowConfig } from './config.js';
-import type { LoadEvent, StoredEvent } from './events.js';
+import type { LoadEvent, StoredEvent } from './events/index.js';
 import {
   errorDetails,
   failedDetails,

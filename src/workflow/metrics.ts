@@ -29,7 +29,7 @@
 //   x⌊h⌋ + (h − ⌊h⌋)·(x⌈h⌉ − x⌊h⌋).
 import { InvalidArgumentError } from '../common/errors.js';
 import { esc } from '../quality/report-html.js';
-import type { DeployEvent, StoredEvent } from './events.js';
+import type { DeployEvent, StoredEvent } from './events/index.js';
 
 const DAY_MS = 86_400_000;
 

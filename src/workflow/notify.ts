@@ -18,7 +18,7 @@ import {
   resolveHeaders,
   resolveUrl,
 } from './config.js';
-import { recordEvent } from './events.js';
+import { recordEvent } from './events/index.js';
 
 export interface NotifyOptions {
   env?: Env;

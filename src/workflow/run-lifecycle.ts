@@ -16,7 +16,7 @@ import { newRunId } from '../common/run-id.js';
 import type { Repository } from '../core/repository.js';
 import type { Alert, SendAlertResult } from './alerts.js';
 import type { AlertConfig, Env } from './config.js';
-import { recordEvent, type StoredEvent, type WorkflowEvent } from './events.js';
+import { recordEvent, type StoredEvent, type WorkflowEvent } from './events/index.js';
 import { notify } from './notify.js';
 
 /** The kinds of run the lifecycle carries. */

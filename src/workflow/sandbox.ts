@@ -18,7 +18,7 @@ import {
 import { type CommitId, parseBranchName } from '../common/ids.js';
 import type { Repository } from '../core/repository.js';
 import type { BranchRecord, SandboxRecord } from '../meta/meta-store.js';
-import { defaultActor } from './events.js';
+import { defaultActor } from './events/index.js';
 
 /** Every sandbox's branch is `sandbox/<name>`. */
 export const SANDBOX_BRANCH_PREFIX = 'sandbox/';

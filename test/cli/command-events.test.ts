@@ -6,7 +6,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_TYPES, type StoredEvent } from '../../src/workflow/events.js';
+import { EVENT_TYPES, type StoredEvent } from '../../src/workflow/events/index.js';
 import { buildOnce } from '../support/build-once.js';
 import { type CliResult, cliFor, runCli, tempDir } from '../support/cli.js';
 

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initRepository } from '../../src/api/open-repository.js';
-import { recordEvent, type WorkflowEvent } from '../../src/workflow/events.js';
+import { recordEvent, type WorkflowEvent } from '../../src/workflow/events/index.js';
 import { buildOnce } from '../support/build-once.js';
 import { type CliResult, cliFor, runCli, tempDir } from '../support/cli.js';
 

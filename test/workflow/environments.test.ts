@@ -24,7 +24,7 @@ import {
   rollback,
   sampleThreshold,
 } from '../../src/workflow/environments.js';
-import { listEvents, recordEvent, type StoredEvent } from '../../src/workflow/events.js';
+import { listEvents, recordEvent, type StoredEvent } from '../../src/workflow/events/index.js';
 import { runLoad } from '../../src/workflow/load.js';
 
 // A loopback sink that records every alert posted to it.

@@ -19,7 +19,7 @@ import {
   parseSince,
   recordEvent,
   type StoredEvent,
-} from '../../src/workflow/events.js';
+} from '../../src/workflow/events/index.js';
 
 let dir: string;
 let repo: Repository;
@@ -255,7 +255,7 @@ function inChild(repoDir: string, body: string): Promise<{ code: number | null; 
     JSON.stringify(pathToFileURL(join(import.meta.dirname, '../../src', p)).href);
   const code = `
     const { openRepository } = await import(${src('api/open-repository.ts')});
-    const { recordEvent } = await import(${src('workflow/events.ts')});
+    const { recordEvent } = await import(${src('workflow/events/index.ts')});
     const repo = await openRepository(${JSON.stringify(repoDir)});
     try { ${body} } finally { await repo.close(); }`;
   return new Promise((resolve, reject) => {

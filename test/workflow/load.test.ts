@@ -11,7 +11,7 @@ import { initRepository, openRepository } from '../../src/api/open-repository.js
 import type { Repository } from '../../src/core/repository.js';
 import { withSqlSession } from '../../src/engine/session.js';
 import { loadWorkflowConfig } from '../../src/workflow/config.js';
-import { listEvents, type StoredEvent } from '../../src/workflow/events.js';
+import { listEvents, type StoredEvent } from '../../src/workflow/events/index.js';
 import { runLoad } from '../../src/workflow/load.js';
 
 // A loopback server: /alerts records alert posts; /orders?page=N serves REST pages.

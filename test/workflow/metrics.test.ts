@@ -2,7 +2,7 @@
 // arithmetic is written out next to each expectation), plus the table and the SVG chart.
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/common/errors.js';
-import type { DeployedLoad, StoredEvent, WorkflowEvent } from '../../src/workflow/events.js';
+import type { DeployedLoad, StoredEvent, WorkflowEvent } from '../../src/workflow/events/index.js';
 import {
   computeMetrics,
   formatDuration,

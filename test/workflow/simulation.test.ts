@@ -14,7 +14,7 @@ import type { Repository } from '../../src/core/repository.js';
 import { withSqlSession } from '../../src/engine/session.js';
 import { listTables } from '../../src/engine/tables.js';
 import { loadWorkflowConfig } from '../../src/workflow/config.js';
-import { listEvents } from '../../src/workflow/events.js';
+import { listEvents } from '../../src/workflow/events/index.js';
 import { type LoadRun, runLoad } from '../../src/workflow/load.js';
 
 const BATCHES = 100;
