@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Repository } from '../src/core/repository.js';
 import { ingest } from '../src/tables/ingest.js';
-import { loadWorkflowConfig, type WorkflowConfig } from '../src/workflow/config.js';
+import { loadWorkflowConfig, type WorkflowConfig } from '../src/workflow/config/index.js';
 import {
   type DeployRun,
   deploy,

@@ -23,7 +23,7 @@ import { specsFor } from '../src/quality/gates.js';
 import { runChecks } from '../src/quality/run.js';
 import { loadSpecs } from '../src/quality/spec.js';
 import { ingest } from '../src/tables/ingest.js';
-import { loadWorkflowConfig } from '../src/workflow/config.js';
+import { loadWorkflowConfig } from '../src/workflow/config/index.js';
 import { type LoadRun, runLoad } from '../src/workflow/load.js';
 import type { BenchReport, Table, TargetCheck } from './report.js';
 import {

@@ -153,7 +153,7 @@ export {
   type Ingestor,
   loadWorkflowConfig,
   type WorkflowConfig,
-} from './workflow/config.js';
+} from './workflow/config/index.js';
 export {
   applyStagingRules,
   type CommitAge,

@@ -71,7 +71,7 @@ import {
   STAGING_DEFAULTS,
   type StagingEnvironment,
   type WorkflowConfig,
-} from './config.js';
+} from './config/index.js';
 import {
   buildCounts,
   buildEvent,

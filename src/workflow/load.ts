@@ -32,7 +32,12 @@ import { type CheckRun, runChecks } from '../quality/run.js';
 import { type CheckSpec, loadSpecs, parseSpecText } from '../quality/spec.js';
 import { ingest } from '../tables/ingest.js';
 import type { SendAlertResult } from './alerts.js';
-import { describeOrigin, findIngestor, type Ingestor, type WorkflowConfig } from './config.js';
+import {
+  describeOrigin,
+  findIngestor,
+  type Ingestor,
+  type WorkflowConfig,
+} from './config/index.js';
 import type { LoadEvent, StoredEvent } from './events/index.js';
 import {
   errorDetails,

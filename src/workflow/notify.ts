@@ -17,7 +17,7 @@ import {
   type Env,
   resolveHeaders,
   resolveUrl,
-} from './config.js';
+} from './config/index.js';
 import { recordEvent } from './events/index.js';
 
 export interface NotifyOptions {

@@ -15,7 +15,7 @@ import { errorCode, errorLine } from '../common/error-line.js';
 import { newRunId } from '../common/run-id.js';
 import type { Repository } from '../core/repository.js';
 import type { Alert, SendAlertResult } from './alerts.js';
-import type { AlertConfig, Env } from './config.js';
+import type { AlertConfig, Env } from './config/index.js';
 import { recordEvent, type StoredEvent, type WorkflowEvent } from './events/index.js';
 import { notify } from './notify.js';
 

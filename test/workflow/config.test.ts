@@ -12,7 +12,7 @@ import {
   PRODUCTION_DEFAULTS,
   resolveHeaders,
   STAGING_DEFAULTS,
-} from '../../src/workflow/config.js';
+} from '../../src/workflow/config/index.js';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -16,7 +16,7 @@ import { main } from '../../src/cli/main.js';
 import type { Repository } from '../../src/core/repository.js';
 import { withSqlSession } from '../../src/engine/session.js';
 import { ingest } from '../../src/tables/ingest.js';
-import { loadWorkflowConfig, type WorkflowConfig } from '../../src/workflow/config.js';
+import { loadWorkflowConfig, type WorkflowConfig } from '../../src/workflow/config/index.js';
 import {
   deploy,
   envStatus,

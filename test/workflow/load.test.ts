@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { initRepository, openRepository } from '../../src/api/open-repository.js';
 import type { Repository } from '../../src/core/repository.js';
 import { withSqlSession } from '../../src/engine/session.js';
-import { loadWorkflowConfig } from '../../src/workflow/config.js';
+import { loadWorkflowConfig } from '../../src/workflow/config/index.js';
 import { listEvents, type StoredEvent } from '../../src/workflow/events/index.js';
 import { runLoad } from '../../src/workflow/load.js';
 

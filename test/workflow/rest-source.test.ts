@@ -15,7 +15,7 @@ import {
   loadWorkflowConfig,
   type Pagination,
   type RestSource,
-} from '../../src/workflow/config.js';
+} from '../../src/workflow/config/index.js';
 import {
   evalJsonPath,
   type JsonPath,

@@ -13,7 +13,7 @@ import { initRepository, openRepository } from '../../src/api/open-repository.js
 import type { Repository } from '../../src/core/repository.js';
 import { withSqlSession } from '../../src/engine/session.js';
 import { listTables } from '../../src/engine/tables.js';
-import { loadWorkflowConfig } from '../../src/workflow/config.js';
+import { loadWorkflowConfig } from '../../src/workflow/config/index.js';
 import { listEvents } from '../../src/workflow/events/index.js';
 import { type LoadRun, runLoad } from '../../src/workflow/load.js';
 

@@ -6,7 +6,7 @@ import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FileNotFoundError, InvalidPathError } from '../../common/errors.js';
 import { type IngestFormat, resolveSources } from '../../tables/sources.js';
-import { checkRepoRelativePath, isInsideDir } from '../config.js';
+import { checkRepoRelativePath, isInsideDir } from '../config/index.js';
 
 export interface FilesSource {
   path: string;

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SourceFetchError } from '../../common/errors.js';
-import { type Env, type RestSource, resolveHeaders, resolveUrl } from '../config.js';
+import { type Env, type RestSource, resolveHeaders, resolveUrl } from '../config/index.js';
 import { evalJsonPath } from './json-path.js';
 
 export interface FetchRestOptions {
