@@ -1,6 +1,7 @@
 // The workflow configuration as the rest of the workflow layer reads it: typed, camelCase, every
-// default filled in (the section schemas read the YAML's snake_case; their `to…` functions convert). Absent
-// environments stay undefined: STAGING_DEFAULTS / PRODUCTION_DEFAULTS say what to assume.
+// default filled in (the section schemas read the YAML's snake_case; their `to…` functions
+// convert). Absent environments stay undefined: STAGING_DEFAULTS / PRODUCTION_DEFAULTS say what
+// to assume.
 import type { WriteMode } from '../../tables/ingest.js';
 import type { CsvOptions, IngestFormat } from '../../tables/sources.js';
 import type { JsonPath } from '../sources/json-path.js';
