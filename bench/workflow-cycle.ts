@@ -35,7 +35,7 @@ import type { Repository } from '../src/core/repository.js';
 import { withSqlSession } from '../src/engine/session.js';
 import { ingest } from '../src/tables/ingest.js';
 import { loadWorkflowConfig } from '../src/workflow/config/index.js';
-import { deploy, promote } from '../src/workflow/environments.js';
+import { deploy, promote } from '../src/workflow/environments/index.js';
 import { runLoad } from '../src/workflow/load.js';
 import type { BenchReport, Table, TargetCheck } from './report.js';
 import {

@@ -22,7 +22,7 @@ import {
   deploy,
   type RollbackRun,
   rollback,
-} from '../src/workflow/environments.js';
+} from '../src/workflow/environments/index.js';
 import type { BenchReport, Table, TargetCheck } from './report.js';
 import {
   type BenchEnv,

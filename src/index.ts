@@ -186,7 +186,7 @@ export {
   sampleThreshold,
   smokeSpecs,
   stagingOf,
-} from './workflow/environments.js';
+} from './workflow/environments/index.js';
 export {
   type AlertEvent,
   type BuildEvent,

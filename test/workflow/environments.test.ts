@@ -23,7 +23,7 @@ import {
   promote,
   rollback,
   sampleThreshold,
-} from '../../src/workflow/environments.js';
+} from '../../src/workflow/environments/index.js';
 import { listEvents, recordEvent, type StoredEvent } from '../../src/workflow/events/index.js';
 import { runLoad } from '../../src/workflow/load.js';
 
