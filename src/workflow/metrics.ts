@@ -24,12 +24,14 @@
 //   successful deploy or rollback closes the open one at its time; a successful rollback with
 //   none open is an incident of its own, from its `detectedAt` (else its time) to its time.
 //   Counted when detected in the window; those still open at the end of the list are `open`.
+// - A rollback that could not run (outcome `error`: it flipped nothing — the alias moved under it)
+//   counts for nothing here: it neither undoes a deploy nor opens, closes or restores an incident.
 // - Median and p90 interpolate linearly between the closest ranks (the median of an even count
 //   is the mean of the middle two): with sorted x₀…xₙ₋₁, h = (n − 1)·p, the value is
 //   x⌊h⌋ + (h − ⌊h⌋)·(x⌈h⌉ − x⌊h⌋).
 import { InvalidArgumentError } from '../common/errors.js';
 import { esc } from '../quality/report-html.js';
-import type { DeployEvent, StoredEvent } from './events/index.js';
+import type { DeployEvent, RollbackEvent, StoredEvent } from './events/index.js';
 
 const DAY_MS = 86_400_000;
 
@@ -92,12 +94,66 @@ export interface OutcomeMetrics {
 }
 
 type Deploy = StoredEvent & DeployEvent;
+type Rollback = StoredEvent & RollbackEvent;
+
+/** The window and the environment's events, as every step reads them. */
+interface Scope {
+  env: string;
+  since: number;
+  until: number;
+  /** Every event, in id order. */
+  sorted: StoredEvent[];
+  /** The environment's deploys, in id order. */
+  deploys: Deploy[];
+  /**
+   * The environment's rollbacks that ran (success or failure), in id order. One that could not
+   * run (outcome `error`: it flipped nothing, e.g. the alias moved under it) counts for nothing.
+   */
+  rollbacks: Rollback[];
+}
+
+const at = (iso: string): number => Date.parse(iso);
+const inWindow = (sc: Scope, t: number): boolean => t >= sc.since && t < sc.until;
 
 /** The outcome metrics of `events` over a window (see the definitions at the top of this file). */
 export function computeMetrics(
   events: readonly StoredEvent[],
   opts: MetricsOptions,
 ): OutcomeMetrics {
+  const sc = scopeOf(events, opts);
+  const rolledBack = rolledBackDeploys(sc);
+  const attempts = sc.deploys.filter((d) => d.outcome !== 'skipped' && inWindow(sc, at(d.time)));
+  const ok = attempts.filter((d) => d.outcome === 'success');
+  const failedDeploys = attempts.filter((d) => d.outcome === 'failure' || d.outcome === 'error');
+  const undoneInWindow = ok.filter((d) => rolledBack.has(d.id));
+  const days = (sc.until - sc.since) / DAY_MS;
+  const failed = failedDeploys.length + undoneInWindow.length;
+  return {
+    environment: sc.env,
+    since: new Date(sc.since).toISOString(),
+    until: new Date(sc.until).toISOString(),
+    days,
+    deploymentFrequency: {
+      deploys: ok.length,
+      perDay: ok.length / days,
+      perWeek: (ok.length / days) * 7,
+    },
+    leadTime: stats(leadTimes(sc, rolledBack)),
+    changeFailureRate: {
+      deploys: attempts.length,
+      failed,
+      failedDeploys: failedDeploys.length,
+      rolledBack: undoneInWindow.length,
+      rate: attempts.length === 0 ? null : failed / attempts.length,
+    },
+    timeToRestore: timeToRestore(sc),
+    loads: loadCounts(sc),
+    daily: dailyCounts(sc, ok, failedDeploys, rolledBack),
+  };
+}
+
+/** Checks the window and sorts out the environment's deploys and rollbacks. */
+function scopeOf(events: readonly StoredEvent[], opts: MetricsOptions): Scope {
   const env = opts.environment ?? 'production';
   const since = opts.since.getTime();
   const until = opts.until.getTime();
@@ -107,16 +163,25 @@ export function computeMetrics(
       reason: 'empty window',
     });
   }
-  const at = (iso: string): number => Date.parse(iso);
-  const inWindow = (t: number): boolean => t >= since && t < until;
   const sorted = [...events].sort((a, b) => a.id - b.id);
-  const deploys = sorted.filter((e): e is Deploy => e.type === 'deploy' && e.environment === env);
-  const succeeded = deploys.filter((d) => d.outcome === 'success');
+  return {
+    env,
+    since,
+    until,
+    sorted,
+    deploys: sorted.filter((e): e is Deploy => e.type === 'deploy' && e.environment === env),
+    rollbacks: sorted.filter(
+      (e): e is Rollback => e.type === 'rollback' && e.environment === env && e.outcome !== 'error',
+    ),
+  };
+}
 
-  // Which successful deploys were rolled back (by event id).
+/** Which successful deploys were rolled back (by event id). */
+function rolledBackDeploys(sc: Scope): Set<number> {
+  const succeeded = sc.deploys.filter((d) => d.outcome === 'success');
   const rolledBack = new Set<number>();
-  for (const r of sorted) {
-    if (r.type !== 'rollback' || r.environment !== env || r.outcome !== 'success') continue;
+  for (const r of sc.rollbacks) {
+    if (r.outcome !== 'success') continue;
     const before = succeeded.filter((d) => d.id < r.id);
     const restored = before.findLast((d) => d.deployId === r.deployId);
     const undone = before.filter(
@@ -128,82 +193,100 @@ export function computeMetrics(
     }
     for (const d of undone) rolledBack.add(d.id);
   }
+  return rolledBack;
+}
 
-  const attempts = deploys.filter((d) => d.outcome !== 'skipped' && inWindow(at(d.time)));
-  const ok = attempts.filter((d) => d.outcome === 'success');
-  const failedDeploys = attempts.filter((d) => d.outcome === 'failure' || d.outcome === 'error');
-  const undoneInWindow = ok.filter((d) => rolledBack.has(d.id));
-  const days = (until - since) / DAY_MS;
-
-  // Lead time: each load once, at the first kept deploy that lists it.
+/** Lead times: each load once, at the first kept deploy that lists it. */
+function leadTimes(sc: Scope, rolledBack: ReadonlySet<number>): number[] {
   const counted = new Set<string>();
   const leads: number[] = [];
-  for (const d of succeeded) {
-    if (rolledBack.has(d.id)) continue;
+  for (const d of sc.deploys) {
+    if (d.outcome !== 'success' || rolledBack.has(d.id)) continue;
     const t = at(d.time);
     for (const l of d.loads ?? []) {
       if (counted.has(l.runId)) continue;
       counted.add(l.runId);
-      if (inWindow(t)) leads.push(Math.max(0, t - at(l.committedAt)));
+      if (inWindow(sc, t)) leads.push(Math.max(0, t - at(l.committedAt)));
     }
   }
+  return leads;
+}
 
-  // Time to restore.
-  interface Open {
-    detectedAt: number;
-    restoredAt?: number;
-    restoredBy?: 'rollback' | 'deploy';
-    deployId?: string;
-  }
-  const incidents: Open[] = [];
-  let open: Open | undefined;
+interface OpenIncident {
+  detectedAt: number;
+  restoredAt?: number;
+  restoredBy?: 'rollback' | 'deploy';
+  deployId?: string;
+}
+
+/** The incidents of the environment, in id order, each closed by the next good deploy or rollback. */
+function incidentsOf(sc: Scope): OpenIncident[] {
+  const incidents: OpenIncident[] = [];
+  let open: OpenIncident | undefined;
+  const openAt = (detectedAt: number, deployId: string | undefined): void => {
+    open = { detectedAt, ...(deployId === undefined ? {} : { deployId }) };
+    incidents.push(open);
+  };
   const close = (t: number, by: 'rollback' | 'deploy'): void => {
     if (!open) return;
     open.restoredAt = t;
     open.restoredBy = by;
     open = undefined;
   };
-  for (const e of sorted) {
+  const envEvents = [...sc.deploys, ...sc.rollbacks].sort((a, b) => a.id - b.id);
+  for (const e of envEvents) {
     const failed = e.outcome === 'failure' || e.outcome === 'error';
-    if (e.type === 'deploy' && e.environment === env) {
-      if (failed && !open) {
-        open = { detectedAt: at(e.time), deployId: e.deployId };
-        incidents.push(open);
-      } else if (e.outcome === 'success') close(at(e.time), 'deploy');
-    } else if (e.type === 'rollback' && e.environment === env) {
+    if (e.type === 'deploy') {
+      if (failed && !open) openAt(at(e.time), e.deployId);
+      else if (e.outcome === 'success') close(at(e.time), 'deploy');
+    } else {
       const detectedAt = at(e.detectedAt ?? e.time);
-      const cause = e.fromDeployId === undefined ? {} : { deployId: e.fromDeployId };
-      if (failed && !open) {
-        open = { detectedAt, ...cause };
-        incidents.push(open);
-      } else if (e.outcome === 'success') {
-        if (!open) {
-          open = { detectedAt, ...cause };
-          incidents.push(open);
-        }
+      if (failed && !open) openAt(detectedAt, e.fromDeployId);
+      else if (e.outcome === 'success') {
+        if (!open) openAt(detectedAt, e.fromDeployId);
         close(at(e.time), 'rollback');
       }
     }
   }
-  const counting = incidents.filter((i) => inWindow(i.detectedAt));
+  return incidents;
+}
+
+/** Time to restore: the incidents detected in the window, restored or still open. */
+function timeToRestore(sc: Scope): OutcomeMetrics['timeToRestore'] {
+  const counting = incidentsOf(sc).filter((i) => inWindow(sc, i.detectedAt));
   const restores = counting
     .filter((i) => i.restoredAt !== undefined)
     .map((i) => Math.max(0, (i.restoredAt as number) - i.detectedAt));
+  return {
+    ...stats(restores),
+    open: counting.length - restores.length,
+    incidents: counting.map((i) => ({
+      detectedAt: new Date(i.detectedAt).toISOString(),
+      restoredAt: i.restoredAt === undefined ? null : new Date(i.restoredAt).toISOString(),
+      restoredBy: i.restoredBy ?? null,
+      deployId: i.deployId ?? null,
+    })),
+  };
+}
 
+/** Load runs in the window, by outcome (any target). */
+function loadCounts(sc: Scope): OutcomeMetrics['loads'] {
   const loads = { success: 0, failure: 0, error: 0, skipped: 0 };
-  for (const e of sorted) if (e.type === 'load' && inWindow(at(e.time))) loads[e.outcome]++;
+  for (const e of sc.sorted) if (e.type === 'load' && inWindow(sc, at(e.time))) loads[e.outcome]++;
+  return loads;
+}
 
-  // One row per UTC day the window touches.
+/** One row per UTC day the window touches. */
+function dailyCounts(
+  sc: Scope,
+  ok: readonly Deploy[],
+  failedDeploys: readonly Deploy[],
+  rolledBack: ReadonlySet<number>,
+): DayCounts[] {
   const daily: DayCounts[] = [];
   const byDay = new Map<string, DayCounts>();
-  for (let t = Math.floor(since / DAY_MS) * DAY_MS; t < until; t += DAY_MS) {
-    const row = {
-      day: dayOf(t),
-      deploys: 0,
-      rolledBack: 0,
-      failedDeploys: 0,
-      rollbacks: 0,
-    };
+  for (let t = Math.floor(sc.since / DAY_MS) * DAY_MS; t < sc.until; t += DAY_MS) {
+    const row = { day: dayOf(t), deploys: 0, rolledBack: 0, failedDeploys: 0, rollbacks: 0 };
     daily.push(row);
     byDay.set(row.day, row);
   }
@@ -214,47 +297,9 @@ export function computeMetrics(
     if (rolledBack.has(d.id)) row.rolledBack++;
   }
   for (const d of failedDeploys) dayRow(d.time).failedDeploys++;
-  for (const e of sorted)
-    if (
-      e.type === 'rollback' &&
-      e.environment === env &&
-      e.outcome === 'success' &&
-      inWindow(at(e.time))
-    )
-      dayRow(e.time).rollbacks++;
-
-  const failed = failedDeploys.length + undoneInWindow.length;
-  return {
-    environment: env,
-    since: new Date(since).toISOString(),
-    until: new Date(until).toISOString(),
-    days,
-    deploymentFrequency: {
-      deploys: ok.length,
-      perDay: ok.length / days,
-      perWeek: (ok.length / days) * 7,
-    },
-    leadTime: stats(leads),
-    changeFailureRate: {
-      deploys: attempts.length,
-      failed,
-      failedDeploys: failedDeploys.length,
-      rolledBack: undoneInWindow.length,
-      rate: attempts.length === 0 ? null : failed / attempts.length,
-    },
-    timeToRestore: {
-      ...stats(restores),
-      open: counting.length - restores.length,
-      incidents: counting.map((i) => ({
-        detectedAt: new Date(i.detectedAt).toISOString(),
-        restoredAt: i.restoredAt === undefined ? null : new Date(i.restoredAt).toISOString(),
-        restoredBy: i.restoredBy ?? null,
-        deployId: i.deployId ?? null,
-      })),
-    },
-    loads,
-    daily,
-  };
+  for (const r of sc.rollbacks)
+    if (r.outcome === 'success' && inWindow(sc, at(r.time))) dayRow(r.time).rollbacks++;
+  return daily;
 }
 
 /** The p-quantile (0 ≤ p ≤ 1) of `values`, linear between closest ranks; null when empty. */

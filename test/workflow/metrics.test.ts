@@ -64,7 +64,11 @@ const deploy = (
 const rollback = (
   deployId: string,
   time: string,
-  extra: { fromDeployId?: string; detectedAt?: string; outcome?: 'success' | 'failure' } = {},
+  extra: {
+    fromDeployId?: string;
+    detectedAt?: string;
+    outcome?: 'success' | 'failure' | 'error';
+  } = {},
 ): WorkflowEvent & { time: string } => ({
   type: 'rollback',
   environment: 'production',
@@ -287,6 +291,24 @@ describe('computeMetrics edge cases', () => {
     expect(m.timeToRestore.count).toBe(1);
     expect(m.timeToRestore.medianMs).toBe(2.5 * HOUR);
     expect(m.timeToRestore.incidents[0]).toMatchObject({ restoredBy: 'deploy' });
+  });
+
+  it('a rollback that could not run (outcome error) changes nothing', () => {
+    const a = deploy('a', '2024-06-01T01:00:00.000Z', 'success');
+    const b = deploy('b', '2024-06-01T02:00:00.000Z', 'success');
+    const back = rollback('a', '2024-06-01T03:00:00.000Z', {
+      fromDeployId: 'b',
+      detectedAt: '2024-06-01T02:50:00.000Z',
+    });
+    const lost = rollback('a', '2024-06-01T02:30:00.000Z', {
+      fromDeployId: 'b',
+      detectedAt: '2024-06-01T02:20:00.000Z',
+      outcome: 'error',
+    });
+    const without = computeMetrics(script([a, b, back]), window);
+    expect(computeMetrics(script([a, b, lost, back]), window)).toEqual(without);
+    expect(without.timeToRestore.incidents).toHaveLength(1);
+    expect(without.changeFailureRate.rolledBack).toBe(1);
   });
 
   it('rejects an empty window', () => {
