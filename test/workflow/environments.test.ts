@@ -10,15 +10,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { Json } from '@duckdb/node-api';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { initRepository, openRepository } from '../../src/api/open-repository.js';
 import { main } from '../../src/cli/main.js';
+import { ConcurrentUpdateError } from '../../src/common/errors.js';
 import type { Repository } from '../../src/core/repository.js';
 import { withSqlSession } from '../../src/engine/session.js';
 import { ingest } from '../../src/tables/ingest.js';
 import { loadWorkflowConfig, type WorkflowConfig } from '../../src/workflow/config/index.js';
 import {
   deploy,
+  deployHistory,
   envStatus,
   promote,
   rollback,
@@ -477,6 +479,61 @@ models:
       fromDeployId: d1.deployId,
       fromCommit: v1,
     });
+  });
+
+  it('a rollback that loses the alias to a concurrent flip is an error event and an alert; nothing flips', async () => {
+    await setup(ENVS, CHECKS);
+    const v1 = await version(1);
+    await promote(repo, dir, config(), 'staging', opts);
+    const d1 = await deploy(repo, dir, config(), 'production', opts);
+    const v2 = await version(2);
+    await promote(repo, dir, config(), 'staging', opts);
+    const d2 = await deploy(repo, dir, config(), 'production', opts);
+
+    // Another flip lands between the rollback's read of the alias and its compare-and-swap.
+    const cas = vi.spyOn(repo.meta, 'setAlias').mockResolvedValue(undefined);
+    try {
+      await expect(
+        rollback(repo, config(), 'production', { ...opts, detectedAt: '2024-05-01T10:00:00Z' }),
+      ).rejects.toThrow(ConcurrentUpdateError);
+    } finally {
+      cas.mockRestore();
+    }
+    expect((await repo.getBranch('production')).name).toBe('production-green');
+    expect(await resolved('production')).toBe(v2);
+    const [rb] = await events('rollback');
+    expect(rb).toMatchObject({
+      type: 'rollback',
+      outcome: 'error',
+      environment: 'production',
+      deployId: d1.deployId,
+      commit: v1,
+      colour: 'blue',
+      fromCommit: v2,
+      fromDeployId: d2.deployId,
+      detectedAt: '2024-05-01T10:00:00.000Z',
+      reason: 'alias production moved while this deploy or rollback ran; nothing was flipped',
+    });
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      type: 'rollback.error',
+      text: 'alias production moved while this deploy or rollback ran; nothing was flipped. production was not rolled back.',
+      refs: {
+        environment: 'production',
+        deployId: d1.deployId,
+        branch: 'production-blue',
+        commit: v1,
+        target: 'production',
+      },
+    });
+    // The log's readers count successful rollbacks only: d2 is live, nothing was undone.
+    const history = await deployHistory(repo, 'production');
+    expect(history.live?.deployId).toBe(d2.deployId);
+    expect(history.rolledBack.size).toBe(0);
+    expect((await envStatus(repo, config())).production.liveDeployId).toBe(d2.deployId);
+    // The next rollback goes where this one meant to.
+    expect((await rollback(repo, config(), 'production', opts)).deployId).toBe(d1.deployId);
+    expect(await resolved('production')).toBe(v1);
   });
 
   it('deploy events carry the loads they bring, with their commit times', async () => {

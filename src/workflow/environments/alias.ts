@@ -9,9 +9,11 @@ import type { Repository } from '../../core/repository.js';
 import type { ProductionEnvironment } from '../config/index.js';
 import type { Colour } from '../events/index.js';
 
+/** Which colour `branch` is of production (undefined: neither). */
 export const colourOf = (prod: ProductionEnvironment, branch: string): Colour | undefined =>
   branch === prod.branches[0] ? 'blue' : branch === prod.branches[1] ? 'green' : undefined;
 
+/** The head of `branch`, or undefined when there is no such branch (never throws for that). */
 export async function branchHead(repo: Repository, name: string): Promise<string | undefined> {
   const b = await repo.meta.getBranch(repo.name, name);
   return b?.head;
@@ -34,6 +36,9 @@ export async function liveOf(repo: Repository, prod: ProductionEnvironment) {
     });
   return { alias, branch: alias.target, colour, commit };
 }
+
+/** What the alias shows: its record (the version a flip swaps from), its colour and commit. */
+export type Live = NonNullable<Awaited<ReturnType<typeof liveOf>>>;
 
 /**
  * Flips the alias to `target` in ONE compare-and-swap of its record: readers resolve the old

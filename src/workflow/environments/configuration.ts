@@ -9,25 +9,16 @@ import { compileProject } from '../../pipeline/graph.js';
 import { loadProject } from '../../pipeline/project.js';
 import { selectNodes } from '../../pipeline/select.js';
 import {
-  type Env,
   PRODUCTION_DEFAULTS,
   type ProductionEnvironment,
   STAGING_DEFAULTS,
   type StagingEnvironment,
   type WorkflowConfig,
 } from '../config/index.js';
+import type { WorkflowRunOptions } from '../run-lifecycle.js';
 
-/** What every environment operation takes for its alerts and progress. */
-export interface EnvironmentOptions {
-  /** Where `${VAR}` references of the alert sinks are looked up; default process.env. */
-  env?: Env;
-  /** Overrides the alert sinks' backoff (tests). */
-  backoffMs?: number;
-  fetch?: typeof fetch;
-  signal?: AbortSignal;
-  /** Progress, for the CLI. */
-  onPhase?: (phase: string, detail?: string) => void;
-}
+/** What every environment operation takes for its alerts and progress (the lifecycle's options). */
+export interface EnvironmentOptions extends WorkflowRunOptions {}
 
 /** The staging environment as configured, or its defaults when `environments:` does not name it. */
 export function stagingOf(config: WorkflowConfig, env = 'staging'): StagingEnvironment {
@@ -106,10 +97,3 @@ export function stagingBuildNodes(
   }
   return nodes;
 }
-
-export const alertOptsOf = (opts: EnvironmentOptions, eventId: number) => ({
-  eventId,
-  ...(opts.env ? { env: opts.env } : {}),
-  ...(opts.backoffMs !== undefined ? { backoffBaseMs: opts.backoffMs } : {}),
-  ...(opts.fetch ? { fetch: opts.fetch } : {}),
-});

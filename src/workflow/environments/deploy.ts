@@ -3,7 +3,6 @@
 //   record, so a reader resolving `production` gets the old commit or the new one, never a mix.
 import { errorLine } from '../../common/error-line.js';
 import { ConcurrentUpdateError } from '../../common/errors.js';
-import { newRunId } from '../../common/run-id.js';
 import type { Repository } from '../../core/repository.js';
 import { listTables, TABLES_PREFIX, tableNameOf } from '../../engine/tables.js';
 import { buildProject } from '../../pipeline/build.js';
@@ -30,13 +29,17 @@ import {
   describeBroken,
   listEvents,
   newLoads,
-  recordEvent,
   type StoredEvent,
 } from '../events/index.js';
-import { notify } from '../notify.js';
-import { branchHead, colourOf, flipAlias, liveOf, putBranchAt } from './alias.js';
 import {
-  alertOptsOf,
+  errorDetails,
+  failedDetails,
+  refusalReason,
+  runWorkflow,
+  type WorkflowRun,
+} from '../run-lifecycle.js';
+import { branchHead, colourOf, flipAlias, type Live, liveOf, putBranchAt } from './alias.js';
+import {
   type EnvironmentOptions,
   hasProject,
   productionOf,
@@ -176,217 +179,299 @@ export async function deploy(
   env = 'production',
   opts: DeployOptions = {},
 ): Promise<DeployRun> {
-  const started = Date.now();
+  // Read what is live and what to deploy: a bad alias or a missing branch fails before the run.
   const prod = productionOf(config, env);
-  const deployId = newRunId();
   const live = await liveOf(repo, prod);
   const history = await deployHistory(repo, env);
   const fromDeployId = live ? history.live?.deployId : undefined;
   const idle = live?.branch === prod.branches[0] ? prod.branches[1] : prod.branches[0];
-  const colour = colourOf(prod, idle) as Colour;
   const source = await deploySource(repo, config, prod);
-  const fromCommit = live?.commit;
-  let commit = source.commit; // the idle colour's head once prepared
-  const baseOf = () => ({
-    environment: env,
-    deployId,
-    colour,
-    commit,
-    ...(fromCommit ? { fromCommit } : {}),
-    ...(fromDeployId ? { fromDeployId } : {}),
-  });
-  const alertRefs = () => ({
-    environment: env,
-    deployId,
-    branch: idle,
-    commit,
-    target: prod.alias,
-  });
-  const result = (
-    rest: Omit<DeployRun, keyof ReturnType<typeof baseOf> | 'alias' | 'branch' | 'durationMs'>,
-  ): DeployRun => ({
-    ...baseOf(),
-    alias: prod.alias,
-    branch: idle,
+  let state: DeployState | undefined;
+  return runWorkflow(
+    repo,
+    {
+      kind: 'deploy',
+      alerts: config.alerts,
+      options: opts,
+      failure: {
+        event: (run, reason) => ({
+          type: 'deploy',
+          outcome: 'error',
+          ...eventBase(state as DeployState),
+          smoke: 'error',
+          reason,
+          durationMs: run.elapsedMs(),
+        }),
+        alert: (run, reason, err) => ({
+          type: 'deploy.error',
+          title: `deploy ${run.id} to ${env} could not run`,
+          text: `${reason}. ${prod.alias} was not flipped.`,
+          severity: 'error',
+          outcome: 'error',
+          refs: alertRefs(state as DeployState),
+          details: errorDetails(err),
+        }),
+      },
+    },
+    async (run) => {
+      const s: DeployState = {
+        repo,
+        repoDir,
+        config,
+        run,
+        env,
+        prod,
+        live,
+        ...(fromDeployId ? { fromDeployId } : {}),
+        idle,
+        colour: colourOf(prod, idle) as Colour,
+        source,
+        commit: source.commit,
+      };
+      state = s;
+      if (s.commit === live?.commit) return skipped(s);
+      await prepareIdle(s);
+      const verdict = (await rebuildUnmasked(s)) ?? (await smokeCheck(s));
+      if (verdict.reason === undefined) return flip(s, verdict);
+      return refused(s, { ...verdict, reason: verdict.reason });
+    },
+  );
+}
+
+/** What every phase of one deploy reads: what is live, the idle colour, what goes on it. */
+interface DeployState {
+  repo: Repository;
+  repoDir: string;
+  config: WorkflowConfig;
+  run: WorkflowRun;
+  env: string;
+  prod: ProductionEnvironment;
+  /** The live colour and its commit (undefined before the first deploy). */
+  live: Live | undefined;
+  /** The deploy that is live. */
+  fromDeployId?: string;
+  /** The idle colour: where the candidate goes (readers of the alias do not see it). */
+  idle: string;
+  colour: Colour;
+  source: DeploySource;
+  /** The commit deployed: the idle colour's head once prepared (rebuilt: the build's commit). */
+  commit: string;
+}
+
+/** The smoke checks' verdict (or the production rebuild's, when its tests failed). */
+interface SmokeVerdict {
+  smoke: SmokeStatus;
+  /** How the smoke checks were chosen. */
+  rule: string;
+  checks?: CheckSummary;
+  failed: FailedCheck[];
+  /** Why the deploy stops here; undefined: the alias may flip. */
+  reason?: string;
+}
+
+/** The names every deploy event carries. */
+const eventBase = (s: DeployState) => ({
+  environment: s.env,
+  deployId: s.run.id,
+  colour: s.colour,
+  commit: s.commit,
+  ...(s.live ? { fromCommit: s.live.commit } : {}),
+  ...(s.fromDeployId ? { fromDeployId: s.fromDeployId } : {}),
+});
+
+const alertRefs = (s: DeployState) => ({
+  environment: s.env,
+  deployId: s.run.id,
+  branch: s.idle,
+  commit: s.commit,
+  target: s.prod.alias,
+});
+
+/** A deploy's result: its names, then what the outcome says. */
+function result(
+  s: DeployState,
+  rest: Omit<DeployRun, keyof ReturnType<typeof eventBase> | 'alias' | 'branch' | 'durationMs'>,
+): DeployRun {
+  const { source } = s;
+  return {
+    ...eventBase(s),
+    alias: s.prod.alias,
+    branch: s.idle,
     ...(source.unmaskedFrom ? { unmaskedFrom: source.unmaskedFrom, builtFrom: source.commit } : {}),
     ...rest,
-    durationMs: Date.now() - started,
+    durationMs: s.run.elapsedMs(),
+  };
+}
+
+// ---- skip if live -----------------------------------------------------------------------------
+
+/** What would be deployed is live already: a `skipped` event, nothing written. */
+async function skipped(s: DeployState): Promise<DeployRun> {
+  const from = s.source.unmaskedFrom
+    ? ` (what ${s.prod.from} was promoted from)`
+    : ` (${s.prod.from}'s head)`;
+  const reason = `${s.commit.slice(0, 12)}${from} is already live`;
+  const event = await s.run.record({
+    type: 'deploy',
+    outcome: 'skipped',
+    ...eventBase(s),
+    smoke: 'skipped',
+    reason,
+    durationMs: s.run.elapsedMs(),
   });
+  return result(s, {
+    status: 'skipped',
+    smoke: 'skipped',
+    smokeRule: 'none: nothing to deploy',
+    smokeFailed: [],
+    loads: [],
+    reason,
+    event,
+  });
+}
 
-  if (commit === fromCommit) {
-    const reason = `${commit.slice(0, 12)}${source.unmaskedFrom ? ` (what ${prod.from} was promoted from)` : ` (${prod.from}'s head)`} is already live`;
-    const event = await recordEvent(repo, {
-      type: 'deploy',
-      outcome: 'skipped',
-      ...baseOf(),
-      smoke: 'skipped',
-      reason,
-      durationMs: Date.now() - started,
-    });
-    return result({
-      status: 'skipped',
-      smoke: 'skipped',
-      smokeRule: 'none: nothing to deploy',
-      smokeFailed: [],
-      loads: [],
-      reason,
-      event,
-    });
-  }
+// ---- prepare, rebuild, smoke ------------------------------------------------------------------
 
+/** The candidate on the idle colour (readers of the alias do not see it). */
+async function prepareIdle(s: DeployState): Promise<void> {
+  s.run.phase('prepare', `${s.idle} ← ${s.commit.slice(0, 12)}`);
+  await putBranchAt(s.repo, s.idle, s.commit);
+}
+
+/**
+ * With the unmasked source on the idle colour, the project is built there when staging builds
+ * (a `build` event); the idle colour's head is then what is deployed. A build that failed is the
+ * deploy's verdict; undefined: it built (or there was nothing to build), go on to the smoke checks.
+ */
+async function rebuildUnmasked(s: DeployState): Promise<SmokeVerdict | undefined> {
+  const st = s.config.environments.staging ?? STAGING_DEFAULTS;
+  if (!s.source.unmaskedFrom || !st.build || !hasProject(s.repoDir)) return undefined;
+  s.run.phase('build', s.idle);
+  const out = await buildProject(s.repo, s.repoDir, {
+    branch: s.idle,
+    message: `deploy ${s.run.id}: build on the full data of ${s.commit.slice(0, 12)}`,
+    ...stagingBuildNodes(s.repoDir, st),
+  });
+  s.commit = (await s.repo.getBranch(s.idle)).head as string;
+  await s.run.record(buildEvent('build', out));
+  if (out.run.status === 'success') return undefined;
+  // The build's tests ran on the idle colour, on production's data, before any flip: they are
+  // this deploy's smoke checks, and what they found is its verdict.
+  const failed = brokenNodes(out.run);
+  return {
+    smoke: failed.some((f) => f.status === 'error') ? 'error' : 'fail',
+    rule: `the project's tests, in its build on ${s.idle}`,
+    checks: summarize(out.run.results.filter((r) => r.kind === 'test')),
+    failed,
+    reason: `the build on ${s.idle} failed: ${describeBroken(out.run)}`,
+  };
+}
+
+/** The smoke checks (see `smokeSpecs`) on the idle colour, a `check` event. */
+async function smokeCheck(s: DeployState): Promise<SmokeVerdict> {
+  const chosen = await smokeSpecs(s.repo, s.repoDir, s.prod, s.commit, s.live?.commit);
+  if (chosen.specs.length === 0) return { smoke: 'skipped', rule: chosen.rule, failed: [] };
+  s.run.phase('smoke', `${chosen.specs.length} check(s) on ${s.idle}`);
   try {
-    // 1. The candidate on the idle colour (readers of the alias do not see it).
-    opts.onPhase?.('prepare', `${idle} ← ${commit.slice(0, 12)}`);
-    await putBranchAt(repo, idle, commit);
-    let smoke: SmokeStatus = 'skipped';
-    let smokeFailed: FailedCheck[] = [];
-    let smokeChecks: CheckSummary | undefined;
-    let reason: string | undefined;
-    let rule = 'none';
-    const st = config.environments.staging ?? STAGING_DEFAULTS;
-    if (source.unmaskedFrom && st.build && hasProject(repoDir)) {
-      opts.onPhase?.('build', idle);
-      const out = await buildProject(repo, repoDir, {
-        branch: idle,
-        message: `deploy ${deployId}: build on the full data of ${commit.slice(0, 12)}`,
-        ...stagingBuildNodes(repoDir, st),
-      });
-      commit = (await repo.getBranch(idle)).head as string;
-      await recordEvent(repo, buildEvent('build', out));
-      if (out.run.status !== 'success') {
-        // The build's tests ran on the idle colour, on production's data, before any flip:
-        // they are this deploy's smoke checks, and what they found is its verdict.
-        smokeFailed = brokenNodes(out.run);
-        smokeChecks = summarize(out.run.results.filter((r) => r.kind === 'test'));
-        smoke = smokeFailed.some((f) => f.status === 'error') ? 'error' : 'fail';
-        rule = `the project's tests, in its build on ${idle}`;
-        reason = `the build on ${idle} failed: ${describeBroken(out.run)}`;
-      }
-    }
-
-    // 2. Smoke checks there.
-    if (reason === undefined) {
-      const chosen = await smokeSpecs(repo, repoDir, prod, commit, fromCommit);
-      rule = chosen.rule;
-      if (chosen.specs.length > 0) {
-        opts.onPhase?.('smoke', `${chosen.specs.length} check(s) on ${idle}`);
-        try {
-          const run: CheckRun = await runChecks(repo, chosen.specs, { ref: idle, store: true });
-          smokeFailed = blocking(run);
-          smokeChecks = summarize(run.results);
-          smoke = smokeFailed.length > 0 ? 'fail' : 'pass';
-          await recordEvent(repo, {
-            type: 'check',
-            outcome: smokeFailed.length > 0 ? 'failure' : 'success',
-            ref: idle,
-            commit: run.commit,
-            runId: deployId,
-            tables: [...new Set(chosen.specs.map((s) => s.table))].sort(),
-            summary: smokeChecks,
-          });
-          if (smokeFailed.length > 0)
-            reason = `${smokeFailed.length} smoke check(s) did not pass: ${smokeFailed.map((f) => `${f.table}: ${f.name}`).join(', ')}`;
-        } catch (err) {
-          smoke = 'error';
-          reason = `the smoke checks could not run: ${errorLine(err)}`;
-        }
-      }
-    }
-
-    // 3. The flip, only when they passed.
-    if (reason === undefined) {
-      if ((await branchHead(repo, idle)) !== commit)
-        throw new ConcurrentUpdateError(`${idle} moved while its smoke checks ran`, { ref: idle });
-      opts.onPhase?.('flip', `${prod.alias} → ${idle}`);
-      const flipMs = await flipAlias(repo, prod.alias, idle, live?.alias);
-      const loads = await newLoads(repo, commit, fromCommit);
-      const event = await recordEvent(repo, {
-        type: 'deploy',
-        outcome: 'success',
-        ...baseOf(),
-        smoke,
-        ...(smokeChecks ? { smokeChecks } : {}),
-        loads,
-        durationMs: Date.now() - started,
-      });
-      return result({
-        status: 'success',
-        smoke,
-        smokeRule: rule,
-        ...(smokeChecks ? { smokeChecks } : {}),
-        smokeFailed: [],
-        loads,
-        flipMs,
-        event,
-      });
-    }
-    const event = await recordEvent(repo, {
-      type: 'deploy',
-      outcome: 'failure',
-      ...baseOf(),
-      smoke,
-      ...(smokeChecks ? { smokeChecks } : {}),
-      ...(smokeFailed.length > 0 ? { smokeFailed: smokeFailed.map((f) => f.name) } : {}),
-      reason,
-      durationMs: Date.now() - started,
+    const checked: CheckRun = await runChecks(s.repo, chosen.specs, { ref: s.idle, store: true });
+    const failed = blocking(checked);
+    const checks = summarize(checked.results);
+    await s.run.record({
+      type: 'check',
+      outcome: failed.length > 0 ? 'failure' : 'success',
+      ref: s.idle,
+      commit: checked.commit,
+      runId: s.run.id,
+      tables: [...new Set(chosen.specs.map((spec) => spec.table))].sort(),
+      summary: checks,
     });
-    const alert = await notify(
-      repo,
-      config.alerts,
-      {
-        type: 'deploy.failed',
-        title: `deploy ${deployId} to ${env} stopped: ${smoke === 'fail' && !reason.startsWith('the build') ? 'smoke checks failed' : reason.split(':')[0]}`,
-        text: `${reason}. ${prod.alias} still points at ${live ? `${live.branch} @ ${live.commit.slice(0, 12)}` : 'nothing'}; the candidate is on ${idle}.`,
-        severity: 'error',
-        outcome: 'failure',
-        refs: alertRefs(),
-        details: {
-          smoke,
-          failed: smokeFailed.map((f) => ({
-            table: f.table,
-            check: f.name,
-            status: f.status,
-            ...(f.message ? { message: f.message } : {}),
-          })),
-        },
-      },
-      alertOptsOf(opts, event.id),
-    );
-    return result({
-      status: 'failure',
-      smoke,
-      smokeRule: rule,
-      ...(smokeChecks ? { smokeChecks } : {}),
-      smokeFailed,
-      loads: [],
-      reason,
-      event,
-      alert,
-    });
+    return {
+      smoke: failed.length > 0 ? 'fail' : 'pass',
+      rule: chosen.rule,
+      checks,
+      failed,
+      ...(failed.length > 0 ? { reason: refusalReason(failed, 'smoke check(s)') } : {}),
+    };
   } catch (err) {
-    const reason = errorLine(err);
-    const event = await recordEvent(repo, {
-      type: 'deploy',
-      outcome: 'error',
-      ...baseOf(),
+    return {
       smoke: 'error',
-      reason,
-      durationMs: Date.now() - started,
-    });
-    await notify(
-      repo,
-      config.alerts,
-      {
-        type: 'deploy.error',
-        title: `deploy ${deployId} to ${env} could not run`,
-        text: `${reason}. ${prod.alias} was not flipped.`,
-        severity: 'error',
-        outcome: 'error',
-        refs: alertRefs(),
-        details: { code: (err as { code?: string }).code ?? 'Error' },
-      },
-      alertOptsOf(opts, event.id),
-    );
-    throw err;
+      rule: chosen.rule,
+      failed: [],
+      reason: `the smoke checks could not run: ${errorLine(err)}`,
+    };
   }
+}
+
+// ---- the deploy's outcomes --------------------------------------------------------------------
+
+/** The smoke checks passed: the alias flips to the idle colour, a `success` event. */
+async function flip(s: DeployState, v: SmokeVerdict): Promise<DeployRun> {
+  const { repo, idle, prod } = s;
+  if ((await branchHead(repo, idle)) !== s.commit)
+    throw new ConcurrentUpdateError(`${idle} moved while its smoke checks ran`, { ref: idle });
+  s.run.phase('flip', `${prod.alias} → ${idle}`);
+  const flipMs = await flipAlias(repo, prod.alias, idle, s.live?.alias);
+  const loads = await newLoads(repo, s.commit, s.live?.commit);
+  const event = await s.run.record({
+    type: 'deploy',
+    outcome: 'success',
+    ...eventBase(s),
+    smoke: v.smoke,
+    ...(v.checks ? { smokeChecks: v.checks } : {}),
+    loads,
+    durationMs: s.run.elapsedMs(),
+  });
+  return result(s, {
+    status: 'success',
+    smoke: v.smoke,
+    smokeRule: v.rule,
+    ...(v.checks ? { smokeChecks: v.checks } : {}),
+    smokeFailed: [],
+    loads,
+    flipMs,
+    event,
+  });
+}
+
+/** Stopped by its smoke checks (or the rebuild): the alias stays, an alert goes out. */
+async function refused(s: DeployState, v: SmokeVerdict & { reason: string }): Promise<DeployRun> {
+  const { smoke, reason, failed } = v;
+  const { live } = s;
+  const event = await s.run.record({
+    type: 'deploy',
+    outcome: 'failure',
+    ...eventBase(s),
+    smoke,
+    ...(v.checks ? { smokeChecks: v.checks } : {}),
+    ...(failed.length > 0 ? { smokeFailed: failed.map((f) => f.name) } : {}),
+    reason,
+    durationMs: s.run.elapsedMs(),
+  });
+  const stopped =
+    smoke === 'fail' && !reason.startsWith('the build')
+      ? 'smoke checks failed'
+      : reason.split(':')[0];
+  const alert = await s.run.alert(
+    {
+      type: 'deploy.failed',
+      title: `deploy ${s.run.id} to ${s.env} stopped: ${stopped}`,
+      text: `${reason}. ${s.prod.alias} still points at ${live ? `${live.branch} @ ${live.commit.slice(0, 12)}` : 'nothing'}; the candidate is on ${s.idle}.`,
+      severity: 'error',
+      outcome: 'failure',
+      refs: alertRefs(s),
+      details: { smoke, failed: failedDetails(failed) },
+    },
+    event,
+  );
+  return result(s, {
+    status: 'failure',
+    smoke,
+    smokeRule: v.rule,
+    ...(v.checks ? { smokeChecks: v.checks } : {}),
+    smokeFailed: failed,
+    loads: [],
+    reason,
+    event,
+    alert,
+  });
 }

@@ -3,40 +3,53 @@
 //   the integration checks run there, and only when all of that passed does the `staging` branch
 //   move to the candidate's final commit. A refused candidate stays for inspection. Neither the
 //   source branch nor production is ever written.
-import { errorLine } from '../../common/error-line.js';
+//
+// One promotion is one run of the lifecycle (run-lifecycle.ts), in phases over one PromoteState:
+// prepareCandidate → applyRules → buildCandidate → integrationChecks → publish → promoted |
+// refused. The checking phases add what they find to a Verdict; the first that refuses the
+// candidate stops the ones after it. A promotion that cannot run is an `error` event and a
+// `promote.error` alert, by the lifecycle, and its candidate goes if nothing was written on it.
 import { GateFailedError, InvalidConfigError } from '../../common/errors.js';
-import { newRunId } from '../../common/run-id.js';
 import type { TreeEntry } from '../../core/entry.js';
 import type { Repository } from '../../core/repository.js';
 import { listTables } from '../../engine/tables.js';
 import { buildProject } from '../../pipeline/build.js';
 import { refTable } from '../../quality/checks.js';
-import { blocking, gatesOf } from '../../quality/gates.js';
+import { blocking, type Gates, gatesOf } from '../../quality/gates.js';
 import { type CheckResult, runChecks } from '../../quality/run.js';
 import { type CheckSpec, loadSpecs } from '../../quality/spec.js';
 import { summarize } from '../../quality/summary.js';
 import type { SendAlertResult } from '../alerts.js';
-import { type MaskRule, PRODUCTION_DEFAULTS, type WorkflowConfig } from '../config/index.js';
+import {
+  type MaskRule,
+  PRODUCTION_DEFAULTS,
+  type StagingEnvironment,
+  type WorkflowConfig,
+} from '../config/index.js';
 import {
   buildCounts,
   buildEvent,
   type CheckSummary,
   describeBroken,
   type PromoteEvent,
-  recordEvent,
   type StoredEvent,
 } from '../events/index.js';
-import { notify } from '../notify.js';
+import {
+  errorDetails,
+  failedDetails,
+  refusalReason,
+  runWorkflow,
+  type WorkflowRun,
+} from '../run-lifecycle.js';
 import { branchHead } from './alias.js';
 import {
-  alertOptsOf,
   type EnvironmentOptions,
   hasProject,
   stagingBuildNodes,
   stagingOf,
 } from './configuration.js';
 import { brokenNodes, type FailedCheck } from './failed-checks.js';
-import { applyStagingRules, type SampledTable } from './staging-rules.js';
+import { applyStagingRules, type SampledTable, type StagingRulesResult } from './staging-rules.js';
 
 export interface PromoteOptions extends EnvironmentOptions {}
 
@@ -61,12 +74,7 @@ export interface PromoteRun {
   moved?: 'created' | 'reset' | 'gate';
   sampled: SampledTable[];
   masked: MaskRule[];
-  build?: {
-    runId: string;
-    status: 'success' | 'error';
-    models: { built: number; reused: number; failed: number; skipped: number };
-    commit?: string;
-  };
+  build?: PromoteBuild;
   /** The build's tests and the integration checks, together. */
   checks?: CheckSummary;
   failed: FailedCheck[];
@@ -74,6 +82,43 @@ export interface PromoteRun {
   durationMs: number;
   event: StoredEvent;
   alert?: SendAlertResult;
+}
+
+/** The project's build on the candidate, as a promotion reports it. */
+export interface PromoteBuild {
+  runId: string;
+  status: 'success' | 'error';
+  models: { built: number; reused: number; failed: number; skipped: number };
+  commit?: string;
+}
+
+/** What every phase of one promotion reads: where from, where to, on which candidate. */
+interface PromoteState {
+  repo: Repository;
+  repoDir: string;
+  run: WorkflowRun;
+  env: string;
+  st: StagingEnvironment;
+  /** The branch promoted from, and its head: the commit promoted. */
+  source: string;
+  commit: string;
+  /** Staging's head before (undefined: this promotion creates the branch). */
+  fromCommit: string | undefined;
+  /** `promote/<environment>/<run id>`. */
+  candidate: string;
+  /** Staging's gates when they protect it: it then moves only by a gated merge. */
+  gate: Gates | undefined;
+  /** The build's node selection; undefined when staging does not build. */
+  buildNodes: { select?: string[]; exclude?: string[] } | undefined;
+}
+
+/** What the checking phases found: every result, and what refused the candidate, if anything. */
+interface Verdict {
+  results: CheckResult[];
+  /** The checks the build ran as tests (the integration checks do not run them again). */
+  ranIds: Set<string>;
+  failed: FailedCheck[];
+  reason?: string;
 }
 
 /**
@@ -88,7 +133,7 @@ export async function promote(
   env = 'staging',
   opts: PromoteOptions = {},
 ): Promise<PromoteRun> {
-  const started = Date.now();
+  // Validate: an unknown or reserved environment, or a missing source, fails before the run.
   const st = stagingOf(config, env);
   const prod = config.environments.production ?? PRODUCTION_DEFAULTS;
   // Promotion never writes production or the default branch: refuse a staging branch named so.
@@ -100,247 +145,102 @@ export async function promote(
   const source = (await repo.getBranch(st.from)).name;
   const commit = (await repo.getBranch(source)).head as string; // committed state only
   const fromCommit = await branchHead(repo, st.branch);
-  const id = newRunId();
-  const candidate = `promote/${env}/${id}`;
+  const candidateOf = (run: WorkflowRun) => `promote/${env}/${run.id}`;
+  const alertRefs = (run: WorkflowRun) => ({
+    branch: candidateOf(run),
+    target: st.branch,
+    environment: env,
+    commit,
+  });
+  return runWorkflow(
+    repo,
+    {
+      kind: 'promote',
+      alerts: config.alerts,
+      options: opts,
+      failure: {
+        event: (run, reason) => ({
+          type: 'promote',
+          outcome: 'error',
+          environment: env,
+          promoteId: run.id,
+          branch: candidateOf(run),
+          source,
+          commit,
+          ...(fromCommit ? { fromCommit } : {}),
+          reason,
+          durationMs: run.elapsedMs(),
+        }),
+        alert: (run, reason, err) => ({
+          type: 'promote.error',
+          title: `promote to ${env} could not run`,
+          text: `${reason}. ${st.branch} was not changed.`,
+          severity: 'error',
+          outcome: 'error',
+          refs: alertRefs(run),
+          details: errorDetails(err),
+        }),
+      },
+    },
+    async (run) => {
+      const s = await prepareCandidate({
+        repo,
+        repoDir,
+        run,
+        env,
+        st,
+        source,
+        commit,
+        fromCommit,
+        candidate: candidateOf(run),
+      });
+      const rules = await applyRules(s);
+      const verdict: Verdict = { results: [], ranIds: new Set(), failed: [] };
+      const build = await buildCandidate(s, verdict);
+      if (verdict.failed.length === 0) await integrationChecks(s, rules, verdict);
+      const built = (await repo.getBranch(s.candidate)).head as string;
+      const published = verdict.failed.length === 0 ? await publish(s, built, verdict) : undefined;
+      const findings: Findings = {
+        rules,
+        ...(build ? { build } : {}),
+        verdict,
+        builtCommit: published?.builtCommit ?? built,
+      };
+      if (published?.moved) return promoted(s, findings, published.moved);
+      return refused(s, findings);
+    },
+  );
+}
+
+// ---- prepare ----------------------------------------------------------------------------------
+
+/**
+ * The candidate branch at the source commit. A bad build selection fails here, while the
+ * candidate is untouched (the lifecycle then removes it); a gated staging makes the candidate
+ * descend from staging's head first.
+ */
+async function prepareCandidate(
+  base: Omit<PromoteState, 'gate' | 'buildNodes'>,
+): Promise<PromoteState> {
+  const { repo, run, st, candidate, commit, fromCommit } = base;
+  await repo.createBranch(candidate, { from: commit });
+  // A candidate with work on it stays for inspection; an untouched one goes.
+  run.onFailure(async () => {
+    if ((await branchHead(repo, candidate)) === commit) await repo.deleteBranch(candidate);
+  });
+  const buildNodes =
+    st.build && hasProject(base.repoDir) ? stagingBuildNodes(base.repoDir, st) : undefined;
   const gates = gatesOf(repo);
   const gated = fromCommit !== undefined && gates?.ruleFor(st.branch)?.protected === true;
-  const alertRefs = { branch: candidate, target: st.branch, environment: env, commit };
-
-  const abort = async (err: unknown): Promise<never> => {
-    const reason = errorLine(err);
-    const head = await branchHead(repo, candidate);
-    const event = await recordEvent(repo, {
-      type: 'promote',
-      outcome: 'error',
-      environment: env,
-      promoteId: id,
-      branch: candidate,
-      source,
-      commit,
-      ...(fromCommit ? { fromCommit } : {}),
-      reason,
-      durationMs: Date.now() - started,
-    });
-    await notify(
-      repo,
-      config.alerts,
-      {
-        type: 'promote.error',
-        title: `promote to ${env} could not run`,
-        text: `${reason}. ${st.branch} was not changed.`,
-        severity: 'error',
-        outcome: 'error',
-        refs: alertRefs,
-        details: { code: (err as { code?: string }).code ?? 'Error' },
-      },
-      alertOptsOf(opts, event.id),
-    );
-    // A candidate with work on it stays for inspection; an untouched one goes.
-    if (head === commit) await repo.deleteBranch(candidate).catch(() => {});
-    throw err;
-  };
-
-  await repo.createBranch(candidate, { from: commit });
-  try {
-    // A bad build selection fails here, while the candidate is untouched (and removed).
-    const builds = st.build && hasProject(repoDir);
-    const nodes = builds ? stagingBuildNodes(repoDir, st) : {};
-    if (gated) {
-      // A protected staging branch moves only by a gated merge, which must then be a
-      // fast-forward to the candidate's exact tree: the candidate descends from staging's head
-      // (merged in, then restored to the source's tree), so merging it adds nothing stale.
-      opts.onPhase?.('prepare', `${candidate} (descending from ${st.branch})`);
-      await descendFrom(repo, candidate, fromCommit as string, commit);
-    }
-
-    // 1. The staging rules.
-    opts.onPhase?.('rules', candidate);
-    const rules = await applyStagingRules(repo, candidate, st, {
-      message: `promote ${source} → ${env}: staging rules (promotion ${id})`,
-      metadata: { 'sluice.promote_id': id, 'sluice.environment': env },
-    });
-
-    // 2. The build.
-    let build: PromoteRun['build'];
-    const failed: FailedCheck[] = [];
-    const results: CheckResult[] = [];
-    const ranIds = new Set<string>();
-    let reason: string | undefined;
-    if (builds) {
-      opts.onPhase?.('build', candidate);
-      const out = await buildProject(repo, repoDir, {
-        branch: candidate,
-        message: `promote ${source} → ${env}: build (promotion ${id})`,
-        ...nodes,
-      });
-      build = {
-        runId: out.run.id,
-        status: out.run.status,
-        models: buildCounts(out.run).models,
-        ...(out.run.commit ? { commit: out.run.commit } : {}),
-      };
-      for (const list of out.checks.values())
-        for (const r of list) {
-          results.push(r);
-          ranIds.add(r.id);
-        }
-      await recordEvent(repo, buildEvent('build', out));
-      if (out.run.status !== 'success') {
-        failed.push(...brokenNodes(out.run));
-        reason = `the build failed: ${describeBroken(out.run)} (outputs on ${out.run.runBranch})`;
-      }
-    }
-
-    // 3. The integration checks: every check of the tables there that the build did not run,
-    // except those of masked columns (their values are altered on purpose).
-    if (failed.length === 0) {
-      const tables = await listTables(repo, candidate);
-      const maskedCol = (s: CheckSpec): boolean =>
-        rules.masked.some(
-          (m) =>
-            m.table === s.table &&
-            [s.column, ...((s.params.columns as string[] | undefined) ?? [])].some(
-              (c) => c !== undefined && c.toLowerCase() === m.column.toLowerCase(),
-            ),
-        );
-      const specs = loadSpecs(repoDir).filter(
-        (s) =>
-          !ranIds.has(s.id) &&
-          tables.has(s.table) &&
-          (s.type !== 'relationships' || tables.has(refTable(String(s.params.to)))) &&
-          !maskedCol(s),
-      );
-      if (specs.length > 0) {
-        opts.onPhase?.('check', `${specs.length} check(s)`);
-        const run = await runChecks(repo, specs, { ref: candidate, store: true });
-        results.push(...run.results);
-        const bad = blocking(run);
-        failed.push(...bad);
-        await recordEvent(repo, {
-          type: 'check',
-          outcome: bad.length > 0 ? 'failure' : 'success',
-          ref: candidate,
-          commit: run.commit,
-          runId: id,
-          tables: [...new Set(specs.map((s) => s.table))].sort(),
-          summary: summarize(run.results),
-        });
-        if (bad.length > 0)
-          reason = `${bad.length} check(s) did not pass: ${bad.map((f) => `${f.table}: ${f.name}`).join(', ')}`;
-      }
-    }
-    const checks = results.length > 0 ? summarize(results) : undefined;
-    let builtCommit = (await repo.getBranch(candidate)).head as string;
-
-    // 4. Publish: the environment branch moves to the candidate's final commit.
-    let moved: PromoteRun['moved'];
-    if (failed.length === 0) {
-      opts.onPhase?.('publish', st.branch);
-      try {
-        if (fromCommit === undefined) {
-          await repo.createBranch(st.branch, { from: builtCommit });
-          moved = 'created';
-        } else if (gated && gates) {
-          // Protected by a gate: through its merge (its checks run too), a fast-forward here.
-          const { result } = await gates.merge(candidate, st.branch, {
-            message: `promote ${source} → ${env} (promotion ${id})`,
-            metadata: { 'sluice.promote_id': id },
-          });
-          builtCommit = result.commit?.id ?? (await repo.getBranch(st.branch)).head;
-          moved = 'gate';
-        } else {
-          await repo.resetBranch(st.branch, builtCommit);
-          moved = 'reset';
-        }
-      } catch (err) {
-        if (!(err instanceof GateFailedError)) throw err;
-        failed.push(...err.data.failed);
-        reason = err.message;
-      }
-    }
-
-    const base = {
-      environment: env,
-      id,
-      source,
-      branch: st.branch,
-      candidate,
-      commit,
-      ...(fromCommit ? { fromCommit } : {}),
-      builtCommit,
-      sampled: rules.sampled,
-      masked: rules.masked,
-      ...(build ? { build } : {}),
-      ...(checks ? { checks } : {}),
-    };
-    const eventBase = {
-      type: 'promote' as const,
-      environment: env,
-      promoteId: id,
-      branch: candidate,
-      source,
-      commit,
-      ...(fromCommit ? { fromCommit } : {}),
-      builtCommit,
-      ...(checks ? { checks } : {}),
-    };
-    if (failed.length === 0 && moved) {
-      await repo.deleteBranch(candidate);
-      const event = await recordEvent(repo, {
-        ...eventBase,
-        outcome: 'success',
-        durationMs: Date.now() - started,
-      } satisfies PromoteEvent);
-      return {
-        ...base,
-        status: 'success',
-        moved,
-        failed: [],
-        durationMs: Date.now() - started,
-        event,
-      };
-    }
-    reason ??= 'refused';
-    const event = await recordEvent(repo, {
-      ...eventBase,
-      outcome: 'failure',
-      reason: `${reason}; candidate kept on ${candidate}`,
-      durationMs: Date.now() - started,
-    } satisfies PromoteEvent);
-    const alert = await notify(
-      repo,
-      config.alerts,
-      {
-        type: 'promote.failed',
-        title: `promote to ${env} stopped on ${candidate}`,
-        text: `${reason}. ${st.branch} was not changed; inspect the candidate with \`sluice sql --ref ${candidate}\`.`,
-        severity: 'error',
-        outcome: 'failure',
-        refs: { ...alertRefs, commit: builtCommit },
-        details: {
-          failed: failed.map((f) => ({
-            table: f.table,
-            check: f.name,
-            status: f.status,
-            ...(f.message ? { message: f.message } : {}),
-          })),
-          ...(build ? { build: build.status } : {}),
-        },
-      },
-      alertOptsOf(opts, event.id),
-    );
-    return {
-      ...base,
-      status: 'failure',
-      failed,
-      reason,
-      durationMs: Date.now() - started,
-      event,
-      alert,
-    };
-  } catch (err) {
-    return abort(err);
+  const s: PromoteState = { ...base, gate: gated ? gates : undefined, buildNodes };
+  if (gated) {
+    // A protected staging branch moves only by a gated merge, which must then be a
+    // fast-forward to the candidate's exact tree: the candidate descends from staging's head
+    // (merged in, then restored to the source's tree), so merging it adds nothing stale.
+    run.phase('prepare', `${candidate} (descending from ${st.branch})`);
+    await descendFrom(repo, candidate, fromCommit as string, commit);
   }
+  return s;
 }
 
 /**
@@ -367,4 +267,232 @@ async function descendFrom(
   if (puts.length === 0 && remove.length === 0) return;
   await repo.putEntries(branch, puts, { remove });
   await repo.commit(branch, { message: `promote: the tree of ${source.slice(0, 12)}` });
+}
+
+// ---- staging rules, build, integration checks --------------------------------------------------
+
+/** The staging rules, committed on the candidate. */
+function applyRules(s: PromoteState): Promise<StagingRulesResult> {
+  s.run.phase('rules', s.candidate);
+  return applyStagingRules(s.repo, s.candidate, s.st, {
+    message: `promote ${s.source} → ${s.env}: staging rules (promotion ${s.run.id})`,
+    metadata: { 'sluice.promote_id': s.run.id, 'sluice.environment': s.env },
+  });
+}
+
+/** The project's build on the candidate (when staging builds), a `build` event; its tests count. */
+async function buildCandidate(
+  s: PromoteState,
+  verdict: Verdict,
+): Promise<PromoteBuild | undefined> {
+  if (!s.buildNodes) return undefined;
+  s.run.phase('build', s.candidate);
+  const out = await buildProject(s.repo, s.repoDir, {
+    branch: s.candidate,
+    message: `promote ${s.source} → ${s.env}: build (promotion ${s.run.id})`,
+    ...s.buildNodes,
+  });
+  for (const list of out.checks.values())
+    for (const r of list) {
+      verdict.results.push(r);
+      verdict.ranIds.add(r.id);
+    }
+  await s.run.record(buildEvent('build', out));
+  if (out.run.status !== 'success') {
+    verdict.failed.push(...brokenNodes(out.run));
+    verdict.reason = `the build failed: ${describeBroken(out.run)} (outputs on ${out.run.runBranch})`;
+  }
+  return {
+    runId: out.run.id,
+    status: out.run.status,
+    models: buildCounts(out.run).models,
+    ...(out.run.commit ? { commit: out.run.commit } : {}),
+  };
+}
+
+/**
+ * The integration checks: every check of the tables on the candidate that the build did not run,
+ * except those of masked columns (their values are altered on purpose); a `check` event.
+ */
+async function integrationChecks(
+  s: PromoteState,
+  rules: StagingRulesResult,
+  verdict: Verdict,
+): Promise<void> {
+  const tables = await listTables(s.repo, s.candidate);
+  const maskedCol = (spec: CheckSpec): boolean =>
+    rules.masked.some(
+      (m) =>
+        m.table === spec.table &&
+        [spec.column, ...((spec.params.columns as string[] | undefined) ?? [])].some(
+          (c) => c !== undefined && c.toLowerCase() === m.column.toLowerCase(),
+        ),
+    );
+  const specs = loadSpecs(s.repoDir).filter(
+    (spec) =>
+      !verdict.ranIds.has(spec.id) &&
+      tables.has(spec.table) &&
+      (spec.type !== 'relationships' || tables.has(refTable(String(spec.params.to)))) &&
+      !maskedCol(spec),
+  );
+  if (specs.length === 0) return;
+  s.run.phase('check', `${specs.length} check(s)`);
+  const checked = await runChecks(s.repo, specs, { ref: s.candidate, store: true });
+  verdict.results.push(...checked.results);
+  const bad = blocking(checked);
+  verdict.failed.push(...bad);
+  await s.run.record({
+    type: 'check',
+    outcome: bad.length > 0 ? 'failure' : 'success',
+    ref: s.candidate,
+    commit: checked.commit,
+    runId: s.run.id,
+    tables: [...new Set(specs.map((spec) => spec.table))].sort(),
+    summary: summarize(checked.results),
+  });
+  if (bad.length > 0) verdict.reason = refusalReason(bad);
+}
+
+// ---- publish ----------------------------------------------------------------------------------
+
+/**
+ * The environment branch moves to the candidate's final commit: created, reset, or — protected by
+ * a gate — merged through it (its checks run too; a fast-forward here). A gate that refuses is the
+ * verdict's refusal, and nothing moves.
+ */
+async function publish(
+  s: PromoteState,
+  built: string,
+  verdict: Verdict,
+): Promise<{ moved: PromoteRun['moved']; builtCommit: string } | undefined> {
+  const { repo, st } = s;
+  s.run.phase('publish', st.branch);
+  try {
+    if (s.fromCommit === undefined) {
+      await repo.createBranch(st.branch, { from: built });
+      return { moved: 'created', builtCommit: built };
+    }
+    if (s.gate) {
+      const { result } = await s.gate.merge(s.candidate, st.branch, {
+        message: `promote ${s.source} → ${s.env} (promotion ${s.run.id})`,
+        metadata: { 'sluice.promote_id': s.run.id },
+      });
+      const builtCommit = result.commit?.id ?? (await repo.getBranch(st.branch)).head;
+      return { moved: 'gate', builtCommit: builtCommit as string };
+    }
+    await repo.resetBranch(st.branch, built);
+    return { moved: 'reset', builtCommit: built };
+  } catch (err) {
+    if (!(err instanceof GateFailedError)) throw err;
+    verdict.failed.push(...err.data.failed);
+    verdict.reason = err.message;
+    return undefined;
+  }
+}
+
+// ---- the promotion's outcomes -----------------------------------------------------------------
+
+/** What the phases produced, for the outcome. */
+interface Findings {
+  rules: StagingRulesResult;
+  build?: PromoteBuild;
+  verdict: Verdict;
+  /** The candidate's final commit (after a gated merge: staging's new head). */
+  builtCommit: string;
+}
+
+/** The fields a promotion's result and its `promote` event share. */
+function summaryOf(s: PromoteState, o: Findings) {
+  const checks = o.verdict.results.length > 0 ? summarize(o.verdict.results) : undefined;
+  const result = {
+    environment: s.env,
+    id: s.run.id,
+    source: s.source,
+    branch: s.st.branch,
+    candidate: s.candidate,
+    commit: s.commit,
+    ...(s.fromCommit ? { fromCommit: s.fromCommit } : {}),
+    builtCommit: o.builtCommit,
+    sampled: o.rules.sampled,
+    masked: o.rules.masked,
+    ...(o.build ? { build: o.build } : {}),
+    ...(checks ? { checks } : {}),
+  };
+  const event = {
+    type: 'promote' as const,
+    environment: s.env,
+    promoteId: s.run.id,
+    branch: s.candidate,
+    source: s.source,
+    commit: s.commit,
+    ...(s.fromCommit ? { fromCommit: s.fromCommit } : {}),
+    builtCommit: o.builtCommit,
+    ...(checks ? { checks } : {}),
+  };
+  return { result, event };
+}
+
+/** Staging moved: the candidate goes, a `success` event. */
+async function promoted(
+  s: PromoteState,
+  o: Findings,
+  moved: NonNullable<PromoteRun['moved']>,
+): Promise<PromoteRun> {
+  const { result, event: eventBase } = summaryOf(s, o);
+  await s.repo.deleteBranch(s.candidate);
+  const event = await s.run.record({
+    ...eventBase,
+    outcome: 'success',
+    durationMs: s.run.elapsedMs(),
+  } satisfies PromoteEvent);
+  return {
+    ...result,
+    status: 'success',
+    moved,
+    failed: [],
+    durationMs: s.run.elapsedMs(),
+    event,
+  };
+}
+
+/** Refused by the build, a check or staging's gate: the candidate stays, an alert goes out. */
+async function refused(s: PromoteState, o: Findings): Promise<PromoteRun> {
+  const { result, event: eventBase } = summaryOf(s, o);
+  const { failed } = o.verdict;
+  const reason = o.verdict.reason ?? 'refused';
+  const event = await s.run.record({
+    ...eventBase,
+    outcome: 'failure',
+    reason: `${reason}; candidate kept on ${s.candidate}`,
+    durationMs: s.run.elapsedMs(),
+  } satisfies PromoteEvent);
+  const alert = await s.run.alert(
+    {
+      type: 'promote.failed',
+      title: `promote to ${s.env} stopped on ${s.candidate}`,
+      text: `${reason}. ${s.st.branch} was not changed; inspect the candidate with \`sluice sql --ref ${s.candidate}\`.`,
+      severity: 'error',
+      outcome: 'failure',
+      refs: {
+        branch: s.candidate,
+        target: s.st.branch,
+        environment: s.env,
+        commit: o.builtCommit,
+      },
+      details: {
+        failed: failedDetails(failed),
+        ...(o.build ? { build: o.build.status } : {}),
+      },
+    },
+    event,
+  );
+  return {
+    ...result,
+    status: 'failure',
+    failed,
+    reason,
+    durationMs: s.run.elapsedMs(),
+    event,
+    alert,
+  };
 }
