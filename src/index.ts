@@ -255,3 +255,4 @@ export {
   startScheduler,
   validateCron,
 } from './workflow/schedule.js';
+export { runScheduledBuild, type ScheduledBuildRun } from './workflow/scheduled-build.js';

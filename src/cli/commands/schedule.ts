@@ -6,17 +6,14 @@
 // scheduled build is a `build` event, as `sluice build` is (an ingestor's run records its own).
 import type { Command } from 'commander';
 import {
-  buildErrorEvent,
-  buildEvent,
-  buildProject,
   findRepoDir,
   InvalidArgumentError,
   loadWorkflowConfig,
   runLoad,
+  runScheduledBuild,
   type ScheduledJob,
   startScheduler,
 } from '../../index.js';
-import { withEvent } from '../events.js';
 import type { Runner } from '../runner.js';
 
 interface ScheduleCliOptions {
@@ -58,22 +55,7 @@ export function register(program: Command, runner: Runner): void {
               name: `build:${b.branch ?? repo.defaultBranch}`,
               cron: b.cron,
               run: async () => {
-                const branch = b.branch ?? repo.defaultBranch;
-                const startedAt = Date.now();
-                const { value: out } = await withEvent(
-                  ctx,
-                  repo,
-                  'build',
-                  () =>
-                    buildProject(repo, dir, {
-                      branch,
-                      ...(b.select ? { select: [b.select] } : {}),
-                    }),
-                  {
-                    done: (out) => buildEvent('build', out),
-                    failed: (err) => buildErrorEvent('build', branch, err, startedAt),
-                  },
-                );
+                const { outcome: out } = await runScheduledBuild(repo, dir, config, b);
                 say(`build on ${out.run.branch}: ${out.run.status} (run ${out.run.id})`);
               },
             }),

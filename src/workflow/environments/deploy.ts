@@ -372,10 +372,12 @@ async function smokeCheck(s: DeployState): Promise<SmokeVerdict> {
   const chosen = await smokeSpecs(s.repo, s.repoDir, s.prod, s.commit, s.live?.commit);
   if (chosen.specs.length === 0) return { smoke: 'skipped', rule: chosen.rule, failed: [] };
   s.run.phase('smoke', `${chosen.specs.length} check(s) on ${s.idle}`);
+  let failed: FailedCheck[] = [];
+  let checks: CheckSummary | undefined;
   try {
     const checked: CheckRun = await runChecks(s.repo, chosen.specs, { ref: s.idle, store: true });
-    const failed = blocking(checked);
-    const checks = summarize(checked.results);
+    failed = blocking(checked);
+    checks = summarize(checked.results);
     await s.run.record({
       type: 'check',
       outcome: failed.length > 0 ? 'failure' : 'success',
@@ -396,7 +398,8 @@ async function smokeCheck(s: DeployState): Promise<SmokeVerdict> {
     return {
       smoke: 'error',
       rule: chosen.rule,
-      failed: [],
+      ...(checks ? { checks } : {}),
+      failed,
       reason: `the smoke checks could not run: ${errorLine(err)}`,
     };
   }
