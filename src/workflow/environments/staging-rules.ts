@@ -59,6 +59,7 @@ export function maskExpression(column: Column, method: MaskRule['method']): stri
  * Applies the staging rules to the tables of `branch` and commits them there (never anywhere
  * else): each sampled or masked table is rewritten whole — read at the branch's head, written
  * by DuckDB to Parquet, ingested back with mode overwrite (manifest key and partitioning kept).
+ * Phases: planRules → writeRewrites → ingestRewrites → commitRules.
  */
 export async function applyStagingRules(
   repo: Repository,
@@ -66,19 +67,51 @@ export async function applyStagingRules(
   st: Pick<StagingEnvironment, 'sample' | 'mask'>,
   opts: { message?: string; metadata?: Record<string, string> } = {},
 ): Promise<StagingRulesResult> {
-  const tables = await listTables(repo, branch);
   const sample = st.sample && st.sample.fraction < 1 ? st.sample : undefined;
-  interface Plan {
-    t: TableAtRef;
-    sample: boolean;
-    masks: { column: Column; method: MaskRule['method'] }[];
+  const { plans, masked } = planRules(await listTables(repo, branch), st.mask, sample);
+  if (plans.length === 0) return { sampled: [], masked };
+  const work = mkdtempSync(join(tmpdir(), 'sluice-staging-'));
+  try {
+    const outputs = await writeRewrites(repo, branch, plans, sample, work);
+    const sampled = await ingestRewrites(repo, branch, outputs);
+    const commit = await commitRules(repo, branch, sample, sampled, masked, opts);
+    return { sampled, masked, ...(commit ? { commit } : {}) };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
+}
+
+type Sample = NonNullable<StagingEnvironment['sample']>;
+
+/** One table to rewrite: sampled, and/or with masked columns. */
+interface Plan {
+  t: TableAtRef;
+  sample: boolean;
+  masks: { column: Column; method: MaskRule['method'] }[];
+}
+
+/** A rewritten table, as Parquet in the work folder, with its (masked) columns' types. */
+interface Rewrite {
+  plan: Plan;
+  file: string;
+  columns: Column[];
+}
+
+/**
+ * The tables to rewrite, by name, and the mask rules that apply. A masked column that is gone,
+ * or a redacted primary-key column, is an InvalidConfigError before anything is written.
+ */
+function planRules(
+  tables: Map<string, TableAtRef>,
+  rules: readonly MaskRule[],
+  sample: Sample | undefined,
+): { plans: Plan[]; masked: MaskRule[] } {
   const plans: Plan[] = [];
   const masked: MaskRule[] = [];
   for (const t of [...tables.values()].sort((a, b) => a.name.localeCompare(b.name))) {
     if (t.manifest.view) continue; // a stored view reads the (sampled, masked) tables
     const masks: Plan['masks'] = [];
-    for (const m of st.mask.filter((r) => r.table === t.name)) {
+    for (const m of rules.filter((r) => r.table === t.name)) {
       const where = `environments.staging.mask.${m.table}.${m.column}`;
       const column = findColumn(t.manifest.columns, m.column);
       // A masked column that is gone (renamed?) must not let its data through unmasked.
@@ -101,78 +134,97 @@ export async function applyStagingRules(
     const sampled = sample !== undefined && (!sample.tables || sample.tables.includes(t.name));
     if (sampled || masks.length > 0) plans.push({ t, sample: sampled, masks });
   }
-  if (plans.length === 0) return { sampled: [], masked };
+  return { plans, masked };
+}
 
-  const work = mkdtempSync(join(tmpdir(), 'sluice-staging-'));
-  try {
-    const outputs: { plan: Plan; file: string; columns: Column[] }[] = [];
-    await withSqlSession(repo, { refs: [branch] }, async (s) => {
-      for (const [i, plan] of plans.entries()) {
-        const { t } = plan;
-        const columns = t.manifest.columns.map((c) => {
-          const m = plan.masks.find((x) => x.column.name === c.name);
-          return m?.method === 'hash' ? { name: c.name, type: 'VARCHAR' } : c;
-        });
-        const projection = t.manifest.columns.map((c) => {
-          const m = plan.masks.find((x) => x.column.name === c.name);
-          return m
-            ? `${maskExpression(c, m.method)} AS ${sqlIdent(c.name)}`
-            : `${sqlIdent(c.name)}`;
-        });
-        const where =
-          plan.sample && sample ? ` WHERE ${sampleCondition(t, sample.fraction, sample.seed)}` : '';
-        const file = join(work, `${i}.parquet`);
-        await s.duck.run(
-          `COPY (SELECT ${projection.join(', ')} FROM ${sqlIdent(t.name)}${where}) TO ${sqlString(file)} (FORMAT parquet)`,
-        );
-        outputs.push({ plan, file, columns });
-      }
-    });
-    const sampled: SampledTable[] = [];
-    for (const { plan, file, columns } of outputs) {
+/** Each planned table, sampled and masked by DuckDB, as Parquet in `work`. */
+async function writeRewrites(
+  repo: Repository,
+  branch: string,
+  plans: readonly Plan[],
+  sample: Sample | undefined,
+  work: string,
+): Promise<Rewrite[]> {
+  const outputs: Rewrite[] = [];
+  await withSqlSession(repo, { refs: [branch] }, async (s) => {
+    for (const [i, plan] of plans.entries()) {
       const { t } = plan;
-      const res = await ingest(repo, file, {
-        table: t.name,
-        branch,
-        mode: 'overwrite',
-        schema: columns,
-        ...(t.manifest.primaryKey?.length ? { key: t.manifest.primaryKey } : {}),
-        ...(t.manifest.partitionBy?.length ? { partitionBy: t.manifest.partitionBy } : {}),
+      const columns = t.manifest.columns.map((c) => {
+        const m = plan.masks.find((x) => x.column.name === c.name);
+        return m?.method === 'hash' ? { name: c.name, type: 'VARCHAR' } : c;
       });
-      if (plan.sample)
-        sampled.push({
-          table: t.name,
-          rowsBefore: t.files.reduce((n, f) => n + (fileRows(f) ?? 0), 0),
-          rowsAfter: res.rowsWritten,
-        });
+      const projection = t.manifest.columns.map((c) => {
+        const m = plan.masks.find((x) => x.column.name === c.name);
+        return m ? `${maskExpression(c, m.method)} AS ${sqlIdent(c.name)}` : `${sqlIdent(c.name)}`;
+      });
+      const where =
+        plan.sample && sample ? ` WHERE ${sampleCondition(t, sample.fraction, sample.seed)}` : '';
+      const file = join(work, `${i}.parquet`);
+      await s.duck.run(
+        `COPY (SELECT ${projection.join(', ')} FROM ${sqlIdent(t.name)}${where}) TO ${sqlString(file)} (FORMAT parquet)`,
+      );
+      outputs.push({ plan, file, columns });
     }
-    const describe = [
-      ...(sample && sampled.length > 0
-        ? [`sample ${sample.fraction} (seed ${sample.seed}) of ${sampled.length} table(s)`]
-        : []),
-      ...(masked.length > 0 ? [`mask ${masked.length} column(s)`] : []),
-    ].join(', ');
-    let commit: string | undefined;
-    try {
-      commit = (
-        await repo.commit(branch, {
-          message: opts.message ?? `staging rules: ${describe}`,
-          metadata: {
-            ...opts.metadata,
-            ...(sample ? { 'sluice.sample': `${sample.fraction}:${sample.seed}` } : {}),
-            ...(masked.length > 0
-              ? {
-                  'sluice.mask': masked.map((m) => `${m.table}.${m.column}:${m.method}`).join(','),
-                }
-              : {}),
-          },
-        })
-      ).id;
-    } catch (err) {
-      if (!(err instanceof EmptyCommitError)) throw err;
-    }
-    return { sampled, masked, ...(commit ? { commit } : {}) };
-  } finally {
-    rmSync(work, { recursive: true, force: true });
+  });
+  return outputs;
+}
+
+/** The rewrites ingested over their tables on `branch`; the sampled ones' row counts. */
+async function ingestRewrites(
+  repo: Repository,
+  branch: string,
+  outputs: readonly Rewrite[],
+): Promise<SampledTable[]> {
+  const sampled: SampledTable[] = [];
+  for (const { plan, file, columns } of outputs) {
+    const { t } = plan;
+    const res = await ingest(repo, file, {
+      table: t.name,
+      branch,
+      mode: 'overwrite',
+      schema: columns,
+      ...(t.manifest.primaryKey?.length ? { key: t.manifest.primaryKey } : {}),
+      ...(t.manifest.partitionBy?.length ? { partitionBy: t.manifest.partitionBy } : {}),
+    });
+    if (plan.sample)
+      sampled.push({
+        table: t.name,
+        rowsBefore: t.files.reduce((n, f) => n + (fileRows(f) ?? 0), 0),
+        rowsAfter: res.rowsWritten,
+      });
+  }
+  return sampled;
+}
+
+/** The rules' commit on `branch`, its metadata naming them (undefined: they changed nothing). */
+async function commitRules(
+  repo: Repository,
+  branch: string,
+  sample: Sample | undefined,
+  sampled: readonly SampledTable[],
+  masked: readonly MaskRule[],
+  opts: { message?: string; metadata?: Record<string, string> },
+): Promise<string | undefined> {
+  const describe = [
+    ...(sample && sampled.length > 0
+      ? [`sample ${sample.fraction} (seed ${sample.seed}) of ${sampled.length} table(s)`]
+      : []),
+    ...(masked.length > 0 ? [`mask ${masked.length} column(s)`] : []),
+  ].join(', ');
+  try {
+    const commit = await repo.commit(branch, {
+      message: opts.message ?? `staging rules: ${describe}`,
+      metadata: {
+        ...opts.metadata,
+        ...(sample ? { 'sluice.sample': `${sample.fraction}:${sample.seed}` } : {}),
+        ...(masked.length > 0
+          ? { 'sluice.mask': masked.map((m) => `${m.table}.${m.column}:${m.method}`).join(',') }
+          : {}),
+      },
+    });
+    return commit.id;
+  } catch (err) {
+    if (!(err instanceof EmptyCommitError)) throw err;
+    return undefined;
   }
 }

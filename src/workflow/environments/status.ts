@@ -71,8 +71,6 @@ export async function envStatus(
   config: WorkflowConfig,
   now: Date = new Date(),
 ): Promise<EnvStatus> {
-  const st = stagingOf(config);
-  const prod = productionOf(config);
   const ageOf = async (commit: string): Promise<CommitAge> => {
     const c = await repo.getCommit(commit);
     return {
@@ -81,7 +79,20 @@ export async function envStatus(
       ageMs: Math.max(0, now.getTime() - c.createdAt.getTime()),
     };
   };
+  const staging = await stagingStatus(repo, config, ageOf);
+  const production = await productionStatus(repo, config, ageOf);
+  return { time: now.toISOString(), staging, production };
+}
 
+type AgeOf = (commit: string) => Promise<CommitAge>;
+
+/** Staging's head and age, whether its source moved on since, and its last promotion. */
+async function stagingStatus(
+  repo: Repository,
+  config: WorkflowConfig,
+  ageOf: AgeOf,
+): Promise<StagingStatus> {
+  const st = stagingOf(config);
   const stagingHead = await branchHead(repo, st.branch);
   const sourceHead = await branchHead(repo, st.from);
   let lastPromote: StoredEvent | undefined;
@@ -97,7 +108,7 @@ export async function envStatus(
       promoted = e.commit;
       break;
     }
-  const staging: StagingStatus = {
+  return {
     environment: 'staging',
     configured: config.environments.staging !== undefined,
     branch: st.branch,
@@ -122,12 +133,20 @@ export async function envStatus(
         }
       : {}),
   };
+}
 
+/** What production's alias shows, and its last deploy, smoke checks and rollback. */
+async function productionStatus(
+  repo: Repository,
+  config: WorkflowConfig,
+  ageOf: AgeOf,
+): Promise<ProductionStatus> {
+  const prod = productionOf(config);
   const live = await liveOf(repo, prod);
   const history = await deployHistory(repo, 'production');
   const d = history.lastDeploy;
   const r = history.lastRollback;
-  const production: ProductionStatus = {
+  return {
     environment: 'production',
     configured: config.environments.production !== undefined,
     alias: prod.alias,
@@ -175,5 +194,4 @@ export async function envStatus(
         }
       : {}),
   };
-  return { time: now.toISOString(), staging, production };
 }
