@@ -15,6 +15,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { parseConfig } from '../../common/config-schema.js';
 import { InvalidConfigError } from '../../common/errors.js';
+import { checkSluiceYmlSections } from '../../common/sluice-yml.js';
 import { formatField, readYamlText, type YamlFile } from '../../common/yaml-file.js';
 import { alertSchema, toAlertConfig } from './alerts-schema.js';
 import { environmentsSchema, toEnvironments } from './environments-schema.js';
@@ -110,10 +111,8 @@ function readSluiceYml(l: Loading): void {
   if (!main) return;
   const y = readYamlFile(l.root, main);
   l.config.files.push(y.file);
-  const doc = y.value ?? {};
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
-    configError(y.file, 1, '', 'expected a mapping of sections (name:, gates:, ingestors:, …)');
-  const sections = doc as Record<string, unknown>;
+  checkSluiceYmlSections(y, (line, field, reason) => configError(y.file, line, field, reason));
+  const sections = (y.value ?? {}) as Record<string, unknown>;
   const present = (k: (typeof SECTIONS)[number]) =>
     sections[k] !== undefined && sections[k] !== null;
   if (present('ingestors')) readIngestorsSection(l, y, sections.ingestors);
