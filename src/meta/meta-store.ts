@@ -1,5 +1,9 @@
-// MetaStore: the small mutable state of repositories (branches, staging, commits, tags, aliases),
-// with compare-and-swap where refs move. Records are plain strings here; core brands them.
+// MetaStore: the small mutable state of repositories (branches, staging, commits, tags, aliases,
+// and the quality, build, event and sandbox records of the layers above), with compare-and-swap
+// where refs move. It is declared as role interfaces, one per kind of state, so that a consumer
+// asks only for the role it uses (lakeFS's graveler composes RefManager, StagingManager and
+// CommittedManager the same way); MetaStore is their composition, implemented once over Kysely.
+// Records are plain strings here; core brands them.
 
 export interface RepositoryRecord {
   name: string;
@@ -168,18 +172,14 @@ export interface SandboxRecord {
   fromCommit: string;
 }
 
-export interface MetaStore {
-  readonly dialect: 'sqlite' | 'postgres';
-  /** Applies pending versioned migrations; safe to call on every open and concurrently. */
-  migrate(): Promise<void>;
-  close(): Promise<void>;
-
-  createRepository(rec: RepositoryRecord): Promise<void>; // RepositoryAlreadyExistsError
-  getRepository(name: string): Promise<RepositoryRecord | undefined>;
-  listRepositories(): Promise<RepositoryRecord[]>;
-  /** Removes a repository and every row that belongs to it. */
-  deleteRepository(name: string): Promise<void>;
-
+/**
+ * Refs: branches, tags and aliases of a repository, in one namespace the engine keeps disjoint.
+ * Invariants: a branch's `version` is its compare-and-swap token — `updateBranch` (and a
+ * versioned `deleteBranch`) apply only at the expected version and bump it by one; `setAlias` is
+ * compare-and-swap on the alias's version (null: must not exist yet). Names list in byte order
+ * (SQLite BINARY, PostgreSQL `COLLATE "C"`).
+ */
+export interface RefStore {
   /** Creates a branch with version 1. RefAlreadyExistsError if the branch exists. */
   createBranch(repo: string, rec: Omit<BranchRecord, 'version'>): Promise<BranchRecord>;
   getBranch(repo: string, name: string): Promise<BranchRecord | undefined>;
@@ -193,33 +193,6 @@ export interface MetaStore {
   ): Promise<BranchRecord | undefined>;
   /** Deletes the branch (only at `expectedVersion` when given); false when nothing was deleted. */
   deleteBranch(repo: string, name: string, expectedVersion?: number): Promise<boolean>;
-
-  /**
-   * Writes changes into the branch's *current* staging token, all or nothing. Reading the token
-   * and writing the rows is atomic with respect to updateBranch (a commit sealing the token
-   * either sees these rows or they land in the new token). BranchNotFoundError if missing.
-   */
-  stage(repo: string, branch: string, changes: StagedChange[]): Promise<void>;
-  /** The change for `path` in the first of `tokens` that has one. */
-  getStaged(repo: string, tokens: string[], path: string): Promise<StagedChange | undefined>;
-  /** Changes in `tokens`, sorted by path; for a path in several tokens the earliest token wins. */
-  listStaged(repo: string, tokens: string[], opts?: ListOptions): AsyncIterable<StagedChange>;
-  /** Deletes staged rows of `tokens` (only paths under `prefix`, or exactly `paths`, when given). */
-  clearStaging(
-    repo: string,
-    tokens: string[],
-    opts?: { prefix?: string; paths?: string[] },
-  ): Promise<number>;
-  /** Every token that has at least one staged row. */
-  listStagingTokens(repo: string): Promise<string[]>;
-
-  /** Inserts a commit; inserting an existing id is a no-op. */
-  putCommit(repo: string, rec: CommitRecord): Promise<void>;
-  getCommit(repo: string, id: string): Promise<CommitRecord | undefined>;
-  /** Ids starting with `prefix`, at most `limit`. */
-  findCommitIds(repo: string, prefix: string, limit: number): Promise<string[]>;
-  listCommits(repo: string): AsyncIterable<CommitRecord>;
-  deleteCommits(repo: string, ids: string[]): Promise<void>;
 
   createTag(repo: string, rec: TagRecord): Promise<void>; // RefAlreadyExistsError
   getTag(repo: string, name: string): Promise<TagRecord | undefined>;
@@ -239,8 +212,56 @@ export interface MetaStore {
   getAlias(repo: string, name: string): Promise<AliasRecord | undefined>;
   listAliases(repo: string, opts?: ListOptions): AsyncIterable<AliasRecord>;
   deleteAlias(repo: string, name: string): Promise<boolean>;
+}
 
-  // Quality history: check runs with their results (one transaction), and table profiles.
+/**
+ * Staging: the uncommitted changes of branches, as rows keyed by (staging token, path).
+ * Invariants: `stage()` writes into the branch's current token atomically with respect to a seal
+ * (an `updateBranch` that swaps the token), so no write lands in a token once it is sealed;
+ * reads over several tokens let the earliest token win; paths list in byte order.
+ */
+export interface StagingStore {
+  /**
+   * Writes changes into the branch's *current* staging token, all or nothing. Reading the token
+   * and writing the rows is atomic with respect to updateBranch (a commit sealing the token
+   * either sees these rows or they land in the new token). BranchNotFoundError if missing.
+   */
+  stage(repo: string, branch: string, changes: StagedChange[]): Promise<void>;
+  /** The change for `path` in the first of `tokens` that has one. */
+  getStaged(repo: string, tokens: string[], path: string): Promise<StagedChange | undefined>;
+  /** Changes in `tokens`, sorted by path; for a path in several tokens the earliest token wins. */
+  listStaged(repo: string, tokens: string[], opts?: ListOptions): AsyncIterable<StagedChange>;
+  /** Deletes staged rows of `tokens` (only paths under `prefix`, or exactly `paths`, when given). */
+  clearStaging(
+    repo: string,
+    tokens: string[],
+    opts?: { prefix?: string; paths?: string[] },
+  ): Promise<number>;
+  /** Every token that has at least one staged row. */
+  listStagingTokens(repo: string): Promise<string[]>;
+}
+
+/**
+ * Commit records: canonical commit bytes by id. Invariants: a commit never changes — inserting
+ * an existing id is a no-op, so the first bytes stored win; core verifies the id on every read.
+ * Ids list in byte order. Only garbage collection deletes.
+ */
+export interface CommitRecordStore {
+  /** Inserts a commit; inserting an existing id is a no-op. */
+  putCommit(repo: string, rec: CommitRecord): Promise<void>;
+  getCommit(repo: string, id: string): Promise<CommitRecord | undefined>;
+  /** Ids starting with `prefix`, at most `limit`. */
+  findCommitIds(repo: string, prefix: string, limit: number): Promise<string[]>;
+  listCommits(repo: string): AsyncIterable<CommitRecord>;
+  deleteCommits(repo: string, ids: string[]): Promise<void>;
+}
+
+/**
+ * Quality history (issue 4): check runs with their results, and table profiles. A run and its
+ * results are stored in one transaction (all or nothing); a profile is one per (table, commit),
+ * replaced when stored again. Listings are newest first.
+ */
+export interface QualityHistoryStore {
   putCheckRun(repo: string, run: CheckRunRecord, results: CheckResultRecord[]): Promise<void>;
   /** Runs, newest first. */
   listCheckRuns(repo: string, opts?: { limit?: number }): Promise<CheckRunRecord[]>;
@@ -253,13 +274,20 @@ export interface MetaStore {
   putProfile(repo: string, rec: TableProfileRecord): Promise<void>;
   /** The stored profiles of a table at the given commits (those that have one). */
   getProfiles(repo: string, table: string, commitIds: string[]): Promise<TableProfileRecord[]>;
+}
 
-  // Pipeline memoization: what a model built, by fingerprint.
+/** Pipeline memoization: what a model built, by fingerprint (one record, last write wins). */
+export interface BuildMemoStore {
   /** Records what a fingerprint built (replacing a record stored before). */
   putMemo(repo: string, rec: BuildMemoRecord): Promise<void>;
   getMemo(repo: string, fingerprint: string): Promise<BuildMemoRecord | undefined>;
+}
 
-  // The event log: append-only (there is no update or delete short of deleteRepository).
+/**
+ * The event log (issue 6). Invariant: append-only — there is no update or delete short of
+ * deleteRepository — and ids are 1, 2, 3 … per repository, without gaps, visible in id order.
+ */
+export interface EventStore {
   /**
    * Appends an event and returns it with its id: the next of the repository's sequence, safe
    * from any number of processes at once (none lost, none duplicated, ids visible in order).
@@ -267,8 +295,13 @@ export interface MetaStore {
   appendEvent(repo: string, ev: EventInput): Promise<EventRecord>;
   /** Events matching `query`, in id order (the order they were appended). */
   listEvents(repo: string, query?: EventQuery): AsyncIterable<EventRecord>;
+}
 
-  // Sandboxes: one record per name; the branch itself is an ordinary branch.
+/**
+ * Sandboxes (issue 6): one record per name; the branch itself is an ordinary branch the record
+ * never touches. Names list in byte order.
+ */
+export interface SandboxStore {
   /** Stores a new sandbox record. RefAlreadyExistsError (kind `sandbox`) if the name is taken. */
   createSandbox(repo: string, rec: SandboxRecord): Promise<void>;
   getSandbox(repo: string, name: string): Promise<SandboxRecord | undefined>;
@@ -276,4 +309,28 @@ export interface MetaStore {
   listSandboxes(repo: string, opts?: ListOptions): AsyncIterable<SandboxRecord>;
   /** Deletes the record (not its branch); false when there was none. */
   deleteSandbox(repo: string, name: string): Promise<boolean>;
+}
+
+/**
+ * The whole metadata store: every role, plus its lifecycle (dialect, migrations, close) and the
+ * repositories that scope every other record.
+ */
+export interface MetaStore
+  extends RefStore,
+    StagingStore,
+    CommitRecordStore,
+    QualityHistoryStore,
+    BuildMemoStore,
+    EventStore,
+    SandboxStore {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Applies pending versioned migrations; safe to call on every open and concurrently. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  createRepository(rec: RepositoryRecord): Promise<void>; // RepositoryAlreadyExistsError
+  getRepository(name: string): Promise<RepositoryRecord | undefined>;
+  listRepositories(): Promise<RepositoryRecord[]>;
+  /** Removes a repository and every row that belongs to it, in every role. */
+  deleteRepository(name: string): Promise<void>;
 }

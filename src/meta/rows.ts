@@ -4,19 +4,29 @@ import type { Selectable } from 'kysely';
 import type {
   AliasRecord,
   BranchRecord,
+  BuildMemoRecord,
+  CheckResultRecord,
+  CheckRunRecord,
   CommitRecord,
+  EventRecord,
   RepositoryRecord,
   SandboxRecord,
   StagedChange,
+  TableProfileRecord,
   TagRecord,
 } from './meta-store.js';
 import type {
   AliasesTable,
   BranchesTable,
+  BuildMemoTable,
+  CheckResultsTable,
+  CheckRunsTable,
   CommitsTable,
+  EventsTable,
   RepositoriesTable,
   SandboxesTable,
   StagingTable,
+  TableProfilesTable,
   TagsTable,
 } from './schema.js';
 
@@ -101,5 +111,53 @@ export function toSandbox(r: Selectable<SandboxesTable>): SandboxRecord {
     owner: r.owner,
     fromRef: r.from_ref,
     fromCommit: r.from_commit,
+  };
+}
+
+export function toCheckRun(r: Selectable<CheckRunsTable>): CheckRunRecord {
+  return {
+    id: r.id,
+    ref: r.ref,
+    commitId: r.commit_id,
+    createdAt: new Date(Number(r.created_at)),
+    status: r.status,
+    data: r.data,
+  };
+}
+
+export function toCheckResult(r: Selectable<CheckResultsTable>): CheckResultRecord {
+  return {
+    runId: r.run_id,
+    checkId: r.check_id,
+    table: r.table_name,
+    commitId: r.commit_id,
+    createdAt: new Date(Number(r.created_at)),
+    status: r.status,
+    data: r.data,
+  };
+}
+
+export function toProfile(r: Selectable<TableProfilesTable>): TableProfileRecord {
+  return {
+    table: r.table_name,
+    commitId: r.commit_id,
+    createdAt: new Date(Number(r.created_at)),
+    data: r.data,
+  };
+}
+
+export function toMemo(r: Selectable<BuildMemoTable>): BuildMemoRecord {
+  return { fingerprint: r.fingerprint, createdAt: new Date(Number(r.created_at)), data: r.data };
+}
+
+export function toEvent(r: Selectable<EventsTable>): EventRecord {
+  return {
+    id: Number(r.id),
+    time: new Date(Number(r.occurred_at)),
+    type: r.type,
+    actor: r.actor,
+    outcome: r.outcome,
+    refs: JSON.parse(r.refs) as Record<string, string>,
+    data: JSON.parse(r.data) as Record<string, unknown>,
   };
 }
