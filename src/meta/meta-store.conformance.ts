@@ -2,14 +2,14 @@
 // cases per role under conformance/. Each test gets a fresh, empty store from `make`, with
 // repository R created.
 import { afterEach, beforeEach, describe } from 'vitest';
-import { describeBuildMemoStore } from './conformance/build-memo.js';
-import { describeCommitRecordStore } from './conformance/commits.js';
-import { describeEventStore } from './conformance/events.js';
-import { describeQualityHistoryStore } from './conformance/quality-history.js';
-import { describeRefStore } from './conformance/refs.js';
-import { describeRepositories } from './conformance/repositories.js';
-import { describeSandboxStore } from './conformance/sandboxes.js';
-import { describeStagingStore } from './conformance/staging.js';
+import { describeBuildMemoStore } from './conformance/build-memo.conformance.js';
+import { describeCommitRecordStore } from './conformance/commits.conformance.js';
+import { describeEventStore } from './conformance/events.conformance.js';
+import { describeQualityHistoryStore } from './conformance/quality-history.conformance.js';
+import { describeRefStore } from './conformance/refs.conformance.js';
+import { describeRepositories } from './conformance/repositories.conformance.js';
+import { describeSandboxStore } from './conformance/sandboxes.conformance.js';
+import { describeStagingStore } from './conformance/staging.conformance.js';
 import { type ConformanceFixture, type ConformanceSubject, R, T0 } from './conformance/support.js';
 
 export type { ConformanceSubject } from './conformance/support.js';
