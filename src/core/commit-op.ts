@@ -9,7 +9,7 @@ import {
   EmptyCommitError,
   UncommittedChangesError,
 } from '../common/errors.js';
-import type { BranchRecord } from '../meta/meta-store.js';
+import type { BranchRecord, RefStore, StagingStore } from '../meta/meta-store.js';
 import type { Commit } from './commit-codec.js';
 import type { RepoContext } from './context.js';
 import { resolveBranch } from './refs.js';
@@ -32,7 +32,7 @@ async function backoff(attempt: number): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
 }
 
-async function seal(ctx: RepoContext, name: string): Promise<BranchRecord> {
+async function seal(ctx: RepoContext<RefStore>, name: string): Promise<BranchRecord> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const b = await resolveBranch(ctx, name);
     const sealed = await ctx.meta.updateBranch(ctx.repo, b.name, b.version, {
@@ -48,7 +48,7 @@ async function seal(ctx: RepoContext, name: string): Promise<BranchRecord> {
 }
 
 export async function commitBranch(
-  ctx: RepoContext,
+  ctx: RepoContext<RefStore & StagingStore>,
   branchName: string,
   opts: CommitOptions,
 ): Promise<Commit> {
@@ -119,7 +119,7 @@ export async function commitBranch(
  * underneath, `compute` runs again against the new head; it returns undefined for "nothing to do".
  */
 export async function advanceBranch(
-  ctx: RepoContext,
+  ctx: RepoContext<RefStore & StagingStore>,
   branchName: string,
   compute: (branch: BranchRecord) => Promise<Commit | undefined>,
   opts: { signal?: AbortSignal } = {},

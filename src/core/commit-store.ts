@@ -2,7 +2,7 @@
 // cached (a commit never changes).
 import { AmbiguousRefError, CommitNotFoundError, ObjectCorruptedError } from '../common/errors.js';
 import type { CommitId } from '../common/ids.js';
-import type { MetaStore } from '../meta/meta-store.js';
+import type { CommitRecordStore } from '../meta/meta-store.js';
 import {
   type Commit,
   type CommitContent,
@@ -16,7 +16,7 @@ export class CommitStore {
   private readonly cache = new Lru<string, Commit>(10_000);
 
   constructor(
-    private readonly meta: MetaStore,
+    private readonly meta: CommitRecordStore,
     private readonly repo: string,
   ) {}
 

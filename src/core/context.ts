@@ -4,9 +4,14 @@ import type { ObjectStore } from '../storage/object-store.js';
 import { CommitStore } from './commit-store.js';
 import { NodeStore } from './node-store.js';
 
-export interface RepoContext {
+/**
+ * `M` is the part of the MetaStore an operation uses, named by its roles (`RefStore &
+ * StagingStore`, …), so each function says which state it touches; `RepoContext<unknown>` uses
+ * none. A Repository holds the whole `RepoContext` (every role) and passes it to each.
+ */
+export interface RepoContext<M = MetaStore> {
   readonly repo: string;
-  readonly meta: MetaStore;
+  readonly meta: M;
   readonly store: ObjectStore;
   readonly nodes: NodeStore;
   readonly commits: CommitStore;

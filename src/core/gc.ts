@@ -3,6 +3,7 @@
 // Objects younger than the grace period are never deleted: a write in flight has stored its
 // content but not yet staged it, and a commit in flight has written nodes before moving its head.
 import type { CommitId, NodeId } from '../common/ids.js';
+import type { CommitRecordStore, RefStore, StagingStore } from '../meta/meta-store.js';
 import type { Commit } from './commit-codec.js';
 import type { RepoContext } from './context.js';
 import { DATA_PREFIX, idFromKey, PACKS_PREFIX, RANGES_PREFIX } from './layout.js';
@@ -34,6 +35,9 @@ export interface GcReport {
   stagingRowsDeleted: number;
 }
 
+/** The MetaStore roles garbage collection reads (refs, staging) and sweeps (staging, commits). */
+type GcMeta = RefStore & StagingStore & CommitRecordStore;
+
 /** The id that keeps an object's bytes alive: its pack's id when packed, else its address. */
 function liveKeyOf(v: { address: string; size: number; physical?: string | null }): string {
   return v.physical ? parsePackLocation({ ...v, physical: v.physical }).pack : v.address;
@@ -41,7 +45,7 @@ function liveKeyOf(v: { address: string; size: number; physical?: string | null 
 
 /** Marks every commit, node and data address reachable from the roots. */
 export async function markReachable(
-  ctx: RepoContext,
+  ctx: RepoContext<GcMeta>,
   opts: { retentionCutoff?: Date; signal?: AbortSignal } = {},
 ): Promise<{
   commits: Set<string>;
@@ -88,7 +92,7 @@ export async function markReachable(
  * two copies of one node may point at their children in different packs.
  */
 async function markTree(
-  ctx: RepoContext,
+  ctx: RepoContext<unknown>,
   root: NodeId,
   live: { copies: Set<string>; nodes: Set<string>; objects: Set<string> },
   signal?: AbortSignal,
@@ -109,7 +113,10 @@ async function markTree(
   }
 }
 
-export async function collectGarbage(ctx: RepoContext, opts: GcOptions = {}): Promise<GcReport> {
+export async function collectGarbage(
+  ctx: RepoContext<GcMeta>,
+  opts: GcOptions = {},
+): Promise<GcReport> {
   const now = opts.now ?? new Date();
   const retentionMs = (opts.retentionDays ?? 7) * 86_400_000;
   const graceMs = opts.graceMs ?? 3_600_000;

@@ -24,7 +24,7 @@ export interface TreeMergeResult {
 const MAX_LISTED_CONFLICTS = 1000;
 
 export async function mergeTrees(
-  ctx: RepoContext,
+  ctx: RepoContext<unknown>,
   trees: { base: NodeId; source: NodeId; dest: NodeId },
   names: { source: string; destination: string },
   strategy: MergeStrategy,

@@ -9,7 +9,7 @@ import {
   RefNotFoundError,
 } from '../common/errors.js';
 import type { CommitId } from '../common/ids.js';
-import type { BranchRecord } from '../meta/meta-store.js';
+import type { BranchRecord, RefStore } from '../meta/meta-store.js';
 import type { RepoContext } from './context.js';
 
 export type ResolvedRef =
@@ -20,7 +20,7 @@ export type ResolvedRef =
 
 const SUFFIX = /(~\d*|\^\d*)+$/;
 
-export async function resolveRef(ctx: RepoContext, expr: string): Promise<ResolvedRef> {
+export async function resolveRef(ctx: RepoContext<RefStore>, expr: string): Promise<ResolvedRef> {
   if (expr.length === 0)
     throw new InvalidRefError('empty ref', { ref: expr, reason: 'it is empty' });
   const m = SUFFIX.exec(expr);
@@ -54,7 +54,11 @@ export async function resolveRef(ctx: RepoContext, expr: string): Promise<Resolv
   return { kind: 'commit', name: expr, commit };
 }
 
-async function resolveBase(ctx: RepoContext, base: string, expr: string): Promise<ResolvedRef> {
+async function resolveBase(
+  ctx: RepoContext<RefStore>,
+  base: string,
+  expr: string,
+): Promise<ResolvedRef> {
   const branch = await ctx.meta.getBranch(ctx.repo, base);
   if (branch) return { kind: 'branch', name: base, branch, commit: branch.head as CommitId };
   const alias = await ctx.meta.getAlias(ctx.repo, base);
@@ -86,7 +90,10 @@ async function resolveBase(ctx: RepoContext, base: string, expr: string): Promis
 }
 
 /** Resolves a name that must be a branch (or an alias of one) — a write target. */
-export async function resolveBranch(ctx: RepoContext, name: string): Promise<BranchRecord> {
+export async function resolveBranch(
+  ctx: RepoContext<RefStore>,
+  name: string,
+): Promise<BranchRecord> {
   const branch = await ctx.meta.getBranch(ctx.repo, name);
   if (branch) return branch;
   const alias = await ctx.meta.getAlias(ctx.repo, name);

@@ -2,7 +2,7 @@
 // layered on top, newest first. Reads on a branch see uncommitted writes; reads on a commit don't.
 import type { CommitId, NodeId, ObjectAddress, RepoPath } from '../common/ids.js';
 import { compareKeys } from '../common/keys.js';
-import type { BranchRecord, StagedChange, StagedValue } from '../meta/meta-store.js';
+import type { BranchRecord, StagedChange, StagedValue, StagingStore } from '../meta/meta-store.js';
 import type { RepoContext } from './context.js';
 import type { Change, EntryValue, PathChange, TreeEntry } from './entry.js';
 import { entryValue, sameValue } from './entry.js';
@@ -19,7 +19,7 @@ export interface View {
 
 export const tokensOf = (b: BranchRecord): string[] => [b.stagingToken, ...b.sealedTokens];
 
-export async function viewOf(ctx: RepoContext, ref: ResolvedRef): Promise<View> {
+export async function viewOf(ctx: RepoContext<unknown>, ref: ResolvedRef): Promise<View> {
   const commit = await ctx.commits.get(ref.commit);
   const tokens = ref.kind === 'branch' || ref.kind === 'alias' ? tokensOf(ref.branch) : [];
   return { commit: commit.id, tree: commit.tree, tokens };
@@ -42,7 +42,7 @@ export const toPathChange = (c: StagedChange): PathChange => ({
 });
 
 export async function getEntry(
-  ctx: RepoContext,
+  ctx: RepoContext<StagingStore>,
   view: View,
   path: string,
 ): Promise<TreeEntry | undefined> {
@@ -56,7 +56,7 @@ export async function getEntry(
 
 /** Entries visible in the view, in key order: staged changes merged over the tree. */
 export async function* listEntries(
-  ctx: RepoContext,
+  ctx: RepoContext<StagingStore>,
   view: View,
   opts: { prefix?: string; after?: string; signal?: AbortSignal } = {},
 ): AsyncIterable<TreeEntry> {
@@ -85,7 +85,7 @@ export async function* listEntries(
 
 /** Staged changes that differ from the branch head (writes of identical content are not changes). */
 export function uncommittedChanges(
-  ctx: RepoContext,
+  ctx: RepoContext<StagingStore>,
   branch: BranchRecord,
   opts: { prefix?: string } = {},
 ): AsyncIterable<Change> {
@@ -94,7 +94,7 @@ export function uncommittedChanges(
 
 /** Rows of `tokens` that differ from commit `head`'s tree, as changes. */
 export async function* stagedChanges(
-  ctx: RepoContext,
+  ctx: RepoContext<StagingStore>,
   head: string,
   tokens: string[],
   opts: { prefix?: string } = {},
