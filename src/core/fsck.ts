@@ -1,7 +1,10 @@
 // fsck: verifies that every ref points at a commit, that every reachable commit, tree node and
 // data object exists and hashes to its id, and reports each problem as data (never stops early).
+// It runs in steps over one FsckRun: collect the refs (and the objects staging names), check the
+// commits they name exist, walk the commits and their trees, then check every object found.
 import { SluiceError } from '../common/errors.js';
 import type { CommitId, NodeId } from '../common/ids.js';
+import type { CommitRecordStore, RefStore, StagingStore } from '../meta/meta-store.js';
 import type { RepoContext } from './context.js';
 import { EMPTY_TREE_ID, type NodeRef, nodeCopyKey } from './node-codec.js';
 import { type Located, locate, readVerified } from './object-io.js';
@@ -31,27 +34,55 @@ export interface FsckOptions {
   onProgress?: (checked: number) => void;
 }
 
-export async function fsck(ctx: RepoContext, opts: FsckOptions = {}): Promise<FsckReport> {
-  const report: FsckReport = { ok: true, refs: 0, commits: 0, nodes: 0, objects: 0, problems: [] };
-  const problem = (kind: FsckProblem['kind'], id: string, err: unknown): void => {
-    const e = err instanceof SluiceError ? err : undefined;
-    report.problems.push({
-      code: e?.code ?? 'InternalError',
-      kind,
-      id,
-      message: err instanceof Error ? err.message : String(err),
-    });
+/** The MetaStore roles fsck reads: refs, staging rows and commit records. */
+type FsckMeta = RefStore & StagingStore & CommitRecordStore;
+
+/** What the steps of one fsck share. */
+interface FsckRun {
+  readonly ctx: RepoContext<FsckMeta>;
+  readonly opts: FsckOptions;
+  readonly report: FsckReport;
+  /** Commits named by branches and tags, with a name for messages. */
+  readonly roots: { name: string; commit: string }[];
+  /** Data objects to check, by address and stored copy. */
+  readonly objects: Map<string, Located>;
+  readonly seenCommits: Set<string>;
+  readonly seenNodes: Set<string>;
+}
+
+export async function fsck(
+  ctx: RepoContext<FsckMeta>,
+  opts: FsckOptions = {},
+): Promise<FsckReport> {
+  const run: FsckRun = {
+    ctx,
+    opts,
+    report: { ok: true, refs: 0, commits: 0, nodes: 0, objects: 0, problems: [] },
+    roots: [],
+    objects: new Map(),
+    seenCommits: new Set(),
+    seenNodes: new Set(),
   };
-  const roots: { name: string; commit: string }[] = [];
-  const objects = new Map<string, Located>();
-  const addObject = (o: Located): void => {
-    objects.set(`${o.address}@${o.physical ?? ''}`, o);
-  };
+  await collectRefs(run);
+  await checkRootCommits(run);
+  await walkCommits(run);
+  await checkObjects(run);
+  run.report.ok = run.report.problems.length === 0;
+  return run.report;
+}
+
+/** Branches and tags become roots (and staged rows objects to check); aliases must name a branch. */
+async function collectRefs(run: FsckRun): Promise<void> {
+  const { ctx, report, roots } = run;
   for await (const b of ctx.meta.listBranches(ctx.repo)) {
     roots.push({ name: `branch ${b.name}`, commit: b.head });
     for await (const s of ctx.meta.listStaged(ctx.repo, tokensOf(b))) {
       if (s.value)
-        addObject({ address: s.value.address, size: s.value.size, physical: s.value.physical });
+        addObject(run, {
+          address: s.value.address,
+          size: s.value.size,
+          physical: s.value.physical,
+        });
     }
   }
   for await (const t of ctx.meta.listTags(ctx.repo))
@@ -68,11 +99,11 @@ export async function fsck(ctx: RepoContext, opts: FsckOptions = {}): Promise<Fs
     }
   }
   report.refs += roots.length;
+}
 
-  const seenCommits = new Set<string>();
-  const seenNodes = new Set<string>();
-  const stack = roots.map((r) => r.commit);
-  for (const r of roots) {
+async function checkRootCommits(run: FsckRun): Promise<void> {
+  const { ctx, report } = run;
+  for (const r of run.roots) {
     if (!(await ctx.meta.getCommit(ctx.repo, r.commit))) {
       report.problems.push({
         code: 'CommitNotFoundError',
@@ -82,11 +113,17 @@ export async function fsck(ctx: RepoContext, opts: FsckOptions = {}): Promise<Fs
       });
     }
   }
+}
+
+/** Every commit reachable from the roots: its bytes, its parents' existence, and its tree. */
+async function walkCommits(run: FsckRun): Promise<void> {
+  const { ctx, report, opts } = run;
+  const stack = run.roots.map((r) => r.commit);
   while (stack.length > 0) {
     opts.signal?.throwIfAborted();
     const id = stack.pop() as string;
-    if (seenCommits.has(id)) continue;
-    seenCommits.add(id);
+    if (run.seenCommits.has(id)) continue;
+    run.seenCommits.add(id);
     report.commits++;
     try {
       const rec = await ctx.meta.getCommit(ctx.repo, id);
@@ -103,38 +140,42 @@ export async function fsck(ctx: RepoContext, opts: FsckOptions = {}): Promise<Fs
         }
         stack.push(p as CommitId);
       }
-      await checkTree(c.tree);
+      await checkTree(run, c.tree);
     } catch (err) {
-      problem('commit', id, err);
+      problem(run, 'commit', id, err);
     }
   }
+}
 
-  async function checkTree(root: NodeId): Promise<void> {
-    if (root === EMPTY_TREE_ID) return;
-    // Every distinct stored copy is checked: copies of one node in two packs are read separately.
-    const nodes: NodeRef[] = [{ id: root }];
-    while (nodes.length > 0) {
-      const ref = nodes.pop() as NodeRef;
-      const key = nodeCopyKey(ref);
-      if (seenNodes.has(key)) continue;
-      seenNodes.add(key);
-      report.nodes++;
-      opts.onProgress?.(report.commits + report.nodes + report.objects);
-      try {
-        const node = await ctx.nodes.get(ref, { fresh: true });
-        if (node.kind === 'leaf') for (const e of node.entries) addObject(e);
-        else for (const child of node.children) nodes.push(child);
-      } catch (err) {
-        problem('node', ref.id, err);
-      }
+async function checkTree(run: FsckRun, root: NodeId): Promise<void> {
+  if (root === EMPTY_TREE_ID) return;
+  // Every distinct stored copy is checked: copies of one node in two packs are read separately.
+  const nodes: NodeRef[] = [{ id: root }];
+  while (nodes.length > 0) {
+    const ref = nodes.pop() as NodeRef;
+    const key = nodeCopyKey(ref);
+    if (run.seenNodes.has(key)) continue;
+    run.seenNodes.add(key);
+    run.report.nodes++;
+    progress(run);
+    try {
+      const node = await run.ctx.nodes.get(ref, { fresh: true });
+      if (node.kind === 'leaf') for (const e of node.entries) addObject(run, e);
+      else for (const child of node.children) nodes.push(child);
+    } catch (err) {
+      problem(run, 'node', ref.id, err);
     }
   }
+}
 
-  for (const obj of objects.values()) {
+/** Every object found: read and hashed, or (without verifyData) only checked to exist. */
+async function checkObjects(run: FsckRun): Promise<void> {
+  const { ctx, report, opts } = run;
+  for (const obj of run.objects.values()) {
     const address = obj.address;
     opts.signal?.throwIfAborted();
     report.objects++;
-    opts.onProgress?.(report.commits + report.nodes + report.objects);
+    progress(run);
     try {
       if (opts.verifyData === false) {
         if (!(await ctx.store.head(locate(obj).key))) {
@@ -149,9 +190,26 @@ export async function fsck(ctx: RepoContext, opts: FsckOptions = {}): Promise<Fs
         await readVerified(ctx.store, obj, opts.signal);
       }
     } catch (err) {
-      problem('object', address, err);
+      problem(run, 'object', address, err);
     }
   }
-  report.ok = report.problems.length === 0;
-  return report;
+}
+
+function addObject(run: FsckRun, o: Located): void {
+  run.objects.set(`${o.address}@${o.physical ?? ''}`, o);
+}
+
+function progress(run: FsckRun): void {
+  const { report } = run;
+  run.opts.onProgress?.(report.commits + report.nodes + report.objects);
+}
+
+function problem(run: FsckRun, kind: FsckProblem['kind'], id: string, err: unknown): void {
+  const e = err instanceof SluiceError ? err : undefined;
+  run.report.problems.push({
+    code: e?.code ?? 'InternalError',
+    kind,
+    id,
+    message: err instanceof Error ? err.message : String(err),
+  });
 }
