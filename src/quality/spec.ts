@@ -19,7 +19,7 @@ import { join, relative } from 'node:path';
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { CheckSpecError } from '../common/errors.js';
 import { readYamlText } from '../common/yaml-file.js';
-import { CHECKS, type CheckType, isCheckType } from './checks.js';
+import { CHECKS, type CheckDef, type CheckType, isCheckType } from './checks.js';
 
 export type Severity = 'warn' | 'error';
 
@@ -77,193 +77,248 @@ export function parseSpecText(text: string, file: string): CheckSpec[] {
   const { doc, lineOf } = readYamlText(text, file, (line, _field, reason) => {
     throw checkSpecError(file, line, reason);
   });
-  const fail = (node: Node | null | undefined, reason: string, line?: number): never => {
-    throw checkSpecError(file, line ?? lineOf(node), reason);
+  const r: SpecReader = {
+    file,
+    lineOf,
+    fail: (node, reason) => {
+      throw checkSpecError(file, lineOf(node), reason);
+    },
+    seen: new Map(),
+    out: [],
   };
   const root = doc.contents;
   if (root === null || root === undefined) return [];
   if (!isMap(root))
-    fail(root, 'expected a mapping with version: 2 and models:, seeds: or sources:');
-  const map = root as YAMLMap;
-  const out: CheckSpec[] = [];
-  const seen = new Map<string, number>();
+    r.fail(root, 'expected a mapping with version: 2 and models:, seeds: or sources:');
+  readSections(r, root as YAMLMap);
+  return r.out;
+}
 
-  const readTests = (
-    list: Node | null | undefined,
-    table: string,
-    column: string | undefined,
-  ): void => {
-    if (list === null || list === undefined) return;
-    if (!isSeq(list)) fail(list, 'tests: must be a list');
-    for (const item of (list as { items: Node[] }).items) {
-      let type = '';
-      let paramsNode: Node | null | undefined;
-      if (isScalar(item) && typeof item.value === 'string') type = item.value;
-      else if (isMap(item) && item.items.length === 1) {
-        const pair = item.items[0] as { key: Node; value: Node | null };
-        if (!isScalar(pair.key)) fail(item, 'a test is a name or a single-key mapping');
-        type = String((pair.key as { value: unknown }).value);
-        paramsNode = pair.value;
-      } else {
-        fail(
-          item,
-          'a test is a name (not_null) or a single-key mapping (accepted_values: {values: [...]})',
-        );
-      }
-      type = type.replace(/^dbt_utils\./, '').replace(/^dbt_expectations\./, '');
-      if (type === 'unique_combination_of_columns') type = 'unique';
-      if (!isCheckType(type)) {
-        fail(
-          item,
-          `unknown check ${JSON.stringify(type)}; known: ${Object.keys(CHECKS).join(', ')}`,
-        );
-      }
-      const def = CHECKS[type as CheckType];
-      if (column === undefined && def.scope === 'column') {
-        fail(item, `${type} is a column check: put it under columns: → tests:`);
-      }
-      if (column !== undefined && def.scope === 'table') {
-        fail(item, `${type} is a table check: put it under the model's tests:`);
-      }
-      const raw = (paramsNode ? (paramsNode as { toJSON(): unknown }).toJSON() : {}) ?? {};
-      if (typeof raw !== 'object' || Array.isArray(raw)) {
-        fail(paramsNode ?? item, `the parameters of ${type} must be a mapping`);
-      }
-      const all = { ...(raw as Record<string, unknown>) };
-      const config = all.config;
-      if (config !== undefined) {
-        if (typeof config !== 'object' || config === null || Array.isArray(config))
-          fail(paramsNode ?? item, 'config: must be a mapping');
-        Object.assign(all, config as Record<string, unknown>);
-      }
-      // dbt ≥ 1.10: a generic test's parameters under `arguments:`.
-      const args = all.arguments;
-      if (args !== undefined) {
-        if (typeof args !== 'object' || args === null || Array.isArray(args))
-          fail(paramsNode ?? item, 'arguments: must be a mapping');
-        Object.assign(all, args as Record<string, unknown>);
-      }
-      const params: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(all)) if (!COMMON.has(k)) params[k] = v;
-      const parsed = def.params.safeParse(params);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
-        fail(paramsNode ?? item, `bad parameters for ${type}${where}: ${issue?.message}`);
-      }
-      const severity = all.severity ?? 'error';
-      if (
-        severity !== 'warn' &&
-        severity !== 'error' &&
-        severity !== 'ERROR' &&
-        severity !== 'WARN'
-      )
-        fail(paramsNode ?? item, `severity must be warn or error, not ${JSON.stringify(severity)}`);
-      const threshold = (key: 'warn_if' | 'error_if'): Threshold | undefined => {
-        const v = all[key];
-        if (v === undefined) return undefined;
-        const t = parseThreshold(String(v));
-        if (!t)
-          fail(
-            paramsNode ?? item,
-            `${key} must look like ">10", "!=0" or ">5%", not ${JSON.stringify(v)}`,
-          );
-        return t;
-      };
-      const mostly = all.mostly;
-      if (mostly !== undefined && (typeof mostly !== 'number' || !(mostly > 0 && mostly <= 1)))
-        fail(
-          paramsNode ?? item,
-          `mostly must be a number in (0, 1], not ${JSON.stringify(mostly)}`,
-        );
-      const where = all.where;
-      if (where !== undefined && typeof where !== 'string')
-        fail(paramsNode ?? item, 'where must be a SQL condition (a string)');
-      // Options a check type cannot honour are refused, never silently ignored: aggregates and
-      // whole-table checks have no failing rows to count or share out, and a custom query
-      // carries its own WHERE.
-      const rowsCounted =
-        def.kind === 'rows' || def.kind === 'unique' || def.kind === 'relationship';
-      const refuse = (key: string, why: string): never =>
-        fail(paramsNode ?? item, `${type} does not take ${key}: ${why}`);
-      if (mostly !== undefined && !rowsCounted)
-        refuse('mostly', 'it judges one value, not a share of rows');
-      if (!rowsCounted && def.kind !== 'sql' && def.kind !== 'schema') {
-        if (all.warn_if !== undefined) refuse('warn_if', 'use severity: warn, or its bounds');
-        if (all.error_if !== undefined) refuse('error_if', 'use its bounds');
-      }
-      if (def.kind === 'sql' && where !== undefined)
-        refuse('where', 'put the condition in the query');
-      for (const key of ['warn_if', 'error_if'] as const) {
-        if (def.kind === 'sql' && String(all[key] ?? '').includes('%'))
-          refuse(`a percent ${key}`, 'there is no number of rows checked to take a share of');
-      }
-      const name = all.name;
-      if (name !== undefined && typeof name !== 'string')
-        fail(paramsNode ?? item, 'name must be a string');
-      const p = parsed.data as Record<string, unknown>;
-      const label = (name as string | undefined) ?? def.label(column, p);
-      const base = [table, column ?? '', type].filter((s) => s !== '').join('.');
-      const n = (seen.get(base) ?? 0) + 1;
-      seen.set(base, n);
-      out.push({
-        id: n === 1 ? base : `${base}#${n}`,
-        name: label,
-        table,
-        ...(column !== undefined ? { column } : {}),
-        type: type as CheckType,
-        params: p,
-        ...(where !== undefined ? { where: where as string } : {}),
-        severity: String(severity).toLowerCase() as Severity,
-        ...(threshold('warn_if') ? { warnIf: threshold('warn_if') } : {}),
-        ...(threshold('error_if') ? { errorIf: threshold('error_if') } : {}),
-        ...(mostly !== undefined ? { mostly: mostly as number } : {}),
-        source: { file, line: lineOf(item) },
-      });
-    }
-  };
+/** One file being read: where its nodes are, the error for a problem at one, what it found. */
+interface SpecReader {
+  file: string;
+  lineOf(node: unknown): number;
+  /** Throws the CheckSpecError `file:line: reason` for the line `node` starts on. */
+  fail(node: Node | null | undefined, reason: string): never;
+  /** How often each id was given in this file (a repeat gets `#2`, `#3` …). */
+  seen: Map<string, number>;
+  out: CheckSpec[];
+}
 
-  const readModels = (list: Node | null | undefined, section: string): void => {
-    if (list === null || list === undefined) return;
-    if (!isSeq(list)) fail(list, `${section}: must be a list`);
-    for (const m of (list as { items: Node[] }).items) {
-      if (!isMap(m)) fail(m, `each entry of ${section}: is a mapping with a name`);
-      const mm = m as YAMLMap;
-      const nameNode = mm.get('name', true) as Node | undefined;
-      const name = isScalar(nameNode) ? String(nameNode.value) : fail(m, 'an entry without a name');
-      readTests(
-        (mm.get('tests', true) ?? mm.get('data_tests', true)) as Node | undefined,
-        name,
-        undefined,
-      );
-      const cols = mm.get('columns', true) as Node | undefined;
-      if (cols === undefined) continue;
-      if (!isSeq(cols)) fail(cols, 'columns: must be a list');
-      for (const c of (cols as { items: Node[] }).items) {
-        if (!isMap(c)) fail(c, 'each column is a mapping with a name');
-        const cm = c as YAMLMap;
-        const cn = cm.get('name', true) as Node | undefined;
-        const col = isScalar(cn) ? String(cn.value) : fail(c, 'a column without a name');
-        readTests(
-          (cm.get('tests', true) ?? cm.get('data_tests', true)) as Node | undefined,
-          name,
-          col,
-        );
-      }
-    }
-  };
+/** A test entry's check: its type (dbt package prefixes dropped) and where its params are. */
+interface TestHead {
+  item: Node;
+  type: CheckType;
+  def: CheckDef;
+  /** The node holding the parameters, if any (`type: {…}`); errors about them point here. */
+  paramsNode: Node | null | undefined;
+}
 
-  readModels(map.get('models', true) as Node | undefined, 'models');
-  readModels(map.get('seeds', true) as Node | undefined, 'seeds');
+/** The document's sections: `models:`, `seeds:`, and `sources:` → `tables:`. */
+function readSections(r: SpecReader, map: YAMLMap): void {
+  readTables(r, map.get('models', true) as Node | undefined, 'models');
+  readTables(r, map.get('seeds', true) as Node | undefined, 'seeds');
   const sources = map.get('sources', true) as Node | undefined;
   if (sources !== undefined) {
-    if (!isSeq(sources)) fail(sources, 'sources: must be a list');
+    if (!isSeq(sources)) r.fail(sources, 'sources: must be a list');
     for (const s of (sources as { items: Node[] }).items) {
-      if (!isMap(s)) fail(s, 'each source is a mapping with tables:');
-      readModels((s as YAMLMap).get('tables', true) as Node | undefined, 'tables');
+      if (!isMap(s)) r.fail(s, 'each source is a mapping with tables:');
+      readTables(r, (s as YAMLMap).get('tables', true) as Node | undefined, 'tables');
     }
   }
-  return out;
+}
+
+/** A section's list of tables (models, seeds, a source's tables). */
+function readTables(r: SpecReader, list: Node | null | undefined, section: string): void {
+  if (list === null || list === undefined) return;
+  if (!isSeq(list)) r.fail(list, `${section}: must be a list`);
+  for (const m of (list as { items: Node[] }).items) readTable(r, m, section);
+}
+
+/** One table: its table tests, then each column's tests. */
+function readTable(r: SpecReader, m: Node, section: string): void {
+  if (!isMap(m)) r.fail(m, `each entry of ${section}: is a mapping with a name`);
+  const mm = m as YAMLMap;
+  const nameNode = mm.get('name', true) as Node | undefined;
+  const name = isScalar(nameNode) ? String(nameNode.value) : r.fail(m, 'an entry without a name');
+  readTests(r, testsOf(mm), name, undefined);
+  const cols = mm.get('columns', true) as Node | undefined;
+  if (cols === undefined) return;
+  if (!isSeq(cols)) r.fail(cols, 'columns: must be a list');
+  for (const c of (cols as { items: Node[] }).items) {
+    if (!isMap(c)) r.fail(c, 'each column is a mapping with a name');
+    const cm = c as YAMLMap;
+    const cn = cm.get('name', true) as Node | undefined;
+    const col = isScalar(cn) ? String(cn.value) : r.fail(c, 'a column without a name');
+    readTests(r, testsOf(cm), name, col);
+  }
+}
+
+/** `tests:` (or dbt's synonym `data_tests:`) of a table or column. */
+const testsOf = (m: YAMLMap): Node | undefined =>
+  (m.get('tests', true) ?? m.get('data_tests', true)) as Node | undefined;
+
+/** A list of tests of a table (`column` undefined) or of one of its columns. */
+function readTests(
+  r: SpecReader,
+  list: Node | null | undefined,
+  table: string,
+  column: string | undefined,
+): void {
+  if (list === null || list === undefined) return;
+  if (!isSeq(list)) r.fail(list, 'tests: must be a list');
+  for (const item of (list as { items: Node[] }).items) readTest(r, item, table, column);
+}
+
+/** One test entry: its check, its parameters, its options; added to the file's specs. */
+function readTest(r: SpecReader, item: Node, table: string, column: string | undefined): void {
+  const head = testHead(r, item, column);
+  const { type, def, paramsNode } = head;
+  const all = mergedParams(r, head);
+  const params: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(all)) if (!COMMON.has(k)) params[k] = v;
+  const parsed = def.params.safeParse(params);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
+    r.fail(paramsNode ?? item, `bad parameters for ${type}${where}: ${issue?.message}`);
+  }
+  const o = testOptions(r, head, all);
+  const p = parsed.data as Record<string, unknown>;
+  const label = o.name ?? def.label(column, p);
+  const base = [table, column ?? '', type].filter((s) => s !== '').join('.');
+  const n = (r.seen.get(base) ?? 0) + 1;
+  r.seen.set(base, n);
+  r.out.push({
+    id: n === 1 ? base : `${base}#${n}`,
+    name: label,
+    table,
+    ...(column !== undefined ? { column } : {}),
+    type,
+    params: p,
+    ...(o.where !== undefined ? { where: o.where } : {}),
+    severity: o.severity,
+    ...(o.warnIf ? { warnIf: o.warnIf } : {}),
+    ...(o.errorIf ? { errorIf: o.errorIf } : {}),
+    ...(o.mostly !== undefined ? { mostly: o.mostly } : {}),
+    source: { file: r.file, line: r.lineOf(item) },
+  });
+}
+
+/** A bare name or a single-key mapping, naming a known check that fits where it is written. */
+function testHead(r: SpecReader, item: Node, column: string | undefined): TestHead {
+  let type = '';
+  let paramsNode: Node | null | undefined;
+  if (isScalar(item) && typeof item.value === 'string') type = item.value;
+  else if (isMap(item) && item.items.length === 1) {
+    const pair = item.items[0] as { key: Node; value: Node | null };
+    if (!isScalar(pair.key)) r.fail(item, 'a test is a name or a single-key mapping');
+    type = String((pair.key as { value: unknown }).value);
+    paramsNode = pair.value;
+  } else {
+    r.fail(
+      item,
+      'a test is a name (not_null) or a single-key mapping (accepted_values: {values: [...]})',
+    );
+  }
+  type = type.replace(/^dbt_utils\./, '').replace(/^dbt_expectations\./, '');
+  if (type === 'unique_combination_of_columns') type = 'unique';
+  if (!isCheckType(type)) {
+    r.fail(item, `unknown check ${JSON.stringify(type)}; known: ${Object.keys(CHECKS).join(', ')}`);
+  }
+  const def = CHECKS[type as CheckType];
+  if (column === undefined && def.scope === 'column') {
+    r.fail(item, `${type} is a column check: put it under columns: → tests:`);
+  }
+  if (column !== undefined && def.scope === 'table') {
+    r.fail(item, `${type} is a table check: put it under the model's tests:`);
+  }
+  return { item, type: type as CheckType, def, paramsNode };
+}
+
+/** The test's parameters and options, with dbt's `config:` and `arguments:` blocks merged in. */
+function mergedParams(
+  r: SpecReader,
+  { item, type, paramsNode }: TestHead,
+): Record<string, unknown> {
+  const raw = (paramsNode ? (paramsNode as { toJSON(): unknown }).toJSON() : {}) ?? {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    r.fail(paramsNode ?? item, `the parameters of ${type} must be a mapping`);
+  }
+  const all = { ...(raw as Record<string, unknown>) };
+  const config = all.config;
+  if (config !== undefined) {
+    if (typeof config !== 'object' || config === null || Array.isArray(config))
+      r.fail(paramsNode ?? item, 'config: must be a mapping');
+    Object.assign(all, config as Record<string, unknown>);
+  }
+  // dbt ≥ 1.10: a generic test's parameters under `arguments:`.
+  const args = all.arguments;
+  if (args !== undefined) {
+    if (typeof args !== 'object' || args === null || Array.isArray(args))
+      r.fail(paramsNode ?? item, 'arguments: must be a mapping');
+    Object.assign(all, args as Record<string, unknown>);
+  }
+  return all;
+}
+
+/** The options every test may take, checked against what its kind of check can honour. */
+interface TestOptions {
+  severity: Severity;
+  warnIf?: Threshold;
+  errorIf?: Threshold;
+  mostly?: number;
+  where?: string;
+  name?: string;
+}
+
+/** `severity`, `warn_if` / `error_if`, `mostly`, `where` and `name` of a test. */
+function testOptions(r: SpecReader, head: TestHead, all: Record<string, unknown>): TestOptions {
+  const { type, def } = head;
+  const at = head.paramsNode ?? head.item;
+  const severity = all.severity ?? 'error';
+  if (severity !== 'warn' && severity !== 'error' && severity !== 'ERROR' && severity !== 'WARN')
+    r.fail(at, `severity must be warn or error, not ${JSON.stringify(severity)}`);
+  const threshold = (key: 'warn_if' | 'error_if'): Threshold | undefined => {
+    const v = all[key];
+    if (v === undefined) return undefined;
+    const t = parseThreshold(String(v));
+    if (!t) r.fail(at, `${key} must look like ">10", "!=0" or ">5%", not ${JSON.stringify(v)}`);
+    return t;
+  };
+  const mostly = all.mostly;
+  if (mostly !== undefined && (typeof mostly !== 'number' || !(mostly > 0 && mostly <= 1)))
+    r.fail(at, `mostly must be a number in (0, 1], not ${JSON.stringify(mostly)}`);
+  const where = all.where;
+  if (where !== undefined && typeof where !== 'string')
+    r.fail(at, 'where must be a SQL condition (a string)');
+  // Options a check type cannot honour are refused, never silently ignored: aggregates and
+  // whole-table checks have no failing rows to count or share out, and a custom query
+  // carries its own WHERE.
+  const rowsCounted = def.kind === 'rows' || def.kind === 'unique' || def.kind === 'relationship';
+  const refuse = (key: string, why: string): never =>
+    r.fail(at, `${type} does not take ${key}: ${why}`);
+  if (mostly !== undefined && !rowsCounted)
+    refuse('mostly', 'it judges one value, not a share of rows');
+  if (!rowsCounted && def.kind !== 'sql' && def.kind !== 'schema') {
+    if (all.warn_if !== undefined) refuse('warn_if', 'use severity: warn, or its bounds');
+    if (all.error_if !== undefined) refuse('error_if', 'use its bounds');
+  }
+  if (def.kind === 'sql' && where !== undefined) refuse('where', 'put the condition in the query');
+  for (const key of ['warn_if', 'error_if'] as const) {
+    if (def.kind === 'sql' && String(all[key] ?? '').includes('%'))
+      refuse(`a percent ${key}`, 'there is no number of rows checked to take a share of');
+  }
+  const name = all.name;
+  if (name !== undefined && typeof name !== 'string') r.fail(at, 'name must be a string');
+  return {
+    severity: String(severity).toLowerCase() as Severity,
+    warnIf: threshold('warn_if'),
+    errorIf: threshold('error_if'),
+    ...(mostly !== undefined ? { mostly: mostly as number } : {}),
+    ...(where !== undefined ? { where: where as string } : {}),
+    ...(name !== undefined ? { name: name as string } : {}),
+  };
 }
 
 /** Every `*.yml` / `*.yaml` under `checks/` and `models/` of a project directory, parsed. */
