@@ -230,56 +230,30 @@ export class Gates implements WritePolicy {
         },
       );
     }
-    const token = {};
-    this.approved.add(token);
-    const temp = `gate/${dest}/${randomBytes(6).toString('hex')}`;
-    const head = (await this.repo.getBranch(dest)).head;
-    await this.repo.createBranch(temp, { from: head });
+    const { force, audited, ...mergeOpts } = opts;
+    const m: GatedMerge = {
+      source,
+      dest,
+      rule,
+      token: {},
+      temp: `gate/${dest}/${randomBytes(6).toString('hex')}`,
+      head: (await this.repo.getBranch(dest)).head,
+      mergeOpts,
+    };
+    this.approved.add(m.token);
+    await this.repo.createBranch(m.temp, { from: m.head });
     try {
-      const { force, audited, ...mergeOpts } = opts;
-      const trial = await this.repo.merge(source, temp, { ...mergeOpts, authorization: token });
+      // The merge, on a temporary branch made from the destination's head.
+      const trial = await this.repo.merge(source, m.temp, {
+        ...mergeOpts,
+        authorization: m.token,
+      });
       if (trial.upToDate) return { result: trial };
       const commit = trial.commit?.id as string;
-      const changedTables = new Set<string>();
-      for await (const c of this.repo.diff(head, commit, { prefix: TABLES_PREFIX })) {
-        const name = tableNameOf(c.path);
-        if (name) changedTables.add(name);
-      }
-      const report: GateReport = {
-        branch: dest,
-        source,
-        commit,
-        changedTables: [...changedTables].sort(),
-        webhooks: [],
-        passed: true,
-        forced: false,
-      };
-      let failed: ReturnType<typeof blocking> = [];
-      if (rule.checks && changedTables.size > 0) {
-        const specs = specsFor(loadSpecs(this.projectDir), changedTables);
-        if (specs.length > 0) {
-          report.checks = await runChecks(this.repo, specs, {
-            ref: temp,
-            store: true,
-            ...(audited ? { reuse: audited } : {}),
-          });
-          failed = blocking(report.checks);
-        }
-      }
-      for (const hook of rule.webhooks) {
-        report.webhooks.push(
-          await callWebhook(hook, {
-            event: 'merge',
-            repository: this.repo.name,
-            branch: dest,
-            source,
-            base: head,
-            commit,
-            changed_tables: report.changedTables,
-            checks: report.checks?.summary ?? null,
-          }),
-        );
-      }
+      // The checks of the tables it changes, then the webhooks.
+      const report = await this.reportOn(m, commit);
+      const failed = await this.gateChecks(m, report, audited);
+      await this.askWebhooks(m, report);
       const hooksRefused = report.webhooks.filter((w) => !w.ok);
       report.passed = failed.length === 0 && hooksRefused.length === 0;
       if (!report.passed && !force) {
@@ -297,39 +271,112 @@ export class Gates implements WritePolicy {
           },
         );
       }
-      let landed = trial.commit?.id as string;
-      if (!report.passed) {
-        // Forced: the same merge again, recorded as forced in the commit, on the same heads.
-        report.forced = true;
-        const again = `${temp}-forced`;
-        await this.repo.createBranch(again, { from: head });
-        try {
-          const forcedMerge = await this.repo.merge(source, again, {
-            ...mergeOpts,
-            noFastForward: true,
-            authorization: token,
-            metadata: {
-              ...mergeOpts.metadata,
-              'sluice.gate.forced': 'true',
-              'sluice.gate.failed':
-                failed.map((f) => f.id).join(',') || hooksRefused.map((w) => w.url).join(','),
-            },
-          });
-          landed = forcedMerge.commit?.id as string;
-        } finally {
-          await this.repo.deleteBranch(again).catch(() => {});
-        }
-      }
+      const landed = report.passed
+        ? commit
+        : await this.forcedMerge(
+            m,
+            report,
+            failed.map((f) => f.id).join(',') || hooksRefused.map((w) => w.url).join(','),
+          );
+      // The destination fast-forwards to the very commit checked — by compare-and-swap.
       const result = await this.repo.merge(landed, dest, {
-        authorization: token,
+        authorization: m.token,
         fastForwardOnly: true,
       });
       return { result: { ...trial, commit: result.commit }, gate: { ...report, commit: landed } };
     } finally {
-      this.approved.delete(token);
-      await this.repo.deleteBranch(temp).catch(() => {});
+      this.approved.delete(m.token);
+      await this.repo.deleteBranch(m.temp).catch(() => {});
     }
   }
+
+  /** The report of a gated merge so far: the tables the merge changes. */
+  private async reportOn(m: GatedMerge, commit: string): Promise<GateReport> {
+    const changedTables = new Set<string>();
+    for await (const c of this.repo.diff(m.head, commit, { prefix: TABLES_PREFIX })) {
+      const name = tableNameOf(c.path);
+      if (name) changedTables.add(name);
+    }
+    return {
+      branch: m.dest,
+      source: m.source,
+      commit,
+      changedTables: [...changedTables].sort(),
+      webhooks: [],
+      passed: true,
+      forced: false,
+    };
+  }
+
+  /** Runs the checks of the changed tables on the temporary branch; returns those that block. */
+  private async gateChecks(
+    m: GatedMerge,
+    report: GateReport,
+    audited: CheckRun | undefined,
+  ): Promise<ReturnType<typeof blocking>> {
+    if (!m.rule.checks || report.changedTables.length === 0) return [];
+    const specs = specsFor(loadSpecs(this.projectDir), new Set(report.changedTables));
+    if (specs.length === 0) return [];
+    report.checks = await runChecks(this.repo, specs, {
+      ref: m.temp,
+      store: true,
+      ...(audited ? { reuse: audited } : {}),
+    });
+    return blocking(report.checks);
+  }
+
+  /** Asks each webhook of the rule, in order, recording its answer in the report. */
+  private async askWebhooks(m: GatedMerge, report: GateReport): Promise<void> {
+    for (const hook of m.rule.webhooks) {
+      report.webhooks.push(
+        await callWebhook(hook, {
+          event: 'merge',
+          repository: this.repo.name,
+          branch: m.dest,
+          source: m.source,
+          base: m.head,
+          commit: report.commit,
+          changed_tables: report.changedTables,
+          checks: report.checks?.summary ?? null,
+        }),
+      );
+    }
+  }
+
+  /** Forced: the same merge again, recorded as forced in the commit, on the same heads. */
+  private async forcedMerge(m: GatedMerge, report: GateReport, failed: string): Promise<string> {
+    report.forced = true;
+    const again = `${m.temp}-forced`;
+    await this.repo.createBranch(again, { from: m.head });
+    try {
+      const forcedMerge = await this.repo.merge(m.source, again, {
+        ...m.mergeOpts,
+        noFastForward: true,
+        authorization: m.token,
+        metadata: {
+          ...m.mergeOpts.metadata,
+          'sluice.gate.forced': 'true',
+          'sluice.gate.failed': failed,
+        },
+      });
+      return forcedMerge.commit?.id as string;
+    } finally {
+      await this.repo.deleteBranch(again).catch(() => {});
+    }
+  }
+}
+
+/** One gated merge under way: the branches, the rule, and the token that approves its writes. */
+interface GatedMerge {
+  source: string;
+  dest: string;
+  rule: GateRule;
+  /** Authorizes this merge's writes to the protected destination (see `check`). */
+  token: object;
+  /** The temporary branch the merge is tried on, made from the destination's `head`. */
+  temp: string;
+  head: string;
+  mergeOpts: MergeOptions;
 }
 
 /** Checks of the given tables, and relationships that point at them. */
