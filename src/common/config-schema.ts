@@ -4,6 +4,7 @@
 // known key — or the key users plausibly meant, from the caller's synonyms
 // (`branches` → `gates`) — and, failing both, the keys that are known there.
 import type { z } from 'zod';
+import { InvalidConfigError } from './errors.js';
 import { nearest } from './nearest.js';
 import { type FailAt, formatField, type YamlFile, type YamlPath } from './yaml-file.js';
 
@@ -84,4 +85,19 @@ export function parseConfig<S extends z.ZodType>(
     if (issue.code === 'invalid_type' && / received undefined$/.test(message)) message = 'required';
   }
   return fail(line, formatField(path), message);
+}
+
+/**
+ * The `fail` of a configuration file: an InvalidConfigError `file:line: field: reason`, naming
+ * the file, the line and the field in its data.
+ */
+export function configFailAt(file: string): FailAt {
+  return (line, field, reason) => {
+    throw new InvalidConfigError(`${file}:${line}: ${field ? `${field}: ` : ''}${reason}`, {
+      file,
+      line,
+      ...(field ? { field } : {}),
+      reason,
+    });
+  };
 }

@@ -24,12 +24,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import {
-  GateFailedError,
-  InvalidArgumentError,
-  InvalidConfigError,
-  ProtectedBranchError,
-} from '../common/errors.js';
+import { configFailAt, parseConfig } from '../common/config-schema.js';
+import { GateFailedError, InvalidArgumentError, ProtectedBranchError } from '../common/errors.js';
+import { checkSluiceYmlSections } from '../common/sluice-yml.js';
 import { readYamlText } from '../common/yaml-file.js';
 import type {
   MergeOptions,
@@ -73,29 +70,26 @@ const GateRuleSchema = z
   .strict();
 export type GateRule = z.infer<typeof GateRuleSchema>;
 
-/** `sluice.yml`: the sections this layer reads (other layers read theirs). */
-const ProjectConfigSchema = z.looseObject({ gates: z.array(GateRuleSchema).default([]) });
-export type ProjectConfig = z.infer<typeof ProjectConfigSchema>;
+/** `sluice.yml`: the section this layer reads (other layers read theirs). */
+export interface ProjectConfig {
+  gates: GateRule[];
+}
 
-/** Reads `sluice.yml` (or `.yaml`) in a project directory; none is an empty config. */
+const GatesSchema = z.array(GateRuleSchema).default([]);
+
+/**
+ * Reads `gates:` of `sluice.yml` (or `.yaml`) in a project directory; none is an empty config.
+ * The file's top level is checked against every layer's sections first (sluice-yml.ts).
+ */
 export function loadProjectConfig(dir: string): ProjectConfig & { file?: string } {
-  const file = ['sluice.yml', 'sluice.yaml'].map((f) => join(dir, f)).find((f) => existsSync(f));
-  if (!file) return { gates: [] };
-  const y = readYamlText(readFileSync(file, 'utf8'), file, (line, _field, reason) => {
-    throw new InvalidConfigError(`${file}:${line}: ${reason}`, { file, reason: 'malformed YAML' });
-  });
-  const doc = y.doc;
-  const r = ProjectConfigSchema.safeParse(doc.toJS() ?? {});
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    const line = issue ? y.lineAt(issue.path as (string | number)[]) : 1;
-    const where = issue?.path.join('.') ?? '';
-    throw new InvalidConfigError(`${file}:${line}: ${where}: ${issue?.message}`, {
-      file,
-      reason: issue?.message ?? 'invalid',
-    });
-  }
-  return { ...r.data, file };
+  const name = ['sluice.yml', 'sluice.yaml'].find((f) => existsSync(join(dir, f)));
+  if (!name) return { gates: [] };
+  const fail = configFailAt(name);
+  const y = readYamlText(readFileSync(join(dir, name), 'utf8'), name, fail);
+  checkSluiceYmlSections(y, fail);
+  const raw = (y.value as { gates?: unknown } | undefined)?.gates ?? undefined;
+  const gates = parseConfig(GatesSchema, y, raw === null ? undefined : raw, ['gates'], fail);
+  return { gates, file: join(dir, name) };
 }
 
 /** Does `pattern` (`*` = any characters) name `branch`? */

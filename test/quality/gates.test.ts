@@ -376,6 +376,6 @@ describe('pre-commit checks and the config file', () => {
       join(d, 'sluice.yml'),
       'gates:\n  - branch: main\n    webhooks:\n      - url: not a url\n',
     );
-    expect(() => loadProjectConfig(d)).toThrow(/sluice\.yml:4: gates\.0\.webhooks\.0\.url/);
+    expect(() => loadProjectConfig(d)).toThrow(/sluice\.yml:4: gates\[0\]\.webhooks\[0\]\.url/);
   });
 });

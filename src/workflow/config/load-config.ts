@@ -13,7 +13,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
-import { parseConfig } from '../../common/config-schema.js';
+import { configFailAt, parseConfig } from '../../common/config-schema.js';
 import { InvalidConfigError } from '../../common/errors.js';
 import { checkSluiceYmlSections } from '../../common/sluice-yml.js';
 import { formatField, readYamlText, type YamlFile } from '../../common/yaml-file.js';
@@ -26,12 +26,7 @@ import type { ConfigOrigin, Ingestor, WorkflowConfig } from './types.js';
 type Path = (string | number)[];
 
 function configError(file: string, line: number, field: string, reason: string): never {
-  throw new InvalidConfigError(`${file}:${line}: ${field ? `${field}: ` : ''}${reason}`, {
-    file,
-    line,
-    ...(field ? { field } : {}),
-    reason,
-  });
+  return configFailAt(file)(line, field, reason);
 }
 
 function readYamlFile(repoDir: string, abs: string): YamlFile {
