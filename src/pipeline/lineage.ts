@@ -15,10 +15,10 @@ import type { Repository } from '../core/repository.js';
 import type { DuckSession } from '../engine/duckdb.js';
 import { type Column, listTables, type TableAtRef } from '../engine/tables.js';
 import { finalSql } from './build/model-sql.js';
-import { readBuildState } from './build/state.js';
+import { type BuildState, readBuildState } from './build/state.js';
 import { type ColumnSource, columnLineage } from './column-lineage.js';
 import { type CompiledModel, type CompiledProject, childMap, idOf } from './graph.js';
-import type { GraphNode } from './types.js';
+import type { GraphNode, ProjectGraph } from './types.js';
 
 export interface ModelLineage {
   /** Output column → the input columns it is computed from. */
@@ -147,116 +147,20 @@ export async function impactOf(
   branch: string,
 ): Promise<Impact> {
   const { graph } = compiled;
-  const p = graph.project;
-  const [baseTables, branchTables] = [await listTables(repo, base), await listTables(repo, branch)];
-  const [baseState, branchState] = [
-    await readBuildState(repo, base),
-    await readBuildState(repo, branch),
-  ];
-  const changed = new Set<string>();
-  const columnChanges: ColumnChange[] = [];
-  for (const [name, m] of compiled.models) {
-    if (m.config.materialized === 'ephemeral') continue;
-    const id = idOf.model(p, name);
-    const a = baseState?.models[name];
-    const b = branchState?.models[name];
-    if ((a || b) && (a?.sql !== b?.sql || a?.config !== b?.config)) changed.add(id);
-    const before = baseTables.get(m.table);
-    const after = branchTables.get(m.table);
-    if (before || after) {
-      const diff = columnDiff(
-        m.table,
-        before?.manifest.columns ?? [],
-        after?.manifest.columns ?? [],
-      );
-      if (before && after && diff.length > 0) changed.add(id);
-      if (before && !after) changed.add(id);
-      columnChanges.push(...diff.filter(() => before !== undefined));
-    }
-  }
+  const baseTables = await listTables(repo, base);
+  const branchTables = await listTables(repo, branch);
+  const { changed, columnChanges } = changedModels(compiled, {
+    baseTables,
+    branchTables,
+    baseState: await readBuildState(repo, base),
+    branchState: await readBuildState(repo, branch),
+  });
   const kids = childMap(graph);
-  const downstream = new Set<string>();
-  const stack = [...changed];
-  while (stack.length > 0) {
-    const id = stack.pop() as string;
-    for (const k of kids.get(id) ?? []) {
-      if (graph.nodes.get(k)?.kind === 'test' || downstream.has(k) || changed.has(k)) continue;
-      downstream.add(k);
-      stack.push(k);
-    }
-  }
+  const downstream = downstreamOf(graph, kids, changed);
   const exposures = [...downstream].filter((id) => graph.nodes.get(id)?.kind === 'exposure');
-
-  // Breaking: removed or retyped columns of changed tables, and who reads them.
   const lost = columnChanges.filter((c) => c.change !== 'added');
-  const breaking: Breaking[] = [];
-  if (lost.length > 0) {
-    const readers = new Set<string>();
-    for (const id of changed)
-      for (const k of kids.get(id) ?? []) if (graph.nodes.get(k)?.kind === 'model') readers.add(k);
-    // The consumers' SQL read against the base, where the columns still exist.
-    const lineage = await projectLineage(compiled, duck, baseTables, { only: readers });
-    const tableOfId = new Map<string, string>();
-    for (const id of changed) tableOfId.set(id, graph.nodes.get(id)?.relation ?? '');
-    for (const c of lost) {
-      const owner = [...changed].find((id) => tableOfId.get(id) === c.table);
-      if (!owner) continue;
-      for (const k of kids.get(owner) ?? []) {
-        const node = graph.nodes.get(k);
-        if (node?.kind === 'model') {
-          const used = lineage.columns[k]?.used ?? [];
-          if (
-            used.some(
-              (u) =>
-                u.relation.toLowerCase() === c.table.toLowerCase() &&
-                u.column.toLowerCase() === c.column.toLowerCase(),
-            )
-          )
-            breaking.push({
-              table: c.table,
-              column: c.column,
-              change: c.change as 'removed' | 'retyped',
-              consumer: node.name,
-              consumerKind: 'model',
-            });
-        } else if (node?.kind === 'exposure') {
-          breaking.push({
-            table: c.table,
-            column: c.column,
-            change: c.change as 'removed' | 'retyped',
-            consumer: node.name,
-            consumerKind: 'exposure',
-          });
-        }
-      }
-    }
-    // An exposure downstream of a broken model is broken too.
-    const brokenModels = new Set(
-      breaking.filter((b) => b.consumerKind === 'model').map((b) => idOf.model(p, b.consumer)),
-    );
-    const seen = new Set<string>();
-    const walk = [...brokenModels];
-    while (walk.length > 0) {
-      const id = walk.pop() as string;
-      for (const k of kids.get(id) ?? []) {
-        if (seen.has(k)) continue;
-        seen.add(k);
-        const node = graph.nodes.get(k);
-        if (
-          node?.kind === 'exposure' &&
-          !breaking.some((b) => b.consumer === node.name && b.consumerKind === 'exposure')
-        )
-          breaking.push({
-            table: graph.nodes.get(id)?.relation ?? id,
-            column: '*',
-            change: 'removed',
-            consumer: node.name,
-            consumerKind: 'exposure',
-          });
-        if (node?.kind === 'model') walk.push(k);
-      }
-    }
-  }
+  const breaking =
+    lost.length > 0 ? await breakingChanges(compiled, duck, baseTables, kids, changed, lost) : [];
   const name = (id: string) => graph.nodes.get(id)?.name ?? id;
   return {
     base,
@@ -273,4 +177,155 @@ export async function impactOf(
       ...new Set(breaking.filter((b) => b.consumerKind === 'exposure').map((b) => b.consumer)),
     ].sort(),
   };
+}
+
+/**
+ * The models changed on the branch: their SQL or config differ in the two refs' build states,
+ * or their table's columns differ (or the table is gone); and every column change of a table
+ * the base has.
+ */
+function changedModels(
+  compiled: CompiledProject,
+  refs: {
+    baseTables: Map<string, TableAtRef>;
+    branchTables: Map<string, TableAtRef>;
+    baseState: BuildState | undefined;
+    branchState: BuildState | undefined;
+  },
+): { changed: Set<string>; columnChanges: ColumnChange[] } {
+  const p = compiled.graph.project;
+  const changed = new Set<string>();
+  const columnChanges: ColumnChange[] = [];
+  for (const [name, m] of compiled.models) {
+    if (m.config.materialized === 'ephemeral') continue;
+    const id = idOf.model(p, name);
+    const a = refs.baseState?.models[name];
+    const b = refs.branchState?.models[name];
+    if ((a || b) && (a?.sql !== b?.sql || a?.config !== b?.config)) changed.add(id);
+    const before = refs.baseTables.get(m.table);
+    const after = refs.branchTables.get(m.table);
+    if (before || after) {
+      const diff = columnDiff(
+        m.table,
+        before?.manifest.columns ?? [],
+        after?.manifest.columns ?? [],
+      );
+      if (before && after && diff.length > 0) changed.add(id);
+      if (before && !after) changed.add(id);
+      columnChanges.push(...diff.filter(() => before !== undefined));
+    }
+  }
+  return { changed, columnChanges };
+}
+
+/** Every node downstream of the changed ones (tests aside), the changed ones excluded. */
+function downstreamOf(
+  graph: ProjectGraph,
+  kids: Map<string, string[]>,
+  changed: Set<string>,
+): Set<string> {
+  const downstream = new Set<string>();
+  const stack = [...changed];
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    for (const k of kids.get(id) ?? []) {
+      if (graph.nodes.get(k)?.kind === 'test' || downstream.has(k) || changed.has(k)) continue;
+      downstream.add(k);
+      stack.push(k);
+    }
+  }
+  return downstream;
+}
+
+/**
+ * Removed or retyped columns of changed tables, and who reads them: a model directly downstream
+ * that uses the column (by column lineage, its SQL read against the base, where the columns
+ * still exist), an exposure directly downstream, and an exposure downstream of a broken model.
+ */
+async function breakingChanges(
+  compiled: CompiledProject,
+  duck: DuckSession,
+  baseTables: Map<string, TableAtRef>,
+  kids: Map<string, string[]>,
+  changed: Set<string>,
+  lost: ColumnChange[],
+): Promise<Breaking[]> {
+  const { graph } = compiled;
+  const readers = new Set<string>();
+  for (const id of changed)
+    for (const k of kids.get(id) ?? []) if (graph.nodes.get(k)?.kind === 'model') readers.add(k);
+  const lineage = await projectLineage(compiled, duck, baseTables, { only: readers });
+  const tableOfId = new Map<string, string>();
+  for (const id of changed) tableOfId.set(id, graph.nodes.get(id)?.relation ?? '');
+  const breaking: Breaking[] = [];
+  for (const c of lost) {
+    const owner = [...changed].find((id) => tableOfId.get(id) === c.table);
+    if (!owner) continue;
+    const change = c.change as 'removed' | 'retyped';
+    for (const k of kids.get(owner) ?? []) {
+      const node = graph.nodes.get(k);
+      if (node?.kind === 'model') {
+        const used = lineage.columns[k]?.used ?? [];
+        if (
+          used.some(
+            (u) =>
+              u.relation.toLowerCase() === c.table.toLowerCase() &&
+              u.column.toLowerCase() === c.column.toLowerCase(),
+          )
+        )
+          breaking.push({
+            table: c.table,
+            column: c.column,
+            change,
+            consumer: node.name,
+            consumerKind: 'model',
+          });
+      } else if (node?.kind === 'exposure') {
+        breaking.push({
+          table: c.table,
+          column: c.column,
+          change,
+          consumer: node.name,
+          consumerKind: 'exposure',
+        });
+      }
+    }
+  }
+  addBrokenExposures(graph, kids, breaking);
+  return breaking;
+}
+
+/** An exposure downstream of a broken model is broken too (once). */
+function addBrokenExposures(
+  graph: ProjectGraph,
+  kids: Map<string, string[]>,
+  breaking: Breaking[],
+): void {
+  const brokenModels = new Set(
+    breaking
+      .filter((b) => b.consumerKind === 'model')
+      .map((b) => idOf.model(graph.project, b.consumer)),
+  );
+  const seen = new Set<string>();
+  const walk = [...brokenModels];
+  while (walk.length > 0) {
+    const id = walk.pop() as string;
+    for (const k of kids.get(id) ?? []) {
+      if (seen.has(k)) continue;
+      seen.add(k);
+      const node = graph.nodes.get(k);
+      if (
+        node?.kind === 'exposure' &&
+        !breaking.some((b) => b.consumer === node.name && b.consumerKind === 'exposure')
+      )
+        breaking.push({
+          table: graph.nodes.get(id)?.relation ?? id,
+          column: '*',
+          change: 'removed',
+          consumer: node.name,
+          consumerKind: 'exposure',
+        });
+      if (node?.kind === 'model') walk.push(k);
+    }
+  }
 }
