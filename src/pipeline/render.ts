@@ -98,71 +98,61 @@ function configFromCall(model: ModelFile, kw: Record<string, unknown>): Partial<
   return out;
 }
 
+/** What a render gathers from the template's calls; `thrown`: the first call that failed. */
+interface Calls {
+  refs: string[];
+  sources: { source: string; table: string }[];
+  config: Partial<ModelConfig>;
+  /** What `config()` was given, under dbt's own names (`unique_key`): what `config.get` reads. */
+  given: Record<string, unknown>;
+  thrown?: unknown;
+}
+
 /** Renders a model's template. Jinja syntax errors and failed calls are ProjectErrors with a line. */
 export function renderModel(project: Project, model: ModelFile, ctx: RenderContext): Rendered {
-  const refs: string[] = [];
-  const sources: { source: string; table: string }[] = [];
-  let config: Partial<ModelConfig> = {};
-  /** What `config()` was given, under dbt's own names (`unique_key`): what `config.get` reads. */
-  let given: Record<string, unknown> = {};
-  let thrown: unknown;
+  const calls: Calls = { refs: [], sources: [], config: {}, given: {} };
+  const context = dbtContext(project, model, ctx, calls);
+  const sql = renderTemplate(project, model, context, calls);
+  return {
+    sql,
+    refs: calls.refs,
+    sources: calls.sources,
+    config: calls.config,
+    given: calls.given,
+  };
+}
+
+/** The template's context: dbt's functions and values, each call recorded in `calls`. */
+function dbtContext(
+  project: Project,
+  model: ModelFile,
+  ctx: RenderContext,
+  calls: Calls,
+): Record<string, unknown> {
   const guard =
     <A extends unknown[], R>(fn: (...a: A) => R) =>
     (...a: A): R => {
       try {
         return fn(...a);
       } catch (err) {
-        thrown ??= err;
+        calls.thrown ??= err;
         throw err;
       }
     };
   const configFn = guard((...args: unknown[]) => {
     const kw = kwargs(args);
-    config = { ...config, ...configFromCall(model, kw) };
-    given = { ...given, ...kw };
+    calls.config = { ...calls.config, ...configFromCall(model, kw) };
+    calls.given = { ...calls.given, ...kw };
     return '';
   });
-  const context = {
-    ref: guard((...args: unknown[]) => {
-      const pos = args.filter((a) => typeof a === 'string') as string[];
-      // ref('model') or ref('package', 'model'): packages are not resolved, the name is.
-      const name = pos.at(-1);
-      if (name === undefined)
-        throw modelError(model, 'ref() needs a model name', lineOf(model.sql, /ref\s*\(/));
-      refs.push(name);
-      try {
-        return ctx.relation({ kind: 'ref', name });
-      } catch (err) {
-        if (err instanceof ProjectError) {
-          throw modelError(
-            model,
-            err.data.reason,
-            lineOf(model.sql, new RegExp(`ref\\s*\\([^)]*['"]${esc(name)}['"]`)),
-          );
-        }
-        throw err;
-      }
-    }),
-    source: guard((source: unknown, table: unknown) => {
-      if (typeof source !== 'string' || typeof table !== 'string')
-        throw modelError(model, "source() needs a source and a table: source('raw', 'orders')");
-      sources.push({ source, table });
-      try {
-        return ctx.relation({ kind: 'source', source, table });
-      } catch (err) {
-        if (err instanceof ProjectError) {
-          throw modelError(
-            model,
-            err.data.reason,
-            lineOf(model.sql, new RegExp(`source\\s*\\([^)]*['"]${esc(table)}['"]`)),
-          );
-        }
-        throw err;
-      }
-    }),
+  return {
+    ref: guard((...args: unknown[]) => refCall(model, ctx, calls, args)),
+    source: guard((source: unknown, table: unknown) =>
+      sourceCall(model, ctx, calls, source, table),
+    ),
     config: Object.assign(configFn, {
       get: (key: string, dflt?: unknown) =>
-        (Object.hasOwn(given, key) ? given[key] : undefined) ?? dflt,
+        (Object.hasOwn(calls.given, key) ? calls.given[key] : undefined) ?? dflt,
     }),
     var: guard((name: unknown, ...rest: unknown[]) => {
       const key = String(name);
@@ -203,18 +193,74 @@ export function renderModel(project: Project, model: ModelFile, ctx: RenderConte
     False: false,
     None: null,
   };
-  // Compiled first, then rendered: nunjucks numbers the lines of parse errors from 1 and those
-  // of render errors from 0, so the two are told apart here.
+}
+
+/** `ref('model')` or `ref('package', 'model')`: packages are not resolved, the name is. */
+function refCall(model: ModelFile, ctx: RenderContext, calls: Calls, args: unknown[]): string {
+  const pos = args.filter((a) => typeof a === 'string') as string[];
+  const name = pos.at(-1);
+  if (name === undefined)
+    throw modelError(model, 'ref() needs a model name', lineOf(model.sql, /ref\s*\(/));
+  calls.refs.push(name);
+  try {
+    return ctx.relation({ kind: 'ref', name });
+  } catch (err) {
+    if (err instanceof ProjectError) {
+      throw modelError(
+        model,
+        err.data.reason,
+        lineOf(model.sql, new RegExp(`ref\\s*\\([^)]*['"]${esc(name)}['"]`)),
+      );
+    }
+    throw err;
+  }
+}
+
+/** `source('raw', 'orders')`. */
+function sourceCall(
+  model: ModelFile,
+  ctx: RenderContext,
+  calls: Calls,
+  source: unknown,
+  table: unknown,
+): string {
+  if (typeof source !== 'string' || typeof table !== 'string')
+    throw modelError(model, "source() needs a source and a table: source('raw', 'orders')");
+  calls.sources.push({ source, table });
+  try {
+    return ctx.relation({ kind: 'source', source, table });
+  } catch (err) {
+    if (err instanceof ProjectError) {
+      throw modelError(
+        model,
+        err.data.reason,
+        lineOf(model.sql, new RegExp(`source\\s*\\([^)]*['"]${esc(table)}['"]`)),
+      );
+    }
+    throw err;
+  }
+}
+
+/**
+ * Compiled first, then rendered: nunjucks numbers the lines of parse errors from 1 and those of
+ * render errors from 0, so the two are told apart here.
+ */
+function renderTemplate(
+  project: Project,
+  model: ModelFile,
+  context: Record<string, unknown>,
+  calls: Calls,
+): string {
   let template: nunjucks.Template;
   try {
     template = new nunjucks.Template(model.sql, env, undefined, true);
   } catch (err) {
     throw jinjaError(model, err, 0);
   }
-  let sql: string;
   try {
-    sql = template.render(context);
+    return template.render(context);
   } catch (err) {
+    const thrown = calls.thrown;
     if (thrown !== undefined) {
       // A failed call (ref, var, raise_compiler_error …): its own error, with the line of the
       // call when the error could not tell it.
@@ -225,7 +271,6 @@ export function renderModel(project: Project, model: ModelFile, ctx: RenderConte
     }
     throw unsupportedCall(project, model, err, Object.keys(context)) ?? jinjaError(model, err, 1);
   }
-  return { sql, refs, sources, config, given };
 }
 
 /**
