@@ -123,12 +123,46 @@ export function completeEvent(
   const producer = checkOptions(opts);
   const ns = opts.namespace;
   const failed = run.status !== 'success';
-
   const written = run.results.filter(
     (r) => (r.kind === 'model' || r.kind === 'seed') && isWritten(r),
   );
-  const writtenIds = new Set(written.map((r) => r.uniqueId));
+  const outputs = outputDatasets(written, graph, { producer, ns, checks: opts.checks });
+  const read = tablesReadBy(run, graph, new Set(written.map((r) => r.uniqueId)));
+  const outputNames = new Set(outputs.map((o) => o.name));
+  const inputs = inputDatasets(read, outputNames, { producer, ns, checks: opts.checks });
+  const runFacets: Record<string, Facet> = {};
+  if (failed) {
+    runFacets.errorMessage = facet(producer, FACET_SCHEMA_URLS.errorMessage, {
+      message: firstError(run),
+      programmingLanguage: 'SQL',
+    });
+  }
+  return {
+    eventType: failed ? 'FAIL' : 'COMPLETE',
+    eventTime: iso(run.completedAt, 'run.completedAt'),
+    producer,
+    schemaURL: RUN_EVENT_SCHEMA_URL,
+    run: { runId: lineageRunId(run.id), facets: runFacets },
+    job: jobOf(run.project, ns, producer),
+    inputs,
+    outputs,
+  };
+}
 
+/** How a dataset's facets are made: the producer, the namespace, the checks by node id. */
+interface DatasetFacets {
+  producer: string;
+  ns: string;
+  checks: Map<string, LineageCheck[]> | undefined;
+}
+
+/** The tables written (once each; an ephemeral model is inlined, never a table), with their schema, checks and statistics. */
+function outputDatasets(
+  written: NodeResult[],
+  graph: ProjectGraph,
+  f: DatasetFacets,
+): OutputDataset[] {
+  const { producer } = f;
   const outputs: OutputDataset[] = [];
   const outputNames = new Set<string>();
   for (const r of written) {
@@ -147,7 +181,7 @@ export function completeEvent(
         }),
       });
     }
-    const assertions = assertionsFacet(producer, opts.checks?.get(r.uniqueId));
+    const assertions = assertionsFacet(producer, f.checks?.get(r.uniqueId));
     // The spec files DataQualityAssertions under InputDatasetFacet; an output dataset has no
     // inputFacets, so the checks of a table this run wrote go with its dataset facets.
     if (assertions) facets.dataQualityAssertions = assertions;
@@ -158,10 +192,20 @@ export function completeEvent(
         ...(r.bytes !== undefined ? { size: r.bytes } : {}),
       });
     }
-    outputs.push({ namespace: ns, name, facets, outputFacets });
+    outputs.push({ namespace: f.ns, name, facets, outputFacets });
   }
+  return outputs;
+}
 
-  // What the models that ran read: their dependencies, through ephemeral models (inlined SQL).
+/**
+ * What the models that ran read and this run did not write: their dependencies, through
+ * ephemeral models (inlined SQL), by node id.
+ */
+function tablesReadBy(
+  run: BuildRun,
+  graph: ProjectGraph,
+  writtenIds: Set<string>,
+): Map<string, GraphNode> {
   const readers = run.results.filter(
     (r) => r.kind === 'model' && r.status !== 'skipped' && graph.nodes.has(r.uniqueId),
   );
@@ -181,7 +225,16 @@ export function completeEvent(
     read.set(id, dep);
   };
   for (const r of readers) for (const d of graph.nodes.get(r.uniqueId)?.dependsOn ?? []) visit(d);
+  return read;
+}
 
+/** The tables read, by name (none also written), with their documented schema and checks. */
+function inputDatasets(
+  read: Map<string, GraphNode>,
+  outputNames: Set<string>,
+  f: DatasetFacets,
+): InputDataset[] {
+  const { producer } = f;
   const inputs: InputDataset[] = [];
   const inputNames = new Set<string>();
   for (const [id, dep] of read) {
@@ -199,30 +252,12 @@ export function completeEvent(
       });
     }
     const inputFacets: Record<string, Facet> = {};
-    const assertions = assertionsFacet(producer, opts.checks?.get(id));
+    const assertions = assertionsFacet(producer, f.checks?.get(id));
     if (assertions) inputFacets.dataQualityAssertions = assertions;
-    inputs.push({ namespace: ns, name, facets, inputFacets });
+    inputs.push({ namespace: f.ns, name, facets, inputFacets });
   }
   inputs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-
-  const runFacets: Record<string, Facet> = {};
-  if (failed) {
-    runFacets.errorMessage = facet(producer, FACET_SCHEMA_URLS.errorMessage, {
-      message: firstError(run),
-      programmingLanguage: 'SQL',
-    });
-  }
-
-  return {
-    eventType: failed ? 'FAIL' : 'COMPLETE',
-    eventTime: iso(run.completedAt, 'run.completedAt'),
-    producer,
-    schemaURL: RUN_EVENT_SCHEMA_URL,
-    run: { runId: lineageRunId(run.id), facets: runFacets },
-    job: jobOf(run.project, ns, producer),
-    inputs,
-    outputs,
-  };
+  return inputs;
 }
 
 function isWritten(r: NodeResult): boolean {
