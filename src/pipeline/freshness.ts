@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { errorLine } from '../common/error-line.js';
 import type { Repository } from '../core/repository.js';
 import type { DuckOptions } from '../engine/duckdb.js';
-import { listTables } from '../engine/tables.js';
+import { listTables, type TableAtRef } from '../engine/tables.js';
 import { runChecks } from '../quality/run.js';
 import type { CheckSpec } from '../quality/spec.js';
 import { TARGET_DIR, writeJsonAtomic } from './artifacts.js';
@@ -71,7 +71,31 @@ export async function sourceFreshness(
   const ref = opts.ref ?? repo.defaultBranch;
   const commit = await repo.getCommit(ref);
   const now = opts.now ?? new Date();
-  const { graph } = compileProject(project, { target: ref, runStartedAt: now });
+  const sources = selectedSources(project, { ...opts, ref, now });
+  const present = await listTables(repo, ref);
+  const results = new Map<SourceTable, SourceFreshness>();
+  const specs = new Map<string, SourceTable>();
+  for (const s of sources) {
+    const r = unmeasured(project, s, present, ref);
+    results.set(s, r.result);
+    if (r.measurable) specs.set(`${s.source}.${s.name}.freshness`, s);
+  }
+  if (specs.size > 0) await measure(repo, specs, results, { ...opts, ref, now });
+  return {
+    ref,
+    commit: commit.id,
+    snapshottedAt: now,
+    elapsedMs: Date.now() - started,
+    results: [...results.values()],
+  };
+}
+
+/** The selected sources that declare a freshness. */
+function selectedSources(
+  project: Project,
+  opts: FreshnessOptions & { ref: string; now: Date },
+): SourceTable[] {
+  const { graph } = compileProject(project, { target: opts.ref, runStartedAt: opts.now });
   const p = graph.project;
   const chosen = new Set(
     selectNodes(graph, {
@@ -81,98 +105,96 @@ export async function sourceFreshness(
       .filter((n) => n.kind === 'source')
       .map((n) => n.uniqueId),
   );
-  const sources = [...project.sources.values()].filter(
+  return [...project.sources.values()].filter(
     (s) => s.freshness && chosen.has(idOf.source(p, s.source, s.name)),
   );
-  const present = await listTables(repo, ref);
-  const results = new Map<SourceTable, SourceFreshness>();
-  const specs = new Map<string, SourceTable>();
-  for (const s of sources) {
-    const base: SourceFreshness = {
-      uniqueId: idOf.source(p, s.source, s.name),
-      source: s.source,
-      table: s.name,
-      identifier: s.identifier,
-      ...(s.loadedAtField ? { loadedAtField: s.loadedAtField } : {}),
-      status: 'runtime error',
-      criteria: {
-        ...(s.freshness?.warnAfter ? { warnAfter: s.freshness.warnAfter } : {}),
-        ...(s.freshness?.errorAfter ? { errorAfter: s.freshness.errorAfter } : {}),
-      },
-    };
-    if (!s.loadedAtField) {
-      results.set(s, {
-        ...base,
-        message: `${s.file}:${s.line}: freshness needs a loaded_at_field`,
-      });
-    } else if (!present.has(s.identifier)) {
-      results.set(s, { ...base, message: `no table ${s.identifier} at ${ref}` });
-    } else if (
-      !present
-        .get(s.identifier)
-        ?.manifest.columns.some((c) => c.name.toLowerCase() === s.loadedAtField?.toLowerCase())
-    ) {
-      results.set(s, {
-        ...base,
-        message: `table ${s.identifier} has no column ${s.loadedAtField} (the loaded_at_field)`,
-      });
-    } else {
-      results.set(s, base);
-      specs.set(`${s.source}.${s.name}.freshness`, s);
-    }
-  }
-  if (specs.size > 0) {
-    const checkSpecs: CheckSpec[] = [...specs].map(([id, s]) => ({
-      id,
-      name: `freshness(${s.loadedAtField})`,
-      table: s.identifier,
-      column: s.loadedAtField as string,
-      type: 'freshness',
-      params: {
-        ...(s.freshness?.warnAfter ? { warn_after: toParam(s.freshness.warnAfter) } : {}),
-        ...(s.freshness?.errorAfter ? { error_after: toParam(s.freshness.errorAfter) } : {}),
-      },
-      severity: 'error',
-      source: { file: s.file, line: s.line },
-    }));
-    let run: Awaited<ReturnType<typeof runChecks>> | undefined;
-    let failure: string | undefined;
-    try {
-      run = await runChecks(repo, checkSpecs, {
-        ref,
-        now,
-        ...(opts.duck ? { duck: opts.duck } : {}),
-        ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
-      });
-    } catch (err) {
-      failure = errorLine(err);
-    }
-    for (const [id, s] of specs) {
-      const base = results.get(s) as SourceFreshness;
-      const r = run?.results.find((x) => x.id === id);
-      if (!r || r.status === 'error') {
-        results.set(s, { ...base, message: r?.message ?? failure ?? 'not measured' });
-        continue;
-      }
-      const observed =
-        r.observed === null || r.observed === undefined ? undefined : String(r.observed);
-      const t = observed === undefined ? Number.NaN : Date.parse(isoish(observed));
-      results.set(s, {
-        ...base,
-        status: r.status === 'fail' ? 'error' : r.status,
-        ...(observed !== undefined ? { maxLoadedAt: observed } : {}),
-        ...(Number.isNaN(t) ? {} : { ageSeconds: (now.getTime() - t) / 1000 }),
-        ...(r.message ? { message: r.message } : {}),
-      });
-    }
-  }
-  return {
-    ref,
-    commit: commit.id,
-    snapshottedAt: now,
-    elapsedMs: Date.now() - started,
-    results: [...results.values()],
+}
+
+/**
+ * A source's result before measuring: a `runtime error` saying why it cannot be measured (no
+ * loaded_at_field, no table, no such column), or the result to complete (`measurable`).
+ */
+function unmeasured(
+  project: Project,
+  s: SourceTable,
+  present: Map<string, TableAtRef>,
+  ref: string,
+): { result: SourceFreshness; measurable: boolean } {
+  const base: SourceFreshness = {
+    uniqueId: idOf.source(project.config.name, s.source, s.name),
+    source: s.source,
+    table: s.name,
+    identifier: s.identifier,
+    ...(s.loadedAtField ? { loadedAtField: s.loadedAtField } : {}),
+    status: 'runtime error',
+    criteria: {
+      ...(s.freshness?.warnAfter ? { warnAfter: s.freshness.warnAfter } : {}),
+      ...(s.freshness?.errorAfter ? { errorAfter: s.freshness.errorAfter } : {}),
+    },
   };
+  const refuse = (message: string) => ({ result: { ...base, message }, measurable: false });
+  if (!s.loadedAtField) return refuse(`${s.file}:${s.line}: freshness needs a loaded_at_field`);
+  if (!present.has(s.identifier)) return refuse(`no table ${s.identifier} at ${ref}`);
+  if (
+    !present
+      .get(s.identifier)
+      ?.manifest.columns.some((c) => c.name.toLowerCase() === s.loadedAtField?.toLowerCase())
+  )
+    return refuse(`table ${s.identifier} has no column ${s.loadedAtField} (the loaded_at_field)`);
+  return { result: base, measurable: true };
+}
+
+/** Measures the measurable sources with one runChecks (`freshness` checks), completing their results. */
+async function measure(
+  repo: Repository,
+  specs: Map<string, SourceTable>,
+  results: Map<SourceTable, SourceFreshness>,
+  opts: FreshnessOptions & { ref: string; now: Date },
+): Promise<void> {
+  const { ref, now } = opts;
+  const checkSpecs: CheckSpec[] = [...specs].map(([id, s]) => ({
+    id,
+    name: `freshness(${s.loadedAtField})`,
+    table: s.identifier,
+    column: s.loadedAtField as string,
+    type: 'freshness',
+    params: {
+      ...(s.freshness?.warnAfter ? { warn_after: toParam(s.freshness.warnAfter) } : {}),
+      ...(s.freshness?.errorAfter ? { error_after: toParam(s.freshness.errorAfter) } : {}),
+    },
+    severity: 'error',
+    source: { file: s.file, line: s.line },
+  }));
+  let run: Awaited<ReturnType<typeof runChecks>> | undefined;
+  let failure: string | undefined;
+  try {
+    run = await runChecks(repo, checkSpecs, {
+      ref,
+      now,
+      ...(opts.duck ? { duck: opts.duck } : {}),
+      ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+    });
+  } catch (err) {
+    failure = errorLine(err);
+  }
+  for (const [id, s] of specs) {
+    const base = results.get(s) as SourceFreshness;
+    const r = run?.results.find((x) => x.id === id);
+    if (!r || r.status === 'error') {
+      results.set(s, { ...base, message: r?.message ?? failure ?? 'not measured' });
+      continue;
+    }
+    const observed =
+      r.observed === null || r.observed === undefined ? undefined : String(r.observed);
+    const t = observed === undefined ? Number.NaN : Date.parse(isoish(observed));
+    results.set(s, {
+      ...base,
+      status: r.status === 'fail' ? 'error' : r.status,
+      ...(observed !== undefined ? { maxLoadedAt: observed } : {}),
+      ...(Number.isNaN(t) ? {} : { ageSeconds: (now.getTime() - t) / 1000 }),
+      ...(r.message ? { message: r.message } : {}),
+    });
+  }
 }
 
 /** DuckDB's `2024-01-02 03:04:05+00` as something Date.parse reads. */
