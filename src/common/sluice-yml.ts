@@ -61,7 +61,7 @@ export const SLUICE_YML_SYNONYMS: Readonly<Record<string, SluiceYmlSection>> = {
 
 /**
  * Checks the top level of a parsed sluice.yml: a mapping whose keys are all sections some layer
- * reads. The first unknown key is `fail(line, '', "unknown key `k`; did you mean `s`?")`.
+ * reads. The first unknown key is `fail(line, k, "unknown key `k`; did you mean `s`?")`.
  */
 export function checkSluiceYmlSections(y: YamlFile, fail: FailAt): void {
   const doc = y.value;
@@ -71,6 +71,6 @@ export function checkSluiceYmlSections(y: YamlFile, fail: FailAt): void {
   const known = Object.keys(SLUICE_YML_SECTIONS);
   for (const key of Object.keys(doc as Record<string, unknown>)) {
     if (Object.hasOwn(SLUICE_YML_SECTIONS, key)) continue;
-    fail(y.lineAt([], key), '', unknownKeyMessage(key, known, SLUICE_YML_SYNONYMS));
+    fail(y.lineAt([], key), key, unknownKeyMessage(key, known, SLUICE_YML_SYNONYMS));
   }
 }

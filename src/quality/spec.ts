@@ -17,9 +17,14 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import { noteIgnoredKey } from '../common/config-notices.js';
+import { configFailAt, unknownKeyMessage } from '../common/config-schema.js';
 import { CheckSpecError } from '../common/errors.js';
+import { checkKeys } from '../common/key-check.js';
+import { nearest } from '../common/nearest.js';
 import { readYamlText } from '../common/yaml-file.js';
 import { CHECKS, type CheckDef, type CheckType, isCheckType } from './checks.js';
+import { PROPERTIES_FILE, TEST_OPTIONS } from './properties-keys.js';
 
 export type Severity = 'warn' | 'error';
 
@@ -49,16 +54,10 @@ export interface CheckSpec {
   source: { file: string; line: number };
 }
 
-const COMMON = new Set([
-  'where',
-  'severity',
-  'warn_if',
-  'error_if',
-  'mostly',
-  'name',
-  'config',
-  'arguments',
-]);
+/** A test's options (its parameters aside) Sluice honours. */
+const COMMON: ReadonlySet<string> = new Set(TEST_OPTIONS.used);
+/** dbt's test configs Sluice does not use yet: noted for the one warning, then dropped. */
+const DBT_TEST_CONFIGS: ReadonlySet<string> = new Set(TEST_OPTIONS.dbt);
 
 /** The error for a spec that cannot be used, named `file:line: reason`. */
 export function checkSpecError(file: string, line: number, reason: string): CheckSpecError {
@@ -74,9 +73,12 @@ export function parseThreshold(text: string): Threshold | undefined {
 
 /** Parses one YAML file's checks. */
 export function parseSpecText(text: string, file: string): CheckSpec[] {
-  const { doc, lineOf } = readYamlText(text, file, (line, _field, reason) => {
+  const y = readYamlText(text, file, (line, _field, reason) => {
     throw checkSpecError(file, line, reason);
   });
+  // Unknown keys are refused (with the nearest known one) and dbt's unused ones noted, first.
+  checkKeys(y, y.value, [], PROPERTIES_FILE, configFailAt(file));
+  const { doc, lineOf } = y;
   const r: SpecReader = {
     file,
     lineOf,
@@ -175,11 +177,24 @@ function readTest(r: SpecReader, item: Node, table: string, column: string | und
   const head = testHead(r, item, column);
   const { type, def, paramsNode } = head;
   const all = mergedParams(r, head);
+  if (all.enabled !== undefined && typeof all.enabled !== 'boolean')
+    r.fail(paramsNode ?? item, 'enabled must be true or false');
+  if (all.enabled === false) return; // disabled, as dbt leaves it out
   const params: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(all)) if (!COMMON.has(k)) params[k] = v;
-  const parsed = def.params.safeParse(params);
+  for (const [k, v] of Object.entries(all)) {
+    if (DBT_TEST_CONFIGS.has(k))
+      noteIgnoredKey({ file: r.file, line: r.lineOf(paramsNode ?? item), key: `${type}.${k}` });
+    else if (!COMMON.has(k)) params[k] = v;
+  }
+  const parsed = def.params.safeParse(params, {
+    error: (iss) =>
+      iss.code === 'unrecognized_keys'
+        ? unknownKeyMessage(iss.keys[0] as string, [...paramKeys(def), ...COMMON])
+        : undefined,
+  });
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+    const issue =
+      parsed.error.issues.find((i) => i.code === 'unrecognized_keys') ?? parsed.error.issues[0];
     const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
     r.fail(paramsNode ?? item, `bad parameters for ${type}${where}: ${issue?.message}`);
   }
@@ -205,6 +220,18 @@ function readTest(r: SpecReader, item: Node, table: string, column: string | und
   });
 }
 
+/** The parameter names a check's schema knows (inside its refinements). */
+function paramKeys(def: CheckDef): string[] {
+  let schema: unknown = def.params;
+  for (let i = 0; i < 4 && schema; i++) {
+    const d = (schema as { _zod?: { def?: { shape?: object; schema?: unknown; in?: unknown } } })
+      ._zod?.def;
+    if (d?.shape) return Object.keys(d.shape);
+    schema = d?.schema ?? d?.in;
+  }
+  return [];
+}
+
 /** A bare name or a single-key mapping, naming a known check that fits where it is written. */
 function testHead(r: SpecReader, item: Node, column: string | undefined): TestHead {
   let type = '';
@@ -224,7 +251,11 @@ function testHead(r: SpecReader, item: Node, column: string | undefined): TestHe
   type = type.replace(/^dbt_utils\./, '').replace(/^dbt_expectations\./, '');
   if (type === 'unique_combination_of_columns') type = 'unique';
   if (!isCheckType(type)) {
-    r.fail(item, `unknown check ${JSON.stringify(type)}; known: ${Object.keys(CHECKS).join(', ')}`);
+    const meant = nearest(type, Object.keys(CHECKS));
+    r.fail(
+      item,
+      `unknown check ${JSON.stringify(type)}; ${meant ? `did you mean ${meant}? ` : ''}known: ${Object.keys(CHECKS).join(', ')}`,
+    );
   }
   const def = CHECKS[type as CheckType];
   if (column === undefined && def.scope === 'column') {

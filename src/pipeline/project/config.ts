@@ -14,6 +14,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { noteIgnoredKey } from '../../common/config-notices.js';
+import { configFailAt } from '../../common/config-schema.js';
+import { checkKeys, type KeySpec } from '../../common/key-check.js';
+import { checkSluiceYmlSections } from '../../common/sluice-yml.js';
 import type { Materialization } from '../types.js';
 import { fail, materialization, nameRule, parseWith, readYaml, stringList } from './reading.js';
 
@@ -88,8 +92,58 @@ const SluiceYml = z.looseObject({
     .optional(),
 });
 
-// Other keys (config-version, version, profile, target-path, clean-targets, analysis-paths,
-// require-dbt-version, seeds:, …) are accepted and not used.
+/**
+ * dbt_project.yml's keys: those Sluice reads, and dbt's others — accepted and named in the one
+ * warning (`profile:`, `target-path:`, `seeds:` …), so a dbt project runs as it is.
+ */
+const DBT_PROJECT_KEYS: KeySpec = {
+  used: [
+    'name',
+    'model-paths',
+    'seed-paths',
+    'macro-paths',
+    'test-paths',
+    'snapshot-paths',
+    'vars',
+    'models',
+  ],
+  dbt: [
+    'version',
+    'config-version',
+    'profile',
+    'require-dbt-version',
+    'analysis-paths',
+    'asset-paths',
+    'docs-paths',
+    'function-paths',
+    'packages-install-path',
+    'target-path',
+    'log-path',
+    'clean-targets',
+    'dispatch',
+    'flags',
+    'on-run-start',
+    'on-run-end',
+    'query-comment',
+    'quoting',
+    'restrict-access',
+    'dbt-cloud',
+    'seeds',
+    'snapshots',
+    'sources',
+    'tests',
+    'data_tests',
+    'unit_tests',
+    'exposures',
+    'metrics',
+    'semantic-models',
+    'saved-queries',
+    'functions',
+  ],
+  // dbt < 1.0's names: dbt 1.x no longer reads them either.
+  synonyms: { 'source-paths': 'model-paths', 'data-paths': 'seed-paths', packages: 'models' },
+};
+
 const DbtProjectYml = z.looseObject({
   name: nameRule,
   'model-paths': stringList.default(['models']),
@@ -111,7 +165,8 @@ interface FolderConfig {
 /**
  * `models: {shop: {+materialized: view, marts: {+materialized: table, +tags: [daily]}}}` → per
  * folder. dbt's configs are written with a `+` (or, for these, without: jaffle_shop's style);
- * other `+` keys (`+schema`, `+docs` …) mean nothing on a branch and are accepted.
+ * other configs (`+schema`, `+docs` …) mean nothing on a branch: accepted, and named in the one
+ * warning of dbt keys Sluice does not use yet.
  */
 function dbtFolderConfig(
   tree: unknown,
@@ -138,8 +193,11 @@ function dbtFolderConfig(
       } else if (key === 'enabled') {
         if (typeof v !== 'boolean') bad('true or false');
         out.enabled.set(folder.join('/'), v as boolean);
-      } else if (!k.startsWith('+')) {
+      } else if (!k.startsWith('+') && v !== null && typeof v === 'object' && !Array.isArray(v)) {
         walk(v, [...folder, k], [...path, k]);
+      } else {
+        // A config dbt reads (`+schema`, `+docs`, `+persist_docs` …) that means nothing here.
+        noteIgnoredKey({ file, line: lineAt([...path, k]), key: [...path, k].join('.') });
       }
     }
   };
@@ -153,7 +211,8 @@ function dbtFolderConfig(
 export function loadProjectConfig(dir: string): ProjectConfig {
   const sluice = ['sluice.yml', 'sluice.yaml'].find((f) => existsSync(join(dir, f)));
   if (sluice) {
-    const { doc, lineAt } = readYaml(readFileSync(join(dir, sluice), 'utf8'), sluice);
+    const { y, doc, lineAt } = readYaml(readFileSync(join(dir, sluice), 'utf8'), sluice);
+    checkSluiceYmlSections(y, configFailAt(sluice));
     const raw = doc.toJS() ?? {};
     if (
       raw &&
@@ -193,7 +252,8 @@ export function loadProjectConfig(dir: string): ProjectConfig {
 /** dbt_project.yml: its paths, vars and the folder configs of this project's `models:`. */
 function loadDbtProject(dir: string): ProjectConfig {
   const file = 'dbt_project.yml';
-  const { doc, lineAt } = readYaml(readFileSync(join(dir, file), 'utf8'), file);
+  const { y, doc, lineAt } = readYaml(readFileSync(join(dir, file), 'utf8'), file);
+  checkKeys(y, y.value, [], DBT_PROJECT_KEYS, configFailAt(file));
   const c = parseWith(DbtProjectYml, doc.toJS() ?? {}, file, lineAt);
   return {
     name: c.name,

@@ -4,6 +4,9 @@
 // `{{ doc('…') }}` resolved. The files' tests are read by the graph (quality CheckSpecs).
 import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
 import { z } from 'zod';
+import { configFailAt } from '../../common/config-schema.js';
+import { checkKeys } from '../../common/key-check.js';
+import { PROPERTIES_FILE } from '../../quality/properties-keys.js';
 import type {
   Duration,
   Exposure,
@@ -146,7 +149,9 @@ export function readPropertiesFile(
   into: Properties,
 ): void {
   into.propertyFiles.push(path);
-  const { doc, lineOf, lineAt } = readYaml(text, path);
+  const { y, doc, lineOf, lineAt } = readYaml(text, path);
+  // Unknown keys are refused (with the nearest known one) and dbt's unused ones noted, first.
+  checkKeys(y, y.value, [], PROPERTIES_FILE, configFailAt(path));
   const top = parseWith(PropertiesYml, doc.toJS() ?? {}, path, lineAt);
   const file: PropertiesFile = {
     path,

@@ -20,7 +20,12 @@ export const toPosix = (p: string): string => p.split(sep).join('/');
 /** A YAML document with line numbers for its nodes; malformed YAML is a ProjectError. */
 export function readYaml(text: string, file: string) {
   const y = readYamlText(text, file, (line, _field, reason) => fail(file, line, reason));
-  return { doc: y.doc, lineOf: y.lineOf, lineAt: (path: (string | number)[]) => y.lineAt(path) };
+  return {
+    y,
+    doc: y.doc,
+    lineOf: y.lineOf,
+    lineAt: (path: (string | number)[]) => y.lineAt(path),
+  };
 }
 
 /** `value` parsed with `schema`; the first issue is a ProjectError at its line (`base`: where `value` sits). */
