@@ -2,7 +2,7 @@
 // repository. Validated once here (zod); everything past this trusts it.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidConfigError, RepositoryNotFoundError } from '../common/errors.js';
 
 export const SLUICE_DIR = '.sluice';

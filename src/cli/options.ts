@@ -1,6 +1,6 @@
 // Validation of option values that commander passes as strings. Failures are InvalidArgumentError
 // (exit 1) naming the option, raised before the command touches anything.
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidArgumentError } from '../index.js';
 
 function parseWith<T>(schema: z.ZodType<T>, value: unknown, argument: string): T {

@@ -1,7 +1,7 @@
 // The shared pieces of strict configuration: "did you mean", the unknown-key walk with dbt's keys
 // noted for one warning, and sluice.yml's sections.
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ignoredKeysWarning, noteIgnoredKey, withConfigNotices } from './config-notices.js';
 import { parseConfig, unknownKeyMessage } from './config-schema.js';
 import { InvalidConfigError } from './errors.js';

@@ -4,12 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type DuckDBConnection,
-  DuckDBInstance,
-  type DuckDBResultReader,
-  type Json,
-} from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader, Json } from '@duckdb/node-api';
 import { SqlError } from '../common/errors.js';
 
 export interface DuckOptions {
@@ -54,6 +49,9 @@ export class DuckSession {
       autoload_known_extensions: 'false',
     };
     if (opts.threads !== undefined) config.threads = String(opts.threads);
+    // Loaded here, not at the top: the native module costs a few hundred ms, and most callers
+    // that import this file only want sqlString / sqlIdent.
+    const { DuckDBInstance } = await import('@duckdb/node-api');
     const instance = await DuckDBInstance.create(':memory:', config);
     const connection = await instance.connect();
     await connection.run("SET TimeZone = 'UTC'");

@@ -3,7 +3,7 @@
 // primary key, partitioning) stored in the same commit. The manifest makes a table a table: a
 // folder of Parquet files without one is just files. Files whose name starts with `_` or `.` are
 // not data (the Hive/Spark convention), so any Parquet engine can read the folder as it is.
-import { z } from 'zod';
+import * as z from 'zod';
 import { IntegrityError, InvalidNameError, TableNotFoundError } from '../common/errors.js';
 import type { TreeEntry } from '../core/entry.js';
 import type { Repository } from '../core/repository.js';

@@ -3,7 +3,7 @@
 // the one aggregate scan of their table and filter; aggregate checks contribute an aggregate
 // expression to the same scan; uniqueness, relationships and custom SQL need queries of their own
 // (one GROUP BY per key set, one anti-join per reference); schema needs none.
-import { z } from 'zod';
+import * as z from 'zod';
 import { sqlString } from '../engine/duckdb.js';
 
 const bound = z.union([z.number(), z.string()]);

@@ -23,7 +23,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { configFailAt, parseConfig } from '../common/config-schema.js';
 import { GateFailedError, InvalidArgumentError, ProtectedBranchError } from '../common/errors.js';
 import { checkSluiceYmlSections } from '../common/sluice-yml.js';
@@ -37,7 +37,9 @@ import type {
 } from '../core/repository.js';
 import { TABLES_PREFIX, tableNameOf } from '../engine/tables.js';
 import { refTable } from './checks.js';
-import { type CheckRun, runChecks } from './run.js';
+// run.js (DuckDB and the whole check engine) is loaded by the merges and commits that run checks,
+// not by every openRepository that installs the gates.
+import type { CheckRun } from './run.js';
 import { type CheckSpec, loadSpecs } from './spec.js';
 
 const duration = z
@@ -182,6 +184,7 @@ export class Gates implements WritePolicy {
     if (tables.size === 0) return;
     const specs = specsFor(loadSpecs(this.projectDir), tables);
     if (specs.length === 0) return;
+    const { runChecks } = await import('./run.js');
     const run = await runChecks(this.repo, specs, { ref: branch, store: true });
     const failed = blocking(run);
     if (failed.length > 0) {
@@ -311,6 +314,7 @@ export class Gates implements WritePolicy {
     if (!m.rule.checks || report.changedTables.length === 0) return [];
     const specs = specsFor(loadSpecs(this.projectDir), new Set(report.changedTables));
     if (specs.length === 0) return [];
+    const { runChecks } = await import('./run.js');
     report.checks = await runChecks(this.repo, specs, {
       ref: m.temp,
       store: true,

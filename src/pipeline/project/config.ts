@@ -13,7 +13,7 @@
 //     marts: table                        marts: {+materialized: table}
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { noteIgnoredKey } from '../../common/config-notices.js';
 import { configFailAt } from '../../common/config-schema.js';
 import { checkKeys, type KeySpec } from '../../common/key-check.js';

@@ -3,7 +3,7 @@
 // depend on it. Each entry keeps its file and line for errors; descriptions have their
 // `{{ doc('…') }}` resolved. The files' tests are read by the graph (quality CheckSpecs).
 import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { configFailAt } from '../../common/config-schema.js';
 import { checkKeys } from '../../common/key-check.js';
 import { PROPERTIES_FILE } from '../../quality/properties-keys.js';

@@ -2,7 +2,7 @@
 // YAML goes through the one reader with line numbers (common/yaml-file.ts), validated with zod —
 // the place where every config reader of the project meets.
 import { sep } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProjectError } from '../../common/errors.js';
 import { readYamlText } from '../../common/yaml-file.js';
 

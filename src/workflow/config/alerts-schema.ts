@@ -1,6 +1,6 @@
 // `alerts:` in `sluice.yml`: the sinks an alert goes to (a generic JSON webhook or a
 // Slack-compatible one), which events each wants, and its delivery retries and timeout.
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   DEFAULT_ALERT_TIMEOUT_MS,
   DEFAULT_BACKOFF_MS,

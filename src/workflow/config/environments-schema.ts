@@ -1,6 +1,6 @@
 // `environments:` in `sluice.yml`: staging (its source, sampling, masking, which nodes its build
 // runs) and production (its source, two colours, the alias readers use, the smoke selector).
-import { z } from 'zod';
+import * as z from 'zod';
 import { aliasName, branchName, tableName } from './fields.js';
 import type { EnvironmentsConfig } from './types.js';
 

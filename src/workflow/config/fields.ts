@@ -2,7 +2,7 @@
 // durations, cron expressions, JSON paths, header values and URLs with `${NAME}` references, and
 // the defaults the typed configuration fills in. Each is a zod schema whose message says what is
 // expected, so an InvalidConfigError reads "expected …" at the field's line.
-import { z } from 'zod';
+import * as z from 'zod';
 import { validateRefName } from '../../common/ids.js';
 import { parseTableName } from '../../engine/tables.js';
 import type { WriteMode } from '../../tables/ingest.js';

@@ -2,7 +2,7 @@
 // the workflow reads it: `files` (a path or glob inside the repository, CSV options) or `rest`
 // (a GET endpoint, its headers, where its records are, its pagination, retries and timeouts).
 import { existsSync, statSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { WriteMode } from '../../tables/ingest.js';
 import type { CsvOptions } from '../../tables/sources.js';
 import {

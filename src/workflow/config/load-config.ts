@@ -12,7 +12,7 @@
 // (one name, one declaration).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { configFailAt, parseConfig } from '../../common/config-schema.js';
 import { InvalidConfigError } from '../../common/errors.js';
 import { checkSluiceYmlSections } from '../../common/sluice-yml.js';

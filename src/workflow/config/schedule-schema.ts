@@ -1,6 +1,6 @@
 // `schedule:` in `sluice.yml`: project builds run on a cron, each on its branch with an optional
 // node selector (an ingestor's own schedule is its `schedule:` field).
-import { z } from 'zod';
+import * as z from 'zod';
 import { branchName, cron } from './fields.js';
 import type { ScheduleConfig } from './types.js';
 
