@@ -85,12 +85,6 @@ export function nonEmpty(value: string, argument: string): string {
   return parseWith(z.string().trim().min(1, 'must not be empty'), value, argument) && value;
 }
 
-/** Collects a repeatable option into an array (commander's reducer). */
-export const repeatable = (value: string, previous: string[] = []): string[] => [
-  ...previous,
-  value,
-];
-
 /** `a,b` → ['a', 'b']: a comma-separated list of non-empty names (e.g. `--key id,day`). */
 export function commaList(value: string | undefined, argument: string): string[] | undefined {
   if (value === undefined) return undefined;
@@ -113,4 +107,18 @@ export function singleChar(value: string | undefined, argument: string): string 
     v,
     argument,
   );
+}
+
+/**
+ * The destination of `merge` and `load`: `--branch`, or `--into`, its synonym kept from before
+ * every write took `-b`. Both at once must name the same branch.
+ */
+export function destinationBranch(opts: { branch?: string; into?: string }): string | undefined {
+  if (opts.branch !== undefined && opts.into !== undefined && opts.branch !== opts.into) {
+    throw new InvalidArgumentError(
+      `--branch ${opts.branch} and --into ${opts.into} name different branches: give one of them`,
+      { argument: '--into', reason: 'conflicts with --branch' },
+    );
+  }
+  return opts.branch ?? opts.into;
 }

@@ -1,7 +1,9 @@
-// Runs one command: reads the global options, opens the repository on demand, turns whatever the
-// command throws into an exit code (errors.ts), and always closes the repository.
-import { type Command, Option } from 'commander';
-import { openRepository, type Repository } from '../index.js';
+// Runs one command: loads its handler, reads the global options, opens the repository on demand,
+// turns whatever the command throws into an exit code (errors.ts), and always closes the
+// repository. Nothing here loads the library up front: the repository code comes with repo().
+import type { Command } from 'commander';
+import type { Repository } from '../index.js';
+import type { ActionFactory, Handler } from './define.js';
 import { EXIT_OK, exitCodeOf, toCliError } from './errors.js';
 import { type Io, Output } from './output.js';
 import { type ProgressBar, startProgress } from './progress.js';
@@ -19,11 +21,16 @@ export class CommandContext {
     readonly io: Io,
     readonly globals: GlobalOptions,
     readonly out: Output,
+    /** The command that runs (its options with its parents': command.optsWithGlobals()). */
+    readonly command: Command,
   ) {}
 
   /** The repository named by --repo / $SLUICE_REPO / the current directory, opened once. */
   async repo(): Promise<Repository> {
-    this.repository ??= await openRepository(this.globals.repo);
+    if (!this.repository) {
+      const { openRepository } = await import('./open-repository.js');
+      this.repository = await openRepository(this.globals.repo);
+    }
     return this.repository;
   }
 
@@ -48,22 +55,21 @@ export class CommandContext {
   }
 }
 
-export type Handler<A extends unknown[]> = (
-  ctx: CommandContext,
-  ...args: A
-) => Promise<number | undefined>;
+/** A handler called with what commander parsed (its declaration says what that is). */
+type Invocable = (ctx: CommandContext, ...args: unknown[]) => Promise<number | undefined>;
 
-export class Runner {
+export class Runner implements ActionFactory {
   /** Exit code of the command that ran (commander calls one action per parse). */
   exitCode = EXIT_OK;
 
   constructor(readonly io: Io) {}
 
   /**
-   * Wraps a command handler as a commander action. The handler receives the positional arguments
-   * and the command's options as commander passes them (the trailing Command is dropped).
+   * A commander action that loads the handler and runs it. The handler receives the positional
+   * arguments and the command's options as commander passes them (the trailing Command is
+   * dropped). A handler that cannot be loaded fails like one that throws.
    */
-  action<A extends unknown[]>(fn: Handler<A>): (...args: unknown[]) => Promise<void> {
+  action(load: () => Promise<Handler>): (...args: unknown[]) => Promise<void> {
     return async (...args: unknown[]) => {
       const cmd = args[args.length - 1] as Command;
       const g = cmd.optsWithGlobals<{ repo?: string; json?: boolean; quiet?: boolean }>();
@@ -73,9 +79,10 @@ export class Runner {
         quiet: g.quiet === true,
       };
       const out = new Output(this.io, globals);
-      const ctx = new CommandContext(this.io, globals, out);
+      const ctx = new CommandContext(this.io, globals, out, cmd);
       try {
-        this.exitCode = (await fn(ctx, ...(args.slice(0, -1) as A))) ?? EXIT_OK;
+        const handler = (await load()) as Invocable;
+        this.exitCode = (await handler(ctx, ...args.slice(0, -1))) ?? EXIT_OK;
       } catch (err) {
         this.exitCode = this.fail(out, err);
       } finally {
@@ -94,14 +101,3 @@ export class Runner {
     return exitCodeOf(e);
   }
 }
-
-// ---- options shared by many commands ---------------------------------------------------------------
-
-export const branchOption = (): Option =>
-  new Option('-b, --branch <branch>', 'branch to write to (default: the default branch)');
-
-export const refOption = (): Option =>
-  new Option(
-    '--ref <ref>',
-    'branch, tag, alias, commit id or prefix, main~2 (default: the default branch)',
-  );

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { register } from '../../src/cli/commands/quickstart.js';
+import { quickstart } from '../../src/cli/commands/quickstart.js';
+import { mount } from '../../src/cli/define.js';
+import { quickstartWith } from '../../src/cli/handlers/quickstart.js';
 import { main } from '../../src/cli/main.js';
 import { Runner } from '../../src/cli/runner.js';
 import { buildOnce } from '../support/build-once.js';
@@ -181,9 +183,10 @@ describe('quickstart', () => {
       .exitOverride();
     const runner = new Runner(io);
     // The real CLI, except that the first load "fails" with exit code 3.
-    register(program, runner, (args, nested) =>
+    const sluice = quickstartWith((args, nested) =>
       args.includes('load') ? Promise.resolve(3) : main(['node', 'sluice', ...args], nested),
     );
+    mount(program, { ...quickstart, handler: async () => sluice }, runner);
     await program.parseAsync(['node', 'sluice', 'quickstart', dir]);
     expect(runner.exitCode, out).toBe(4);
     expect(out).toContain('quickstart step failed: `sluice load orders` exited 3 (expected 0)');

@@ -1,23 +1,10 @@
-// `sluice branch list`: every branch with its head; `*` marks the default branch.
-import type { Command } from 'commander';
-import type { BranchInfo } from '../../index.js';
-import { branchJson, shortId } from '../output.js';
-import type { Runner } from '../runner.js';
+// `sluice branch list`: declared here; ../handlers/branch-list.ts runs it.
+import { defineCommand } from '../define.js';
 
-export function register(branch: Command, runner: Runner): void {
-  branch
-    .command('list')
-    .description('list branches')
-    .option('--prefix <prefix>', 'only branches whose name starts with this')
-    .action(
-      runner.action(async (ctx, opts: { prefix?: string }) => {
-        const repo = await ctx.repo();
-        const branches: BranchInfo[] = [];
-        for await (const b of repo.listBranches({ prefix: opts.prefix })) branches.push(b);
-        ctx.out.result({ branches: branches.map(branchJson) }, () =>
-          ctx.out.table(branches.map((b) => [b.isDefault ? '*' : ' ', b.name, shortId(b.head)])),
-        );
-        return 0;
-      }),
-    );
-}
+export const branchList = defineCommand({
+  name: 'list',
+  description: 'list branches',
+  writes: 'read',
+  configure: (cmd) => cmd.option('--prefix <prefix>', 'only branches whose name starts with this'),
+  handler: async () => (await import('../handlers/branch-list.js')).run,
+});

@@ -1,43 +1,10 @@
-// `sluice cat PATH`: an object's content on stdout. Objects up to 8 MiB are read and verified
-// whole before any byte is printed; bigger ones stream and fail at the end if corrupted.
-import type { Command } from 'commander';
-import { entryJson } from '../output.js';
-import { type Runner, refOption } from '../runner.js';
+// `sluice cat`: declared here; ../handlers/cat.ts runs it.
+import { defineCommand, refOption } from '../define.js';
 
-const VERIFY_BEFORE_PRINT = 8 * 1024 * 1024;
-
-export function register(program: Command, runner: Runner): void {
-  program
-    .command('cat')
-    .description("print an object's content")
-    .argument('<path>', 'path in the repository')
-    .addOption(refOption())
-    .action(
-      runner.action(async (ctx, path: string, opts: { ref?: string }) => {
-        const repo = await ctx.repo();
-        const ref = await ctx.ref(opts.ref);
-        if (ctx.out.json) {
-          const entry = await repo.stat(ref, path);
-          const bytes = await repo.getObject(ref, path);
-          let content: string;
-          let encoding: 'utf8' | 'base64' = 'utf8';
-          try {
-            content = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-          } catch {
-            content = Buffer.from(bytes).toString('base64');
-            encoding = 'base64';
-          }
-          ctx.out.result({ entry: entryJson(entry), encoding, content }, () => {});
-          return 0;
-        }
-        const entry = await repo.stat(ref, path);
-        if (entry.size <= VERIFY_BEFORE_PRINT) {
-          await ctx.out.raw(await repo.getObject(ref, path));
-        } else {
-          const { stream } = await repo.openObject(ref, path);
-          for await (const chunk of stream) await ctx.out.raw(chunk as Buffer);
-        }
-        return 0;
-      }),
-    );
-}
+export const cat = defineCommand({
+  name: 'cat',
+  description: "print an object's content",
+  writes: 'read',
+  configure: (cmd) => cmd.argument('<path>', 'path in the repository').addOption(refOption()),
+  handler: async () => (await import('../handlers/cat.js')).run,
+});

@@ -1,71 +1,15 @@
-// `sluice check import-ge SUITE.json --table NAME [--out FILE [--force]]`: converts a Great
-// Expectations suite into check YAML for one table. Prints the YAML, or writes it to --out (never
-// over an existing file without --force); --json gives `{ yaml, checks }`. An expectation that
-// cannot be imported fails the whole command, naming every such expectation (exit 1).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import type { Command } from 'commander';
-import { InvalidArgumentError, importGeSuite } from '../../index.js';
-import { fileError } from '../local-files.js';
-import type { Runner } from '../runner.js';
+// `sluice check import-ge SUITE --table NAME`: declared here; ../handlers/check-import-ge.ts runs it.
+import { defineCommand } from '../define.js';
 
-interface ImportGeOptions {
-  table?: string;
-  out?: string;
-  force?: boolean;
-}
-
-export function register(check: Command, runner: Runner): void {
-  const cmd = check
-    .command('import-ge')
-    .description('convert a Great Expectations suite (JSON) into check YAML for one table')
-    .argument('<suite>', 'the suite file (GX 0.x or 1.x JSON)')
-    .option('--table <name>', 'the table the expectations apply to (required)')
-    .option('--out <file>', 'write the YAML here (e.g. checks/orders.yml) instead of printing it')
-    .option('--force', 'overwrite --out if it exists')
-    .action(
-      runner.action(async (ctx, suite: string) => {
-        // `check` has a --table of its own, which commander gives the parent even when written
-        // after the subcommand: read the options with the parent's.
-        const opts = cmd.optsWithGlobals<ImportGeOptions>();
-        if (!opts.table)
-          throw new InvalidArgumentError('--table is required: the table the suite checks', {
-            argument: '--table',
-            reason: 'missing',
-          });
-        let text: string;
-        try {
-          text = readFileSync(suite, 'utf8');
-        } catch (err) {
-          throw fileError(err, suite);
-        }
-        const { yaml, specs } = importGeSuite(text, {
-          table: opts.table,
-          file: suite,
-          ...(opts.out ? { out: opts.out } : {}),
-        });
-        if (opts.out) {
-          try {
-            mkdirSync(dirname(opts.out), { recursive: true });
-            writeFileSync(opts.out, yaml, { flag: opts.force ? 'w' : 'wx' });
-          } catch (err) {
-            if ((err as NodeJS.ErrnoException).code === 'EEXIST')
-              throw new InvalidArgumentError(
-                `${opts.out} already exists: pass --force to overwrite it`,
-                { argument: '--out', reason: 'exists' },
-              );
-            throw fileError(err, opts.out);
-          }
-        }
-        ctx.out.result(
-          { yaml, checks: specs.length, ...(opts.out ? { out: opts.out } : {}) },
-          () => {
-            if (opts.out)
-              ctx.out.note(`wrote ${specs.length} check(s) on ${opts.table} to ${opts.out}`);
-            else ctx.out.line(yaml.trimEnd());
-          },
-        );
-        return 0;
-      }),
-    );
-}
+export const checkImportGe = defineCommand({
+  name: 'import-ge',
+  description: 'convert a Great Expectations suite (JSON) into check YAML for one table',
+  writes: 'read',
+  configure: (cmd) =>
+    cmd
+      .argument('<suite>', 'the suite file (GX 0.x or 1.x JSON)')
+      .option('--table <name>', 'the table the expectations apply to (required)')
+      .option('--out <file>', 'write the YAML here (e.g. checks/orders.yml) instead of printing it')
+      .option('--force', 'overwrite --out if it exists'),
+  handler: async () => (await import('../handlers/check-import-ge.js')).run,
+});

@@ -1,27 +1,10 @@
-// `sluice check suggest NAME [--ref REF]`: checks proposed from a table's data — completeness,
-// uniqueness, categorical sets, ranges, a row count — printed as dbt properties YAML to review
-// and save under checks/. --json gives `{ yaml, checks }`. The rules are in src/quality/suggest.ts.
-import type { Command } from 'commander';
-import { parseTableName, suggestChecks } from '../../index.js';
-import { type Runner, refOption } from '../runner.js';
+// `sluice check suggest TABLE`: declared here; ../handlers/check-suggest.ts runs it.
+import { defineCommand, refOption } from '../define.js';
 
-export function register(check: Command, runner: Runner): void {
-  const cmd = check
-    .command('suggest')
-    .description("propose checks from a table's data (printed as check YAML)")
-    .argument('<table>', 'table name')
-    .addOption(refOption())
-    .action(
-      runner.action(async (ctx, table: string) => {
-        parseTableName(table);
-        // `check` has a --ref of its own, which commander gives the parent even when written
-        // after the subcommand: read the options with the parent's.
-        const opts = cmd.optsWithGlobals<{ ref?: string }>();
-        const repo = await ctx.repo();
-        const ref = await ctx.ref(opts.ref);
-        const { yaml, checks } = await suggestChecks(repo, table, { ref });
-        ctx.out.result({ yaml, checks }, () => ctx.out.line(yaml.trimEnd()));
-        return 0;
-      }),
-    );
-}
+export const checkSuggest = defineCommand({
+  name: 'suggest',
+  description: "propose checks from a table's data (printed as check YAML)",
+  writes: 'read',
+  configure: (cmd) => cmd.argument('<table>', 'table name').addOption(refOption()),
+  handler: async () => (await import('../handlers/check-suggest.js')).run,
+});

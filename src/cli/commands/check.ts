@@ -1,203 +1,24 @@
-// `sluice check [--ref REF] [--table NAME] [--project DIR] [--sample N] [--html FILE]`: runs the
-// checks of the project's `checks/*.yml` and `models/*.yml` on the tables at a ref. Exit code:
-// 0 all pass, 1 warnings only, 2 failures, 3 errors (a check that could not run, or a spec that
-// cannot be used). --html writes the data docs of the run (results, samples, history charts).
-// Each run is a `check` event (../events.ts) — also with --no-store, which keeps the results and
-// profiles out of the history, not the run out of the event log: success (passes and warnings),
-// failure (a check failed or errored), error (it threw: a spec that cannot be used …).
-import { resolve } from 'node:path';
-import type { Command } from 'commander';
-import {
-  type CheckEvent,
-  type CheckResult,
-  type CheckRun,
-  CheckSpecError,
-  type CheckStatus,
-  errorLine,
-  findRepoDir,
-  InvalidArgumentError,
-  loadSpecs,
-  type Repository,
-  runChecks,
-  type StoredEvent,
-  writeDataDocs,
-} from '../../index.js';
-import { withEvent } from '../events.js';
-import { nonNegativeInt } from '../options.js';
-import { type Runner, refOption } from '../runner.js';
+// `sluice check`: declared here; ../handlers/check.ts runs it.
+import { defineCommand, refOption } from '../define.js';
+import { checkHistory } from './check-history.js';
+import { checkImportGe } from './check-import-ge.js';
+import { checkSuggest } from './check-suggest.js';
 
-const EXIT: Record<CheckStatus, number> = { pass: 0, warn: 1, fail: 2, error: 3 };
-const MARK: Record<CheckStatus, string> = {
-  pass: 'PASS',
-  warn: 'WARN',
-  fail: 'FAIL',
-  error: 'ERROR',
-};
-
-interface CheckCliOptions {
-  ref?: string;
-  table?: string;
-  project?: string;
-  sample?: string;
-  store: boolean;
-  html?: string;
-}
-
-function detail(r: CheckResult): string {
-  if (r.message && r.status === 'error') return r.message;
-  const parts: string[] = [];
-  if (r.unexpectedCount !== undefined)
-    parts.push(
-      `${r.unexpectedCount} of ${r.elementCount} failing (${(r.unexpectedPercent ?? 0).toFixed(1)} %)`,
-    );
-  else if (r.observed !== undefined) parts.push(`observed ${JSON.stringify(r.observed)}`);
-  if (r.message) parts.push(r.message);
-  return parts.join('; ');
-}
-
-/** The event of a check run that returned: failure when a check failed or could not run. */
-function checkEvent(run: CheckRun): CheckEvent {
-  const s = run.summary;
-  return {
-    type: 'check',
-    outcome: s.fail + s.error > 0 ? 'failure' : 'success',
-    ref: run.ref,
-    commit: run.commit,
-    ...(run.id ? { runId: run.id } : {}),
-    tables: [...new Set(run.results.map((r) => r.table))].sort(),
-    summary: { pass: s.pass, warn: s.warn, fail: s.fail, error: s.error },
-    durationMs: Math.round(run.durationMs),
-  };
-}
-
-/**
- * The event of a check run that threw. A check event names the commit it checked: when the ref
- * does not resolve there is none, and nothing to record (the error says what is wrong).
- */
-async function checkErrorEvent(
-  repo: Repository,
-  ref: string,
-  table: string | undefined,
-  err: unknown,
-  startedAt: number,
-): Promise<CheckEvent | undefined> {
-  const commit = await repo.resolve(ref).then(
-    (r) => r.commit as string,
-    () => undefined,
-  );
-  if (commit === undefined) return undefined;
-  return {
-    type: 'check',
-    outcome: 'error',
-    ref,
-    commit,
-    ...(table ? { tables: [table] } : {}),
-    summary: { pass: 0, warn: 0, fail: 0, error: 0 },
-    reason: errorLine(err),
-    durationMs: Date.now() - startedAt,
-  };
-}
-
-/** Registers `check` and returns it, for its subcommands (`history`, …). */
-export function register(program: Command, runner: Runner): Command {
-  return program
-    .command('check')
-    .description('run the quality checks of checks/*.yml and models/*.yml on the tables at a ref')
-    .addOption(refOption())
-    .option('--table <name>', 'only the checks of this table')
-    .option('--project <dir>', 'where checks/ and models/ are (default: the repository directory)')
-    .option('--sample <n>', 'failing rows shown per check (default 5)')
-    .option('--no-store', 'do not record the results and profiles in the repository')
-    .option('--html <file>', 'also write the data docs of the run (one HTML page) to this file')
-    .action(
-      runner.action(async (ctx, opts: CheckCliOptions) => {
-        const sample = nonNegativeInt(opts.sample, '--sample');
-        const project = resolve(opts.project ?? findRepoDir(ctx.globals.repo));
-        const repo = await ctx.repo();
-        const ref = await ctx.ref(opts.ref);
-        const startedAt = Date.now();
-        let run: CheckRun;
-        let event: StoredEvent | undefined;
-        try {
-          // The specs are read inside the run: one that cannot be used is an errored check run.
-          ({ value: run, event } = await withEvent(
-            ctx,
-            repo,
-            'check',
-            () =>
-              runChecks(repo, loadSpecs(project), {
-                ref,
-                table: opts.table,
-                sample,
-                store: opts.store,
-              }),
-            {
-              done: checkEvent,
-              failed: (err) => checkErrorEvent(repo, ref, opts.table, err, startedAt),
-            },
-          ));
-        } catch (err) {
-          // A spec that cannot be used is an error of the run (exit 3), reported like any error.
-          if (!(err instanceof CheckSpecError)) throw err;
-          ctx.out.error(err);
-          return EXIT.error;
-        }
-        const html = opts.html === undefined ? undefined : resolve(opts.html);
-        if (html !== undefined) {
-          try {
-            await writeDataDocs(repo, run, html);
-          } catch (err) {
-            const code = (err as NodeJS.ErrnoException).code;
-            if (typeof code !== 'string' || !(err as NodeJS.ErrnoException).syscall) throw err;
-            // Like a spec that cannot be used: an error of the run (exit 3), reported as such.
-            ctx.out.error(
-              new InvalidArgumentError(`cannot write ${html}: ${(err as Error).message}`, {
-                argument: '--html',
-                reason: code,
-              }),
-            );
-            return EXIT.error;
-          }
-        }
-        const doc = {
-          check: run,
-          ...(html !== undefined ? { html } : {}),
-          event: event?.id ?? null,
-        };
-        ctx.out.result(doc, () => {
-          const byTable = new Map<string, CheckResult[]>();
-          for (const r of run.results) byTable.set(r.table, [...(byTable.get(r.table) ?? []), r]);
-          for (const [table, results] of byTable) {
-            ctx.out.line(`${table}`);
-            ctx.out.table(results.map((r) => [`  ${MARK[r.status]}`, r.name, detail(r)]));
-            for (const r of results) {
-              if (!r.sample?.length) continue;
-              ctx.out.line(`  ${r.name} — failing rows (sample):`);
-              const cols = Object.keys(r.sample[0] ?? {});
-              ctx.out.table([
-                cols.map((c) => `    ${c}`).map((c, i) => (i === 0 ? c : c.trim())),
-                ...r.sample.map((row) =>
-                  cols.map((c, i) => {
-                    const v = row[c];
-                    const text =
-                      v === null || v === undefined
-                        ? 'NULL'
-                        : typeof v === 'string'
-                          ? v
-                          : JSON.stringify(v);
-                    return i === 0 ? `    ${text}` : text;
-                  }),
-                ),
-              ]);
-            }
-          }
-          const s = run.summary;
-          ctx.out.line(
-            `${run.results.length} check(s) at ${run.ref}: ${s.pass} passed, ${s.warn} warned, ${s.fail} failed, ${s.error} errored (${run.queries} queries, ${Math.round(run.durationMs)} ms)`,
-          );
-          if (html !== undefined) ctx.out.note(`data docs written to ${html}`);
-        });
-        return EXIT[run.status];
-      }),
-    );
-}
+export const check = defineCommand({
+  name: 'check',
+  description: 'run the quality checks of checks/*.yml and models/*.yml on the tables at a ref',
+  writes: 'repository',
+  configure: (cmd) =>
+    cmd
+      .addOption(refOption())
+      .option('--table <name>', 'only the checks of this table')
+      .option(
+        '--project <dir>',
+        'where checks/ and models/ are (default: the repository directory)',
+      )
+      .option('--sample <n>', 'failing rows shown per check (default 5)')
+      .option('--no-store', 'do not record the results and profiles in the repository')
+      .option('--html <file>', 'also write the data docs of the run (one HTML page) to this file'),
+  handler: async () => (await import('../handlers/check.js')).run,
+  subcommands: [checkHistory, checkImportGe, checkSuggest],
+});

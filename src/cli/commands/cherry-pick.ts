@@ -1,14 +1,13 @@
-// `sluice cherry-pick COMMIT`: commits a commit's changes again on a branch (--parent N for merges).
-import type { Command } from 'commander';
-import type { Runner } from '../runner.js';
-import { registerReplay } from './replay.js';
+// `sluice cherry-pick COMMIT`: declared here; ../handlers/cherry-pick.ts runs it.
+import { defineCommand } from '../define.js';
 
-export function register(program: Command, runner: Runner): void {
-  registerReplay(
-    program,
-    runner,
-    'cherry-pick',
-    "apply COMMIT's changes again on a branch, as a new commit",
-    (repo, b, c, o) => repo.cherryPick(b, c, o),
-  );
-}
+export const cherryPick = defineCommand({
+  name: 'cherry-pick',
+  description: "apply COMMIT's changes again on a branch, as a new commit",
+  writes: 'branch',
+  configure: (cmd) =>
+    cmd
+      .argument('<commit>', 'commit (any ref naming it)')
+      .option('--parent <n>', 'for a merge commit: which parent to compare with (1-based)'),
+  handler: async () => (await import('../handlers/cherry-pick.js')).run,
+});

@@ -1,53 +1,14 @@
-// `sluice compile [--select …] [--project DIR]`: renders the project's models (Jinja evaluated,
-// ref / source resolved, ephemerals as CTE names) and prints their SQL — what `build` would run,
-// without touching the repository. A project that cannot compile fails here with file and line.
-import { resolve } from 'node:path';
-import type { Command } from 'commander';
-import { compileProject, findRepoDir, loadProject, selectNodes } from '../../index.js';
-import type { Runner } from '../runner.js';
+// `sluice compile`: declared here; ../handlers/compile.ts runs it.
+import { defineCommand } from '../define.js';
 
-interface CompileCliOptions {
-  select?: string[];
-  exclude?: string[];
-  project?: string;
-}
-
-export function register(program: Command, runner: Runner): void {
-  program
-    .command('compile')
-    .description(
-      "render the project's models and print their SQL (nothing runs, nothing is written)",
-    )
-    .option('-s, --select <selector...>', 'models to compile (dbt selector syntax)')
-    .option('--exclude <selector...>', 'models to leave out')
-    .option('--project <dir>', 'the project directory (default: the repository directory)')
-    .action(
-      runner.action(async (ctx, opts: CompileCliOptions) => {
-        const dir = resolve(opts.project ?? findRepoDir(ctx.globals.repo));
-        const compiled = compileProject(loadProject(dir));
-        const chosen = selectNodes(compiled.graph, {
-          ...(opts.select ? { select: opts.select } : {}),
-          ...(opts.exclude ? { exclude: opts.exclude } : {}),
-        }).filter((n) => n.kind === 'model');
-        const models = chosen.map((n) => {
-          const m = compiled.models.get(n.name);
-          return {
-            name: n.name,
-            path: n.path,
-            materialized: n.materialized,
-            table: m?.table,
-            dependsOn: n.dependsOn,
-            sql: m?.sql ?? '',
-          };
-        });
-        ctx.out.result({ project: compiled.graph.project, models }, () => {
-          for (const m of models) {
-            ctx.out.line(`-- ${m.name} (${m.materialized}) ${m.path}`);
-            ctx.out.line(m.sql.trim());
-            ctx.out.line();
-          }
-        });
-        return 0;
-      }),
-    );
-}
+export const compile = defineCommand({
+  name: 'compile',
+  description: "render the project's models and print their SQL (nothing runs, nothing is written)",
+  writes: 'read',
+  configure: (cmd) =>
+    cmd
+      .option('-s, --select <selector...>', 'models to compile (dbt selector syntax)')
+      .option('--exclude <selector...>', 'models to leave out')
+      .option('--project <dir>', 'the project directory (default: the repository directory)'),
+  handler: async () => (await import('../handlers/compile.js')).run,
+});

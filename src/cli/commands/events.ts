@@ -1,75 +1,19 @@
-// `sluice events [--since 7d|ISO] [--until …] [--type load,deploy] [-n N]`: the event log — every
-// load, check run, merge, build, promotion, deploy, rollback and alert — oldest first; with a
-// limit, the newest N (still printed oldest first, like the end of a log).
-import type { Command } from 'commander';
-import {
-  describeEvent,
-  EVENT_TYPES,
-  type EventType,
-  InvalidArgumentError,
-  listEvents,
-  parseSince,
-} from '../../index.js';
-import { commaList, positiveInt } from '../options.js';
-import { collect } from '../output.js';
-import type { Runner } from '../runner.js';
+// `sluice events`: declared here; ../handlers/events.ts runs it.
+import { defineCommand } from '../define.js';
 
-interface EventsOptions {
-  since?: string;
-  until?: string;
-  type?: string;
-  limit?: string;
-}
-
-export function register(program: Command, runner: Runner): void {
-  program
-    .command('events')
-    .description(
-      'the event log: loads, checks, merges, builds, promotions, deploys, rollbacks, alerts',
-    )
-    .option('--since <when>', 'only events since a duration ago (7d, 24h, 30m) or an ISO time')
-    .option('--until <when>', 'only events before a duration ago or an ISO time')
-    .option('--type <types>', `only these types, comma-separated: ${EVENT_TYPES.join(', ')}`)
-    .option('-n, --limit <n>', 'only the newest N events')
-    .action(
-      runner.action(async (ctx, opts: EventsOptions) => {
-        const now = new Date();
-        const since = opts.since === undefined ? undefined : parseSince(opts.since, now, '--since');
-        const until = opts.until === undefined ? undefined : parseSince(opts.until, now, '--until');
-        const types = eventTypes(opts.type);
-        const limit = positiveInt(opts.limit, '--limit');
-        const repo = await ctx.repo();
-        const filter = { since, until, types };
-        const events =
-          limit === undefined
-            ? await collect(listEvents(repo, filter))
-            : (await collect(listEvents(repo, { ...filter, limit, order: 'desc' }))).reverse();
-        ctx.out.result({ events }, () => {
-          if (events.length === 0) {
-            ctx.out.note('no events');
-            return;
-          }
-          ctx.out.table(
-            events.map((e) => [String(e.id), e.time, e.type, e.outcome, e.actor, describeEvent(e)]),
-            [0],
-          );
-        });
-        return 0;
-      }),
-    );
-}
-
-function eventTypes(value: string | undefined): EventType[] | undefined {
-  const names = commaList(value, '--type');
-  if (names === undefined) return undefined;
-  const known: readonly string[] = EVENT_TYPES;
-  for (const n of names) {
-    if (!known.includes(n)) {
-      throw new InvalidArgumentError(
-        `--type: unknown event type ${JSON.stringify(n)} (expected ${EVENT_TYPES.join(', ')})`,
-        { argument: '--type', reason: `unknown event type ${n}` },
-      );
-    }
-  }
-  return names as EventType[];
-}
+export const events = defineCommand({
+  name: 'events',
+  description:
+    'the event log: loads, checks, merges, builds, promotions, deploys, rollbacks, alerts',
+  writes: 'read',
+  configure: (cmd) =>
+    cmd
+      .option('--since <when>', 'only events since a duration ago (7d, 24h, 30m) or an ISO time')
+      .option('--until <when>', 'only events before a duration ago or an ISO time')
+      .option(
+        '--type <types>',
+        'only these types, comma-separated: load, check, merge, build, promote, deploy, rollback, alert',
+      )
+      .option('-n, --limit <n>', 'only the newest N events'),
+  handler: async () => (await import('../handlers/events.js')).run,
+});

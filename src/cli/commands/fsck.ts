@@ -1,39 +1,11 @@
-// `sluice fsck`: checks every ref, commit, tree node and (unless --no-data) object hash. Any
-// problem is listed with its stable code and the command exits 4.
-import type { Command } from 'commander';
-import { EXIT_INTERNAL, EXIT_OK } from '../errors.js';
-import type { Runner } from '../runner.js';
+// `sluice fsck`: declared here; ../handlers/fsck.ts runs it.
+import { defineCommand } from '../define.js';
 
-export function register(program: Command, runner: Runner): void {
-  program
-    .command('fsck')
-    .description('verify the repository: refs, commits, tree nodes and object contents')
-    .option('--no-data', 'check that objects exist without reading their contents')
-    .action(
-      runner.action(async (ctx, opts: { data: boolean }) => {
-        const repo = await ctx.repo();
-        const bar = ctx.progress('fsck');
-        let report: Awaited<ReturnType<typeof repo.fsck>>;
-        try {
-          report = await repo.fsck({ verifyData: opts.data, onProgress: (n) => bar.update(n) });
-        } finally {
-          bar.stop();
-        }
-        ctx.out.result({ fsck: report }, () => {
-          ctx.out.line(
-            `checked ${report.refs} ref(s), ${report.commits} commit(s), ${report.nodes} node(s), ` +
-              `${report.objects} object(s)${opts.data ? '' : ' (existence only)'}`,
-          );
-          if (report.ok) {
-            ctx.out.line('ok: no problems found');
-            return;
-          }
-          ctx.out.table(report.problems.map((p) => [p.code, p.kind, p.id, p.message]));
-        });
-        if (report.ok) return EXIT_OK;
-        if (!ctx.out.json)
-          ctx.io.stderr.write(`error: fsck found ${report.problems.length} problem(s)\n`);
-        return EXIT_INTERNAL;
-      }),
-    );
-}
+export const fsck = defineCommand({
+  name: 'fsck',
+  description: 'verify the repository: refs, commits, tree nodes and object contents',
+  writes: 'read',
+  configure: (cmd) =>
+    cmd.option('--no-data', 'check that objects exist without reading their contents'),
+  handler: async () => (await import('../handlers/fsck.js')).run,
+});

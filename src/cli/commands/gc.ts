@@ -1,85 +1,20 @@
-// `sluice gc`: removes expired sandboxes first (workflow), then deletes objects no ref, no recent
-// commit and no staging area can reach (core). The core gc knows nothing of sandboxes (core is
-// below workflow): this command composes the two.
-import { type Command, Option } from 'commander';
-import { expireSandboxes } from '../../index.js';
-import { nonNegativeNumber } from '../options.js';
-import { formatBytes } from '../output.js';
-import type { Runner } from '../runner.js';
+// `sluice gc`: declared here; ../handlers/gc.ts runs it.
+import { Option } from 'commander';
+import { defineCommand } from '../define.js';
 
-interface GcCliOptions {
-  retentionDays?: string;
-  dryRun?: boolean;
-  graceSeconds?: string;
-}
-
-export function register(program: Command, runner: Runner): void {
-  program
-    .command('gc')
-    .description('remove expired sandboxes, then delete unreachable objects, nodes and commits')
-    .option(
-      '--retention-days <n>',
-      'keep commits younger than this many days even if unreachable (default 7)',
-    )
-    .option('--dry-run', 'report what would be deleted, delete nothing')
-    .addOption(
-      new Option('--grace-seconds <n>', 'keep objects written this recently (tests)').hideHelp(),
-    )
-    .action(
-      runner.action(async (ctx, opts: GcCliOptions) => {
-        const retentionDays = nonNegativeNumber(opts.retentionDays, '--retention-days');
-        const graceSeconds = nonNegativeNumber(opts.graceSeconds, '--grace-seconds');
-        const repo = await ctx.repo();
-        const sandboxes = await expireSandboxes(repo, { dryRun: opts.dryRun === true });
-        for (const f of sandboxes.failed)
-          ctx.out.warn(`kept expired sandbox ${f.sandbox.name}: ${f.error.message}`);
-        const bar = ctx.progress('gc');
-        let report: Awaited<ReturnType<typeof repo.gc>>;
-        try {
-          report = await repo.gc({
-            retentionDays,
-            dryRun: opts.dryRun === true,
-            ...(graceSeconds === undefined ? {} : { graceMs: graceSeconds * 1000 }),
-            onProgress: (phase, n) => bar.update(n, undefined, phase),
-          });
-        } finally {
-          bar.stop();
-        }
-        const sandboxesJson = {
-          removed: sandboxes.removed.map((s) => ({
-            name: s.name,
-            branch: s.branch,
-            state: s.state,
-          })),
-          failed: sandboxes.failed.map((f) => ({
-            name: f.sandbox.name,
-            branch: f.sandbox.branch,
-            error: { code: f.error.code, message: f.error.message },
-          })),
-        };
-        ctx.out.result({ sandboxes: sandboxesJson, gc: report }, () => {
-          const n = sandboxes.removed.length;
-          if (n > 0) {
-            const names = sandboxes.removed
-              .map((s) => (s.state === 'missing' ? `${s.name} (branch already gone)` : s.name))
-              .join(', ');
-            ctx.out.line(
-              `${sandboxes.dryRun ? 'would remove' : 'removed'} ${n} expired sandbox(es): ${names}`,
-            );
-          }
-          const verb = report.dryRun ? 'would delete' : 'deleted';
-          ctx.out.line(
-            `${verb} ${report.objectsDeleted} object(s) (${formatBytes(report.bytesDeleted)}), ` +
-              `${report.nodesDeleted} node(s), ${report.commitsDeleted} commit(s)`,
-          );
-          ctx.out.line(
-            `kept ${report.objectsKept} object(s), ${report.nodesKept} node(s), ${report.commitsKept} commit(s)` +
-              (report.stagingRowsDeleted > 0
-                ? `; cleared ${report.stagingRowsDeleted} stale staging row(s)`
-                : ''),
-          );
-        });
-        return 0;
-      }),
-    );
-}
+export const gc = defineCommand({
+  name: 'gc',
+  description: 'remove expired sandboxes, then delete unreachable objects, nodes and commits',
+  writes: 'repository',
+  configure: (cmd) =>
+    cmd
+      .option(
+        '--retention-days <n>',
+        'keep commits younger than this many days even if unreachable (default 7)',
+      )
+      .option('--dry-run', 'report what would be deleted, delete nothing')
+      .addOption(
+        new Option('--grace-seconds <n>', 'keep objects written this recently (tests)').hideHelp(),
+      ),
+  handler: async () => (await import('../handlers/gc.js')).run,
+});

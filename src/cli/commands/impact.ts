@@ -1,59 +1,16 @@
-// `sluice impact --base REF [--branch B] [--allow-breaking] [--project DIR]`: what a branch
-// changes against a base — the changed models (SQL, config or output columns), everything
-// downstream, the exposures affected, and the breaking changes: a column removed or retyped that a
-// downstream model reads or an exposure depends on. Exit code 2 when an exposure is broken, unless
-// --allow-breaking.
-import { resolve } from 'node:path';
-import type { Command } from 'commander';
-import { compileProject, findRepoDir, impactOf, loadProject, withDuck } from '../../index.js';
-import type { Runner } from '../runner.js';
+// `sluice impact`: declared here; ../handlers/impact.ts runs it.
+import { branchOption, defineCommand } from '../define.js';
 
-interface ImpactCliOptions {
-  base: string;
-  branch?: string;
-  allowBreaking?: boolean;
-  project?: string;
-}
-
-export function register(program: Command, runner: Runner): void {
-  program
-    .command('impact')
-    .description(
-      'what a branch changes against a base: models, downstream, exposures, breaking columns',
-    )
-    .requiredOption('--base <ref>', 'the ref to compare with (e.g. main)')
-    .option('--branch <branch>', 'the branch with the changes (default: the default branch)')
-    .option('--allow-breaking', 'exit 0 even when an exposure is broken')
-    .option('--project <dir>', 'the project directory (default: the repository directory)')
-    .action(
-      runner.action(async (ctx, opts: ImpactCliOptions) => {
-        const dir = resolve(opts.project ?? findRepoDir(ctx.globals.repo));
-        const compiled = compileProject(loadProject(dir));
-        const repo = await ctx.repo();
-        const branch = await ctx.branch(opts.branch);
-        const impact = await withDuck({}, (duck) =>
-          impactOf(repo, compiled, duck, opts.base, branch),
-        );
-        ctx.out.result(impact, () => {
-          const list = (xs: string[]) => (xs.length ? xs.join(', ') : 'none');
-          ctx.out.line(`${branch} against ${opts.base}`);
-          ctx.out.line(`  changed models:     ${list(impact.changed)}`);
-          ctx.out.line(`  downstream models:  ${list(impact.downstream)}`);
-          ctx.out.line(`  exposures affected: ${list(impact.exposures)}`);
-          for (const c of impact.columnChanges)
-            ctx.out.line(
-              `  column ${c.table}.${c.column} ${c.change}${c.before || c.after ? ` (${c.before ?? ''}${c.before && c.after ? ' → ' : ''}${c.after ?? ''})` : ''}`,
-            );
-          for (const b of impact.breaking)
-            ctx.out.line(
-              `  BREAKING: ${b.table}.${b.column} ${b.change}, used by ${b.consumerKind} ${b.consumer}`,
-            );
-          if (impact.brokenExposures.length > 0)
-            ctx.out.line(
-              `  broken exposures: ${impact.brokenExposures.join(', ')}${opts.allowBreaking ? ' (allowed)' : ''}`,
-            );
-        });
-        return impact.brokenExposures.length > 0 && !opts.allowBreaking ? 2 : 0;
-      }),
-    );
-}
+export const impact = defineCommand({
+  name: 'impact',
+  description:
+    'what a branch changes against a base: models, downstream, exposures, breaking columns',
+  writes: 'read',
+  configure: (cmd) =>
+    cmd
+      .requiredOption('--base <ref>', 'the ref to compare with (e.g. main)')
+      .addOption(branchOption('the branch with the changes (default: the default branch)'))
+      .option('--allow-breaking', 'exit 0 even when an exposure is broken')
+      .option('--project <dir>', 'the project directory (default: the repository directory)'),
+  handler: async () => (await import('../handlers/impact.js')).run,
+});

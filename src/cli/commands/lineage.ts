@@ -1,89 +1,15 @@
-// `sluice lineage [NODE] [--ref REF] [--json | --dot] [--project DIR]`: sources and seeds → models
-// → exposures, and per model the input columns each output column comes from (where DuckDB's
-// parser lets us trace it). With NODE: only what it depends on and what depends on it.
-import { resolve } from 'node:path';
-import type { Command } from 'commander';
-import {
-  compileProject,
-  findRepoDir,
-  type Lineage,
-  listTables,
-  loadProject,
-  projectLineage,
-  selectNodes,
-  withDuck,
-} from '../../index.js';
-import { type Runner, refOption } from '../runner.js';
+// `sluice lineage [NODE]`: declared here; ../handlers/lineage.ts runs it.
+import { defineCommand, refOption } from '../define.js';
 
-interface LineageCliOptions {
-  ref?: string;
-  dot?: boolean;
-  project?: string;
-}
-
-function toDot(l: Lineage): string {
-  const shape: Record<string, string> = {
-    source: 'cylinder',
-    seed: 'cylinder',
-    model: 'box',
-    exposure: 'hexagon',
-  };
-  const q = (s: string) => JSON.stringify(s);
-  return [
-    'digraph lineage {',
-    '  rankdir=LR;',
-    ...l.nodes.map((n) => `  ${q(n.id)} [label=${q(n.name)}, shape=${shape[n.kind] ?? 'box'}];`),
-    ...l.edges.map(([a, b]) => `  ${q(a)} -> ${q(b)};`),
-    '}',
-  ].join('\n');
-}
-
-export function register(program: Command, runner: Runner): void {
-  program
-    .command('lineage [node]')
-    .description('sources → models → exposures, column by column where the SQL allows it')
-    .addOption(refOption())
-    .option('--dot', 'print the graph in Graphviz DOT')
-    .option('--project <dir>', 'the project directory (default: the repository directory)')
-    .action(
-      runner.action(async (ctx, node: string | undefined, opts: LineageCliOptions) => {
-        const dir = resolve(opts.project ?? findRepoDir(ctx.globals.repo));
-        const compiled = compileProject(loadProject(dir));
-        const repo = await ctx.repo();
-        const ref = await ctx.ref(opts.ref);
-        const tables = await listTables(repo, ref);
-        const only = node
-          ? new Set(selectNodes(compiled.graph, { select: [`+${node}+`] }).map((n) => n.uniqueId))
-          : undefined;
-        let lineage = await withDuck({}, (duck) => projectLineage(compiled, duck, tables));
-        if (only) {
-          lineage = {
-            nodes: lineage.nodes.filter((n) => only.has(n.id)),
-            edges: lineage.edges.filter(([a, b]) => only.has(a) && only.has(b)),
-            columns: Object.fromEntries(
-              Object.entries(lineage.columns).filter(([id]) => only.has(id)),
-            ),
-          };
-        }
-        if (opts.dot && !ctx.globals.json) {
-          ctx.out.line(toDot(lineage));
-          return 0;
-        }
-        ctx.out.result({ ref, ...lineage }, () => {
-          const name = new Map(lineage.nodes.map((n) => [n.id, `${n.kind} ${n.name}`]));
-          for (const n of lineage.nodes) {
-            const from = lineage.edges.filter(([, b]) => b === n.id).map(([a]) => name.get(a) ?? a);
-            ctx.out.line(`${n.kind} ${n.name}${from.length ? `  ← ${from.join(', ')}` : ''}`);
-            const cols = lineage.columns[n.id];
-            if (!cols) continue;
-            for (const [col, srcs] of Object.entries(cols.columns))
-              ctx.out.line(
-                `    ${col}  ← ${srcs.length ? srcs.map((s) => `${s.relation}.${s.column}`).join(', ') : '(computed)'}`,
-              );
-            for (const u of cols.unresolved) ctx.out.line(`    ${u.column}  ? ${u.reason}`);
-          }
-        });
-        return 0;
-      }),
-    );
-}
+export const lineage = defineCommand({
+  name: 'lineage',
+  description: 'sources → models → exposures, column by column where the SQL allows it',
+  writes: 'read',
+  configure: (cmd) =>
+    cmd
+      .argument('[node]', 'only what this node depends on and what depends on it')
+      .addOption(refOption())
+      .option('--dot', 'print the graph in Graphviz DOT')
+      .option('--project <dir>', 'the project directory (default: the repository directory)'),
+  handler: async () => (await import('../handlers/lineage.js')).run,
+});

@@ -1,49 +1,15 @@
-// `sluice load NAME [--into BRANCH]`: one write–audit–publish run of an ingestor declared in
-// sluice.yml (or ingestors/*.yml). Exit code: 0 when the batch landed (or there was nothing to
-// load), 2 when its checks refused it (the batch stays on ingest/NAME/RUN-ID, an alert went out),
-// and the error's own code when the run could not happen (a source error, bad input).
-import type { Command } from 'commander';
-import { findRepoDir, type LoadRun, loadWorkflowConfig, runLoad } from '../../index.js';
-import type { Runner } from '../runner.js';
-import { phaseLines, printRefused, runJson } from '../workflow-output.js';
+// `sluice load NAME [-b BRANCH]`: declared here; ../handlers/load.ts runs it.
+import { defineCommand } from '../define.js';
 
-interface LoadCliOptions {
-  into?: string;
-}
-
-export function register(program: Command, runner: Runner): void {
-  program
-    .command('load')
-    .description(
-      'run an ingestor once: write to ingest/NAME/RUN-ID, run the checks, merge if they pass',
-    )
-    .argument('<name>', 'the ingestor (sluice.yml ingestors: or ingestors/*.yml)')
-    .option('--into <branch>', "merge into this branch instead of the ingestor's `into`")
-    .action(
-      runner.action(async (ctx, name: string, opts: LoadCliOptions) => {
-        const dir = findRepoDir(ctx.globals.repo);
-        const config = loadWorkflowConfig(dir);
-        const repo = await ctx.repo();
-        const run: LoadRun = await runLoad(repo, dir, config, name, {
-          ...(opts.into ? { into: opts.into } : {}),
-          onPhase: phaseLines(ctx),
-        });
-        const { checks, ...shown } = run;
-        ctx.out.result({ ...runJson(shown), ...(checks ? { checks: checks.summary } : {}) }, () => {
-          if (run.status === 'success') {
-            ctx.out.line(
-              `loaded ${run.rows} row(s) into ${run.table}; ${run.target} is now at ${run.mergeCommit?.slice(0, 12)} (run ${run.runId}${run.attempts > 1 ? `, ${run.attempts} attempts` : ''})`,
-            );
-          } else if (run.status === 'skipped') {
-            ctx.out.line(`nothing loaded: ${run.reason} (run ${run.runId})`);
-          } else {
-            printRefused(ctx, run.reason, run.failed);
-            ctx.out.note(
-              `${run.target} did not move; the batch is on ${run.branch} (sluice sql --ref ${run.branch} …)`,
-            );
-          }
-        });
-        return run.status === 'failure' ? 2 : 0;
-      }),
-    );
-}
+export const load = defineCommand({
+  name: 'load',
+  description:
+    'run an ingestor once: write to ingest/NAME/RUN-ID, run the checks, merge if they pass',
+  writes: 'branch',
+  branchHelp: "merge into this branch instead of the ingestor's `into`",
+  configure: (cmd) =>
+    cmd
+      .argument('<name>', 'the ingestor (sluice.yml ingestors: or ingestors/*.yml)')
+      .option('--into <branch>', 'same as --branch'),
+  handler: async () => (await import('../handlers/load.js')).run,
+});

@@ -1,91 +1,23 @@
-// `sluice metrics [--since 30d|ISO] [--until …] [--env production] [--html FILE]`: the outcome
-// (DORA) metrics computed from the event log — deployment frequency, lead time for changes,
-// change-failure rate, time to restore — as a table, one JSON document, or an HTML page with a
-// deploys-per-day chart. Definitions: src/workflow/metrics.ts.
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { Command } from 'commander';
-import {
-  computeMetrics,
-  InvalidArgumentError,
-  listEvents,
-  metricsTable,
-  parseSince,
-  renderMetricsHtml,
-} from '../../index.js';
-import { nonEmpty } from '../options.js';
-import { collect } from '../output.js';
-import type { Runner } from '../runner.js';
+// `sluice metrics`: declared here; ../handlers/metrics.ts runs it.
+import { defineCommand } from '../define.js';
 
-/** Deploys and rollbacks this long before the window are read too: what a rollback undid. */
-const CONTEXT_MS = 90 * 86_400_000;
-
-interface MetricsCommandOptions {
-  since?: string;
-  until?: string;
-  env?: string;
-  html?: string;
-}
-
-export function register(program: Command, runner: Runner): void {
-  program
-    .command('metrics')
-    .description(
-      'outcome metrics from the event log: deployment frequency, lead time, change-failure rate, time to restore',
-    )
-    .option(
-      '--since <when>',
-      'start of the window: a duration ago (30d, 24h) or an ISO time',
-      '30d',
-    )
-    .option('--until <when>', 'end of the window: a duration ago or an ISO time (default now)')
-    .option('--env <environment>', 'the environment deployed to', 'production')
-    .option('--html <file>', 'also write an HTML page with the table and a deploys-per-day chart')
-    .action(
-      runner.action(async (ctx, opts: MetricsCommandOptions) => {
-        const now = new Date();
-        const since = parseSince(opts.since ?? '30d', now, '--since');
-        const until = opts.until === undefined ? now : parseSince(opts.until, now, '--until');
-        if (until <= since) {
-          throw new InvalidArgumentError(
-            `--until (${until.toISOString()}) must be after --since (${since.toISOString()})`,
-            { argument: '--until', reason: 'empty window' },
-          );
-        }
-        const environment = nonEmpty(opts.env ?? 'production', '--env');
-        const repo = await ctx.repo();
-        const context = new Date(since.getTime() - CONTEXT_MS);
-        const events = [
-          ...(await collect(listEvents(repo, { since: context, types: ['deploy', 'rollback'] }))),
-          ...(await collect(listEvents(repo, { since, until, types: ['load'] }))),
-        ];
-        const m = computeMetrics(events, { since, until, environment });
-        const html = opts.html === undefined ? undefined : resolve(opts.html);
-        if (html !== undefined) {
-          try {
-            writeFileSync(html, renderMetricsHtml(m, { repo: repo.name, generatedAt: now }));
-          } catch (err) {
-            const code = (err as NodeJS.ErrnoException).code;
-            if (typeof code !== 'string') throw err;
-            throw new InvalidArgumentError(`cannot write ${html}: ${(err as Error).message}`, {
-              argument: '--html',
-              reason: code,
-            });
-          }
-        }
-        ctx.out.result({ ...m, ...(html !== undefined && { html }) }, () => {
-          ctx.out.line(
-            `Outcome metrics for ${m.environment}, ${m.since} → ${m.until} (${Number(m.days.toFixed(2))} days)`,
-          );
-          ctx.out.line();
-          ctx.out.table(metricsTable(m));
-          if (m.deploymentFrequency.deploys === 0 && m.changeFailureRate.deploys === 0)
-            ctx.out.note(
-              `no deploys to ${m.environment} in this window (sluice deploy records them)`,
-            );
-          if (html !== undefined) ctx.out.note(`wrote ${html}`);
-        });
-        return 0;
-      }),
-    );
-}
+export const metrics = defineCommand({
+  name: 'metrics',
+  description:
+    'outcome metrics from the event log: deployment frequency, lead time, change-failure rate, time to restore',
+  writes: 'read',
+  configure: (cmd) =>
+    cmd
+      .option(
+        '--since <when>',
+        'start of the window: a duration ago (30d, 24h) or an ISO time',
+        '30d',
+      )
+      .option('--until <when>', 'end of the window: a duration ago or an ISO time (default now)')
+      .option('--env <environment>', 'the environment deployed to', 'production')
+      .option(
+        '--html <file>',
+        'also write an HTML page with the table and a deploys-per-day chart',
+      ),
+  handler: async () => (await import('../handlers/metrics.js')).run,
+});

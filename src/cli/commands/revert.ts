@@ -1,14 +1,13 @@
-// `sluice revert COMMIT`: commits the inverse of a commit's changes (against --parent N for merges).
-import type { Command } from 'commander';
-import type { Runner } from '../runner.js';
-import { registerReplay } from './replay.js';
+// `sluice revert COMMIT`: declared here; ../handlers/revert.ts runs it.
+import { defineCommand } from '../define.js';
 
-export function register(program: Command, runner: Runner): void {
-  registerReplay(
-    program,
-    runner,
-    'revert',
-    "commit the inverse of COMMIT's changes on a branch",
-    (repo, b, c, o) => repo.revert(b, c, o),
-  );
-}
+export const revert = defineCommand({
+  name: 'revert',
+  description: "commit the inverse of COMMIT's changes on a branch",
+  writes: 'branch',
+  configure: (cmd) =>
+    cmd
+      .argument('<commit>', 'commit (any ref naming it)')
+      .option('--parent <n>', 'for a merge commit: which parent to compare with (1-based)'),
+  handler: async () => (await import('../handlers/revert.js')).run,
+});

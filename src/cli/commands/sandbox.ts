@@ -1,142 +1,42 @@
-// `sluice sandbox create NAME [--from REF] [--ttl 7d]`, `sandbox list`, `sandbox delete NAME`:
-// a developer's writable, zero-copy snapshot of production data on the branch sandbox/NAME.
-// Expired sandboxes are removed by `sluice gc`.
-import type { Command } from 'commander';
-import {
-  createSandbox,
-  deleteSandbox,
-  formatDuration,
-  listSandboxes,
-  parseDuration,
-  type Sandbox,
-  type SandboxStatus,
-} from '../../index.js';
-import { shortId } from '../output.js';
-import type { Runner } from '../runner.js';
+// `sluice sandbox create | list | delete`: declared here; ../handlers/sandbox.ts runs them.
+import { defineCommand, defineGroup } from '../define.js';
 
-interface CreateCliOptions {
-  from?: string;
-  ttl?: string;
-  owner?: string;
-}
+const create = defineCommand({
+  name: 'create',
+  description: 'create a sandbox: the branch sandbox/NAME, in O(1), from a ref',
+  writes: 'ref',
+  configure: (cmd) =>
+    cmd
+      .argument('<name>', 'name of the sandbox (letters, digits, ".", "_", "-")')
+      .option('--from <ref>', 'where it starts: any ref (default: the default branch)')
+      .option(
+        '--ttl <duration>',
+        'remove it at the first `sluice gc` after this long (7d, 24h, 30m)',
+      )
+      .option(
+        '--owner <name>',
+        'who it belongs to (default: $SLUICE_ACTOR, $SLUICE_USER, the user)',
+      ),
+  handler: async () => (await import('../handlers/sandbox.js')).create,
+});
 
-export function register(program: Command, runner: Runner): Command {
-  const sandbox = program
-    .command('sandbox')
-    .description('create, list and delete sandboxes (zero-copy branches sandbox/NAME)');
+const list = defineCommand({
+  name: 'list',
+  description: 'list sandboxes with their age, expiry and state',
+  writes: 'read',
+  handler: async () => (await import('../handlers/sandbox.js')).list,
+});
 
-  sandbox
-    .command('create')
-    .description('create a sandbox: the branch sandbox/NAME, in O(1), from a ref')
-    .argument('<name>', 'name of the sandbox (letters, digits, ".", "_", "-")')
-    .option('--from <ref>', 'where it starts: any ref (default: the default branch)')
-    .option('--ttl <duration>', 'remove it at the first `sluice gc` after this long (7d, 24h, 30m)')
-    .option('--owner <name>', 'who it belongs to (default: $SLUICE_ACTOR, $SLUICE_USER, the user)')
-    .action(
-      runner.action(async (ctx, name: string, opts: CreateCliOptions) => {
-        const ttlMs = opts.ttl === undefined ? undefined : parseDuration(opts.ttl, '--ttl');
-        const repo = await ctx.repo();
-        const s = await createSandbox(repo, name, {
-          ...(opts.from !== undefined ? { from: opts.from } : {}),
-          ...(ttlMs !== undefined ? { ttlMs } : {}),
-          ...(opts.owner !== undefined ? { owner: opts.owner } : {}),
-        });
-        ctx.out.result({ sandbox: sandboxJson(s) }, () => {
-          ctx.out.line(
-            `created sandbox ${s.name}: branch ${s.branch} at ${shortId(s.fromCommit)} (from ${s.fromRef})` +
-              (s.expiresAt ? `, expires ${s.expiresAt.toISOString()}` : ''),
-          );
-          ctx.out.note(`next: sluice sql --ref ${s.branch} "select …"`);
-          ctx.out.note(
-            `      sluice build --branch ${s.branch}; sluice diff main ${s.branch}; sluice merge ${s.branch}`,
-          );
-        });
-        return 0;
-      }),
-    );
+const remove = defineCommand({
+  name: 'delete',
+  description: 'delete a sandbox: its branch (with uncommitted changes) and its record',
+  writes: 'ref',
+  configure: (cmd) => cmd.argument('<name>', 'name of the sandbox'),
+  handler: async () => (await import('../handlers/sandbox.js')).remove,
+});
 
-  sandbox
-    .command('list')
-    .description('list sandboxes with their age, expiry and state')
-    .action(
-      runner.action(async (ctx) => {
-        const repo = await ctx.repo();
-        const now = new Date();
-        const all = await listSandboxes(repo, { now });
-        ctx.out.result({ sandboxes: all.map(statusJson) }, () => {
-          if (all.length === 0) {
-            ctx.out.note('no sandboxes (sluice sandbox create NAME)');
-            return;
-          }
-          ctx.out.table([
-            ['NAME', 'BRANCH', 'FROM', 'AGE', 'EXPIRES', 'STATUS'],
-            ...all.map((s) => [
-              s.name,
-              s.branch,
-              `${s.fromRef}@${shortId(s.fromCommit)}`,
-              formatDuration(Math.max(0, s.ageMs)),
-              expiresText(s),
-              stateText(s),
-            ]),
-          ]);
-        });
-        return 0;
-      }),
-    );
-
-  sandbox
-    .command('delete')
-    .description('delete a sandbox: its branch (with uncommitted changes) and its record')
-    .argument('<name>', 'name of the sandbox')
-    .action(
-      runner.action(async (ctx, name: string) => {
-        const repo = await ctx.repo();
-        const { sandbox: s, branchDeleted } = await deleteSandbox(repo, name);
-        ctx.out.result({ deleted: { sandbox: s.name, branch: s.branch, branchDeleted } }, () =>
-          ctx.out.note(
-            branchDeleted
-              ? `deleted sandbox ${s.name} (branch ${s.branch})`
-              : `deleted sandbox ${s.name} (its branch ${s.branch} was already gone)`,
-          ),
-        );
-        return 0;
-      }),
-    );
-
-  return sandbox;
-}
-
-function expiresText(s: SandboxStatus): string {
-  if (s.expiresInMs === null) return 'never';
-  if (s.expiresInMs > 0) return `in ${formatDuration(s.expiresInMs)}`;
-  return `${formatDuration(-s.expiresInMs)} ago`;
-}
-
-function stateText(s: SandboxStatus): string {
-  if (s.state === 'missing') return 'missing (branch deleted; sluice sandbox delete to clean up)';
-  return s.uncommitted ? `${s.state}, uncommitted changes` : s.state;
-}
-
-function sandboxJson(s: Sandbox): Record<string, unknown> {
-  return {
-    name: s.name,
-    branch: s.branch,
-    from: s.fromRef,
-    fromCommit: s.fromCommit,
-    owner: s.owner,
-    createdAt: s.createdAt.toISOString(),
-    expiresAt: s.expiresAt === null ? null : s.expiresAt.toISOString(),
-  };
-}
-
-function statusJson(s: SandboxStatus): Record<string, unknown> {
-  return {
-    ...sandboxJson(s),
-    state: s.state,
-    ageMs: s.ageMs,
-    expired: s.expired,
-    expiresInMs: s.expiresInMs,
-    head: s.head,
-    uncommitted: s.uncommitted,
-  };
-}
+export const sandbox = defineGroup({
+  name: 'sandbox',
+  description: 'create, list and delete sandboxes (zero-copy branches sandbox/NAME)',
+  subcommands: [create, list, remove],
+});

@@ -1,50 +1,10 @@
-// `sluice show REF`: a commit's details and its changes against its first parent.
-import type { Command } from 'commander';
-import type { Change } from '../../index.js';
-import {
-  changeJson,
-  collect,
-  commitJson,
-  countChanges,
-  printChanges,
-  printCommit,
-} from '../output.js';
-import type { Runner } from '../runner.js';
+// `sluice show`: declared here; ../handlers/show.ts runs it.
+import { defineCommand } from '../define.js';
 
-export function register(program: Command, runner: Runner): void {
-  program
-    .command('show')
-    .description('show a commit and its changes against its first parent')
-    .argument('[ref]', 'commit to show (default: the default branch)')
-    .action(
-      runner.action(async (ctx, ref: string | undefined) => {
-        const repo = await ctx.repo();
-        const c = await repo.getCommit(await ctx.ref(ref));
-        const parent = c.parents[0];
-        let changes: Change[];
-        if (parent) {
-          changes = await collect(repo.diff(parent, c.id));
-        } else {
-          // A root commit: everything in its tree is new.
-          changes = [];
-          for await (const item of repo.list(c.id)) {
-            if (item.type === 'object')
-              changes.push({ type: 'added', path: item.entry.path, right: item.entry });
-          }
-        }
-        ctx.out.result(
-          {
-            commit: commitJson(c),
-            changes: changes.map(changeJson),
-            counts: countChanges(changes),
-          },
-          () => {
-            printCommit(ctx.out, c, { metadata: true });
-            ctx.out.line();
-            printChanges(ctx.out, changes, 'no changes');
-          },
-        );
-        return 0;
-      }),
-    );
-}
+export const show = defineCommand({
+  name: 'show',
+  description: 'show a commit and its changes against its first parent',
+  writes: 'read',
+  configure: (cmd) => cmd.argument('[ref]', 'commit to show (default: the default branch)'),
+  handler: async () => (await import('../handlers/show.js')).run,
+});

@@ -1,53 +1,10 @@
-// `sluice table list [--ref REF]`: the tables at a ref with their row counts, files and size.
-import type { Command } from 'commander';
-import { listTableInfos } from '../../index.js';
-import { formatBytes } from '../output.js';
-import { type Runner, refOption } from '../runner.js';
+// `sluice table list`: declared here; ../handlers/table-list.ts runs it.
+import { defineCommand, refOption } from '../define.js';
 
-export function register(table: Command, runner: Runner): void {
-  table
-    .command('list')
-    .description('list the tables at a ref')
-    .addOption(refOption())
-    .action(
-      runner.action(async (ctx, opts: { ref?: string }) => {
-        const repo = await ctx.repo();
-        const ref = await ctx.ref(opts.ref);
-        const tables = await listTableInfos(repo, ref);
-        ctx.out.result(
-          {
-            ref,
-            tables: tables.map((t) => ({
-              name: t.name,
-              columns: t.columns,
-              ...(t.primaryKey ? { primaryKey: t.primaryKey } : {}),
-              ...(t.partitionBy ? { partitionBy: t.partitionBy } : {}),
-              rows: t.rows,
-              files: t.files.length,
-              bytes: t.bytes,
-            })),
-          },
-          () => {
-            if (tables.length === 0) {
-              ctx.out.note(`no tables at ${ref}`);
-              return;
-            }
-            ctx.out.table(
-              [
-                ['NAME', 'ROWS', 'FILES', 'SIZE', 'COLUMNS'],
-                ...tables.map((t) => [
-                  t.name,
-                  String(t.rows),
-                  String(t.files.length),
-                  formatBytes(t.bytes),
-                  String(t.columns.length),
-                ]),
-              ],
-              [1, 2, 3, 4],
-            );
-          },
-        );
-        return 0;
-      }),
-    );
-}
+export const tableList = defineCommand({
+  name: 'list',
+  description: 'list the tables at a ref',
+  writes: 'read',
+  configure: (cmd) => cmd.addOption(refOption()),
+  handler: async () => (await import('../handlers/table-list.js')).run,
+});

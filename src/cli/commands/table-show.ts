@@ -1,45 +1,10 @@
-// `sluice table show NAME [--ref REF]`: a table's columns, key, row count, size and files.
-import type { Command } from 'commander';
-import { showTable } from '../../index.js';
-import { formatBytes } from '../output.js';
-import { type Runner, refOption } from '../runner.js';
+// `sluice table show`: declared here; ../handlers/table-show.ts runs it.
+import { defineCommand, refOption } from '../define.js';
 
-export function register(table: Command, runner: Runner): void {
-  table
-    .command('show')
-    .description("show a table's schema, key, rows, size and files")
-    .argument('<name>', 'table name')
-    .addOption(refOption())
-    .action(
-      runner.action(async (ctx, name: string, opts: { ref?: string }) => {
-        const repo = await ctx.repo();
-        const ref = await ctx.ref(opts.ref);
-        const t = await showTable(repo, ref, name);
-        ctx.out.result({ table: t }, () => {
-          ctx.out.line(`table ${t.name} at ${ref}`);
-          if (t.primaryKey) ctx.out.line(`key:   ${t.primaryKey.join(', ')}`);
-          if (t.partitionBy) ctx.out.line(`partitioned by: ${t.partitionBy.join(', ')}`);
-          ctx.out.line(`rows:  ${t.rows} in ${t.files.length} file(s), ${formatBytes(t.bytes)}`);
-          ctx.out.line();
-          ctx.out.table([
-            ['COLUMN', 'TYPE'],
-            ...t.columns.map((c) => [
-              c.name,
-              t.primaryKey?.includes(c.name) ? `${c.type} (key)` : c.type,
-            ]),
-          ]);
-          if (t.files.length > 0) {
-            ctx.out.line();
-            ctx.out.table(
-              [
-                ['FILE', 'ROWS', 'SIZE'],
-                ...t.files.map((f) => [f.path, String(f.rows), formatBytes(f.size)]),
-              ],
-              [1, 2],
-            );
-          }
-        });
-        return 0;
-      }),
-    );
-}
+export const tableShow = defineCommand({
+  name: 'show',
+  description: "show a table's schema, key, rows, size and files",
+  writes: 'read',
+  configure: (cmd) => cmd.argument('<name>', 'table name').addOption(refOption()),
+  handler: async () => (await import('../handlers/table-show.js')).run,
+});

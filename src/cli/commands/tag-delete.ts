@@ -1,18 +1,10 @@
-// `sluice tag delete NAME`.
-import type { Command } from 'commander';
-import type { Runner } from '../runner.js';
+// `sluice tag delete`: declared here; ../handlers/tag-delete.ts runs it.
+import { defineCommand } from '../define.js';
 
-export function register(tag: Command, runner: Runner): void {
-  tag
-    .command('delete')
-    .description('delete a tag')
-    .argument('<name>', 'tag to delete')
-    .action(
-      runner.action(async (ctx, name: string) => {
-        const repo = await ctx.repo();
-        await repo.deleteTag(name);
-        ctx.out.result({ deleted: { tag: name } }, () => ctx.out.note(`deleted tag ${name}`));
-        return 0;
-      }),
-    );
-}
+export const tagDelete = defineCommand({
+  name: 'delete',
+  description: 'delete a tag',
+  writes: 'ref',
+  configure: (cmd) => cmd.argument('<name>', 'tag to delete'),
+  handler: async () => (await import('../handlers/tag-delete.js')).run,
+});

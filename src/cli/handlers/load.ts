@@ -1,0 +1,44 @@
+// `sluice load NAME [-b BRANCH]` (or `--into BRANCH`): one write–audit–publish run of an ingestor declared in
+// sluice.yml (or ingestors/*.yml). Exit code: 0 when the batch landed (or there was nothing to
+// load), 2 when its checks refused it (the batch stays on ingest/NAME/RUN-ID, an alert went out),
+// and the error's own code when the run could not happen (a source error, bad input).
+import { findRepoDir, type LoadRun, loadWorkflowConfig, runLoad } from '../../index.js';
+import { destinationBranch } from '../options.js';
+import type { CommandContext } from '../runner.js';
+import { phaseLines, printRefused, runJson } from '../workflow-output.js';
+
+interface LoadCliOptions {
+  branch?: string;
+  into?: string;
+}
+
+export async function run(
+  ctx: CommandContext,
+  name: string,
+  opts: LoadCliOptions,
+): Promise<number> {
+  const into = destinationBranch(opts);
+  const dir = findRepoDir(ctx.globals.repo);
+  const config = loadWorkflowConfig(dir);
+  const repo = await ctx.repo();
+  const run: LoadRun = await runLoad(repo, dir, config, name, {
+    ...(into ? { into } : {}),
+    onPhase: phaseLines(ctx),
+  });
+  const { checks, ...shown } = run;
+  ctx.out.result({ ...runJson(shown), ...(checks ? { checks: checks.summary } : {}) }, () => {
+    if (run.status === 'success') {
+      ctx.out.line(
+        `loaded ${run.rows} row(s) into ${run.table}; ${run.target} is now at ${run.mergeCommit?.slice(0, 12)} (run ${run.runId}${run.attempts > 1 ? `, ${run.attempts} attempts` : ''})`,
+      );
+    } else if (run.status === 'skipped') {
+      ctx.out.line(`nothing loaded: ${run.reason} (run ${run.runId})`);
+    } else {
+      printRefused(ctx, run.reason, run.failed);
+      ctx.out.note(
+        `${run.target} did not move; the batch is on ${run.branch} (sluice sql --ref ${run.branch} …)`,
+      );
+    }
+  });
+  return run.status === 'failure' ? 2 : 0;
+}

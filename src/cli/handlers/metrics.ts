@@ -1,0 +1,71 @@
+// `sluice metrics [--since 30d|ISO] [--until …] [--env production] [--html FILE]`: the outcome
+// (DORA) metrics computed from the event log — deployment frequency, lead time for changes,
+// change-failure rate, time to restore — as a table, one JSON document, or an HTML page with a
+// deploys-per-day chart. Definitions: src/workflow/metrics.ts.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  computeMetrics,
+  InvalidArgumentError,
+  listEvents,
+  metricsTable,
+  parseSince,
+  renderMetricsHtml,
+} from '../../index.js';
+import { nonEmpty } from '../options.js';
+import { collect } from '../output.js';
+import type { CommandContext } from '../runner.js';
+
+/** Deploys and rollbacks this long before the window are read too: what a rollback undid. */
+const CONTEXT_MS = 90 * 86_400_000;
+
+interface MetricsCommandOptions {
+  since?: string;
+  until?: string;
+  env?: string;
+  html?: string;
+}
+
+export async function run(ctx: CommandContext, opts: MetricsCommandOptions): Promise<number> {
+  const now = new Date();
+  const since = parseSince(opts.since ?? '30d', now, '--since');
+  const until = opts.until === undefined ? now : parseSince(opts.until, now, '--until');
+  if (until <= since) {
+    throw new InvalidArgumentError(
+      `--until (${until.toISOString()}) must be after --since (${since.toISOString()})`,
+      { argument: '--until', reason: 'empty window' },
+    );
+  }
+  const environment = nonEmpty(opts.env ?? 'production', '--env');
+  const repo = await ctx.repo();
+  const context = new Date(since.getTime() - CONTEXT_MS);
+  const events = [
+    ...(await collect(listEvents(repo, { since: context, types: ['deploy', 'rollback'] }))),
+    ...(await collect(listEvents(repo, { since, until, types: ['load'] }))),
+  ];
+  const m = computeMetrics(events, { since, until, environment });
+  const html = opts.html === undefined ? undefined : resolve(opts.html);
+  if (html !== undefined) {
+    try {
+      writeFileSync(html, renderMetricsHtml(m, { repo: repo.name, generatedAt: now }));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (typeof code !== 'string') throw err;
+      throw new InvalidArgumentError(`cannot write ${html}: ${(err as Error).message}`, {
+        argument: '--html',
+        reason: code,
+      });
+    }
+  }
+  ctx.out.result({ ...m, ...(html !== undefined && { html }) }, () => {
+    ctx.out.line(
+      `Outcome metrics for ${m.environment}, ${m.since} → ${m.until} (${Number(m.days.toFixed(2))} days)`,
+    );
+    ctx.out.line();
+    ctx.out.table(metricsTable(m));
+    if (m.deploymentFrequency.deploys === 0 && m.changeFailureRate.deploys === 0)
+      ctx.out.note(`no deploys to ${m.environment} in this window (sluice deploy records them)`);
+    if (html !== undefined) ctx.out.note(`wrote ${html}`);
+  });
+  return 0;
+}

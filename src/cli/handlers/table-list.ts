@@ -1,0 +1,44 @@
+// `sluice table list [--ref REF]`: the tables at a ref with their row counts, files and size.
+import { listTableInfos } from '../../index.js';
+import { formatBytes } from '../output.js';
+import type { CommandContext } from '../runner.js';
+
+export async function run(ctx: CommandContext, opts: { ref?: string }): Promise<number> {
+  const repo = await ctx.repo();
+  const ref = await ctx.ref(opts.ref);
+  const tables = await listTableInfos(repo, ref);
+  ctx.out.result(
+    {
+      ref,
+      tables: tables.map((t) => ({
+        name: t.name,
+        columns: t.columns,
+        ...(t.primaryKey ? { primaryKey: t.primaryKey } : {}),
+        ...(t.partitionBy ? { partitionBy: t.partitionBy } : {}),
+        rows: t.rows,
+        files: t.files.length,
+        bytes: t.bytes,
+      })),
+    },
+    () => {
+      if (tables.length === 0) {
+        ctx.out.note(`no tables at ${ref}`);
+        return;
+      }
+      ctx.out.table(
+        [
+          ['NAME', 'ROWS', 'FILES', 'SIZE', 'COLUMNS'],
+          ...tables.map((t) => [
+            t.name,
+            String(t.rows),
+            String(t.files.length),
+            formatBytes(t.bytes),
+            String(t.columns.length),
+          ]),
+        ],
+        [1, 2, 3, 4],
+      );
+    },
+  );
+  return 0;
+}
