@@ -32,7 +32,7 @@ import {
 
 const run = promisify(execFile);
 const REPO_ROOT = resolve(import.meta.dirname, '..');
-const CLI_MAIN = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+const CLI_MAIN = join(REPO_ROOT, 'dist', 'cli-bundle', 'main.js');
 
 interface Sizes {
   files: number;
@@ -416,7 +416,7 @@ export const importBench: Benchmark = {
         ...env.metas.map((k) => `${META_LABEL[k]}: ${describeBackend(k)}`),
         cliBuilt
           ? 'CLI: `node bin/sluice.js put DIR raw/ && node bin/sluice.js commit -m x` in a repository created by the library'
-          : 'CLI: not measured (dist/cli/main.js is not built)',
+          : 'CLI: not measured (the CLI bundle dist/cli-bundle/main.js is not built)',
       ],
       tables: [results],
       targets,
