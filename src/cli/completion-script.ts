@@ -43,7 +43,8 @@ const valueFlags = (options: readonly Option[]): string[] =>
 /** Every command path of the tree, depth first, `sluice` itself first. */
 export function completionNodes(root: Command): CompletionNode[] {
   const nodes: CompletionNode[] = [];
-  const globals = root.options;
+  // commander reads sluice's options after any command; --version is offered on sluice alone.
+  const globals = root.options.filter((o) => o.long !== '--version');
   const visit = (cmd: Command, path: string[]): void => {
     const subs = cmd.commands.map((c) => ({ name: c.name(), description: c.description() }));
     // commander's own `help [command]`, on sluice and on the groups (branch, tag, …).

@@ -84,6 +84,31 @@ describe('branches, merges and refs', () => {
     expect(again.stdout).toBe('already up to date: main contains feature\n');
   });
 
+  it('merge -b DEST, as every write takes -b; --into is the same option; both must agree', async () => {
+    for (const b of ['dest-b', 'src-b'])
+      expect((await sluice(['branch', 'create', b, '-q'])).code).toBe(0);
+    await put('g.csv', 'g1\n', 'src-b');
+    const landed = await commit('src-b adds g', 'src-b');
+    const byB = await sluice(['--json', 'merge', 'src-b', '-b', 'dest-b']);
+    expect(byB.json.merge).toMatchObject({ destination: 'dest-b', commit: { id: landed } });
+    expect(await head('dest-b')).toBe(landed);
+    const both = await sluice(['--json', 'merge', 'src-b', '--branch', 'dest-b', '--into', 'main']);
+    expectError(both, 1, 'InvalidArgumentError');
+    expect(both.json.error.message).toContain('--branch dest-b and --into main');
+    const same = await sluice([
+      '--json',
+      'merge',
+      'src-b',
+      '--branch',
+      'dest-b',
+      '--into',
+      'dest-b',
+    ]);
+    expect(same.json.merge.upToDate).toBe(true);
+    for (const b of ['dest-b', 'src-b'])
+      expect((await sluice(['branch', 'delete', b, '-q'])).code).toBe(0);
+  });
+
   it('merge: a true merge commit, and --no-ff', async () => {
     await put('c.csv', 'c1\n');
     const mainHead = await commit('main adds c');

@@ -112,4 +112,40 @@ describe('sluice build', () => {
       writeFileSync(yml, ymlText);
     }
   });
+
+  it('-b dev builds on dev, as --branch does: dev moves, main stays where it was', async () => {
+    expect((await sluice(['branch', 'create', 'dev'])).code).toBe(0);
+    const main = (await sluice(['--json', 'show', 'main'])).json.commit.id;
+    // A model changed in the working copy: building it on dev gives dev a new commit.
+    const sqlFile = join(dir, 'models/staging/stg_orders.sql');
+    const sqlText = readFileSync(sqlFile, 'utf8');
+    writeFileSync(sqlFile, sqlText.replace('  status\n', '  status,\n  1 as one\n'));
+    try {
+      const r = await sluice(['build', '-b', 'dev']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^dev is now at [0-9a-f]{12} \(run /m);
+      const doc = (await sluice(['--json', 'show', 'dev'])).json;
+      expect(doc.commit.id).not.toBe(main);
+      expect(doc.commit.parents).toEqual([main]);
+      expect((await sluice(['--json', 'show', 'main'])).json.commit.id).toBe(main);
+      const one = await sluice([
+        '--json',
+        'sql',
+        '--ref',
+        'dev',
+        'SELECT max(one) AS m FROM stg_orders',
+      ]);
+      expect(one.json.rows).toEqual([{ m: 1 }]);
+      // The rest of the family: seed and run take -b; test reads the tables of -b.
+      const seed = (await sluice(['--json', 'seed', '-b', 'dev'])).json;
+      expect(seed.run.branch).toBe('dev');
+      const run = (await sluice(['--json', 'run', '-b', 'dev'])).json;
+      expect(run.run.branch).toBe('dev');
+      const test = (await sluice(['--json', 'test', '-b', 'dev'])).json;
+      expect(test.run.branch).toBe('dev');
+      expect((await sluice(['--json', 'show', 'main'])).json.commit.id).toBe(main);
+    } finally {
+      writeFileSync(sqlFile, sqlText);
+    }
+  });
 });
