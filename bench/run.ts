@@ -12,6 +12,7 @@ import { pipelineBench } from './pipeline.js';
 import { qualityChecksBench } from './quality.js';
 import { qualityStoreBench } from './quality-store.js';
 import { renderConsole, renderMarkdown, writeSection } from './report.js';
+import { startupBench } from './startup.js';
 import {
   BenchEnv,
   type Benchmark,
@@ -45,6 +46,7 @@ const BENCHMARKS: Benchmark[] = [
   workflowFlipBench,
   workflowWapBench,
   workflowCycleBench,
+  startupBench,
 ];
 const ORDER = BENCHMARKS.map((b) => b.name);
 const REPORT_FILE = join(resolve(import.meta.dirname, '..'), 'BENCHMARKS.md');
@@ -121,7 +123,12 @@ async function main(): Promise<number> {
   const args = parseArgs(argv);
   const command = `npm run bench -- ${argv.join(' ')}`;
   const code = codeVersion();
-  const env = await BenchEnv.start({ quick: args.quick, metas: args.metas });
+  // Only the MetaStores the chosen benchmarks measure (startup alone needs no PostgreSQL).
+  const chosen = args.names.map((n) => BENCHMARKS.find((b) => b.name === n) as Benchmark);
+  const metas = args.metas.filter((m) =>
+    chosen.some((b) => (b.backends ?? META_KINDS).includes(m)),
+  );
+  const env = await BenchEnv.start({ quick: args.quick, metas });
   const stopOnSignal = (signal: NodeJS.Signals): void => {
     log(`${signal}: cleaning up`);
     void env.stop().finally(() => process.exit(130));
@@ -132,7 +139,7 @@ async function main(): Promise<number> {
   try {
     for (const name of args.names) {
       const bench = BENCHMARKS.find((b) => b.name === name) as Benchmark;
-      log(`== ${bench.name}${args.quick ? ' (quick)' : ''} on ${args.metas.join(' + ')}`);
+      log(`== ${bench.name}${args.quick ? ' (quick)' : ''} on ${env.metas.join(' + ')}`);
       if (args.waitQuiet) await waitForQuiet();
       const date = new Date();
       const load0 = loadavg()[0] as number;

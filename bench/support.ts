@@ -565,6 +565,8 @@ export function describeBackend(kind: MetaKind): string {
 export interface Benchmark {
   name: string;
   description: string;
+  /** The MetaStores it measures (default: every one chosen); none else is started for it. */
+  backends?: readonly MetaKind[];
   run(env: BenchEnv): Promise<BenchReport>;
 }
 
