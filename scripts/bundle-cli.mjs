@@ -16,9 +16,9 @@
 //   index.js are therefore resolved, at build time, to the modules that define each name — the
 //   same code, imported through the public API in the source.
 //
-// Left outside the bundle (loaded from node_modules when used): native modules (better-sqlite3,
-// @duckdb/node-api, pg-native), the AWS SDK, and optional requires that do not resolve
-// (chokidar and fsevents, which nunjucks tries for file watching).
+// Left outside the bundle (loaded from node_modules when used, with require): native modules
+// (better-sqlite3, @duckdb/node-api, pg-native), the AWS SDK, and optional requires that do not
+// resolve (chokidar and fsevents, which nunjucks tries for file watching).
 //
 // Usage: node scripts/bundle-cli.mjs [--report]   (--report: the packages each chunk loads)
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -142,6 +142,31 @@ const sourcesPlugin = {
   },
 };
 
+// ---- external CommonJS packages ------------------------------------------------------------------
+
+/**
+ * The external packages are CommonJS. Imported from ESM, Node translates each one and scans its
+ * source for export names (cjs-module-lexer). A static import of one (better-sqlite3, on every
+ * command that opens a repository) is loaded with require() instead — the banner's — as a module
+ * whose body is `module.exports = require('pkg')`. Dynamic imports (DuckDB, the AWS SDK) stay
+ * imports: their callers take named exports, which only Node's scan provides.
+ */
+const requirePlugin = {
+  name: 'require-externals',
+  setup(build) {
+    build.onResolve({ filter: /^better-sqlite3$/ }, (args) =>
+      args.namespace === 'required-external' || args.kind !== 'import-statement'
+        ? { path: args.path, external: true }
+        : { path: args.path, namespace: 'required-external' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'required-external' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+      resolveDir: ROOT,
+    }));
+  },
+};
+
 // ---- build ----------------------------------------------------------------------------------------
 
 /** Packages (node_modules) and outputs a chunk loads before it runs: its static imports, closed. */
@@ -188,7 +213,7 @@ async function main() {
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'warning',
-    plugins: [sourcesPlugin],
+    plugins: [sourcesPlugin, requirePlugin],
   });
   const meta = result.metafile;
   writeFileSync(join(OUT, 'meta.json'), JSON.stringify(meta));
