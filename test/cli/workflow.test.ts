@@ -106,4 +106,44 @@ describe('sluice schedule', () => {
     const builds = (events.json as { events: { outcome: string; branch: string }[] }).events;
     expect(builds.some((e) => e.outcome === 'success' && e.branch === 'main')).toBe(true);
   }, 90_000);
+
+  it('--json: one document when it stops — the jobs, each run, how it stopped', async () => {
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'bin/sluice.js'), '--json', 'schedule', '--only', 'ticker'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, SLUICE_REPO: dir, SLUICE_USER: 'tester' },
+        stdio: 'pipe',
+      },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+    });
+    child.stderr.on('data', (b: Buffer) => {
+      err += b.toString();
+    });
+    const closed = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    // Nothing is printed while it runs: wait for a run in the event log, then stop it.
+    const deadline = Date.now() + 60_000;
+    const loads = async (): Promise<number> =>
+      (
+        (await sluice(['--json', 'events', '--type', 'load'])).json.events as { ingestor: string }[]
+      ).filter((e) => e.ingestor === 'ticker').length;
+    const before = await loads();
+    while ((await loads()) === before && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
+    expect(out).toBe('');
+    child.kill('SIGINT');
+    expect(await closed).toBe(0);
+    expect(err).toBe('');
+    const doc = JSON.parse(out);
+    expect(doc.schedule.jobs).toEqual([{ name: 'ticker', cron: '* * * * * *' }]);
+    expect(doc.schedule.runs.length).toBeGreaterThan(0);
+    expect(doc.schedule.runs[0]).toMatchObject({ job: 'ticker', ok: true, aborted: false });
+    expect(doc.schedule.runs[0].detail).toMatch(/^(success|skipped)/);
+    expect(doc.schedule.stopped).toMatchObject({ signal: 'SIGINT', abandoned: [] });
+  }, 90_000);
 });
