@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { COMMAND_TREE } from './command-tree.js';
+import { COMMAND_TREE, type HelpGroup } from './command-tree.js';
 import { type ActionFactory, mount } from './define.js';
 import { EXIT_USAGE, exitCodeOf, toCliError } from './errors.js';
 import { flush, type Io, Output } from './output.js';
@@ -33,11 +33,17 @@ function wantsJson(args: string[]): boolean {
 }
 
 /**
- * The whole program: global options, then every command of the tree, grouped for `sluice help`.
- * `json` is whether --json was given (commander's own errors are then not printed: main() prints
- * them as a JSON document). Exported for the tests that walk the tree.
+ * The program: global options, then the commands of the tree, grouped for `sluice help` — all
+ * of them, or only those `treeFor(args)` says a command line needs. `json` is whether --json was
+ * given (commander's own errors are then not printed: main() prints them as a JSON document).
+ * Exported for the tests that walk the tree, and for `sluice completion`.
  */
-export function buildProgram(runner: ActionFactory, io: Io, json: boolean): Command {
+export function buildProgram(
+  runner: ActionFactory,
+  io: Io,
+  json: boolean,
+  args?: string[],
+): Command {
   const program = new Command('sluice')
     .description('Git-style version control for a data lake')
     .version(version(), '--version', 'print the version')
@@ -57,13 +63,43 @@ export function buildProgram(runner: ActionFactory, io: Io, json: boolean): Comm
       },
     })
     .showHelpAfterError(json ? false : '(run with --help for usage)');
-  for (const group of COMMAND_TREE) {
+  for (const group of args ? treeFor(program, args) : COMMAND_TREE) {
     program.commandsGroup(group.heading);
     for (const spec of group.commands) mount(program, spec, runner);
   }
   // commander's own `help [command]` goes with the last group (Other:).
   program.helpCommand(true);
   return program;
+}
+
+/** The first word of a command line that is not an option or an option's value. */
+function firstOperand(program: Command, args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '--') return args[i + 1];
+    if (!a.startsWith('-') || a === '-') return a;
+    const option = program.options.find((o) => o.long === a || o.short === a);
+    if (option?.required || option?.optional) i++;
+  }
+  return undefined;
+}
+
+/**
+ * What a command line needs of the tree (mounting all of it costs a few ms at every start): the
+ * top-level command it names; nothing for a bare `--version`; all of it otherwise — for help, no
+ * command, or a name commander should suggest a command for.
+ */
+function treeFor(program: Command, args: string[]): readonly HelpGroup[] {
+  const operand = firstOperand(program, args);
+  if (operand === undefined)
+    return args.includes('--version') && !args.some((a) => a === '-h' || a === '--help')
+      ? []
+      : COMMAND_TREE;
+  for (const group of COMMAND_TREE) {
+    const spec = group.commands.find((c) => c.name === operand);
+    if (spec) return [{ heading: group.heading, commands: [spec] }];
+  }
+  return COMMAND_TREE;
 }
 
 /** `sluice log | head` closes our stdout early: stop writing quietly instead of crashing. */
@@ -84,7 +120,7 @@ export async function main(
   const runner = new Runner(io);
   let code: number;
   try {
-    await buildProgram(runner, io, json).parseAsync(argv);
+    await buildProgram(runner, io, json, argv.slice(2)).parseAsync(argv);
     code = runner.exitCode;
   } catch (err) {
     if (err instanceof CommanderError && err.exitCode === 0) {

@@ -47,8 +47,9 @@ function pathOf(cmd: Command): string[] {
   return names;
 }
 
-const program = (runner: ActionFactory = new Recorder()): Command =>
-  buildProgram(runner, { stdout: new Sink(), stderr: new Sink() }, false);
+/** The whole tree, or (with `args`) what main() mounts for that command line. */
+const program = (runner: ActionFactory = new Recorder(), args?: string[]): Command =>
+  buildProgram(runner, { stdout: new Sink(), stderr: new Sink() }, false, args);
 
 /** Every command that runs (has a handler), with its path. */
 function runnable(root: Command): Command[] {
@@ -116,7 +117,8 @@ describe('the command tree', () => {
       ]) {
         const recorder = new Recorder();
         try {
-          await program(recorder).parseAsync(['node', 'sluice', ...argv]);
+          // As main() runs it: only the command the line names is mounted.
+          await program(recorder, argv).parseAsync(['node', 'sluice', ...argv]);
         } catch (err) {
           failures.push(`${argv.join(' ')}: ${err instanceof CommanderError ? err.code : err}`);
           continue;
@@ -192,6 +194,38 @@ describe('sluice help', () => {
     const branch = await run(['help', 'branch']);
     expect(branch.out).toContain('Usage: sluice branch [options] [command]');
     expect(branch.out).toMatch(/^ {2}create \[options\] <name>/m);
+  });
+});
+
+describe('main() mounts what a command line needs', () => {
+  const run = async (args: string[]): Promise<{ code: number; out: string }> => {
+    const out = new Sink();
+    const code = await main(['node', 'sluice', ...args], { stdout: out, stderr: out });
+    return { code, out: out.text };
+  };
+
+  it('the command named (after global options and their values), all of it otherwise', () => {
+    const names = (args: string[]): string[] =>
+      program(new Recorder(), args).commands.map((c) => c.name());
+    expect(names(['branch', 'list'])).toEqual(['branch']);
+    expect(names(['--repo', 'build', '-q', 'branch', 'list'])).toEqual(['branch']);
+    expect(names(['--json', 'build', '-b', 'dev'])).toEqual(['build']);
+    expect(names(['--version'])).toEqual([]);
+    const all = program().commands.length;
+    for (const args of [[], ['help', 'build'], ['--help'], ['--version', '--help'], ['brnch']])
+      expect(names(args).length, args.join(' ')).toBe(all);
+  });
+
+  it('--version, an unknown command with its suggestion, a subcommand’s help', async () => {
+    expect(await run(['--version'])).toEqual({
+      code: 0,
+      out: `${JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')).version}\n`,
+    });
+    const unknown = await run(['brnch']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.out).toContain('(Did you mean branch?)');
+    const help = await run(['branch', 'create', '--help']);
+    expect(help.out).toContain('Usage: sluice branch create [options] <name>');
   });
 });
 

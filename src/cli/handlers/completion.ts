@@ -1,8 +1,11 @@
 // `sluice completion bash|zsh`: prints the completion script for the shell, generated from the
-// command tree this very program was built with; under --json, `{ completion: { shell, script } }`.
+// whole command tree (main() mounts only the command a line names: this one builds all of it);
+// under --json, `{ completion: { shell, script } }`.
 import { InvalidArgumentError } from '../../index.js';
 import { bashScript, zshScript } from '../completion-script.js';
+import { buildProgram } from '../main.js';
 import type { CommandContext } from '../runner.js';
+import { Runner } from '../runner.js';
 
 const SCRIPTS = { bash: bashScript, zsh: zshScript } as const;
 
@@ -12,9 +15,7 @@ export async function run(ctx: CommandContext, shell: string): Promise<number> {
       argument: 'shell',
       reason: 'unsupported shell',
     });
-  let root = ctx.command;
-  while (root.parent) root = root.parent;
-  const script = SCRIPTS[shell](root);
+  const script = SCRIPTS[shell](buildProgram(new Runner(ctx.io), ctx.io, ctx.globals.json));
   ctx.out.result({ completion: { shell, script } }, () => ctx.io.stdout.write(script));
   return 0;
 }
