@@ -7,10 +7,12 @@ import { Repository, type RepositoryOptions } from '../core/repository.js';
 import { registerRepositoryDir } from '../engine/session.js';
 import type { MetaStore } from '../meta/meta-store.js';
 import { openMetaStore } from '../meta/open-meta.js';
-import { Gates, loadProjectConfig } from '../quality/gates.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { openObjectStore } from '../storage/open-store.js';
 import { configPath, findRepoDir, type RepoConfig, readConfig, SLUICE_DIR } from './repo-config.js';
+
+/** The project files loadProjectConfig (quality/gates.ts) reads its gates from. */
+const PROJECT_FILES = ['sluice.yml', 'sluice.yaml'];
 
 export interface InitOptions extends RepositoryOptions {
   /** A local directory or `s3://bucket/prefix`; default `.sluice/objects`. */
@@ -111,8 +113,12 @@ export async function openRepository(
   try {
     const repo = await Repository.open(meta, store, config.repository, opts);
     registerRepositoryDir(repo, join(root, SLUICE_DIR));
-    // Branch protection and merge gates from the project's sluice.yml, if it has any.
-    Gates.install(repo, loadProjectConfig(root), root);
+    // Branch protection and merge gates from the project's sluice.yml, if it has any. The gates
+    // (YAML, their schemas, the check specs) load only for a project that has the file.
+    if (PROJECT_FILES.some((f) => existsSync(join(root, f)))) {
+      const { Gates, loadProjectConfig } = await import('../quality/gates.js');
+      Gates.install(repo, loadProjectConfig(root), root);
+    }
     return repo;
   } catch (err) {
     await meta.close();
