@@ -8,7 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { COMMAND_TREE, type HelpGroup } from './command-tree.js';
 import { type ActionFactory, mount } from './define.js';
 import { EXIT_USAGE, exitCodeOf, toCliError } from './errors.js';
-import { flush, type Io, Output } from './output.js';
+import { flush, type Io, Output, TextCapture } from './output.js';
 import { packageRoot } from './package-root.js';
 import { Runner } from './runner.js';
 
@@ -118,13 +118,22 @@ export async function main(
   const json = wantsJson(argv.slice(2));
   ignoreBrokenPipe(io.stdout);
   const runner = new Runner(io);
+  // Under --json, what commander prints itself (help, the version) becomes one JSON document.
+  const said = new TextCapture();
   let code: number;
   try {
-    await buildProgram(runner, io, json, argv.slice(2)).parseAsync(argv);
+    await buildProgram(runner, json ? { ...io, stdout: said } : io, json, argv.slice(2)).parseAsync(
+      argv,
+    );
     code = runner.exitCode;
   } catch (err) {
     if (err instanceof CommanderError && err.exitCode === 0) {
       code = 0; // --help, --version
+      if (json)
+        new Output(io, { json, quiet: false }).result(
+          err.code === 'commander.version' ? { version: said.text.trim() } : { help: said.text },
+          () => {},
+        );
     } else {
       const e = toCliError(err);
       // Commander already printed its own message in human mode.

@@ -2,6 +2,7 @@
 // notes silenced by --quiet, and errors in the shape chosen for each mode. Commands never touch
 // process.stdout directly, so the quickstart can run them with its own streams.
 import { once } from 'node:events';
+import { Writable } from 'node:stream';
 import type { BranchInfo, Change, Commit, SluiceError, TreeEntry } from '../index.js';
 import { firstLine } from '../index.js';
 import { errorDocument, errorLines } from './errors.js';
@@ -75,6 +76,15 @@ export class Output {
   /** Raw bytes to stdout, waiting when the stream asks us to. */
   async raw(chunk: Uint8Array): Promise<void> {
     if (!this.io.stdout.write(chunk)) await once(this.io.stdout, 'drain');
+  }
+}
+
+/** A stream that keeps what is written to it (a nested command's output, commander's help). */
+export class TextCapture extends Writable {
+  text = '';
+  override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: () => void): void {
+    this.text += chunk.toString();
+    cb();
   }
 }
 

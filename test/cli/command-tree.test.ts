@@ -185,6 +185,20 @@ describe('sluice help', () => {
     }
   });
 
+  it('under --json, help and the version are one JSON document too', async () => {
+    const version = await run(['--version', '--json']);
+    expect(version.code).toBe(0);
+    expect(Object.keys(JSON.parse(version.out))).toEqual(['version']);
+    for (const args of [
+      ['--json', 'help', 'build'],
+      ['branch', 'list', '--help', '--json'],
+    ]) {
+      const r = await run(args);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.out).help).toMatch(/^Usage: sluice (build|branch list) \[options\]/);
+    }
+  });
+
   it('sluice help COMMAND shows that command’s help', async () => {
     const build = await run(['help', 'build']);
     expect(build.code).toBe(0);

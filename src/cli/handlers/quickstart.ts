@@ -6,7 +6,6 @@
 // printed as the command line a user would type in DIR, followed by its real output.
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import {
   FileNotFoundError,
   InternalError,
@@ -17,7 +16,7 @@ import {
 import type { Handler } from '../define.js';
 import { EXIT_OK } from '../errors.js';
 import { main } from '../main.js';
-import type { Io } from '../output.js';
+import { type Io, TextCapture } from '../output.js';
 import { packageRoot } from '../package-root.js';
 import type { CommandContext } from '../runner.js';
 import { startShopApi } from './quickstart/shop-api.js';
@@ -30,14 +29,6 @@ export type Sluice = (args: string[], io: Io) => Promise<number>;
 /** The clone's root (examples/shop is the project the story builds). */
 const ROOT = packageRoot();
 const EXAMPLE = join(ROOT, 'examples', 'shop');
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
 
 interface Step {
   command: string;
@@ -85,7 +76,7 @@ async function play(ctx: CommandContext, dirArg: string, sluice: Sluice): Promis
     const full = ['--repo', dir, ...args];
     let code: number;
     if (json) {
-      const capture = new Capture();
+      const capture = new TextCapture();
       code = await sluice(['--json', ...full], { stdout: capture, stderr: ctx.io.stderr });
       let output: unknown = capture.text;
       try {
