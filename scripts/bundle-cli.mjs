@@ -20,7 +20,8 @@
 // (better-sqlite3, @duckdb/node-api, pg-native), the AWS SDK, and optional requires that do not
 // resolve (chokidar and fsevents, which nunjucks tries for file watching).
 //
-// Usage: node scripts/bundle-cli.mjs [--report]   (--report: the packages each chunk loads)
+// Usage: node scripts/bundle-cli.mjs [--report]   (--report: the packages each chunk loads, and
+// dist/cli-bundle/meta.json for esbuild's bundle analyzer)
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +33,14 @@ const SRC = join(ROOT, 'src');
 const INDEX = join(SRC, 'index.ts');
 const OUT = join(ROOT, 'dist', 'cli-bundle');
 
-const EXTERNAL = ['better-sqlite3', '@duckdb/node-api', '@aws-sdk/*', 'pg-native', 'chokidar', 'fsevents'];
+const EXTERNAL = [
+  'better-sqlite3',
+  '@duckdb/node-api',
+  '@aws-sdk/*',
+  'pg-native',
+  'chokidar',
+  'fsevents',
+];
 /** The only package the entry chunk (every start, `--version` included) may load. */
 const STARTUP_PACKAGES = new Set(['commander']);
 
@@ -67,7 +75,8 @@ function exportsOf(file, seen = new Set()) {
     if (ts.isExportDeclaration(st) && st.moduleSpecifier) {
       const target = tsPath(file, st.moduleSpecifier.text);
       if (!st.exportClause) {
-        for (const name of exportsOf(target, seen).keys()) if (!map.has(name)) map.set(name, target);
+        for (const name of exportsOf(target, seen).keys())
+          if (!map.has(name)) map.set(name, target);
       } else if (ts.isNamedExports(st.exportClause)) {
         for (const el of st.exportClause.elements) map.set(el.name.text, target);
       }
@@ -92,8 +101,14 @@ function unbarrel(file, text, defining) {
     const clause = isImport ? st.importClause : st;
     if (!clause || clause.isTypeOnly) continue; // erased by esbuild
     const named = isImport ? clause.namedBindings : clause.exportClause;
-    if (!named || !(ts.isNamedImports(named) || ts.isNamedExports(named)) || (isImport && clause.name))
-      throw new Error(`${relative(ROOT, file)}: import named bindings from index.js (no * or default)`);
+    if (
+      !named ||
+      !(ts.isNamedImports(named) || ts.isNamedExports(named)) ||
+      (isImport && clause.name)
+    )
+      throw new Error(
+        `${relative(ROOT, file)}: import named bindings from index.js (no * or default)`,
+      );
     const byModule = new Map();
     for (const el of named.elements) {
       if (el.isTypeOnly) continue;
@@ -216,7 +231,6 @@ async function main() {
     plugins: [sourcesPlugin, requirePlugin],
   });
   const meta = result.metafile;
-  writeFileSync(join(OUT, 'meta.json'), JSON.stringify(meta));
   const entry = relative(ROOT, join(OUT, 'main.js'));
   const start = staticClosure(meta, entry);
   const extra = [...start.packages].filter((p) => !STARTUP_PACKAGES.has(p));
@@ -225,6 +239,7 @@ async function main() {
       `the CLI's entry chunk loads ${extra.join(', ')} at every start: a declaration (src/cli/commands/) or main.ts imports library code; move it to the handler`,
     );
   if (report) {
+    writeFileSync(join(OUT, 'meta.json'), JSON.stringify(meta)); // for esbuild's analyzer
     const rows = Object.keys(meta.outputs)
       .filter((o) => o.endsWith('.js'))
       .map((o) => ({ o, ...staticClosure(meta, o) }))
