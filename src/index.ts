@@ -2,6 +2,11 @@
 
 export { type InitOptions, initRepository, openRepository } from './api/open-repository.js';
 export { findRepoDir, type RepoConfig, readConfig } from './api/repo-config.js';
+export {
+  type IgnoredKey,
+  ignoredKeysWarning,
+  withConfigNotices,
+} from './common/config-notices.js';
 export { errorCode, errorLine, firstLine } from './common/error-line.js';
 export * from './common/errors.js';
 export type {

@@ -2,7 +2,12 @@
 // turns whatever the command throws into an exit code (errors.ts), and always closes the
 // repository. Nothing here loads the library up front: the repository code comes with repo().
 import type { Command } from 'commander';
-import type { Repository } from '../index.js';
+import {
+  type IgnoredKey,
+  ignoredKeysWarning,
+  type Repository,
+  withConfigNotices,
+} from '../index.js';
 import type { ActionFactory, Handler } from './define.js';
 import { EXIT_OK, exitCodeOf, toCliError } from './errors.js';
 import { type Io, Output } from './output.js';
@@ -82,7 +87,12 @@ export class Runner implements ActionFactory {
       const ctx = new CommandContext(this.io, globals, out, cmd);
       try {
         const handler = (await load()) as Invocable;
-        this.exitCode = (await handler(ctx, ...args.slice(0, -1))) ?? EXIT_OK;
+        // dbt keys the command's config files hold and Sluice ignores: one warning at the end.
+        this.exitCode =
+          (await withConfigNotices(
+            () => handler(ctx, ...args.slice(0, -1)),
+            (ignored) => this.warnIgnored(ignored),
+          )) ?? EXIT_OK;
       } catch (err) {
         this.exitCode = this.fail(out, err);
       } finally {
@@ -93,6 +103,12 @@ export class Runner implements ActionFactory {
         }
       }
     };
+  }
+
+  /** The one warning about dbt keys Sluice does not use yet (on stderr, under --json too). */
+  private warnIgnored(ignored: IgnoredKey[]): void {
+    const text = ignoredKeysWarning(ignored);
+    if (text) this.io.stderr.write(`warning: ${text}\n`);
   }
 
   fail(out: Output, err: unknown): number {
