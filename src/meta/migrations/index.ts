@@ -23,17 +23,44 @@ export function metaMigrations(dialect: MetaDialect): Record<string, Migration> 
 // Arbitrary constant naming "Sluice meta migrations" among PostgreSQL advisory locks.
 const PG_MIGRATION_LOCK = 0x51_1ce_3e7a;
 
+/** Kysely's record of the migrations applied (its default table). */
+const MIGRATION_TABLE = 'kysely_migration';
+
+/**
+ * Are all `names` applied already? One read, no lock: every command opens the store, and almost
+ * always there is nothing to migrate. A missing table, or any migration missing, is "no" — the
+ * locked path below then decides.
+ */
+async function applied(db: Kysely<Database>, names: string[]): Promise<boolean> {
+  try {
+    const { rows } = await sql<{
+      name: string;
+    }>`select name from ${sql.table(MIGRATION_TABLE)}`.execute(db);
+    const have = new Set(rows.map((r) => r.name));
+    return names.every((n) => have.has(n));
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Applies pending migrations, safe to run from many processes at once: PostgreSQL serializes
  * through an advisory lock held for the whole run (Kysely's own lock only covers part of it),
- * SQLite through an IMMEDIATE transaction (Kysely runs SQLite migrations without one).
+ * SQLite through an IMMEDIATE transaction (Kysely runs SQLite migrations without one). A store
+ * that is current is seen to be by one read, without the lock.
  */
 export async function migrateToLatest(db: Kysely<Database>, dialect: MetaDialect): Promise<void> {
   const migrations = metaMigrations(dialect);
+  if (await applied(db, Object.keys(migrations))) return;
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   await db.connection().execute(async (conn) => {
     const run = async (): Promise<void> => {
-      const { error, results } = await new Migrator({ db: conn, provider }).migrateToLatest();
+      const { error, results } = await new Migrator({
+        db: conn,
+        provider,
+        // Names sort as bytes ('001-…' < '002-…'); the default localeCompare starts ICU's collator.
+        nameComparator: (a, b) => (a < b ? -1 : a > b ? 1 : 0),
+      }).migrateToLatest();
       const failed = results?.find((r) => r.status === 'Error');
       if (error !== undefined || failed !== undefined) {
         const what = failed ? `migration ${failed.migrationName} failed` : 'migration failed';
