@@ -1,25 +1,17 @@
 // `sluice ingest SRC... --table NAME`: files (CSV, JSON, NDJSON, Parquet; a file, a directory or a
 // glob) become Parquet files of a table, staged on a branch all at once — and committed with
 // `--commit` or `-m`. A bad input stages nothing (the library reads every input before storing).
-import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
-import * as z from 'zod';
+import { type IngestResult, InvalidArgumentError, ingest } from '../../index.js';
+import { firstLine } from '../../internal.js';
 import {
-  type Column,
   type CsvOptions,
-  errorLine,
-  firstLine,
   INGEST_FORMATS,
   type IngestProgress,
-  type IngestResult,
-  InvalidArgumentError,
-  InvalidConfigError,
-  ingest,
   parseTableName,
+  readSchemaFile,
   type SchemaChange,
   WRITE_MODES,
-} from '../../index.js';
-import { fileError } from '../local-files.js';
+} from '../../tables/index.js';
 import { commaList, metadata, nonEmpty, oneOf, singleChar } from '../options.js';
 import { commitJson, type Output, shortId } from '../output.js';
 import type { ProgressBar } from '../progress.js';
@@ -109,63 +101,6 @@ export async function run(
   return 0;
 }
 
-// ---- the schema file ------------------------------------------------------------------------------
-
-const ColumnEntry = z.object({ name: z.string().min(1), type: z.string().min(1) }).strict();
-const SchemaFile = z
-  .object({
-    columns: z.union([
-      z.array(ColumnEntry).min(1, 'no columns'),
-      z
-        .record(z.string().min(1), z.string().min(1))
-        .refine((r) => Object.keys(r).length > 0, 'no columns'),
-    ]),
-  })
-  .strict();
-
-/**
- * Columns from `--schema FILE`: `{columns: [{name, type}]}` or `{columns: {name: type}}`, in YAML
- * (which also reads JSON) or JSON. A bad shape is InvalidConfigError naming the file.
- */
-export async function readSchemaFile(file: string): Promise<Column[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw fileError(err, file);
-  }
-  const bad = (reason: string): InvalidConfigError =>
-    new InvalidConfigError(`schema file ${file}: ${reason}`, { file, reason });
-  let doc: unknown;
-  try {
-    doc = file.toLowerCase().endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-  } catch (err) {
-    throw bad(
-      `not valid ${file.toLowerCase().endsWith('.json') ? 'JSON' : 'YAML'}: ${errorLine(err)}`,
-    );
-  }
-  const r = SchemaFile.safeParse(doc);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-    throw bad(
-      `${where}${issue?.message ?? 'invalid'} — expected {columns: [{name, type}]} or {columns: {name: type}}`,
-    );
-  }
-  const columns = Array.isArray(r.data.columns)
-    ? r.data.columns
-    : Object.entries(r.data.columns).map(([name, type]) => ({ name, type }));
-  const seen = new Set<string>();
-  for (const c of columns) {
-    if (seen.has(c.name)) throw bad(`column ${c.name} is declared twice`);
-    seen.add(c.name);
-  }
-  return columns;
-}
-
-// ---- output ---------------------------------------------------------------------------------------
-
-/** One bar per phase (read, rewrite, store), replaced when the phase changes. */
 function phaseProgress(ctx: CommandContext): {
   update(p: IngestProgress): void;
   stop(): void;
