@@ -10,11 +10,12 @@
 // Two plugins make the splitting work:
 // - `sideEffects: false` for Sluice's own sources (src/**): importing a module for one name must
 //   not keep the rest of it, or the modules it imports for other names.
-// - the public API (src/index.ts) is a barrel: every name re-exported from one file. esbuild
-//   assigns whole files to chunks by what can reach them, and through the barrel every handler
-//   reaches the whole library, so every command would load all of it. The CLI's imports from
-//   index.js are therefore resolved, at build time, to the modules that define each name — the
-//   same code, imported through the public API in the source.
+// - the public API's entries (src/index.ts and the subpath entries: tables/, quality/,
+//   pipeline/, workflow/index.ts, internal.ts) are barrels: names re-exported from one file.
+//   esbuild assigns whole files to chunks by what can reach them, and through a barrel every
+//   handler reaches the whole layer, so every command would load all of it. The CLI's imports
+//   from the entries are therefore resolved, at build time, to the modules that define each name
+//   — the same code, imported through the public API in the source.
 //
 // Left outside the bundle (loaded from node_modules when used, with require): native modules
 // (better-sqlite3, @duckdb/node-api, pg-native), the AWS SDK, and optional requires that do not
@@ -30,7 +31,12 @@ import ts from 'typescript';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SRC = join(ROOT, 'src');
-const INDEX = join(SRC, 'index.ts');
+/** The public API's entries (src/index.ts and the subpath exports): barrels of re-exports. */
+const ENTRIES = new Set(
+  ['index.ts', 'tables/index.ts', 'quality/index.ts', 'pipeline/index.ts', 'workflow/index.ts', 'internal.ts'].map(
+    (f) => join(SRC, f),
+  ),
+);
 const OUT = join(ROOT, 'dist', 'cli-bundle');
 
 const EXTERNAL = [
@@ -44,7 +50,7 @@ const EXTERNAL = [
 /** The only package the entry chunk (every start, `--version` included) may load. */
 const STARTUP_PACKAGES = new Set(['commander']);
 
-// ---- the barrel: which module defines each name src/index.ts exports -----------------------------
+// ---- the barrels: which module defines each name an entry exports ----------------------------------
 
 /** `./x.js` from `file` → the .ts file it names. */
 function tsPath(file, spec) {
@@ -80,7 +86,7 @@ function exportsOf(file, seen = new Set()) {
       } else if (ts.isNamedExports(st.exportClause)) {
         for (const el of st.exportClause.elements) map.set(el.name.text, target);
       }
-    } else if (file !== INDEX && hasExport(st)) {
+    } else if (!ENTRIES.has(file) && hasExport(st)) {
       if (ts.isVariableStatement(st))
         for (const d of st.declarationList.declarations)
           if (ts.isIdentifier(d.name)) map.set(d.name.text, file);
@@ -90,14 +96,16 @@ function exportsOf(file, seen = new Set()) {
   return map;
 }
 
-/** `from '../index.js'` rewritten to the defining modules, one declaration per module. */
-function unbarrel(file, text, defining) {
+/** `from '../index.js'` (or another entry) rewritten to the defining modules, one per module. */
+function unbarrel(file, text, definingOf) {
   const sf = parse(file);
   const edits = [];
   for (const st of sf.statements) {
     const isImport = ts.isImportDeclaration(st);
     if (!isImport && !(ts.isExportDeclaration(st) && st.moduleSpecifier)) continue;
-    if (tsPath(file, st.moduleSpecifier.text) !== INDEX) continue;
+    const entry = tsPath(file, st.moduleSpecifier.text);
+    if (!ENTRIES.has(entry)) continue;
+    const defining = definingOf(entry);
     const clause = isImport ? st.importClause : st;
     if (!clause || clause.isTypeOnly) continue; // erased by esbuild
     const named = isImport ? clause.namedBindings : clause.exportClause;
@@ -107,14 +115,15 @@ function unbarrel(file, text, defining) {
       (isImport && clause.name)
     )
       throw new Error(
-        `${relative(ROOT, file)}: import named bindings from index.js (no * or default)`,
+        `${relative(ROOT, file)}: import named bindings from the public API (no * or default)`,
       );
     const byModule = new Map();
     for (const el of named.elements) {
       if (el.isTypeOnly) continue;
       const name = (el.propertyName ?? el.name).text;
       const target = defining.get(name);
-      if (!target) throw new Error(`${relative(ROOT, file)}: index.js exports no ${name}`);
+      if (!target)
+        throw new Error(`${relative(ROOT, file)}: ${relative(SRC, entry)} exports no ${name}`);
       const spec = el.propertyName ? `${name} as ${el.name.text}` : name;
       byModule.set(target, [...(byModule.get(target) ?? []), spec]);
     }
@@ -137,7 +146,11 @@ function unbarrel(file, text, defining) {
 const sourcesPlugin = {
   name: 'sluice-sources',
   setup(build) {
-    const defining = exportsOf(INDEX);
+    const maps = new Map();
+    const definingOf = (entry) => {
+      if (!maps.has(entry)) maps.set(entry, exportsOf(entry));
+      return maps.get(entry);
+    };
     // Sluice's modules have no side effects on import: drop any that nothing uses.
     build.onResolve({ filter: /^\.\.?\// }, async (args) => {
       if (args.pluginData?.resolving || !args.resolveDir.startsWith(SRC)) return undefined;
@@ -152,7 +165,7 @@ const sourcesPlugin = {
     });
     build.onLoad({ filter: /[/\\]src[/\\]cli[/\\].*\.ts$/ }, (args) => {
       const text = readFileSync(args.path, 'utf8');
-      return { contents: unbarrel(args.path, text, defining), loader: 'ts' };
+      return { contents: unbarrel(args.path, text, definingOf), loader: 'ts' };
     });
   },
 };

@@ -4,7 +4,6 @@ import { CommanderError } from 'commander';
 import {
   AuthError,
   ConflictError,
-  errorLine,
   GateFailedError,
   IntegrityError,
   InvalidArgumentError,
@@ -16,6 +15,7 @@ import {
   toSluiceError,
   ValidationError,
 } from '../index.js';
+import { errorLine } from '../internal.js';
 
 export const EXIT_OK = 0;
 /** Usage or validation error: the command line or its input is wrong. */

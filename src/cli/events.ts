@@ -9,7 +9,8 @@
 // its output: it is a warning on stderr, printed under --quiet too (the log now misses a record),
 // and never on stdout (under --json that stays one document).
 import type { Repository, StoredEvent, WorkflowEvent } from '../index.js';
-import { errorLine, recordEvent } from '../index.js';
+import { recordEvent } from '../index.js';
+import { errorLine } from '../internal.js';
 import type { CommandContext } from './runner.js';
 
 /**

@@ -4,7 +4,7 @@
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import type { BranchInfo, Change, Commit, SluiceError, TreeEntry } from '../index.js';
-import { firstLine } from '../index.js';
+import { firstLine } from '../internal.js';
 import { errorDocument, errorLines } from './errors.js';
 
 export interface Io {

@@ -2,12 +2,8 @@
 // turns whatever the command throws into an exit code (errors.ts), and always closes the
 // repository. Nothing here loads the library up front: the repository code comes with repo().
 import type { Command } from 'commander';
-import {
-  type IgnoredKey,
-  ignoredKeysWarning,
-  type Repository,
-  withConfigNotices,
-} from '../index.js';
+import type { Repository } from '../index.js';
+import { type IgnoredKey, ignoredKeysWarning, withConfigNotices } from '../internal.js';
 import type { ActionFactory, Handler } from './define.js';
 import { EXIT_OK, exitCodeOf, toCliError } from './errors.js';
 import { type Io, Output } from './output.js';

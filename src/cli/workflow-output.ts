@@ -1,7 +1,8 @@
 // What the workflow commands (load, promote, deploy) share in their output: phase lines on
 // stderr while they work, the run as JSON (its event by id, the alert it sent summarised), the
 // checks that refused it, and a check summary in words.
-import type { CheckSummary, SendAlertResult, StoredEvent } from '../index.js';
+import type { CheckSummary, StoredEvent } from '../index.js';
+import type { SendAlertResult } from '../workflow/index.js';
 import type { CommandContext } from './runner.js';
 
 /** Prints `phase detail` lines on stderr (not with --json or --quiet). */

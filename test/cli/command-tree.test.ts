@@ -15,7 +15,8 @@ import {
   writeClassOf,
 } from '../../src/cli/define.js';
 import { buildProgram, main } from '../../src/cli/main.js';
-import { EVENT_TYPES, INGEST_FORMATS, OUTPUT_FORMATS, WRITE_MODES } from '../../src/index.js';
+import { INGEST_FORMATS, OUTPUT_FORMATS, WRITE_MODES } from '../../src/tables/index.js';
+import { EVENT_TYPES } from '../../src/workflow/index.js';
 
 class Sink extends Writable {
   text = '';

@@ -6,14 +6,9 @@
 // run/<id>), 1 for a project that cannot be compiled (nothing written). Each run is a `build`
 // event (../events.ts): success, failure (a node failed) or error (it threw, compile errors too).
 import { resolve } from 'node:path';
-import {
-  type BuildCommand,
-  buildErrorEvent,
-  buildEvent,
-  buildProject,
-  findRepoDir,
-  type NodeResult,
-} from '../../index.js';
+import { type BuildCommand, buildProject, findRepoDir } from '../../index.js';
+import type { NodeResult } from '../../pipeline/index.js';
+import { buildErrorEvent, buildEvent } from '../../workflow/index.js';
 import { withEvent } from '../events.js';
 import { positiveInt } from '../options.js';
 import type { CommandContext } from '../runner.js';

@@ -1,6 +1,8 @@
 // `sluice check history NAME [-n N]`: the stored results of a table's checks, newest run first —
 // when each check passed, warned or failed, at which commit, and what it observed.
-import { type CheckResult, parseTableName, summarize } from '../../index.js';
+import type { CheckResult } from '../../index.js';
+import { summarize } from '../../quality/index.js';
+import { parseTableName } from '../../tables/index.js';
 import { positiveInt } from '../options.js';
 import { shortId } from '../output.js';
 import type { CommandContext } from '../runner.js';

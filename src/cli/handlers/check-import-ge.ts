@@ -4,7 +4,8 @@
 // cannot be imported fails the whole command, naming every such expectation (exit 1).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { InvalidArgumentError, importGeSuite } from '../../index.js';
+import { InvalidArgumentError } from '../../index.js';
+import { importGeSuite } from '../../quality/index.js';
 import { fileError } from '../local-files.js';
 import type { CommandContext } from '../runner.js';
 

@@ -1,7 +1,9 @@
 // `sluice check suggest NAME [--ref REF]`: checks proposed from a table's data — completeness,
 // uniqueness, categorical sets, ranges, a row count — printed as dbt properties YAML to review
 // and save under checks/. --json gives `{ yaml, checks }`. The rules are in src/quality/suggest.ts.
-import { parseTableName, suggestChecks } from '../../index.js';
+
+import { suggestChecks } from '../../quality/index.js';
+import { parseTableName } from '../../tables/index.js';
 import type { CommandContext } from '../runner.js';
 
 export async function run(ctx: CommandContext, table: string): Promise<number> {

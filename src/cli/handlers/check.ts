@@ -7,20 +7,20 @@
 // failure (a check failed or errored), error (it threw: a spec that cannot be used …).
 import { resolve } from 'node:path';
 import {
-  type CheckEvent,
   type CheckResult,
   type CheckRun,
   CheckSpecError,
   type CheckStatus,
-  errorLine,
   findRepoDir,
   InvalidArgumentError,
   loadSpecs,
   type Repository,
   runChecks,
   type StoredEvent,
-  writeDataDocs,
 } from '../../index.js';
+import { errorLine } from '../../internal.js';
+import { writeDataDocs } from '../../quality/index.js';
+import type { CheckEvent } from '../../workflow/index.js';
 import { withEvent } from '../events.js';
 import { nonNegativeInt } from '../options.js';
 import type { CommandContext } from '../runner.js';

@@ -1,5 +1,6 @@
 // `sluice commit -m MSG`: seals a branch's staged changes into a commit.
-import { EmptyCommitError, firstLine } from '../../index.js';
+import { EmptyCommitError } from '../../index.js';
+import { firstLine } from '../../internal.js';
 import { metadata, nonEmpty } from '../options.js';
 import { commitJson, shortId } from '../output.js';
 import type { CommandContext } from '../runner.js';

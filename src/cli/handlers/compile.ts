@@ -2,7 +2,8 @@
 // ref / source resolved, ephemerals as CTE names) and prints their SQL — what `build` would run,
 // without touching the repository. A project that cannot compile fails here with file and line.
 import { resolve } from 'node:path';
-import { compileProject, findRepoDir, loadProject, selectNodes } from '../../index.js';
+import { findRepoDir } from '../../index.js';
+import { compileProject, loadProject, selectNodes } from '../../pipeline/index.js';
 import type { CommandContext } from '../runner.js';
 
 interface CompileCliOptions {

@@ -1,14 +1,9 @@
 // `sluice events [--since 7d|ISO] [--until …] [--type load,deploy] [-n N]`: the event log — every
 // load, check run, merge, build, promotion, deploy, rollback and alert — oldest first; with a
 // limit, the newest N (still printed oldest first, like the end of a log).
-import {
-  describeEvent,
-  EVENT_TYPES,
-  type EventType,
-  InvalidArgumentError,
-  listEvents,
-  parseSince,
-} from '../../index.js';
+
+import { InvalidArgumentError, listEvents } from '../../index.js';
+import { describeEvent, EVENT_TYPES, type EventType, parseSince } from '../../workflow/index.js';
 import { commaList, positiveInt } from '../options.js';
 import { collect } from '../output.js';
 import type { CommandContext } from '../runner.js';

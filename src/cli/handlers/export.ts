@@ -1,5 +1,6 @@
 // `sluice export NAME --out FILE`: a table as it is at a ref, written to one local file.
-import { exportTable, OUTPUT_FORMATS, outputFormatOf } from '../../index.js';
+import { exportTable } from '../../index.js';
+import { OUTPUT_FORMATS, outputFormatOf } from '../../tables/index.js';
 import { oneOf } from '../options.js';
 import type { CommandContext } from '../runner.js';
 

@@ -1,7 +1,7 @@
 // `sluice gc`: removes expired sandboxes first (workflow), then deletes objects no ref, no recent
 // commit and no staging area can reach (core). The core gc knows nothing of sandboxes (core is
 // below workflow): this command composes the two.
-import { expireSandboxes } from '../../index.js';
+import { expireSandboxes } from '../../workflow/index.js';
 import { nonNegativeNumber } from '../options.js';
 import { formatBytes } from '../output.js';
 import type { CommandContext } from '../runner.js';

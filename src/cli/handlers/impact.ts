@@ -4,7 +4,8 @@
 // downstream model reads or an exposure depends on. Exit code 2 when an exposure is broken, unless
 // --allow-breaking.
 import { resolve } from 'node:path';
-import { compileProject, findRepoDir, impactOf, loadProject, withDuck } from '../../index.js';
+import { findRepoDir, withDuck } from '../../index.js';
+import { compileProject, impactOf, loadProject } from '../../pipeline/index.js';
 import type { CommandContext } from '../runner.js';
 
 interface ImpactCliOptions {

@@ -2,16 +2,14 @@
 // → exposures, and per model the input columns each output column comes from (where DuckDB's
 // parser lets us trace it). With NODE: only what it depends on and what depends on it.
 import { resolve } from 'node:path';
+import { findRepoDir, listTables, withDuck } from '../../index.js';
 import {
   compileProject,
-  findRepoDir,
   type Lineage,
-  listTables,
   loadProject,
   projectLineage,
   selectNodes,
-  withDuck,
-} from '../../index.js';
+} from '../../pipeline/index.js';
 import type { CommandContext } from '../runner.js';
 
 interface LineageCliOptions {

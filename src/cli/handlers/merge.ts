@@ -4,16 +4,15 @@
 // or conflicts) or error (anything else it threw).
 import {
   type CheckRun,
-  errorLine,
   GateFailedError,
-  type GateReport,
-  gatesOf,
   MergeConflictError,
-  type MergeEvent,
   type MergeResult,
   type MergeStrategy,
   type Repository,
 } from '../../index.js';
+import { errorLine } from '../../internal.js';
+import { type GateReport, gatesOf } from '../../quality/index.js';
+import type { MergeEvent } from '../../workflow/index.js';
 import { withEvent } from '../events.js';
 import { destinationBranch, oneOf } from '../options.js';
 import { commitJson, shortId } from '../output.js';

@@ -4,14 +4,8 @@
 // deploys-per-day chart. Definitions: src/workflow/metrics.ts.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import {
-  computeMetrics,
-  InvalidArgumentError,
-  listEvents,
-  metricsTable,
-  parseSince,
-  renderMetricsHtml,
-} from '../../index.js';
+import { computeMetrics, InvalidArgumentError, listEvents } from '../../index.js';
+import { metricsTable, parseSince, renderMetricsHtml } from '../../workflow/index.js';
 import { nonEmpty } from '../options.js';
 import { collect } from '../output.js';
 import type { CommandContext } from '../runner.js';

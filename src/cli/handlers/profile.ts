@@ -1,7 +1,7 @@
 // `sluice profile NAME [--ref REF] [--no-store]`: a table's metric profile — rows, and per column
 // NULLs, distinct values (approximate), min / max / mean / stddev / quartiles — stored per commit
 // as the history that anomaly checks read.
-import { profileTable } from '../../index.js';
+import { profileTable } from '../../quality/index.js';
 import type { CommandContext } from '../runner.js';
 
 const fmt = (v: unknown): string =>

@@ -1,7 +1,7 @@
 // Shared by `revert` and `cherry-pick`: both replay one commit's changes onto a branch as a new
 // commit, and differ only in direction.
 import type { Commit, Repository } from '../../index.js';
-import { firstLine } from '../../index.js';
+import { firstLine } from '../../internal.js';
 import { positiveInt } from '../options.js';
 import { commitJson, shortId } from '../output.js';
 import type { CommandContext } from '../runner.js';

@@ -6,10 +6,10 @@ import {
   findRepoDir,
   InvalidArgumentError,
   loadWorkflowConfig,
-  parseSince,
   type RollbackRun,
   rollback,
 } from '../../index.js';
+import { parseSince } from '../../workflow/index.js';
 import type { CommandContext } from '../runner.js';
 
 interface RollbackCliOptions {

@@ -4,12 +4,11 @@
 import {
   createSandbox,
   deleteSandbox,
-  formatDuration,
   listSandboxes,
-  parseDuration,
   type Sandbox,
   type SandboxStatus,
 } from '../../index.js';
+import { formatDuration, parseDuration } from '../../workflow/index.js';
 import { shortId } from '../output.js';
 import type { CommandContext } from '../runner.js';
 

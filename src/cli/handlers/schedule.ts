@@ -6,18 +6,17 @@
 // scheduled build is a `build` event, as `sluice build` is (an ingestor's run records its own).
 // Lines go to stdout as things happen; under --json nothing does until the stop, when one
 // document tells the jobs, each run and skipped tick, and how the scheduler stopped.
+
 import {
-  errorLine,
   findRepoDir,
   InvalidArgumentError,
   loadWorkflowConfig,
   type Repository,
   runLoad,
-  runScheduledBuild,
-  type ScheduledJob,
-  startScheduler,
   type WorkflowConfig,
 } from '../../index.js';
+import { errorLine } from '../../internal.js';
+import { runScheduledBuild, type ScheduledJob, startScheduler } from '../../workflow/index.js';
 import type { CommandContext } from '../runner.js';
 
 interface ScheduleCliOptions {

@@ -4,13 +4,13 @@
 // Exit code (as dbt): 0 when every source is fresh or only warns, 2 when one is past
 // error_after, 3 when one could not be measured (no table, no loaded_at_field, a bad column).
 import { resolve } from 'node:path';
+import { findRepoDir } from '../../index.js';
 import {
-  findRepoDir,
   loadProject,
   type SourceFreshness,
   sourceFreshness,
   writeSourcesJson,
-} from '../../index.js';
+} from '../../pipeline/index.js';
 import type { CommandContext } from '../runner.js';
 
 interface FreshnessCliOptions {

@@ -4,15 +4,17 @@
 // from stdin. Several statements run in order; the last one's result is the output.
 import { createInterface } from 'node:readline';
 import {
-  copyToFile,
   InvalidArgumentError,
-  OUTPUT_FORMATS,
-  type OutputFormat,
-  outputFormatOf,
   type QueryResult,
   type SqlSession,
   withSqlSession,
 } from '../../index.js';
+import {
+  copyToFile,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+  outputFormatOf,
+} from '../../tables/index.js';
 import { toCliError } from '../errors.js';
 import { oneOf } from '../options.js';
 import type { Output } from '../output.js';

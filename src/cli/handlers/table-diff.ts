@@ -1,7 +1,8 @@
 // `sluice table diff NAME LEFT RIGHT [--sample N]`: how a table differs between two refs — schema
 // changes first, then rows added, removed and changed (by primary key when declared, else as
 // multisets), with a sample of each. Files both sides share are skipped unread.
-import { diffTable, type Row } from '../../index.js';
+import { diffTable } from '../../index.js';
+import type { Row } from '../../tables/index.js';
 import { nonNegativeInt } from '../options.js';
 import type { CommandContext } from '../runner.js';
 

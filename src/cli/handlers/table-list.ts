@@ -1,5 +1,5 @@
 // `sluice table list [--ref REF]`: the tables at a ref with their row counts, files and size.
-import { listTableInfos } from '../../index.js';
+import { listTableInfos } from '../../tables/index.js';
 import { formatBytes } from '../output.js';
 import type { CommandContext } from '../runner.js';
 

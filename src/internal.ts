@@ -1,0 +1,26 @@
+// `sluice/internal`: what tools built on Sluice (and its own edges) need below the layers' public
+// entries — the repository configuration, the store interfaces and their roles, the core's
+// policy hooks, and the helpers every layer shares (error lines, run ids, config notices). Not a
+// stable surface: it follows the code.
+export { type RepoConfig, readConfig } from './api/repo-config.js';
+export {
+  type IgnoredKey,
+  ignoredKeysWarning,
+  noteIgnoredKey,
+  withConfigNotices,
+} from './common/config-notices.js';
+export { errorCode, errorLine, firstLine } from './common/error-line.js';
+export { newRunId, RUN_ID_PATTERN } from './common/run-id.js';
+export { SLUICE_YML_SECTIONS } from './common/sluice-yml.js';
+export type { WriteOp, WritePolicy } from './core/repository.js';
+export type {
+  BuildMemoStore,
+  CommitRecordStore,
+  EventStore,
+  MetaStore,
+  QualityHistoryStore,
+  RefStore,
+  SandboxStore,
+  StagingStore,
+} from './meta/meta-store.js';
+export type { ObjectStore } from './storage/object-store.js';
