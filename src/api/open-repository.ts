@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { InvalidArgumentError, RepositoryAlreadyExistsError } from '../common/errors.js';
+import { sluiceYmlOf } from '../common/sluice-yml.js';
 import { Repository, type RepositoryOptions } from '../core/repository.js';
 import { registerRepositoryDir } from '../engine/session.js';
 import type { MetaStore } from '../meta/meta-store.js';
@@ -10,9 +11,6 @@ import { openMetaStore } from '../meta/open-meta.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { openObjectStore } from '../storage/open-store.js';
 import { configPath, findRepoDir, type RepoConfig, readConfig, SLUICE_DIR } from './repo-config.js';
-
-/** The project files loadProjectConfig (quality/gates.ts) reads its gates from. */
-const PROJECT_FILES = ['sluice.yml', 'sluice.yaml'];
 
 export interface InitOptions extends RepositoryOptions {
   /** A local directory or `s3://bucket/prefix`; default `.sluice/objects`. */
@@ -115,7 +113,7 @@ export async function openRepository(
     registerRepositoryDir(repo, join(root, SLUICE_DIR));
     // Branch protection and merge gates from the project's sluice.yml, if it has any. The gates
     // (YAML, their schemas, the check specs) load only for a project that has the file.
-    if (PROJECT_FILES.some((f) => existsSync(join(root, f)))) {
+    if (sluiceYmlOf(root) !== undefined) {
       const { Gates, loadProjectConfig } = await import('../quality/gates.js');
       Gates.install(repo, loadProjectConfig(root), root);
     }

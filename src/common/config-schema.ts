@@ -36,6 +36,14 @@ export function unknownKeyMessage(
     : `unknown key \`${key}\``;
 }
 
+/** A zod error map naming an unknown key's nearest known one (for `safeParse(v, {error})`). */
+export function unknownKeyErrors(synonyms?: Readonly<Record<string, string>>) {
+  return (iss: z.core.$ZodRawIssue): string | undefined =>
+    iss.code === 'unrecognized_keys'
+      ? unknownKeyMessage(iss.keys[0] as string, knownKeys(iss.inst), synonyms)
+      : undefined;
+}
+
 /**
  * The issue to report: an unknown key first (a typo explains the "required" that follows it);
  * inside a union (`checks: true | path`), the issue of the alternative the value was meant for —
@@ -63,12 +71,7 @@ export function parseConfig<S extends z.ZodType>(
   fail: FailAt,
   opts: ParseConfigOptions = {},
 ): z.output<S> {
-  const r = schema.safeParse(value, {
-    error: (iss) =>
-      iss.code === 'unrecognized_keys'
-        ? unknownKeyMessage(iss.keys[0] as string, knownKeys(iss.inst), opts.synonyms)
-        : undefined,
-  });
+  const r = schema.safeParse(value, { error: unknownKeyErrors(opts.synonyms) });
   if (r.success) return r.data;
   const issue = firstIssue(r.error.issues) as z.core.$ZodIssue;
   let path: YamlPath = [...base, ...(issue.path as YamlPath)];

@@ -49,6 +49,6 @@ export function checkKeys(
     if (!child) continue;
     if ('map' in child) checkKeys(y, v, [...path, key], child.map, fail);
     else if (Array.isArray(v))
-      v.forEach((item, i) => checkKeys(y, item, [...path, key, i], child.list, fail));
+      for (const [i, item] of v.entries()) checkKeys(y, item, [...path, key, i], child.list, fail);
   }
 }

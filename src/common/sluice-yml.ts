@@ -3,8 +3,18 @@
 // the others' keys — this list does, and every reader checks the file's top level against it
 // first: a key no layer reads is a typo or a guess (`branches: {protect: [main]}`), and accepting
 // it silently would leave the feature the user meant switched off.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { unknownKeyMessage } from './config-schema.js';
 import type { FailAt, YamlFile } from './yaml-file.js';
+
+/** The names sluice.yml may have, in the order they are looked for. */
+export const SLUICE_YML_NAMES = ['sluice.yml', 'sluice.yaml'] as const;
+
+/** The name of `dir`'s sluice.yml (or sluice.yaml), if it has one. */
+export function sluiceYmlOf(dir: string): string | undefined {
+  return SLUICE_YML_NAMES.find((f) => existsSync(join(dir, f)));
+}
 
 /** Every top-level key of sluice.yml, by the layer that reads it. */
 export const SLUICE_YML_SECTIONS = {

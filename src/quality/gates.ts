@@ -21,12 +21,12 @@
 // fast-forward), the verdicts that cannot differ on the same data are taken from that run
 // instead of measured twice (runChecks' `reuse`); every other check still runs here.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { configFailAt, parseConfig } from '../common/config-schema.js';
 import { GateFailedError, InvalidArgumentError, ProtectedBranchError } from '../common/errors.js';
-import { checkSluiceYmlSections } from '../common/sluice-yml.js';
+import { checkSluiceYmlSections, sluiceYmlOf } from '../common/sluice-yml.js';
 import { readYamlText } from '../common/yaml-file.js';
 import type {
   MergeOptions,
@@ -84,7 +84,7 @@ const GatesSchema = z.array(GateRuleSchema).default([]);
  * The file's top level is checked against every layer's sections first (sluice-yml.ts).
  */
 export function loadProjectConfig(dir: string): ProjectConfig & { file?: string } {
-  const name = ['sluice.yml', 'sluice.yaml'].find((f) => existsSync(join(dir, f)));
+  const name = sluiceYmlOf(dir);
   if (!name) return { gates: [] };
   const fail = configFailAt(name);
   const y = readYamlText(readFileSync(join(dir, name), 'utf8'), name, fail);

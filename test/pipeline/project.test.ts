@@ -155,14 +155,23 @@ describe('sluice.yml', () => {
     expect(e.data.reason).toMatch(/^materialized\.marts: /);
     expect(e.data.reason).toContain('"table"');
 
-    e = projectError(() =>
+    // An unknown key is an InvalidConfigError in every config file, at its own line, naming the
+    // nearest known key (issue 13: strict configuration).
+    expect(() =>
       loadProjectConfig(
         write({ 'sluice.yml': lines('name: shop', 'paths:', '  models: [m]', '  macros: [x]') }),
       ),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'InvalidConfigError',
+        data: expect.objectContaining({
+          file: 'sluice.yml',
+          line: 4,
+          field: 'paths.macros',
+          reason: 'unknown key `macros` (known here: models, seeds, tests)',
+        }),
+      }),
     );
-    expect(e.data.file).toBe('sluice.yml');
-    expect(e.data.line).toBe(3);
-    expect(e.data.reason).toMatch(/^paths: .*macros/);
 
     e = projectError(() =>
       loadProjectConfig(write({ 'sluice.yml': lines('name: shop', 'vars: [1, 2]') })),

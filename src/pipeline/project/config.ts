@@ -17,7 +17,7 @@ import * as z from 'zod';
 import { noteIgnoredKey } from '../../common/config-notices.js';
 import { configFailAt } from '../../common/config-schema.js';
 import { checkKeys, type KeySpec } from '../../common/key-check.js';
-import { checkSluiceYmlSections } from '../../common/sluice-yml.js';
+import { checkSluiceYmlSections, sluiceYmlOf } from '../../common/sluice-yml.js';
 import type { Materialization } from '../types.js';
 import { fail, materialization, nameRule, parseWith, readYaml, stringList } from './reading.js';
 
@@ -209,7 +209,7 @@ function dbtFolderConfig(
 
 /** The project's config: sluice.yml (or sluice.yaml), else dbt_project.yml; neither is a ProjectError. */
 export function loadProjectConfig(dir: string): ProjectConfig {
-  const sluice = ['sluice.yml', 'sluice.yaml'].find((f) => existsSync(join(dir, f)));
+  const sluice = sluiceYmlOf(dir);
   if (sluice) {
     const { y, doc, lineAt } = readYaml(readFileSync(join(dir, sluice), 'utf8'), sluice);
     checkSluiceYmlSections(y, configFailAt(sluice));

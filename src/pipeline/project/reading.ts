@@ -3,8 +3,9 @@
 // the place where every config reader of the project meets.
 import { sep } from 'node:path';
 import * as z from 'zod';
+import { configFailAt, firstIssue, unknownKeyErrors } from '../../common/config-schema.js';
 import { ProjectError } from '../../common/errors.js';
-import { readYamlText } from '../../common/yaml-file.js';
+import { formatField, readYamlText } from '../../common/yaml-file.js';
 
 /** Throws the ProjectError `file[:line]: reason`. */
 export const fail = (file: string, line: number | undefined, reason: string): never => {
@@ -24,7 +25,7 @@ export function readYaml(text: string, file: string) {
     y,
     doc: y.doc,
     lineOf: y.lineOf,
-    lineAt: (path: (string | number)[]) => y.lineAt(path),
+    lineAt: (path: (string | number)[], key?: string) => y.lineAt(path, key),
   };
 }
 
@@ -33,13 +34,18 @@ export function parseWith<T>(
   schema: z.ZodType<T>,
   value: unknown,
   file: string,
-  lineAt: (path: (string | number)[]) => number,
+  lineAt: (path: (string | number)[], key?: string) => number,
   base: (string | number)[] = [],
 ): T {
-  const r = schema.safeParse(value);
+  const r = schema.safeParse(value, { error: unknownKeyErrors() });
   if (r.success) return r.data;
-  const issue = r.error.issues[0];
+  const issue = firstIssue(r.error.issues);
   const path = [...base, ...((issue?.path ?? []) as (string | number)[])];
+  if (issue?.code === 'unrecognized_keys') {
+    // An unknown key is a config error like in every other file: at its line, with the key meant.
+    const key = issue.keys[0] as string;
+    return configFailAt(file)(lineAt(path, key), formatField([...path, key]), issue.message);
+  }
   return fail(file, lineAt(path), `${path.join('.') || '(top)'}: ${issue?.message}`);
 }
 

@@ -15,7 +15,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import * as z from 'zod';
 import { configFailAt, parseConfig } from '../../common/config-schema.js';
 import { InvalidConfigError } from '../../common/errors.js';
-import { checkSluiceYmlSections } from '../../common/sluice-yml.js';
+import { checkSluiceYmlSections, sluiceYmlOf } from '../../common/sluice-yml.js';
 import { formatField, readYamlText, type YamlFile } from '../../common/yaml-file.js';
 import { alertSchema, toAlertConfig } from './alerts-schema.js';
 import { environmentsSchema, toEnvironments } from './environments-schema.js';
@@ -102,9 +102,9 @@ function addIngestor(l: Loading, y: YamlFile, raw: unknown, path: Path): void {
 
 /** `sluice.yml` (or `sluice.yaml`), when there is one: its workflow sections. */
 function readSluiceYml(l: Loading): void {
-  const main = ['sluice.yml', 'sluice.yaml'].map((f) => join(l.root, f)).find((f) => existsSync(f));
-  if (!main) return;
-  const y = readYamlFile(l.root, main);
+  const name = sluiceYmlOf(l.root);
+  if (!name) return;
+  const y = readYamlFile(l.root, join(l.root, name));
   l.config.files.push(y.file);
   checkSluiceYmlSections(y, (line, field, reason) => configError(y.file, line, field, reason));
   const sections = (y.value ?? {}) as Record<string, unknown>;

@@ -3,8 +3,9 @@
 // selection checked against it. What every environment operation takes is here too.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { InvalidArgumentError, InvalidConfigError } from '../../common/errors.js';
+import { sluiceYmlOf } from '../../common/sluice-yml.js';
+import { readYamlText } from '../../common/yaml-file.js';
 import { compileProject } from '../../pipeline/graph.js';
 import { loadProject } from '../../pipeline/project.js';
 import { selectNodes } from '../../pipeline/select.js';
@@ -52,17 +53,16 @@ export function productionOf(config: WorkflowConfig, env = 'production'): Produc
 export function hasProject(dir: string): boolean {
   if (!existsSync(join(dir, 'models'))) return false;
   if (existsSync(join(dir, 'dbt_project.yml'))) return true;
-  for (const f of ['sluice.yml', 'sluice.yaml']) {
-    const p = join(dir, f);
-    if (!existsSync(p)) continue;
-    try {
-      const doc = parseYaml(readFileSync(p, 'utf8')) as { name?: unknown } | null;
-      return typeof doc?.name === 'string';
-    } catch {
-      return false;
-    }
+  const name = sluiceYmlOf(dir);
+  if (!name) return false;
+  try {
+    const y = readYamlText(readFileSync(join(dir, name), 'utf8'), name, () => {
+      throw new Error('malformed');
+    });
+    return typeof (y.value as { name?: unknown } | undefined)?.name === 'string';
+  } catch {
+    return false; // a malformed sluice.yml is reported by the reader that needs it
   }
-  return false;
 }
 
 /**
