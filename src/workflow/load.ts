@@ -27,11 +27,12 @@ import {
   MergeConflictError,
 } from '../common/errors.js';
 import type { Repository } from '../core/repository.js';
-import { blocking, gatesOf, specsFor } from '../quality/gates.js';
-import { type CheckRun, runChecks } from '../quality/run.js';
+import { gatesOf, specsFor } from '../quality/gates.js';
+import type { CheckRun } from '../quality/run.js';
 import { type CheckSpec, loadSpecs, parseSpecText } from '../quality/spec.js';
 import { ingest } from '../tables/ingest.js';
 import type { SendAlertResult } from './alerts.js';
+import { recordCheckStep, runCheckStep } from './check-step.js';
 import {
   describeOrigin,
   findIngestor,
@@ -296,22 +297,13 @@ async function writeBatch(
 /** 3. The run's checks on its branch, stored, as a `check` event. */
 async function auditBatch(
   s: LoadState,
-  written: Written,
+  _written: Written,
 ): Promise<{ checks?: CheckRun; failed: LoadRun['failed'] }> {
   s.run.phase('audit', `${s.specs.length} check(s)`);
   if (s.specs.length === 0) return { failed: [] };
-  const checks = await runChecks(s.repo, s.specs, { ref: s.branch, store: true });
-  const failed = blocking(checks);
-  await s.run.record({
-    type: 'check',
-    outcome: failed.length > 0 ? 'failure' : 'success',
-    ref: s.branch,
-    commit: written.commit,
-    runId: s.run.id,
-    tables: [s.ing.table],
-    summary: checks.summary,
-  });
-  return { checks, failed };
+  const step = await runCheckStep(s.run, s.specs, s.branch);
+  await recordCheckStep(s.run, step, s.specs);
+  return { checks: step.checked, failed: step.failed };
 }
 
 type Published =

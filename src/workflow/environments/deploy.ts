@@ -10,11 +10,11 @@ import { compileProject } from '../../pipeline/graph.js';
 import { loadProject } from '../../pipeline/project.js';
 import { selectNodes } from '../../pipeline/select.js';
 import { refTable } from '../../quality/checks.js';
-import { blocking, specsFor } from '../../quality/gates.js';
-import { type CheckRun, runChecks } from '../../quality/run.js';
+import { specsFor } from '../../quality/gates.js';
 import { type CheckSpec, loadSpecs } from '../../quality/spec.js';
 import { summarize } from '../../quality/summary.js';
 import type { SendAlertResult } from '../alerts.js';
+import { recordCheckStep, runCheckStep } from '../check-step.js';
 import {
   type ProductionEnvironment,
   STAGING_DEFAULTS,
@@ -375,18 +375,10 @@ async function smokeCheck(s: DeployState): Promise<SmokeVerdict> {
   let failed: FailedCheck[] = [];
   let checks: CheckSummary | undefined;
   try {
-    const checked: CheckRun = await runChecks(s.repo, chosen.specs, { ref: s.idle, store: true });
-    failed = blocking(checked);
-    checks = summarize(checked.results);
-    await s.run.record({
-      type: 'check',
-      outcome: failed.length > 0 ? 'failure' : 'success',
-      ref: s.idle,
-      commit: checked.commit,
-      runId: s.run.id,
-      tables: [...new Set(chosen.specs.map((spec) => spec.table))].sort(),
-      summary: checks,
-    });
+    const step = await runCheckStep(s.run, chosen.specs, s.idle);
+    failed = step.failed;
+    checks = step.checked.summary;
+    await recordCheckStep(s.run, step, chosen.specs);
     return {
       smoke: failed.length > 0 ? 'fail' : 'pass',
       rule: chosen.rule,

@@ -15,11 +15,12 @@ import type { Repository } from '../../core/repository.js';
 import { listTables } from '../../engine/tables.js';
 import { buildProject } from '../../pipeline/build.js';
 import { refTable } from '../../quality/checks.js';
-import { blocking, type Gates, gatesOf } from '../../quality/gates.js';
-import { type CheckResult, runChecks } from '../../quality/run.js';
+import { type Gates, gatesOf } from '../../quality/gates.js';
+import type { CheckResult } from '../../quality/run.js';
 import { type CheckSpec, loadSpecs } from '../../quality/spec.js';
 import { summarize } from '../../quality/summary.js';
 import type { SendAlertResult } from '../alerts.js';
+import { recordCheckStep, runCheckStep } from '../check-step.js';
 import {
   type MaskRule,
   PRODUCTION_DEFAULTS,
@@ -337,20 +338,11 @@ async function integrationChecks(
   );
   if (specs.length === 0) return;
   s.run.phase('check', `${specs.length} check(s)`);
-  const checked = await runChecks(s.repo, specs, { ref: s.candidate, store: true });
-  verdict.results.push(...checked.results);
-  const bad = blocking(checked);
-  verdict.failed.push(...bad);
-  await s.run.record({
-    type: 'check',
-    outcome: bad.length > 0 ? 'failure' : 'success',
-    ref: s.candidate,
-    commit: checked.commit,
-    runId: s.run.id,
-    tables: [...new Set(specs.map((spec) => spec.table))].sort(),
-    summary: summarize(checked.results),
-  });
-  if (bad.length > 0) verdict.reason = refusalReason(bad);
+  const step = await runCheckStep(s.run, specs, s.candidate);
+  verdict.results.push(...step.checked.results);
+  verdict.failed.push(...step.failed);
+  await recordCheckStep(s.run, step, specs);
+  if (step.failed.length > 0) verdict.reason = refusalReason(step.failed);
 }
 
 // ---- publish ----------------------------------------------------------------------------------
