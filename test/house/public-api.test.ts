@@ -1,4 +1,4 @@
-// The edges call the public API only (DESIGN.md §3): the CLI — and the server to come — imports
+// The edges call the public API only (docs/architecture.md): the CLI — and the server to come — imports
 // Sluice's code through the entries package.json exports (`sluice`, `sluice/tables`,
 // `sluice/quality`, `sluice/pipeline`, `sluice/workflow`, `sluice/internal`), never a layer's
 // internals. Each entry only re-exports, and each is really exported by the package.

@@ -1,7 +1,7 @@
 // Rooms by concern: no file in src/ over 600 lines and no function over 150 (conformance suites
 // excepted, and the describe blocks of unit tests: a list of cases, not a function with phases).
 // A function that grows past that is a set of phases waiting for names; a file past it holds
-// more than one concept (STYLE.md).
+// more than one concept (docs/architecture.md, "Tests").
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
@@ -50,7 +50,7 @@ function longFunctions(file: string, max: number): string[] {
   return out;
 }
 
-describe('the house rules (STYLE.md)', () => {
+describe('the house rules', () => {
   const files = sourceFiles(SRC);
 
   it(`no file in src/ is over ${MAX_FILE_LINES} lines`, () => {
