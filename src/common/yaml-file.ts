@@ -47,10 +47,18 @@ export function readYamlText(text: string, file: string, fail: FailAt): YamlFile
     const range = (node as { range?: [number, number] } | null | undefined)?.range;
     return range ? lines.linePos(range[0]).line : undefined;
   };
+  let value: unknown;
+  try {
+    value = doc.toJS() ?? undefined;
+  } catch (err) {
+    // The parser accepts what only converting finds wrong: an alias to no anchor (`*x`), a merge
+    // key of a scalar, an alias loop.
+    fail(1, '', `malformed YAML: ${errorLine(err)}`);
+  }
   return {
     file,
     doc,
-    value: doc.toJS() ?? undefined,
+    value,
     lineOf: (node) => lineOfRange(node) ?? 1,
     lineAt(path, key) {
       if (key !== undefined) {

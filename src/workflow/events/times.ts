@@ -25,8 +25,14 @@ export function parseDuration(text: string, argument = 'duration'): number {
   let ms = 0;
   for (const [, n, unit] of s.matchAll(DURATION_PART))
     ms += Number(n) * (UNIT_MS[unit as string] as number);
+  // Past what a Date can hold (±8.64e15 ms) a duration means nothing: refuse it.
+  if (!Number.isSafeInteger(ms) || ms > MAX_DURATION_MS)
+    throw invalidArgument(argument, `duration ${JSON.stringify(text)} is too long`);
   return ms;
 }
+
+/** The longest duration taken: about 27,000 years, inside what a Date can hold. */
+const MAX_DURATION_MS = 864e12;
 
 /**
  * A point in time given as a duration back from `now` (`7d`, `24h`, `30m`) or as an ISO-8601
@@ -34,7 +40,11 @@ export function parseDuration(text: string, argument = 'duration'): number {
  */
 export function parseSince(text: string, now: Date = new Date(), argument = '--since'): Date {
   const s = text.trim();
-  if (DURATION.test(s)) return new Date(now.getTime() - parseDuration(s, argument));
+  if (DURATION.test(s)) {
+    const back = new Date(now.getTime() - parseDuration(s, argument));
+    if (Number.isFinite(back.getTime())) return back;
+    throw invalidArgument(argument, `${JSON.stringify(text)} reaches before any date`);
+  }
   if (/^\d{4}-\d{2}-\d{2}/.test(s)) {
     const ms = Date.parse(s);
     if (Number.isFinite(ms)) return new Date(ms);
