@@ -9,6 +9,7 @@ import {
   EmptyCommitError,
   UncommittedChangesError,
 } from '../common/errors.js';
+import type { CommitId } from '../common/ids.js';
 import type { BranchRecord, RefStore, StagingStore } from '../meta/meta-store.js';
 import type { Commit } from './commit-codec.js';
 import type { RepoContext } from './context.js';
@@ -20,6 +21,8 @@ export interface CommitOptions {
   message: string;
   metadata?: Record<string, string>;
   allowEmpty?: boolean;
+  /** Passed to the write policy (see WritePolicy). */
+  authorization?: unknown;
   signal?: AbortSignal;
 }
 
@@ -122,7 +125,11 @@ export async function advanceBranch(
   ctx: RepoContext<RefStore & StagingStore>,
   branchName: string,
   compute: (branch: BranchRecord) => Promise<Commit | undefined>,
-  opts: { signal?: AbortSignal } = {},
+  opts: {
+    signal?: AbortSignal;
+    /** Judges the move (the write policy's checkMove) before the compare-and-swap. */
+    beforeMove?: (from: CommitId, to: Commit) => Promise<void>;
+  } = {},
 ): Promise<Commit | undefined> {
   const refuseIfDirty = async (b: BranchRecord, tokens: string[]): Promise<void> => {
     const dirty = await countItems(stagedChanges(ctx, b.head, tokens));
@@ -145,6 +152,7 @@ export async function advanceBranch(
     await refuseIfDirty(cur, consumed);
     const next = await compute(cur);
     if (!next) return undefined;
+    await opts.beforeMove?.(cur.head as CommitId, next);
     const moved = await ctx.meta.updateBranch(ctx.repo, cur.name, cur.version, {
       head: next.id,
       sealedTokens: cur.sealedTokens.filter((t) => !consumed.includes(t)),

@@ -59,9 +59,14 @@ export async function mergeIntoBranch(
 ): Promise<MergeResult> {
   const src = await resolveRef(ctx, source);
   const dest = await resolveBranch(ctx, destination);
-  await guard('merge', dest.name, opts.authorization);
+  await guard('merge', dest.name, opts.authorization, { metadata: opts.metadata ?? {} });
   const run: MergeRun = { ctx, sourceName: source, source: src, destination: dest.name, opts };
-  const commit = await advanceBranch(ctx, dest.name, (branch) => mergeStep(run, branch), opts);
+  const { authorization } = opts;
+  const commit = await advanceBranch(ctx, dest.name, (branch) => mergeStep(run, branch), {
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    beforeMove: (from, to) =>
+      guard.move({ op: 'merge', branch: dest.name, from, to: to.id, authorization }),
+  });
   return { ...(run.result as MergeResult), commit };
 }
 

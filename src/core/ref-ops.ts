@@ -89,9 +89,10 @@ export async function deleteBranch(
   ctx: RepoContext<RefStore & StagingStore>,
   guard: WriteGuard,
   name: string,
+  authorization?: unknown,
 ): Promise<void> {
   const branch = await resolveBranch(ctx, name);
-  await guard('delete-branch', branch.name);
+  await guard('delete-branch', branch.name, authorization);
   if (branch.name === ctx.defaultBranch) {
     throw new DefaultBranchError(`${branch.name} is the default branch and cannot be deleted`, {
       branch: branch.name,
@@ -124,6 +125,8 @@ export async function resetBranch(
   await guard('reset-branch', (await resolveBranch(ctx, name)).name);
   for (;;) {
     const branch = await resolveBranch(ctx, name);
+    const from = branch.head as CommitId;
+    await guard.move({ op: 'reset-branch', branch: branch.name, from, to: target.commit });
     const moved = await ctx.meta.updateBranch(ctx.repo, branch.name, branch.version, {
       head: target.commit,
       stagingToken: newStagingToken(),

@@ -42,8 +42,13 @@ export async function replay(
   mode: ReplayMode,
 ): Promise<Commit> {
   const plan = await planReplay(ctx, guard, branchName, commitRef, opts, mode);
-  const commit = await advanceBranch(ctx, plan.destination, (branch) =>
-    replayStep(ctx, plan, branch),
+  const commit = await advanceBranch(
+    ctx,
+    plan.destination,
+    (branch) => replayStep(ctx, plan, branch),
+    {
+      beforeMove: (from, to) => guard.move({ op: mode, branch: plan.destination, from, to: to.id }),
+    },
   );
   return commit as Commit;
 }

@@ -25,13 +25,13 @@ import { type ResolvedRef, resolveBranch, resolveRef } from './refs.js';
 import { type ReplayOptions, replay } from './replay-op.js';
 import type { PutItem, PutObjectsOptions } from './write-ops.js';
 import * as writes from './write-ops.js';
-import type { WriteGuard, WritePolicy } from './write-policy.js';
+import type { HeadMove, WriteGuard, WritePolicy } from './write-policy.js';
 
 export type { MergeOptions, MergeResult } from './merge-op.js';
 export type { ListItem } from './read-ops.js';
 export type { BranchInfo } from './ref-ops.js';
 export type { Progress, PutItem } from './write-ops.js';
-export type { WriteOp, WritePolicy } from './write-policy.js';
+export type { HeadMove, WriteDetail, WriteOp, WritePolicy } from './write-policy.js';
 
 export interface RepositoryOptions {
   committer?: string;
@@ -39,10 +39,13 @@ export interface RepositoryOptions {
 
 export class Repository {
   private policy: WritePolicy | undefined;
-  /** Every write to a branch passes through here (see WritePolicy). */
-  private readonly guard: WriteGuard = async (op, branch, authorization) => {
-    await this.policy?.check(op, branch, authorization);
-  };
+  /** Every write to a branch, and every head move, passes through here (see WritePolicy). */
+  private readonly guard: WriteGuard = Object.assign(
+    async (...args: Parameters<WritePolicy['check']>) => {
+      await this.policy?.check(...args);
+    },
+    { move: async (m: HeadMove) => this.policy?.checkMove?.(m) },
+  );
 
   private constructor(readonly ctx: RepoContext) {}
 
@@ -139,8 +142,9 @@ export class Repository {
     return refOps.listBranches(this.ctx, opts);
   }
 
-  deleteBranch(name: string): Promise<void> {
-    return refOps.deleteBranch(this.ctx, this.guard, name);
+  /** `authorization`: passed to the write policy (a gate removing its own temporary branch). */
+  deleteBranch(name: string, opts: { authorization?: unknown } = {}): Promise<void> {
+    return refOps.deleteBranch(this.ctx, this.guard, name, opts.authorization);
   }
 
   /** Points a branch at a commit and discards its uncommitted changes (git reset --hard). */
@@ -196,7 +200,7 @@ export class Repository {
   putEntries(
     branchName: string,
     entries: TreeEntry[],
-    opts: { remove?: string[] } = {},
+    opts: { remove?: string[]; authorization?: unknown } = {},
   ): Promise<TreeEntry[]> {
     return writes.putEntries(this.ctx, this.guard, branchName, entries, opts);
   }
@@ -218,7 +222,7 @@ export class Repository {
   deleteObjects(
     branchName: string,
     paths: string[],
-    opts: { recursive?: boolean } = {},
+    opts: { recursive?: boolean; authorization?: unknown } = {},
   ): Promise<string[]> {
     return writes.deleteObjects(this.ctx, this.guard, branchName, paths, opts);
   }
@@ -283,7 +287,7 @@ export class Repository {
 
   async commit(branch: string, opts: CommitOptions): Promise<Commit> {
     const b = await resolveBranch(this.ctx, branch);
-    await this.guard('commit', b.name);
+    await this.guard('commit', b.name, opts.authorization, { metadata: opts.metadata ?? {} });
     return commitBranch(this.ctx, b.name, opts);
   }
 

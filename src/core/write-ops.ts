@@ -41,6 +41,8 @@ export interface PutObjectsOptions {
   concurrency?: number;
   /** Paths to delete in the same staging transaction (tombstones), e.g. files a write replaces. */
   remove?: string[];
+  /** Passed to the write policy (see WritePolicy). */
+  authorization?: unknown;
 }
 
 type WriteMeta = RefStore & StagingStore;
@@ -62,6 +64,7 @@ async function writeTarget(
   branchName: string,
   paths: string[],
   remove: string[] = [],
+  authorization?: unknown,
 ): Promise<WriteTarget> {
   const parsed = paths.map((p) => parseRepoPath(p));
   const removed = remove.map((p) => parseRepoPath(p));
@@ -75,7 +78,7 @@ async function writeTarget(
     seen.add(p);
   }
   const branch = await resolveBranch(ctx, branchName);
-  await guard('write', branch.name);
+  await guard('write', branch.name, authorization, { paths: [...parsed, ...removed] });
   return { branch, paths: parsed, removed };
 }
 
@@ -131,6 +134,7 @@ export async function putObjects(
     branchName,
     items.map((i) => i.path),
     opts.remove,
+    opts.authorization,
   );
   const batch: PutBatch = {
     items,
@@ -205,7 +209,7 @@ export async function putEntries(
   guard: WriteGuard,
   branchName: string,
   entries: TreeEntry[],
-  opts: { remove?: string[] } = {},
+  opts: { remove?: string[]; authorization?: unknown } = {},
 ): Promise<TreeEntry[]> {
   const target = await writeTarget(
     ctx,
@@ -213,6 +217,7 @@ export async function putEntries(
     branchName,
     entries.map((e) => e.path),
     opts.remove,
+    opts.authorization,
   );
   await forEachConcurrent(entries, { concurrency: 16 }, async (e) => {
     const { key } = locate(e);
@@ -235,11 +240,14 @@ export async function deleteObjects(
   guard: WriteGuard,
   branchName: string,
   paths: string[],
-  opts: { recursive?: boolean } = {},
+  opts: { recursive?: boolean; authorization?: unknown } = {},
 ): Promise<string[]> {
   const parsed = paths.map((p) => parseRepoPath(p));
   const branch = await resolveBranch(ctx, branchName);
-  await guard('write', branch.name);
+  await guard('write', branch.name, opts.authorization, {
+    paths: parsed,
+    ...(opts.recursive ? { recursive: true } : {}),
+  });
   const view = await viewOf(ctx, {
     kind: 'branch',
     name: branch.name,
