@@ -19,7 +19,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Repository } from '../src/core/repository.js';
-import { specsFor } from '../src/quality/gates.js';
+import { specsFor } from '../src/quality/gate-checks.js';
 import { runChecks } from '../src/quality/run.js';
 import { loadSpecs } from '../src/quality/spec.js';
 import { ingest } from '../src/tables/ingest.js';

@@ -111,12 +111,16 @@ export async function openRepository(
   try {
     const repo = await Repository.open(meta, store, config.repository, opts);
     registerRepositoryDir(repo, join(root, SLUICE_DIR));
-    // Branch protection and merge gates from the project's sluice.yml, if it has any. The gates
-    // (YAML, their schemas, the check specs) load only for a project that has the file.
-    if (sluiceYmlOf(root) !== undefined) {
-      const { Gates, loadProjectConfig } = await import('../quality/gates.js');
-      Gates.install(repo, loadProjectConfig(root), root);
-    }
+    // Branch protection and merge gates: the rules the repository publishes on its default
+    // branch (read when a write asks), joined with the directory's own sluice.yml. Its parser
+    // (YAML, zod) loads only for a directory that has the file — and is read now, so a mistake
+    // in it is reported by every command.
+    const { Gates } = await import('../quality/gates.js');
+    const local =
+      sluiceYmlOf(root) === undefined
+        ? undefined
+        : (await import('../quality/gate-config.js')).loadProjectConfig(root);
+    Gates.install(repo, { dir: root, ...(local ? { config: local } : {}) });
     return repo;
   } catch (err) {
     await meta.close();

@@ -112,15 +112,32 @@ export class ProjectError extends ValidationError<{
 }> {}
 /** A SQL statement DuckDB refused (syntax, unknown table or column, a failed cast, …). */
 export class SqlError extends ValidationError<{ sql?: string; line?: number }> {}
+/**
+ * Commit or merge metadata a caller may not give: keys Sluice records to attest something — a
+ * forced gate (`sluice.gate.*`), a rules change (`sluice.config.*`); from the command line,
+ * every `sluice.*` key (docs/quality.md, "Reserved metadata").
+ */
+export class ReservedMetadataError extends ValidationError<{ keys: string[]; reason: string }> {}
+/** A write under `_sluice/config/`, where the repository keeps its published rules. */
+export class ReservedPathError extends ValidationError<{ path: string }> {}
 
 // ---- precondition ---------------------------------------------------------------------------
 export class EmptyCommitError extends PreconditionError<{ branch: string }> {}
 export class DefaultBranchError extends PreconditionError<{ branch: string }> {}
-/** A write to a protected branch other than a gated merge (sluice.yml `gates:`). */
+/** A write to a protected branch other than a gated merge (`gates:`, published or local). */
 export class ProtectedBranchError extends PreconditionError<{
   branch: string;
   operation: string;
   rule: string;
+}> {}
+/**
+ * A move of the default branch (merge, revert, cherry-pick, reset) that would change the rules it
+ * publishes under `_sluice/config/`: they change only by `sluice config push`.
+ */
+export class ConfigChangeError extends PreconditionError<{
+  branch: string;
+  operation: string;
+  paths: string[];
 }> {}
 /** A gate refused a merge or commit: failing checks (with samples) or a webhook's answer. */
 export class GateFailedError extends PreconditionError<{

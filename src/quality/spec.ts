@@ -354,33 +354,55 @@ function testOptions(r: SpecReader, head: TestHead, all: Record<string, unknown>
 
 /** Every `*.yml` / `*.yaml` under `checks/` and `models/` of a project directory, parsed. */
 export function loadSpecs(projectDir: string): CheckSpec[] {
-  const files: string[] = [];
-  const walk = (dir: string): void => {
-    let names: string[];
-    try {
-      names = readdirSync(dir).sort();
-    } catch {
-      return;
-    }
-    for (const n of names) {
-      if (n.startsWith('.')) continue;
-      const p = join(dir, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/\.ya?ml$/i.test(n)) files.push(p);
-    }
-  };
-  walk(join(projectDir, 'checks'));
-  walk(join(projectDir, 'models'));
+  return parseSpecFiles(
+    specFilesOf(projectDir).map(({ name, text }) => {
+      const f = join(projectDir, name);
+      return { file: relative(process.cwd(), f) || f, text };
+    }),
+  );
+}
+
+/**
+ * Parses check files in order (`file`: the name messages show); an id given again in a later
+ * file gets `#2`, `#3` … — as one project's files are read (loadSpecs), or a repository's
+ * published ones.
+ */
+export function parseSpecFiles(files: readonly { file: string; text: string }[]): CheckSpec[] {
   const out: CheckSpec[] = [];
   const ids = new Set<string>();
-  for (const f of files) {
-    const shown = relative(process.cwd(), f) || f;
-    for (const spec of parseSpecText(readFileSync(f, 'utf8'), shown)) {
+  for (const { file, text } of files) {
+    for (const spec of parseSpecText(text, file)) {
       let id = spec.id;
       for (let i = 2; ids.has(id); i++) id = `${spec.id}#${i}`;
       ids.add(id);
       out.push({ ...spec, id });
     }
   }
+  return out;
+}
+
+/**
+ * The check files of a project directory — every `*.yml` / `*.yaml` under `checks/` and
+ * `models/`, hidden ones skipped, in name order — with their path relative to it (`/`-separated).
+ */
+export function specFilesOf(projectDir: string): { name: string; text: string }[] {
+  const out: { name: string; text: string }[] = [];
+  const walk = (rel: string): void => {
+    let names: string[];
+    try {
+      names = readdirSync(join(projectDir, rel)).sort();
+    } catch {
+      return;
+    }
+    for (const n of names) {
+      if (n.startsWith('.')) continue;
+      const p = `${rel}/${n}`;
+      if (statSync(join(projectDir, p)).isDirectory()) walk(p);
+      else if (/\.ya?ml$/i.test(n))
+        out.push({ name: p, text: readFileSync(join(projectDir, p), 'utf8') });
+    }
+  };
+  walk('checks');
+  walk('models');
   return out;
 }

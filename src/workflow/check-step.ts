@@ -2,7 +2,7 @@
 // checks: the checks run on one ref and stored (the history anomaly checks read), what blocks the
 // run, and the `check` event in the log. Measuring and recording are two calls, so a caller can
 // keep what was measured when the event cannot be appended.
-import { blocking } from '../quality/gates.js';
+import { blocking } from '../quality/gate-checks.js';
 import { type CheckRun, runChecks } from '../quality/run.js';
 import type { CheckSpec } from '../quality/spec.js';
 import type { StoredEvent } from './events/index.js';

@@ -11,6 +11,11 @@ export {
   type WorkflowConfig,
 } from './config/index.js';
 export {
+  type PublishConfigOptions,
+  type PublishedChange,
+  publishConfig,
+} from './config-publish.js';
+export {
   applyStagingRules,
   type CommitAge,
   type DeployHistory,
@@ -50,6 +55,7 @@ export {
   buildEvent,
   type CheckEvent,
   type Colour,
+  type ConfigEvent,
   type DeployEvent,
   type DeployedLoad,
   defaultActor,

@@ -27,7 +27,8 @@ import {
   MergeConflictError,
 } from '../common/errors.js';
 import type { Repository } from '../core/repository.js';
-import { gatesOf, specsFor } from '../quality/gates.js';
+import { specsFor } from '../quality/gate-checks.js';
+import { gatesOf } from '../quality/gates.js';
 import type { CheckRun } from '../quality/run.js';
 import { type CheckSpec, loadSpecs, parseSpecText } from '../quality/spec.js';
 import { ingest } from '../tables/ingest.js';

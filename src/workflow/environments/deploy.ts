@@ -10,7 +10,7 @@ import { compileProject } from '../../pipeline/graph.js';
 import { loadProject } from '../../pipeline/project.js';
 import { selectNodes } from '../../pipeline/select.js';
 import { refTable } from '../../quality/checks.js';
-import { specsFor } from '../../quality/gates.js';
+import { specsFor } from '../../quality/gate-checks.js';
 import { type CheckSpec, loadSpecs } from '../../quality/spec.js';
 import { summarize } from '../../quality/summary.js';
 import type { SendAlertResult } from '../alerts.js';

@@ -1,6 +1,6 @@
 // A check, test or node that refused a promotion or a deploy, as their results and alerts list it.
 import type { BuildRun } from '../../pipeline/types.js';
-import type { blocking } from '../../quality/gates.js';
+import type { blocking } from '../../quality/gate-checks.js';
 
 export type FailedCheck = ReturnType<typeof blocking>[number];
 

@@ -232,7 +232,7 @@ async function prepareCandidate(
   const buildNodes =
     st.build && hasProject(base.repoDir) ? stagingBuildNodes(base.repoDir, st) : undefined;
   const gates = gatesOf(repo);
-  const gated = fromCommit !== undefined && gates?.ruleFor(st.branch)?.protected === true;
+  const gated = fromCommit !== undefined && (await gates?.ruleFor(st.branch))?.protected === true;
   const s: PromoteState = { ...base, gate: gated ? gates : undefined, buildNodes };
   if (gated) {
     // A protected staging branch moves only by a gated merge, which must then be a

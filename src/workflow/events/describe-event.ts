@@ -22,6 +22,11 @@ export function describeEvent(e: StoredEvent): string {
       return `${e.environment} ${e.deployId} (${e.colour}) @ ${short(e.commit)}, smoke ${e.smoke}${e.loads ? `, ${e.loads.length} new load(s)` : ''}${why}`;
     case 'rollback':
       return `${e.environment} → ${e.deployId} @ ${short(e.commit)}${e.fromDeployId ? ` (undoing ${e.fromDeployId})` : ''}${why}`;
+    case 'config': {
+      const mark = { added: '+', changed: '~', removed: '-' } as const;
+      const what = e.files.map((f) => `${mark[f.change]}${f.path}`).join(', ');
+      return `${e.branch}${e.commit ? ` @ ${short(e.commit)}` : ''}: ${what || 'no file'}${why}`;
+    }
     case 'alert':
       return `${e.sink}${e.alertType ? ` ${e.alertType}` : ''} attempt ${e.attempt}${e.status === undefined ? '' : ` (HTTP ${e.status})`}${why}`;
   }

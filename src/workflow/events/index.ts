@@ -23,6 +23,7 @@ export {
   type CheckEvent,
   type CheckSummary,
   type Colour,
+  type ConfigEvent,
   type DeployEvent,
   type DeployedLoad,
   EVENT_TYPES,

@@ -12,6 +12,7 @@ export const EVENT_TYPES = [
   'deploy',
   'rollback',
   'alert',
+  'config',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -199,7 +200,31 @@ export interface AlertEvent extends EventBase {
   eventId?: number;
 }
 
+/**
+ * `sluice config push`: a change of the rules the repository publishes on its default branch —
+ * success (it landed), failure (the default branch's gate refused it) or error.
+ */
+export interface ConfigEvent extends EventBase {
+  type: 'config';
+  /** The default branch, where the rules live. */
+  branch: string;
+  /** The push's id (its branch was `config/<id>`). */
+  runId: string;
+  /** The default branch's head the change was made from. */
+  fromCommit: string;
+  /** The commit that published it — the default branch's new head (success only). */
+  commit?: string;
+  /** Files under `_sluice/config/` it adds, changes or removes. */
+  files: { path: string; change: 'added' | 'changed' | 'removed' }[];
+  /** Gate rules (by branch pattern) it adds, changes or removes. */
+  gates: { added: string[]; changed: string[]; removed: string[] };
+  /** The webhooks of the default branch's gate that refused it. */
+  refusedBy?: string[];
+  durationMs?: number;
+}
+
 export type WorkflowEvent =
+  | ConfigEvent
   | LoadEvent
   | CheckEvent
   | MergeEvent
