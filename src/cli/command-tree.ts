@@ -15,6 +15,7 @@ import { cherryPick } from './commands/cherry-pick.js';
 import { commit } from './commands/commit.js';
 import { compile } from './commands/compile.js';
 import { completion } from './commands/completion.js';
+import { config } from './commands/config.js';
 import { deploy } from './commands/deploy.js';
 import { diff } from './commands/diff.js';
 import { env } from './commands/env-status.js';
@@ -110,7 +111,7 @@ export const COMMAND_TREE: readonly HelpGroup[] = [
     ],
   },
   { heading: 'Tables:', commands: [ingest, sql, exportCmd, table] },
-  { heading: 'Quality:', commands: [check, profile] },
+  { heading: 'Quality:', commands: [check, profile, config] },
   {
     heading: 'Pipelines:',
     commands: [build, run, test, seed, compile, lineage, impact, source],

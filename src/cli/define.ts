@@ -13,6 +13,8 @@
 //   argument, not an option.
 // - `environment` — it moves the branches and aliases sluice.yml names for its environments or
 //   schedule (promote, deploy, rollback, schedule): configuration names the branches.
+// - `default-branch` — its change lands on the repository's default branch, which the user does
+//   not choose: config push (the rules every client enforces live there).
 // - `repository` — it writes the repository but no branch: init, gc, quickstart (a new demo
 //   repository), check and profile (their stored results and profiles).
 // - `read` — nothing in the repository changes (files it writes are the user's: get, export …).
@@ -21,7 +23,14 @@
 import { type Command, Option } from 'commander';
 import type { CommandContext } from './runner.js';
 
-export const WRITE_CLASSES = ['branch', 'ref', 'environment', 'repository', 'read'] as const;
+export const WRITE_CLASSES = [
+  'branch',
+  'ref',
+  'environment',
+  'default-branch',
+  'repository',
+  'read',
+] as const;
 export type WriteClass = (typeof WRITE_CLASSES)[number];
 
 /**

@@ -1,7 +1,8 @@
 // Validation of option values that commander passes as strings. Failures are InvalidArgumentError
-// (exit 1) naming the option, raised before the command touches anything.
+// (exit 1) naming the option (ReservedMetadataError for a reserved `--meta` key), raised before
+// the command touches anything.
 import * as z from 'zod';
-import { InvalidArgumentError } from '../index.js';
+import { InvalidArgumentError, ReservedMetadataError } from '../index.js';
 
 function parseWith<T>(schema: z.ZodType<T>, value: unknown, argument: string): T {
   const r = schema.safeParse(value);
@@ -45,7 +46,11 @@ export function nonNegativeNumber(value: string | undefined, argument: string): 
 
 const metaPair = z.string().regex(/^[^=]+=/, 'expected key=value with a non-empty key');
 
-/** Repeated `--meta k=v` values as a record; a key given twice is an error. */
+/**
+ * Repeated `--meta k=v` values as a record; a key given twice is an error, and so is a key under
+ * `sluice.` — Sluice records those itself (a forced gate, a rules change, a run's id, a file's
+ * row count), and some attest what it did (docs/quality.md, "Reserved metadata").
+ */
 export function metadata(
   values: string[] | undefined,
   argument = '--meta',
@@ -61,6 +66,12 @@ export function metadata(
         argument,
         reason: 'empty key',
       });
+    if (key.startsWith('sluice.')) {
+      throw new ReservedMetadataError(
+        `${argument}: ${JSON.stringify(key)}: keys under sluice. are recorded by Sluice itself`,
+        { keys: [key], reason: 'the sluice. prefix is reserved' },
+      );
+    }
     if (key in out) {
       throw new InvalidArgumentError(`${argument}: key ${JSON.stringify(key)} given twice`, {
         argument,

@@ -108,3 +108,49 @@ describe('gates', () => {
     });
   });
 });
+
+describe('rules and their attestations', () => {
+  it('--meta cannot set a key Sluice records (exit 1, nothing committed)', async () => {
+    const head = (await sluice(['--json', 'log', '-n', '1', 'fix'])).json.commits[0].id;
+    for (const key of ['sluice.gate.forced', 'sluice.config.actor', 'sluice.run_id']) {
+      const r = await sluice([
+        '--json',
+        'commit',
+        '-b',
+        'fix',
+        '-m',
+        'forged',
+        '--allow-empty',
+        '--meta',
+        `${key}=true`,
+      ]);
+      expect({ code: r.code, error: r.json.error.code, keys: r.json.error.data.keys }).toEqual({
+        code: 1,
+        error: 'ReservedMetadataError',
+        keys: [key],
+      });
+    }
+    expect((await sluice(['--json', 'log', '-n', '1', 'fix'])).json.commits[0].id).toBe(head);
+  });
+
+  it('config show names what this directory adds; config push publishes it once', async () => {
+    const before = await sluice(['config', 'show']);
+    expect(before.code, before.stderr).toBe(0);
+    expect(before.stdout).toContain('nothing published on main');
+    expect(before.stdout).toContain('gate main  protected, checks');
+    expect(before.stdout).toContain('sluice config push would change what main publishes');
+    const pushed = await sluice(['config', 'push', '-m', 'protect main']);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    expect(pushed.stdout).toMatch(
+      /published on main: commit \w{12} \(\+gate main, \+checks\/orders\.yml\)/,
+    );
+    const after = await sluice(['config', 'show']);
+    expect(after.stdout).toMatch(/published on main @ \w{12} \(by tester in \w{12}, /);
+    expect(after.stdout).not.toContain('adds');
+    expect(after.stdout).not.toContain('would change');
+    const again = await sluice(['config', 'push']);
+    expect(again.stdout).toContain('nothing to publish');
+    const events = await sluice(['--json', 'events', '--type', 'config']);
+    expect(events.json.events.map((e: { actor: string }) => e.actor)).toEqual(['tester']);
+  });
+});

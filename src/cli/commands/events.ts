@@ -12,7 +12,7 @@ export const events = defineCommand({
       .option('--until <when>', 'only events before a duration ago or an ISO time')
       .option(
         '--type <types>',
-        'only these types, comma-separated: load, check, merge, build, promote, deploy, rollback, alert',
+        'only these types, comma-separated: load, check, merge, build, promote, deploy, rollback, alert, config',
       )
       .option('-n, --limit <n>', 'only the newest N events'),
   handler: async () => (await import('../handlers/events.js')).run,
