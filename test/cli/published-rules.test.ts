@@ -2,7 +2,8 @@
 // its rules pushed from one working directory; a second working directory with nothing but a
 // copy of `.sluice/config.json` — no sluice.yml, no checks — is held to them: every direct write
 // to the protected main is refused and nothing is staged, and a merge into main runs the
-// published checks. A change of the rules is a `config` event with its actor, and the metadata
+// published checks; a third directory whose own sluice.yml unprotects main is held to them too.
+// A change of the rules is a `config` event with its actor, and the metadata
 // that attests a forced gate cannot be given by hand.
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { type S3TestServer, startS3Server } from '../support/s3-server.js';
 const root = tempDir('sluice-cli-rules-');
 const first = join(root, 'first');
 const second = join(root, 'second');
+const third = join(root, 'third');
 let pg: PgCluster;
 let s3: S3TestServer;
 let n = 0;
@@ -76,6 +78,13 @@ beforeAll(async () => {
   // The second working directory: only the repository's address.
   mkdirSync(join(second, '.sluice'), { recursive: true });
   cpSync(join(first, '.sluice', 'config.json'), join(second, '.sluice', 'config.json'));
+  // A third, whose own sluice.yml says main is not protected and may be forced.
+  mkdirSync(join(third, '.sluice'), { recursive: true });
+  cpSync(join(first, '.sluice', 'config.json'), join(third, '.sluice', 'config.json'));
+  writeFileSync(
+    join(third, 'sluice.yml'),
+    'gates:\n  - branch: main\n    protected: false\n    allow_force: true\n',
+  );
 }, 180_000);
 afterAll(async () => {
   await Promise.all([pg?.stop(), s3?.stop()]);
@@ -178,10 +187,42 @@ describe('rules published on a PostgreSQL + S3 repository', () => {
         gates: { added: ['main'], changed: [], removed: [] },
       }),
     ]);
+    // A directory whose own sluice.yml unprotects main changes nothing: its weaker fields are
+    // ignored, and config show says so.
+    const carol = inDir(third, 'carol');
+    const put = await carol(['--json', 'put', csv('y'), 'raw/y.csv']);
+    expect({ code: put.code, error: put.json?.error?.code }).toEqual({
+      code: 2,
+      error: 'ProtectedBranchError',
+    });
+    const carolForce = await carol(['--json', 'merge', 'fix', '--force']);
+    expect(carolForce.json.error.code).toBe('InvalidArgumentError');
+    expect((await carol(['--json', 'log', '-n', '1'])).json.commits[0].id).toBe(head);
+    const carolShow = await carol(['--json', 'config', 'show']);
+    expect(carolShow.json.config.local.weakenings).toEqual([
+      expect.objectContaining({ branch: 'main', field: 'protected', holds: 'true' }),
+      expect.objectContaining({ branch: 'main', field: 'allow_force', holds: 'false' }),
+    ]);
+
     // Pushed again unchanged: nothing is written, not even an event.
     const again = await alice(['--json', 'config', 'push']);
     expect(again.json.config).toMatchObject({ changed: false, commit: null });
     expect(again.json.event).toBeNull();
     expect((await bob(['--json', 'events', '--type', 'config'])).json.events).toHaveLength(1);
+
+    // Changing a rule is a push too: recorded with its actor, and what every client reads next.
+    const changed = await carol(['--json', 'config', 'push']);
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(changed.json.config.gates).toEqual({ added: [], changed: ['main'], removed: [] });
+    const log = (await bob(['--json', 'events', '--type', 'config'])).json.events;
+    expect(log.map((e: { actor: string; gates: unknown }) => [e.actor, e.gates])).toEqual([
+      ['alice', { added: ['main'], changed: [], removed: [] }],
+      ['carol', { added: [], changed: ['main'], removed: [] }],
+    ]);
+    const now = await bob(['--json', 'config', 'show']);
+    expect(now.json.config.published).toMatchObject({
+      commit: { id: changed.json.config.commit.id, actor: 'carol' },
+      gates: [{ branch: 'main', protected: false, allow_force: true }],
+    });
   }, 240_000);
 });
