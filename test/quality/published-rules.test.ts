@@ -297,6 +297,45 @@ describe('config push', () => {
     expect(changed.event).toMatchObject({ actor: 'bob', fromCommit: head.id });
   });
 
+  it('two pushes at once both land, the later made again from the earlier one; each recorded', async () => {
+    const repo = await setup({ yml: 'gates:\n  - branch: main\n' });
+    const published = (await repo.getCommit('main')).id;
+    const dirs = ['a', 'b'].map((name) => {
+      const d = join(dir, name);
+      mkdirSync(d);
+      writeFileSync(
+        join(d, 'sluice.yml'),
+        `gates:\n  - branch: main\n  - branch: "${name}/*"\n    pre_commit: true\n`,
+      );
+      return d;
+    });
+    const [a, b] = [await reopen(), await reopen()];
+    const pushes = await Promise.all([
+      publishConfig(a, dirs[0] as string, { actor: 'ann' }),
+      publishConfig(b, dirs[1] as string, { actor: 'ben' }),
+    ]);
+    const events = await collect(listEvents(repo, { types: ['config'] }));
+    expect(events.map((e) => [e.actor, e.outcome])).toEqual([
+      ['alice', 'success'],
+      ...(events[1]?.actor === 'ann'
+        ? [
+            ['ann', 'success'],
+            ['ben', 'success'],
+          ]
+        : [
+            ['ben', 'success'],
+            ['ann', 'success'],
+          ]),
+    ]);
+    // The later push was made from the head the earlier one published, and is the head now.
+    const [first, second] = [events[1], events[2]] as { fromCommit: string; commit: string }[];
+    expect(first?.fromCommit).toBe(published);
+    expect(second?.fromCommit).toBe(first?.commit);
+    expect((await repo.getCommit('main')).id).toBe(second?.commit);
+    expect(pushes.map((p) => p.push.gates.added).sort()).toEqual([['a/*'], ['b/*']]);
+    expect((await collect(repo.listBranches())).map((br) => br.name)).toEqual(['main']);
+  });
+
   it('goes through the default branch gate: a refusing webhook stops it, recorded as a failure', async () => {
     let status = 204;
     const asked: unknown[] = [];
