@@ -16,7 +16,7 @@ import { SluiceError } from '../../src/common/errors.js';
 import { parseRepoPath, validateRefName } from '../../src/common/ids.js';
 import type { Repository } from '../../src/core/repository.js';
 import { loadProjectConfig as loadPipelineConfig } from '../../src/pipeline/project/config.js';
-import { loadProjectConfig as loadGateConfig } from '../../src/quality/gates.js';
+import { loadProjectConfig as loadGateConfig } from '../../src/quality/gate-config.js';
 import { parseSpecText, parseThreshold } from '../../src/quality/spec.js';
 import { readSchemaFile } from '../../src/tables/schema-file.js';
 import { loadWorkflowConfig } from '../../src/workflow/config/index.js';
