@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { InternalError, InvalidArgumentError } from '../common/errors.js';
+import { redactUrl, Secrets } from '../common/secrets.js';
 import { iso } from './artifacts.js';
 import type { BuildRun, GraphNode, NodeResult, ProjectGraph } from './types.js';
 
@@ -373,10 +374,13 @@ function parseTargetUrl(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new InvalidArgumentError(`the lineage url ${JSON.stringify(raw)} is not a URL`, {
-      argument: 'url',
-      reason: 'not a URL',
-    });
+    throw new InvalidArgumentError(
+      `the lineage url ${JSON.stringify(redactUrl(raw))} is not a URL`,
+      {
+        argument: 'url',
+        reason: 'not a URL',
+      },
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new InvalidArgumentError(`the lineage url must be http(s), not ${url.protocol}`, {
@@ -393,22 +397,16 @@ function withoutContentType(headers: Record<string, string>): Record<string, str
   return out;
 }
 
-/** The URL as it may be printed: without any user name or password. */
-function shown(url: URL): string {
-  if (url.username === '' && url.password === '') return url.href;
-  const copy = new URL(url.href);
-  copy.username = '';
-  copy.password = '';
-  return copy.href;
-}
-
 async function post(
   url: URL,
   event: object,
   timeoutMs: number,
   headers: Record<string, string>,
 ): Promise<void> {
-  const where = shown(url);
+  // The URL as it may be printed (no user info, query values masked); every reason scrubbed of
+  // the URL's and the headers' secrets — an endpoint may echo the request in its error body.
+  const where = redactUrl(url);
+  const secrets = new Secrets().add(url.href).addUrl(url).addHeaders(headers);
   let res: Response;
   try {
     res = await fetch(url, {
@@ -422,17 +420,17 @@ async function post(
       err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
     const reason = timedOut
       ? `no answer within ${timeoutMs} ms`
-      : `unreachable (${err instanceof Error ? err.message : String(err)})`;
-    throw new InternalError(
-      `OpenLineage endpoint ${where}: ${reason}`,
-      { url: where, status: null, reason },
-      { cause: err },
-    );
+      : secrets.scrub(`unreachable (${err instanceof Error ? err.message : String(err)})`);
+    throw new InternalError(`OpenLineage endpoint ${where}: ${reason}`, {
+      url: where,
+      status: null,
+      reason,
+    });
   }
   // Read the body either way so the connection is released.
   const body = await res.text().catch(() => '');
   if (!res.ok) {
-    const reason = `HTTP ${res.status}${body ? `: ${body.slice(0, 200)}` : ''}`;
+    const reason = secrets.scrub(`HTTP ${res.status}${body ? `: ${body.slice(0, 200)}` : ''}`);
     throw new InternalError(`OpenLineage endpoint ${where} answered ${reason}`, {
       url: where,
       status: res.status,

@@ -3,6 +3,7 @@
 // and the call of one webhook. Loaded with the check engine, when a gate runs checks or asks
 // webhooks — not by every openRepository that installs the gates.
 import type { GateFailedError } from '../common/errors.js';
+import { redactUrl, Secrets } from '../common/secrets.js';
 import { refTable } from './checks.js';
 import type { GateRule } from './gate-config.js';
 import { definitionDigest } from './reuse.js';
@@ -39,10 +40,16 @@ export function describeFailures(failed: GateFailedError['data']['failed']): str
   return `${failed.length} check(s) did not pass (${names.join(', ')})`;
 }
 
+/**
+ * Asks one webhook. What it answers is reported with the URL as it may be shown (no user info,
+ * query values masked) and a reason scrubbed of the URL's and headers' secrets.
+ */
 export async function callWebhook(
   hook: GateRule['webhooks'][number],
   event: Record<string, unknown>,
 ): Promise<{ url: string; ok: boolean; status?: number; reason?: string }> {
+  const url = redactUrl(hook.url);
+  const secrets = new Secrets().add(hook.url).addUrl(hook.url).addHeaders(hook.headers);
   try {
     const res = await fetch(hook.url, {
       method: 'POST',
@@ -52,17 +59,17 @@ export async function callWebhook(
     });
     await res.arrayBuffer().catch(() => undefined);
     return res.ok
-      ? { url: hook.url, ok: true, status: res.status }
-      : { url: hook.url, ok: false, status: res.status, reason: `HTTP ${res.status}` };
+      ? { url, ok: true, status: res.status }
+      : { url, ok: false, status: res.status, reason: `HTTP ${res.status}` };
   } catch (err) {
     const timedOut =
       err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
     return {
-      url: hook.url,
+      url,
       ok: false,
       reason: timedOut
         ? `no answer within ${hook.timeout} ms`
-        : `unreachable (${err instanceof Error ? err.message : String(err)})`,
+        : secrets.scrub(`unreachable (${err instanceof Error ? err.message : String(err)})`),
     };
   }
 }

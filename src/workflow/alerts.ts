@@ -4,8 +4,13 @@
 // exponential backoff inside a total deadline and returns one result per sink. Every attempt is
 // reported through `onDelivery`, which the caller wires to the event log (this module does not
 // import it, so it stays a leaf).
+//
+// Secrets: a sink's URL (its path, for Slack; its query and user info), its header values and the
+// values its `${NAME}` references resolved to are never reported — every attempt's error (a
+// server may echo the request in its error body) is scrubbed of them (common/secrets.ts).
 
 import { randomUUID } from 'node:crypto';
+import { Secrets } from '../common/secrets.js';
 
 export type AlertSeverity = 'info' | 'warning' | 'error' | 'critical';
 
@@ -57,6 +62,23 @@ export interface AlertSink {
   backoffMs?: number;
   /** Which alerts this sink receives (see alertTypeMatches); absent = all, empty = none. */
   on?: string[];
+  /** More values to keep out of every report (what the URL's and headers' `${NAME}` resolved to). */
+  secrets?: readonly string[];
+}
+
+/** What must not appear in a sink's reports: its URL (whole, and its query and user info), header
+ * values and resolved variables — a Slack webhook URL's path is itself the credential. */
+export function sinkSecrets(sink: AlertSink): Secrets {
+  const secrets = new Secrets()
+    .add(sink.url, ...(sink.secrets ?? []))
+    .addUrl(sink.url)
+    .addHeaders(sink.headers);
+  if (sink.kind === 'slack') {
+    try {
+      secrets.add(new URL(sink.url).pathname);
+    } catch {}
+  }
+  return secrets;
 }
 
 /** One delivery attempt to one sink, as reported to `onDelivery`. The URL is never included: for
@@ -421,6 +443,9 @@ async function deliver(
   const maxAttempts = 1 + Math.max(0, Math.floor(sink.retries ?? DEFAULT_RETRIES));
   const timeoutMs = Math.max(1, sink.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const base = { sink: sink.name, kind: sink.kind };
+  const secrets = sinkSecrets(sink);
+  const report = (a: DeliveryAttempt) =>
+    ctx.report(a.error === undefined ? a : { ...a, error: secrets.scrub(a.error) });
   let body: string;
   try {
     if (sink.kind !== 'webhook' && sink.kind !== 'slack') {
@@ -432,8 +457,8 @@ async function deliver(
     }
     body = JSON.stringify(payloadFor(sink.kind, alert));
   } catch (err) {
-    const error = err instanceof Error ? err.message : String(err);
-    await ctx.report({
+    const error = secrets.scrub(err instanceof Error ? err.message : String(err));
+    await report({
       ...base,
       alertId: alert.id,
       alertType: alert.type,
@@ -465,7 +490,7 @@ async function deliver(
       // A retry that could not start before the deadline is not announced as one.
       retrying = Date.now() + delay < ctx.deadlineAt;
     }
-    await ctx.report({
+    await report({
       ...base,
       alertId: alert.id,
       alertType: alert.type,
@@ -486,7 +511,7 @@ async function deliver(
         ok: last.ok,
         attempts: attempt,
         ...(lastStatus !== undefined ? { status: lastStatus } : {}),
-        ...(error !== undefined && !last.ok ? { error } : {}),
+        ...(error !== undefined && !last.ok ? { error: secrets.scrub(error) } : {}),
         durationMs: Date.now() - started,
       };
     }
@@ -498,7 +523,7 @@ async function deliver(
         ok: false,
         attempts: attempt,
         ...(lastStatus !== undefined ? { status: lastStatus } : {}),
-        error: `${last.error}; ${why}`,
+        error: secrets.scrub(`${last.error}; ${why}`),
         durationMs: Date.now() - started,
       };
     }

@@ -26,6 +26,7 @@ import {
   GateFailedError,
   MergeConflictError,
 } from '../common/errors.js';
+import { redactUrl } from '../common/secrets.js';
 import type { Repository } from '../core/repository.js';
 import { specsFor } from '../quality/gate-checks.js';
 import { gatesOf } from '../quality/gates.js';
@@ -216,7 +217,7 @@ async function fetchInputs(
   s: LoadState,
 ): Promise<{ inputs: string[]; cleanup: () => Promise<void> }> {
   const { ing, opts } = s;
-  s.run.phase('fetch', ing.kind === 'rest' ? ing.url : ing.path);
+  s.run.phase('fetch', ing.kind === 'rest' ? redactUrl(ing.url) : ing.path);
   const where = describeOrigin('ingestor', ing);
   if (ing.kind === 'files') {
     const inputs = await resolveFilesSource(

@@ -1,7 +1,8 @@
 // Alerts as the workflow sends them: the `alerts:` sinks of the config (their `${VAR}` references
 // resolved), every delivery attempt recorded in the event log as an `alert` event. A sink that
 // cannot be prepared (a missing variable) is reported as a failed delivery, never a crash: an
-// alert must not turn a load's failure into a different one.
+// alert must not turn a load's failure into a different one. What an attempt reports is scrubbed
+// of the sink's secrets (alerts.ts) before it is recorded.
 import type { Repository } from '../core/repository.js';
 import {
   type Alert,
@@ -42,11 +43,14 @@ export async function notify(
   for (const s of sinks) {
     const where = describeOrigin('alert', s);
     try {
+      const url = resolveUrl(s.url, where, opts.env);
+      const headers = resolveHeaders(s.headers, where, opts.env);
       ready.push({
         name: s.name,
         kind: s.kind,
-        url: resolveUrl(s.url, where, opts.env).url,
-        headers: resolveHeaders(s.headers, where, opts.env).headers,
+        url: url.url,
+        headers: headers.headers,
+        secrets: [...url.secrets, ...headers.secrets],
         timeoutMs: s.timeoutMs,
         retries: s.retries,
         backoffMs: s.backoffMs,

@@ -9,14 +9,16 @@
 // pageRequest (page number or cursor set) → fetchPage (redirects and retries) → extractRecords →
 // writeNdjson → nextPage (pagination: page, cursor or next link; the last page ends it).
 //
-// Secrets: header values may come from environment variables. They are sent only to the
-// configured origin (a redirect or next link elsewhere is refused when headers are set), and
-// every message is scrubbed of them, response snippets included.
+// Secrets: header values (and values in the URL) may come from environment variables. Headers are
+// sent only to the configured origin (a redirect or next link elsewhere is refused when headers
+// are set), and every message is scrubbed (common/secrets.ts) of the header values, the URL's
+// query and user info and the resolved variables, response snippets included.
 import { type FileHandle, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SourceFetchError } from '../../common/errors.js';
+import { redactUrl, Secrets } from '../../common/secrets.js';
 import { type Env, type RestSource, resolveHeaders, resolveUrl } from '../config/index.js';
 import { evalJsonPath } from './json-path.js';
 
@@ -104,23 +106,26 @@ interface FetchState {
   origin: string;
   hasHeaders: boolean;
   backoffMs: number;
-  /** Replaces every secret (a resolved variable's value) in a message by `***`. */
+  /** Replaces every secret (header values, the URL's query and user info, resolved variables)
+   * in a message by `***`. */
   scrub: (text: string) => string;
 }
 
 /**
- * The source's `${NAME}` references resolved (their values are the secrets every message is
- * scrubbed of), its headers and URL checked: SourceFetchError on page 0 when they are not valid.
+ * The source's `${NAME}` references resolved, its headers and URL checked: SourceFetchError on
+ * page 0 when they are not valid. The resolved values, the header values and the URL's query and
+ * user info are the secrets every message is scrubbed of.
  */
 function prepareRequest(source: RestSource, opts: FetchRestOptions): FetchState {
-  const where = opts.where ?? source.url;
+  const where = opts.where ?? redactUrl(source.url);
   const env = opts.env ?? process.env;
   const resolved = resolveHeaders(source.headers, where, env);
   const start = resolveUrl(source.url, where, env);
-  const secrets = [...resolved.secrets, ...start.secrets]
-    .filter((x) => x.length > 0)
-    .sort((a, b) => b.length - a.length);
-  const scrub = (text: string): string => secrets.reduce((t, x) => t.split(x).join('***'), text);
+  const secrets = new Secrets()
+    .add(...resolved.secrets, ...start.secrets)
+    .addHeaders(resolved.headers)
+    .addUrl(start.url);
+  const scrub = (text: string): string => secrets.scrub(text);
   let headers: Headers;
   try {
     headers = new Headers({ accept: 'application/json', ...resolved.headers });
@@ -137,7 +142,7 @@ function prepareRequest(source: RestSource, opts: FetchRestOptions): FetchState 
   } catch {}
   if (first?.protocol !== 'http:' && first?.protocol !== 'https:')
     throw new SourceFetchError(`${where}: url is not an http(s) URL once its variables are set`, {
-      url: source.url,
+      url: redactUrl(source.url),
       page: 0,
       reason: 'invalid url',
     });
