@@ -1,15 +1,20 @@
 // Opening and creating repositories from a directory: reads the config, opens the stores it names,
 // and hands back a Repository. This is where the embedded default (SQLite + local disk) is chosen.
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+// Credentials never go to `.sluice/config.json`: a PostgreSQL password given to init goes to the
+// credentials file (credentials.ts, mode 600), S3 keys come from the AWS environment only.
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { InvalidArgumentError, RepositoryAlreadyExistsError } from '../common/errors.js';
+import { Secrets } from '../common/secrets.js';
 import { sluiceYmlOf } from '../common/sluice-yml.js';
 import { Repository, type RepositoryOptions } from '../core/repository.js';
 import { registerRepositoryDir } from '../engine/session.js';
 import type { MetaStore } from '../meta/meta-store.js';
 import { openMetaStore } from '../meta/open-meta.js';
+import { splitPgPassword } from '../meta/postgres-connection.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { openObjectStore } from '../storage/open-store.js';
+import { readCredentials, writeCredentials, writePrivateFile } from './credentials.js';
 import { configPath, findRepoDir, type RepoConfig, readConfig, SLUICE_DIR } from './repo-config.js';
 
 export interface InitOptions extends RepositoryOptions {
@@ -23,11 +28,15 @@ export interface InitOptions extends RepositoryOptions {
   s3Endpoint?: string;
 }
 
+/** Opens the stores `config` names; `password`: the MetaStore's (else the credentials file's). */
 async function openStores(
   dir: string,
   config: RepoConfig,
+  password?: string,
 ): Promise<{ meta: MetaStore; store: ObjectStore }> {
   const sluiceDir = join(dir, SLUICE_DIR);
+  const metaPassword =
+    password ?? (config.meta === 'sqlite' ? undefined : readCredentials(sluiceDir)?.meta?.password);
   const storageUri =
     config.storage.startsWith('s3://') || isAbsolute(config.storage)
       ? config.storage
@@ -35,6 +44,7 @@ async function openStores(
   const meta = await openMetaStore(
     config.meta === 'sqlite' ? `sqlite:${join(sluiceDir, 'meta.db')}` : config.meta,
     sluiceDir,
+    metaPassword === undefined ? {} : { password: metaPassword },
   );
   try {
     const store = await openObjectStore(storageUri, { s3: { endpoint: config.s3Endpoint } });
@@ -56,13 +66,17 @@ export async function initRepository(dir: string, opts: InitOptions = {}): Promi
   const metaSpec = opts.meta ?? 'sqlite';
   if (metaSpec !== 'sqlite' && !/^postgres(ql)?:\/\//.test(metaSpec)) {
     throw new InvalidArgumentError(
-      `--meta must be "sqlite" or a postgres:// URL, not ${metaSpec}`,
+      `--meta must be "sqlite" or a postgres:// URL, not ${new Secrets().addUrl(metaSpec).scrub(metaSpec)}`,
       {
         argument: 'meta',
         reason: 'unknown metadata store',
       },
     );
   }
+  checkNoCredentials(opts.s3Endpoint);
+  // The password is kept out of config.json: the credentials file holds it.
+  const { url: metaUrl, password } =
+    metaSpec === 'sqlite' ? { url: metaSpec, password: undefined } : splitPgPassword(metaSpec);
   const storage = opts.storage
     ? opts.storage.startsWith('s3://')
       ? opts.storage
@@ -72,21 +86,22 @@ export async function initRepository(dir: string, opts: InitOptions = {}): Promi
     version: 1,
     repository: opts.name ?? (basename(root) || 'repo'),
     storage,
-    meta: metaSpec,
+    meta: metaUrl,
     ...(opts.s3Endpoint ? { s3Endpoint: opts.s3Endpoint } : {}),
   };
   const sluiceDir = join(root, SLUICE_DIR);
   const createdDir = !existsSync(sluiceDir);
   mkdirSync(sluiceDir, { recursive: true });
   try {
-    const { meta, store } = await openStores(root, config);
+    const { meta, store } = await openStores(root, config, password);
     try {
       const repo = await Repository.init(meta, store, {
         name: config.repository,
         defaultBranch: opts.defaultBranch,
         committer: opts.committer,
       });
-      writeFileSync(configPath(root), `${JSON.stringify(config, null, 2)}\n`);
+      if (password !== undefined) writeCredentials(sluiceDir, { version: 1, meta: { password } });
+      writePrivateFile(configPath(root), `${JSON.stringify(config, null, 2)}\n`);
       registerRepositoryDir(repo, sluiceDir);
       return repo;
     } catch (err) {
@@ -98,6 +113,22 @@ export async function initRepository(dir: string, opts: InitOptions = {}): Promi
     if (createdDir) rmSync(sluiceDir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** An S3 endpoint with user info would put a key in config.json: keys come from the environment. */
+function checkNoCredentials(endpoint: string | undefined): void {
+  if (endpoint === undefined) return;
+  let u: URL | undefined;
+  try {
+    u = new URL(endpoint);
+  } catch {}
+  if (u !== undefined && u.username === '' && u.password === '') return;
+  throw new InvalidArgumentError(
+    u === undefined
+      ? '--s3-endpoint is not a URL'
+      : '--s3-endpoint must not hold credentials: S3 keys come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or an AWS profile)',
+    { argument: 's3-endpoint', reason: u === undefined ? 'not a URL' : 'holds credentials' },
+  );
 }
 
 /** Opens the repository at `dir`, or found from $SLUICE_REPO / the current directory upward. */

@@ -13,6 +13,7 @@ import {
   PreconditionError,
   type SluiceError,
   toSluiceError,
+  UnavailableError,
   ValidationError,
 } from '../index.js';
 import { errorLine } from '../internal.js';
@@ -25,9 +26,13 @@ export const EXIT_CONFLICT = 2;
 export const EXIT_NOT_FOUND = 3;
 /** Internal or integrity error: something is broken, not the user's input. */
 export const EXIT_INTERNAL = 4;
+/** A store is unreachable or refuses the credentials: try again later, or fix the setting. */
+export const EXIT_UNAVAILABLE = 5;
 
 /** Exit code of an error, most specific rule first. */
 export function exitCodeOf(err: SluiceError): number {
+  // An outage, whatever the command was doing when the store went away.
+  if (err instanceof UnavailableError) return EXIT_UNAVAILABLE;
   // The tree names the object but the store lost it: damage, not a mistyped name.
   if (err instanceof ObjectNotFoundError) return EXIT_INTERNAL;
   if (err instanceof ValidationError) return EXIT_USAGE;

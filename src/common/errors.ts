@@ -24,6 +24,12 @@ export class AuthError<D extends ErrorData = ErrorData> extends SluiceError<D> {
 /** Stored bytes do not match their address: the store was damaged or tampered with. */
 export class IntegrityError<D extends ErrorData = ErrorData> extends SluiceError<D> {}
 export class InternalError<D extends ErrorData = ErrorData> extends SluiceError<D> {}
+/**
+ * A store the repository lives on cannot be reached, dropped the connection, or refuses the
+ * credentials: an outage to wait out or a setting to fix, not damage. Names the store and its
+ * host, never a credential.
+ */
+export class UnavailableError<D extends ErrorData = ErrorData> extends SluiceError<D> {}
 
 // ---- not found ------------------------------------------------------------------------------
 export class RepositoryNotFoundError extends NotFoundError<{ repository: string }> {}
@@ -178,6 +184,24 @@ export class SourceFetchError extends PreconditionError<{
   status?: number;
   attempts?: number;
 }> {}
+
+// ---- unavailable ----------------------------------------------------------------------------
+/** What an outage error says about the store: which one, where, and why (no credential). */
+export interface StoreUnavailable {
+  /** `postgres`, `s3`. */
+  store: string;
+  /** `host:port` (or the endpoint's host), as the repository's configuration names it. */
+  host: string;
+  /** `unreachable`, `credentials refused`, `connection lost`, `timeout`. */
+  reason: string;
+  [key: string]: unknown;
+}
+export class MetaStoreUnavailableError extends UnavailableError<
+  StoreUnavailable & { database?: string }
+> {}
+export class ObjectStoreUnavailableError extends UnavailableError<
+  StoreUnavailable & { bucket?: string }
+> {}
 
 // ---- integrity ------------------------------------------------------------------------------
 export class ObjectCorruptedError extends IntegrityError<{

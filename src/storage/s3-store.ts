@@ -1,8 +1,17 @@
 // ObjectStore on S3 or any S3-compatible service (AWS SDK v3). Keys live under an optional prefix.
 // The SDK is imported on first use so CLI commands that never touch S3 do not pay its load time.
+// Every request goes through `call`: an outage — the endpoint unreachable, the credentials
+// refused, a server error after the SDK's retries — is an ObjectStoreUnavailableError naming the
+// bucket and host, scrubbed of the keys.
 import { Readable, Transform } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { InvalidArgumentError, ObjectNotFoundError, SluiceError } from '../common/errors.js';
+import {
+  InvalidArgumentError,
+  ObjectNotFoundError,
+  ObjectStoreUnavailableError,
+  SluiceError,
+} from '../common/errors.js';
+import { Secrets } from '../common/secrets.js';
 import { checkRange, validateKey } from './keys.js';
 import type { ByteRange, ObjectInfo, ObjectStore, OpOptions } from './object-store.js';
 
@@ -59,7 +68,6 @@ export class S3Store implements ObjectStore {
   ): Promise<void> {
     validateKey(key);
     opts.signal?.throwIfAborted();
-    const { sdk, client } = await this.connect();
     // PutObject needs a content length; a stream of unknown size is buffered first.
     let payload: Uint8Array | Readable = body;
     let length = body instanceof Uint8Array ? body.length : opts.size;
@@ -67,14 +75,16 @@ export class S3Store implements ObjectStore {
       payload = await readAll(body as Readable, opts.signal);
       length = payload.length;
     }
-    await client.send(
-      new sdk.PutObjectCommand({
-        Bucket: this.bucket,
-        Key: this.keyPrefix + key,
-        Body: payload,
-        ContentLength: length,
-      }),
-      { abortSignal: opts.signal },
+    await this.call((sdk, client) =>
+      client.send(
+        new sdk.PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.keyPrefix + key,
+          Body: payload,
+          ContentLength: length,
+        }),
+        { abortSignal: opts.signal },
+      ),
     );
   }
 
@@ -91,11 +101,11 @@ export class S3Store implements ObjectStore {
   async head(key: string, opts: OpOptions = {}): Promise<ObjectInfo | undefined> {
     validateKey(key);
     opts.signal?.throwIfAborted();
-    const { sdk, client } = await this.connect();
     try {
-      const out = await client.send(
-        new sdk.HeadObjectCommand({ Bucket: this.bucket, Key: this.keyPrefix + key }),
-        { abortSignal: opts.signal },
+      const out = await this.call((sdk, client) =>
+        client.send(new sdk.HeadObjectCommand({ Bucket: this.bucket, Key: this.keyPrefix + key }), {
+          abortSignal: opts.signal,
+        }),
       );
       return { key, size: out.ContentLength ?? 0, lastModified: out.LastModified ?? new Date(0) };
     } catch (err) {
@@ -107,11 +117,12 @@ export class S3Store implements ObjectStore {
   async delete(key: string, opts: OpOptions = {}): Promise<void> {
     validateKey(key);
     opts.signal?.throwIfAborted();
-    const { sdk, client } = await this.connect();
     try {
-      await client.send(
-        new sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: this.keyPrefix + key }),
-        { abortSignal: opts.signal },
+      await this.call((sdk, client) =>
+        client.send(
+          new sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: this.keyPrefix + key }),
+          { abortSignal: opts.signal },
+        ),
       );
     } catch (err) {
       if (!isNotFound(err)) throw err;
@@ -122,20 +133,24 @@ export class S3Store implements ObjectStore {
     prefix: string,
     opts: OpOptions & { after?: string } = {},
   ): AsyncIterable<ObjectInfo> {
-    const { sdk, client } = await this.connect();
     let token: string | undefined;
     let first = true;
     // One page (≤ 1000 keys) in memory at a time; the next page is fetched when this one is used up.
     while (first || token) {
       opts.signal?.throwIfAborted();
-      const out = await client.send(
-        new sdk.ListObjectsV2Command({
-          Bucket: this.bucket,
-          Prefix: this.keyPrefix + prefix,
-          StartAfter: first && opts.after !== undefined ? this.keyPrefix + opts.after : undefined,
-          ContinuationToken: token,
-        }),
-        { abortSignal: opts.signal },
+      const startAfter =
+        first && opts.after !== undefined ? this.keyPrefix + opts.after : undefined;
+      const continuation = token;
+      const out = await this.call((sdk, client) =>
+        client.send(
+          new sdk.ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: this.keyPrefix + prefix,
+            StartAfter: startAfter,
+            ContinuationToken: continuation,
+          }),
+          { abortSignal: opts.signal },
+        ),
       );
       first = false;
       for (const obj of out.Contents ?? []) {
@@ -164,12 +179,17 @@ export class S3Store implements ObjectStore {
     validateKey(key);
     checkRange(opts.range);
     opts.signal?.throwIfAborted();
-    const { sdk, client } = await this.connect();
     const range = opts.range && `bytes=${opts.range.start}-${opts.range.end ?? ''}`;
     try {
-      const out = await client.send(
-        new sdk.GetObjectCommand({ Bucket: this.bucket, Key: this.keyPrefix + key, Range: range }),
-        { abortSignal: opts.signal },
+      const out = await this.call((sdk, client) =>
+        client.send(
+          new sdk.GetObjectCommand({
+            Bucket: this.bucket,
+            Key: this.keyPrefix + key,
+            Range: range,
+          }),
+          { abortSignal: opts.signal },
+        ),
       );
       // In Node the SDK's streaming body is an http.IncomingMessage.
       if (!(out.Body instanceof Readable)) {
@@ -182,6 +202,35 @@ export class S3Store implements ObjectStore {
       if (httpStatus(err) === 416) return undefined; // InvalidRange: start at or past the end
       throw err;
     }
+  }
+
+  /** One request to S3; an outage comes out as an ObjectStoreUnavailableError (s3Outage). */
+  private async call<T>(send: (sdk: S3Sdk, client: S3Client) => Promise<T>): Promise<T> {
+    const { sdk, client } = await this.connect();
+    try {
+      return await send(sdk, client);
+    } catch (err) {
+      throw this.outage(err) ?? err;
+    }
+  }
+
+  /** `err` as an outage of this store, or undefined when it is not one. */
+  private outage(err: unknown): ObjectStoreUnavailableError | undefined {
+    const { endpoint, region, credentials } = this.options;
+    const env = process.env;
+    const secrets = new Secrets().add(
+      credentials?.accessKeyId,
+      credentials?.secretAccessKey,
+      credentials?.sessionToken,
+      env.AWS_ACCESS_KEY_ID,
+      env.AWS_SECRET_ACCESS_KEY,
+      env.AWS_SESSION_TOKEN,
+    );
+    return s3Outage(err, {
+      bucket: this.bucket,
+      host: endpointHost(endpoint) ?? `s3.${region ?? 'us-east-1'}.amazonaws.com`,
+      secrets,
+    });
   }
 
   private connect(): Promise<{ sdk: S3Sdk; client: S3Client }> {
@@ -214,6 +263,12 @@ export function parseS3Uri(uri: string): { bucket: string; prefix: string } {
     });
   }
   const bucket = match[1];
+  if (bucket.includes('@')) {
+    throw new InvalidArgumentError(
+      'an s3:// URI must not hold credentials: S3 keys come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or an AWS profile)',
+      { argument: 'uri', reason: 'holds credentials' },
+    );
+  }
   checkBucket(bucket);
   return { bucket, prefix: normalizePrefix(match[2] ?? '') };
 }
@@ -289,6 +344,78 @@ function httpStatus(err: unknown): number | undefined {
   return typeof meta === 'object' && meta !== null && 'httpStatusCode' in meta
     ? Number(meta.httpStatusCode)
     : undefined;
+}
+
+const NETWORK = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+]);
+const REFUSED_CREDENTIALS = new Set([
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'InvalidToken',
+  'TokenRefreshRequired',
+  'AccessDenied',
+  'CredentialsProviderError',
+]);
+
+/**
+ * An S3 failure that is an outage — the endpoint unreachable or not answering, the credentials
+ * missing or refused (403), a server error (5xx) the SDK's retries did not get past — as an
+ * ObjectStoreUnavailableError; undefined for anything else (a missing key, an abort).
+ */
+export function s3Outage(
+  err: unknown,
+  where: { bucket: string; host: string; secrets: Secrets },
+): ObjectStoreUnavailableError | undefined {
+  if (err instanceof ObjectStoreUnavailableError) return err;
+  if (!(err instanceof Error) || err.name === 'AbortError') return undefined;
+  const code = String((err as { code?: unknown }).code ?? '');
+  const status = httpStatus(err);
+  let reason: string;
+  let what: string;
+  if (REFUSED_CREDENTIALS.has(err.name) || status === 403) {
+    reason = 'credentials refused';
+    what =
+      err.name === 'CredentialsProviderError' ? 'has no credentials' : 'refused the credentials';
+  } else if (err.name === 'TimeoutError' || code === 'ETIMEDOUT') {
+    reason = 'timeout';
+    what = 'did not answer in time';
+  } else if (NETWORK.has(code)) {
+    reason = code === 'ECONNRESET' || code === 'EPIPE' ? 'connection lost' : 'unreachable';
+    what = reason === 'unreachable' ? 'cannot be reached' : 'dropped the connection';
+  } else if (status !== undefined && status >= 500) {
+    reason = 'server error';
+    what = `answered HTTP ${status}`;
+  } else {
+    return undefined;
+  }
+  const detail =
+    err.name === 'Error' || err.name === 'Unknown' ? err.message : `${err.name}: ${err.message}`;
+  return new ObjectStoreUnavailableError(
+    where.secrets.scrub(
+      `the object store (S3 bucket ${where.bucket} at ${where.host}) ${what}: ${detail}`,
+    ),
+    { store: 's3', host: where.host, bucket: where.bucket, reason },
+  );
+}
+
+/** The host (and port) of an endpoint URL; undefined when there is none. */
+function endpointHost(endpoint: string | undefined): string | undefined {
+  if (endpoint === undefined) return undefined;
+  try {
+    return new URL(endpoint).host;
+  } catch {
+    return new Secrets().addUrl(endpoint).scrub(endpoint);
+  }
 }
 
 function isNotFound(err: unknown): boolean {

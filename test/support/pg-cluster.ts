@@ -1,7 +1,15 @@
 // A throwaway PostgreSQL cluster for tests and benchmarks: initdb into a temp dir, start on a
 // free port, hand out databases, and tear everything down — also when the test process dies.
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -22,6 +30,15 @@ export interface PgCluster {
   port: number;
   /** Creates another empty database and returns its URL. */
   createDatabase(name: string): Promise<string>;
+  /**
+   * A role that must give its password (scram-sha-256 on 127.0.0.1), owning a new database of
+   * the same name; returns that database's URL without the password.
+   */
+  createPasswordRole(name: string, password: string): Promise<string>;
+  /** Stops the server at once (an outage), keeping its files: `resume()` starts it again. */
+  halt(): Promise<void>;
+  /** Starts the server `halt()` stopped, on the same port. */
+  resume(): Promise<void>;
   /** Stops the server immediately and removes its files. */
   stop(): Promise<void>;
 }
@@ -64,21 +81,24 @@ export async function startPgCluster(opts: PgClusterOptions = {}): Promise<PgClu
 
   let port = 0;
   let watchdog: number | undefined;
+  const fsync = opts.fsync ? 'on' : 'off';
+  const startServer = async (): Promise<void> => {
+    const serverOpts = [
+      `-p ${port} -k ${base} -c listen_addresses=127.0.0.1`,
+      `-c fsync=${fsync} -c max_connections=200`,
+      opts.fsync ? '' : '-c synchronous_commit=off -c full_page_writes=off',
+    ].join(' ');
+    const log = join(base, 'server.log');
+    await exec('pg_ctl', ['-D', data, '-l', log, '-o', serverOpts, '-w', '-t', '60', 'start']);
+  };
   try {
     const initArgs = ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'];
     await exec('initdb', [...initArgs, '--locale=C']);
-    const fsync = opts.fsync ? 'on' : 'off';
     // A free port can be taken between probing and binding: retry a few times.
     for (let attempt = 0; ; attempt++) {
       port = await freePort();
-      const serverOpts = [
-        `-p ${port} -k ${base} -c listen_addresses=127.0.0.1`,
-        `-c fsync=${fsync} -c max_connections=200`,
-        opts.fsync ? '' : '-c synchronous_commit=off -c full_page_writes=off',
-      ].join(' ');
       try {
-        const log = join(base, 'server.log');
-        await exec('pg_ctl', ['-D', data, '-l', log, '-o', serverOpts, '-w', '-t', '60', 'start']);
+        await startServer();
         break;
       } catch (err) {
         if (attempt >= 2) throw err;
@@ -105,11 +125,38 @@ export async function startPgCluster(opts: PgClusterOptions = {}): Promise<PgClu
     }
     return urlOf(name);
   };
+  const createPasswordRole = async (name: string, password: string): Promise<string> => {
+    // The first matching line of pg_hba.conf wins: this role must give its password.
+    const hba = join(data, 'pg_hba.conf');
+    writeFileSync(
+      hba,
+      `host all "${name}" 127.0.0.1/32 scram-sha-256\n${readFileSync(hba, 'utf8')}`,
+    );
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ connectionString: urlOf('postgres') });
+    await client.connect();
+    try {
+      const role = `"${name.replaceAll('"', '""')}"`;
+      await client.query(`create role ${role} login password '${password.replaceAll("'", "''")}'`);
+      await client.query(`create database ${role} owner ${role}`);
+      await client.query('select pg_reload_conf()');
+    } finally {
+      await client.end();
+    }
+    return `postgres://${encodeURIComponent(name)}@127.0.0.1:${port}/${encodeURIComponent(name)}`;
+  };
   const database = opts.database ?? 'sluice';
   const cluster: PgCluster = {
     url: urlOf(database),
     port,
     createDatabase,
+    createPasswordRole,
+    async halt() {
+      await exec('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
+    },
+    async resume() {
+      await startServer();
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
