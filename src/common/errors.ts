@@ -62,6 +62,15 @@ export class RefAlreadyExistsError extends ConflictError<{ name: string; kind: s
 export class RepositoryAlreadyExistsError extends ConflictError<{ repository: string }> {}
 /** A compare-and-swap lost to a concurrent writer too many times. */
 export class ConcurrentUpdateError extends ConflictError<{ ref: string }> {}
+/**
+ * A table whose name differs only in case from one the ref already has (`Orders` where `orders`
+ * is): SQL reads both as one name, so the second would break every query on the branch.
+ */
+export class TableNameConflictError extends ConflictError<{
+  table: string;
+  existing: string;
+  ref: string;
+}> {}
 /** An append whose key is already in the table (a primary key names one row). */
 export class DuplicateKeyError extends ConflictError<{
   table: string;

@@ -4,7 +4,13 @@
 // folder of Parquet files without one is just files. Files whose name starts with `_` or `.` are
 // not data (the Hive/Spark convention), so any Parquet engine can read the folder as it is.
 import * as z from 'zod';
-import { IntegrityError, InvalidNameError, TableNotFoundError } from '../common/errors.js';
+import {
+  IntegrityError,
+  InvalidNameError,
+  PathNotFoundError,
+  TableNameConflictError,
+  TableNotFoundError,
+} from '../common/errors.js';
 import type { TreeEntry } from '../core/entry.js';
 import type { Repository } from '../core/repository.js';
 
@@ -24,6 +30,12 @@ export function tableNameOf(path: string): string | undefined {
 }
 export const manifestPath = (name: string): string => `${tablePrefix(name)}${MANIFEST_FILE}`;
 
+/** The table whose manifest `path` is (`tables/<name>/_sluice_table.json`), else undefined. */
+export function manifestTableOf(path: string): string | undefined {
+  const name = tableNameOf(path);
+  return name !== undefined && path === manifestPath(name) ? name : undefined;
+}
+
 /** Table names are SQL identifiers, so that `SELECT * FROM orders` works without quoting. */
 export function parseTableName(name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(name)) {
@@ -33,6 +45,35 @@ export function parseTableName(name: string): string {
     );
   }
   return name;
+}
+
+/**
+ * Refuses to create table `name` at `ref` (a branch: its staged writes count) when a table of
+ * another spelling of it is there — `Orders` where `orders` is: table names are unique regardless
+ * of case, as SQL identifiers are. TableNameConflictError names both spellings. Looks at the
+ * folders under `tables/` (one listing of names, not of files) and their manifests only.
+ */
+export async function checkTableNameFree(
+  repo: Repository,
+  ref: string,
+  name: string,
+): Promise<void> {
+  const key = name.toLowerCase();
+  for await (const item of repo.list(ref, { prefix: TABLES_PREFIX, delimiter: '/' })) {
+    if (item.type !== 'prefix') continue;
+    const other = item.path.slice(TABLES_PREFIX.length, -1);
+    if (other === name || other.toLowerCase() !== key) continue;
+    try {
+      await repo.stat(ref, manifestPath(other));
+    } catch (err) {
+      if (err instanceof PathNotFoundError) continue; // files, not a table
+      throw err;
+    }
+    throw new TableNameConflictError(
+      `table ${name} would clash with table ${other} on ${ref}: table names are unique regardless of case (SQL reads both as ${key}) — write to ${other}, or choose another name`,
+      { table: name, existing: other, ref },
+    );
+  }
 }
 
 export const ColumnSchema = z.object({ name: z.string().min(1), type: z.string().min(1) });

@@ -204,19 +204,24 @@ function renderModels(
   return models;
 }
 
-/** Tables written by two models (an alias clash), or by a model and a seed, cannot both land. */
+/**
+ * Tables written by two models (an alias clash), or by a model and a seed, cannot both land — nor
+ * two whose names differ only in case (`Orders` and `orders`), which SQL reads as one name.
+ */
 function refuseTableClashes(project: Project, models: Map<string, CompiledModel>): void {
   const writers = new Map<string, string>();
+  const claim = (table: string, writer: string, file: string): void => {
+    const other = writers.get(table.toLowerCase());
+    if (other) {
+      const reason = `table ${table} is also written by ${other}`;
+      throw new ProjectError(`${file}: ${reason}`, { file, reason });
+    }
+    writers.set(table.toLowerCase(), writer);
+  };
+  for (const s of project.seeds.values()) claim(s.name, `seed ${s.name}`, s.path);
   for (const m of models.values()) {
     if (m.config.materialized === 'ephemeral') continue;
-    const other =
-      writers.get(m.table) ?? (project.seeds.has(m.table) ? `seed ${m.table}` : undefined);
-    if (other)
-      throw new ProjectError(`${m.file.path}: table ${m.table} is also written by ${other}`, {
-        file: m.file.path,
-        reason: `table ${m.table} is also written by ${other}`,
-      });
-    writers.set(m.table, `model ${m.file.name}`);
+    claim(m.table, `model ${m.file.name}`, m.file.path);
   }
 }
 

@@ -14,8 +14,10 @@ export {
 } from '../engine/session.js';
 export {
   type Column,
+  checkTableNameFree,
   getTable,
   listTables,
+  manifestTableOf,
   parseTableName,
   type TableAtRef,
   type TableManifest,

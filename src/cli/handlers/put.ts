@@ -2,7 +2,7 @@
 // one all-or-nothing call: every file is read before anything is staged.
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { type PutItem, parseRepoPath } from '../../index.js';
+import { type PutItem, parseRepoPath, type Repository } from '../../index.js';
 import {
   fileError,
   type LocalBody,
@@ -18,6 +18,19 @@ interface PutOptions {
   branch?: string;
   contentType?: string;
   meta?: string[];
+}
+
+/**
+ * A table manifest put by hand makes a table: its name may not clash with a table of another
+ * spelling (`tables/Orders/_sluice_table.json` where `orders` is). Checked before any file is read.
+ */
+async function checkManifests(repo: Repository, branch: string, paths: string[]): Promise<void> {
+  if (!paths.some((p) => p.startsWith('tables/'))) return;
+  const { checkTableNameFree, manifestTableOf } = await import('../../tables/index.js');
+  for (const path of paths) {
+    const table = manifestTableOf(path);
+    if (table !== undefined) await checkTableNameFree(repo, branch, table);
+  }
 }
 
 /** Store concurrency passed to the engine: small objects are latency-bound, not bandwidth-bound. */
@@ -54,6 +67,8 @@ export async function run(
     files = [{ abs: src, rel: basename(src) }];
     paths = [dest.endsWith('/') ? dest + basename(src) : dest];
   }
+
+  await checkManifests(repo, branch, paths);
 
   const reading = ctx.progress('read', files.length);
   let bodies: LocalBody[];

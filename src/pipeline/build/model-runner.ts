@@ -8,7 +8,13 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorLine } from '../../common/error-line.js';
 import { sqlString } from '../../engine/duckdb.js';
-import { type Column, encodeManifest, manifestPath, type TableAtRef } from '../../engine/tables.js';
+import {
+  type Column,
+  checkTableNameFree,
+  encodeManifest,
+  manifestPath,
+  type TableAtRef,
+} from '../../engine/tables.js';
 import { ingest, TABLE_FILES_COPY_OPTIONS } from '../../tables/ingest.js';
 import type { CompiledModel } from '../graph.js';
 import { modelError, relationName, renderModel } from '../render.js';
@@ -121,6 +127,7 @@ async function writeView(
   columns: Column[],
   current: TableAtRef | undefined,
 ): Promise<undefined> {
+  await checkTableNameFree(x.repo, x.runBranch, m.table);
   const manifest = encodeManifest({
     format: 'sluice.table/v1',
     name: m.table,

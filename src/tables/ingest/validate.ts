@@ -3,7 +3,13 @@
 // the key and partitioning against the table's.
 import { InvalidArgumentError, TableNotFoundError } from '../../common/errors.js';
 import type { Repository } from '../../core/repository.js';
-import { type Column, getTable, parseTableName, type TableAtRef } from '../../engine/tables.js';
+import {
+  type Column,
+  checkTableNameFree,
+  getTable,
+  parseTableName,
+  type TableAtRef,
+} from '../../engine/tables.js';
 import { columnKey } from '../schema.js';
 import { checkCsvOptions, formatOf, resolveSources } from '../sources.js';
 import { type IngestOptions, WRITE_MODES, type WriteMode } from './options.js';
@@ -24,6 +30,7 @@ export async function validateIngest(
     });
   }
   await repo.getBranch(branch); // BranchNotFoundError before any work
+  await checkTableNameFree(repo, branch, table); // `Orders` where `orders` is: before any work
   const files: string[] = [];
   for (const s of Array.isArray(src) ? src : [src])
     files.push(...(await resolveSources(s, opts.format)));
