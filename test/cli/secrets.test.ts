@@ -220,6 +220,25 @@ openlineage:
       await pg.cluster.resume();
     }
 
+    // Connection strings given to init that cannot be used are refused without their secrets.
+    const unreachable = await sluice([
+      '--json',
+      'init',
+      join(root, 'elsewhere'),
+      '--meta',
+      `postgres://dave:${SECRETS.pgPassword}@127.0.0.1:1/dave`,
+    ]);
+    expect(unreachable.json?.error?.code, unreachable.stdout).toBe('MetaStoreUnavailableError');
+    const endpoint = await sluice([
+      'init',
+      join(root, 'elsewhere'),
+      '--storage',
+      `s3://${s3.bucket}/x`,
+      '--s3-endpoint',
+      `http://${SECRETS.s3WrongAccessKey}:${SECRETS.s3SecretKey}@127.0.0.1:1`,
+    ]);
+    expect(endpoint.stderr).toContain('--s3-endpoint must not hold credentials');
+
     // Every event, in full.
     const events = await sluice(['--json', 'events']);
     expect(events.code, events.stdout).toBe(0);
