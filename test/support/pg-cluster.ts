@@ -20,6 +20,12 @@ const run = promisify(execFile);
 export interface PgClusterOptions {
   /** Durable commits (benchmarks); tests default to fsync off. */
   fsync?: boolean;
+  /**
+   * Acknowledge a commit only once its WAL is written (to the kernel, or to disk with `fsync`):
+   * for tests that stop the server with `halt()` and then look for every acknowledged commit.
+   * Tests default to off (asynchronous commit), which a halt may undo.
+   */
+  synchronousCommit?: boolean;
   /** Name of the database created up front (default "sluice"). */
   database?: string;
 }
@@ -86,7 +92,8 @@ export async function startPgCluster(opts: PgClusterOptions = {}): Promise<PgClu
     const serverOpts = [
       `-p ${port} -k ${base} -c listen_addresses=127.0.0.1`,
       `-c fsync=${fsync} -c max_connections=200`,
-      opts.fsync ? '' : '-c synchronous_commit=off -c full_page_writes=off',
+      opts.fsync ? '' : '-c full_page_writes=off',
+      opts.fsync || opts.synchronousCommit ? '' : '-c synchronous_commit=off',
     ].join(' ');
     const log = join(base, 'server.log');
     await exec('pg_ctl', ['-D', data, '-l', log, '-o', serverOpts, '-w', '-t', '60', 'start']);

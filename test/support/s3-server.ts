@@ -37,7 +37,7 @@ const require = createRequire(import.meta.url);
  * only has in its legacy provider, so listing past 1,000 keys fails. 3DES with the key repeated
  * three times is the same cipher; substitute it, for 'des' only.
  */
-function letS3rverUseDes(): void {
+export function letS3rverUseDes(): void {
   const crypto = require('node:crypto') as typeof import('node:crypto');
   try {
     crypto.createCipheriv('des', Buffer.alloc(8), Buffer.alloc(8));
