@@ -3,7 +3,7 @@
 // postgres://user:password@…`. Mode 600, as every file that may hold a credential is written
 // (writePrivateFile); one that others may read is refused, as ssh refuses a private key, and no
 // error quotes its content.
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { InvalidConfigError } from '../common/errors.js';
@@ -19,10 +19,20 @@ const CredentialsSchema = z
   .strict();
 export type RepoCredentials = z.infer<typeof CredentialsSchema>;
 
-/** Writes `text` to `file` readable by its owner only (mode 600, also when it existed). */
+/**
+ * Writes `text` to `file` readable by its owner only (mode 600, also when it existed), whole: a
+ * temporary file renamed over it, so a process reading it meanwhile sees the old text or the new.
+ */
 export function writePrivateFile(file: string, text: string): void {
-  writeFileSync(file, text, { mode: 0o600 });
-  chmodSync(file, 0o600);
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temp, text, { mode: 0o600 });
+    chmodSync(temp, 0o600);
+    renameSync(temp, file);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw err;
+  }
 }
 
 /** Writes the credentials file in `sluiceDir`. */

@@ -131,13 +131,35 @@ function checkNoCredentials(endpoint: string | undefined): void {
   );
 }
 
+/**
+ * A repository made by a Sluice that kept the PostgreSQL password in `config.json` (in the `meta`
+ * URL) has it moved on first open: to the credentials file, then `config.json` rewritten without
+ * it — both mode 600. When the files cannot be written (another user's repository), the
+ * repository opens as before, with the password where it was.
+ */
+function movePasswordOutOfConfig(root: string, config: RepoConfig): RepoConfig {
+  if (config.meta === 'sqlite') return config;
+  const { url, password } = splitPgPassword(config.meta);
+  if (password === undefined) return config;
+  const sluiceDir = join(root, SLUICE_DIR);
+  const moved: RepoConfig = { ...config, meta: url };
+  try {
+    // The URL's password was the one used (before PGPASSWORD and the credentials file): keep it.
+    writeCredentials(sluiceDir, { ...readCredentials(sluiceDir), version: 1, meta: { password } });
+    writePrivateFile(configPath(root), `${JSON.stringify(moved, null, 2)}\n`);
+  } catch {
+    return config;
+  }
+  return moved;
+}
+
 /** Opens the repository at `dir`, or found from $SLUICE_REPO / the current directory upward. */
 export async function openRepository(
   dir?: string,
   opts: RepositoryOptions & { cwd?: string } = {},
 ): Promise<Repository> {
   const root = findRepoDir(dir, opts.cwd);
-  const config = readConfig(root);
+  const config = movePasswordOutOfConfig(root, readConfig(root));
   const { meta, store } = await openStores(root, config);
   try {
     const repo = await Repository.open(meta, store, config.repository, opts);

@@ -5,7 +5,15 @@
 // headers) in a 500 body, and connections fail (a wrong password, a wrong key, the server
 // stopped). None of the secrets may appear in any event (`sluice events --json`), in the stdout
 // or stderr of any command, or in any file Sluice wrote under the repository directory.
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
@@ -273,4 +281,33 @@ openlineage:
       expect((statSync(join(repo, f)).mode & 0o777).toString(8), f).toBe('600');
     expect(readFileSync(join(repo, '.sluice/credentials'), 'utf8')).toContain(SECRETS.pgPassword);
   }, 300_000);
+
+  it('a config.json that holds the password (an older Sluice) has it moved out on first open', async () => {
+    const password = 'Pg-Older-Config-Pw-P16';
+    const url = await pg.cluster.createPasswordRole('erin', password);
+    const old = join(root, 'older');
+    const init = await runCli(['init', old, '--meta', url.replace('erin@', `erin:${password}@`)]);
+    expect(init.code, init.stderr).toBe(0);
+    // As a Sluice before the credentials file wrote it: the password in the URL, mode 644.
+    const configFile = join(old, '.sluice/config.json');
+    const config = JSON.parse(readFileSync(configFile, 'utf8'));
+    writeFileSync(
+      configFile,
+      JSON.stringify({ ...config, meta: url.replace('erin@', `erin:${password}@`) }),
+    );
+    chmodSync(configFile, 0o644);
+    rmSync(join(old, '.sluice/credentials'));
+
+    const first = await runCli(['--json', 'branch', 'list', '--repo', old]);
+    expect(first.code, first.stdout).toBe(0);
+    expect(readFileSync(configFile, 'utf8')).not.toContain(password);
+    expect(JSON.parse(readFileSync(configFile, 'utf8')).meta).toBe(url);
+    const credentials = join(old, '.sluice/credentials');
+    expect(readFileSync(credentials, 'utf8')).toContain(password);
+    for (const f of [configFile, credentials])
+      expect((statSync(f).mode & 0o777).toString(8), f).toBe('600');
+    // And the repository still opens, with the password from the credentials file.
+    const again = await runCli(['--json', 'log', '--repo', old]);
+    expect(again.code, again.stdout).toBe(0);
+  }, 60_000);
 });
