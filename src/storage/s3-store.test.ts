@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type S3TestServer, startS3Server } from '../../test/support/s3-server.js';
 import { describeObjectStoreConformance } from './object-store.conformance.js';
@@ -84,3 +87,43 @@ async function collectKeys(store: S3Store): Promise<string[]> {
   for await (const info of store.list('')) out.push(info.key);
   return out;
 }
+
+describe('S3Store: a connection dropped mid-body', () => {
+  // A server that starts an object's body and then drops the connection, as an object store
+  // does when it dies mid-read: the read fails as the outage it is, naming the bucket and host.
+  let dropping: Server;
+  let endpoint = '';
+  beforeAll(async () => {
+    dropping = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-length': '1000000', 'content-type': 'text/plain' });
+      res.write(Buffer.alloc(1000, 'x'), () => setTimeout(() => res.socket?.destroy(), 20));
+    });
+    await new Promise<void>((r) => dropping.listen(0, '127.0.0.1', () => r()));
+    endpoint = `http://127.0.0.1:${(dropping.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    dropping?.closeAllConnections();
+    await new Promise((r) => dropping?.close(r));
+  });
+
+  it('is an ObjectStoreUnavailableError (connection lost), also for a stream', async () => {
+    const store = new S3Store({
+      bucket: 'dropped',
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDROPPED', secretAccessKey: 'Dropped-Secret-Key-1' },
+    });
+    try {
+      const expected = {
+        code: 'ObjectStoreUnavailableError',
+        data: expect.objectContaining({ reason: 'connection lost', bucket: 'dropped' }),
+      };
+      await expect(store.get('k')).rejects.toMatchObject(expected);
+      const stream = await store.getStream('k');
+      await expect(buffer(stream)).rejects.toMatchObject(expected);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -3,7 +3,7 @@
 // Every request goes through `call`: an outage — the endpoint unreachable, the credentials
 // refused, a server error after the SDK's retries — is an ObjectStoreUnavailableError naming the
 // bucket and host, scrubbed of the keys.
-import { Readable, Transform } from 'node:stream';
+import { PassThrough, Readable, Transform } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
   InvalidArgumentError,
@@ -195,13 +195,28 @@ export class S3Store implements ObjectStore {
       if (!(out.Body instanceof Readable)) {
         throw new SluiceError(`S3 GetObject returned no stream for ${key}`, { key });
       }
-      return opts.range ? trimToRange(out.Body, out.ContentRange, opts.range) : out.Body;
+      const body = this.outageInStream(out.Body);
+      return opts.range ? trimToRange(body, out.ContentRange, opts.range) : body;
     } catch (err) {
       if (isNotFound(err))
         throw new ObjectNotFoundError(`no object ${key}`, { key }, { cause: err });
       if (httpStatus(err) === 416) return undefined; // InvalidRange: start at or past the end
       throw err;
     }
+  }
+
+  /**
+   * `body` with a failure while it streams — the connection dropped mid-object — turned into the
+   * outage it is (the request's own errors go through `call`). A reader that stops early releases
+   * the connection.
+   */
+  private outageInStream(body: Readable): Readable {
+    const out = new PassThrough();
+    body.on('error', (err) => out.destroy((this.outage(err) ?? err) as Error));
+    out.on('close', () => {
+      if (!body.destroyed) body.destroy();
+    });
+    return body.pipe(out);
   }
 
   /** One request to S3; an outage comes out as an ObjectStoreUnavailableError (s3Outage). */
