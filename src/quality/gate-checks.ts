@@ -2,7 +2,8 @@
 // (and relationships pointing at them), the results that block, their one-line description,
 // and the call of one webhook. Loaded with the check engine, when a gate runs checks or asks
 // webhooks — not by every openRepository that installs the gates.
-import type { GateFailedError } from '../common/errors.js';
+import { type Env, resolveHeaders, resolveUrl } from '../common/env-refs.js';
+import { type GateFailedError, MissingEnvVarError } from '../common/errors.js';
 import { redactUrl, Secrets } from '../common/secrets.js';
 import { refTable } from './checks.js';
 import type { GateRule } from './gate-config.js';
@@ -41,19 +42,27 @@ export function describeFailures(failed: GateFailedError['data']['failed']): str
 }
 
 /**
- * Asks one webhook. What it answers is reported with the URL as it may be shown (no user info,
- * query values masked) and a reason scrubbed of the URL's and headers' secrets.
+ * Asks one webhook. Its URL's and headers' `${NAME}` references are resolved from the environment
+ * now (a published rule names the variable, each client holds the value; one that is not set is
+ * a webhook that did not answer — the gate refuses). What it answers is reported with the URL as
+ * it may be shown (no user info, query values masked) and a reason scrubbed of every secret.
  */
 export async function callWebhook(
   hook: GateRule['webhooks'][number],
   event: Record<string, unknown>,
+  env: Env = process.env,
 ): Promise<{ url: string; ok: boolean; status?: number; reason?: string }> {
   const url = redactUrl(hook.url);
-  const secrets = new Secrets().add(hook.url).addUrl(hook.url).addHeaders(hook.headers);
+  const secrets = new Secrets();
   try {
-    const res = await fetch(hook.url, {
+    const where = `webhook ${url}`;
+    const target = resolveUrl(hook.url, where, env);
+    const resolved = resolveHeaders(hook.headers ?? {}, where, env);
+    secrets.add(...target.secrets, ...resolved.secrets);
+    secrets.add(target.url).addUrl(target.url).addHeaders(resolved.headers);
+    const res = await fetch(target.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...hook.headers },
+      headers: { 'content-type': 'application/json', ...resolved.headers },
       body: JSON.stringify(event),
       signal: AbortSignal.timeout(hook.timeout),
     });
@@ -64,12 +73,13 @@ export async function callWebhook(
   } catch (err) {
     const timedOut =
       err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+    const message = err instanceof Error ? err.message : String(err);
     return {
       url,
       ok: false,
       reason: timedOut
         ? `no answer within ${hook.timeout} ms`
-        : secrets.scrub(`unreachable (${err instanceof Error ? err.message : String(err)})`),
+        : secrets.scrub(err instanceof MissingEnvVarError ? message : `unreachable (${message})`),
     };
   }
 }

@@ -19,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { configFailAt, parseConfig } from '../common/config-schema.js';
+import { headers, httpUrl } from '../common/http-fields.js';
 import { checkSluiceYmlSections, sluiceYmlOf } from '../common/sluice-yml.js';
 import { readYamlText } from '../common/yaml-file.js';
 
@@ -40,9 +41,9 @@ const GateRuleSchema = z
       .array(
         z
           .object({
-            url: z.url(),
+            url: httpUrl,
             timeout: duration.default(10_000),
-            headers: z.record(z.string(), z.string()).optional(),
+            headers: headers.optional(),
           })
           .strict(),
       )

@@ -289,6 +289,7 @@ describe('webhook gates', () => {
   let server: Server;
   let answer: (res: import('node:http').ServerResponse) => void;
   const events: unknown[] = [];
+  const calls: { url: string; auth: string | undefined }[] = [];
   beforeEach(async () => {
     server = createServer((req, res) => {
       let body = '';
@@ -297,6 +298,7 @@ describe('webhook gates', () => {
       });
       req.on('end', () => {
         events.push(JSON.parse(body));
+        calls.push({ url: req.url ?? '', auth: req.headers.authorization });
         answer(res);
       });
     });
@@ -350,6 +352,51 @@ describe('webhook gates', () => {
       source: 'good',
       changed_tables: ['orders'],
     });
+  });
+  it('an environment reference in a webhook is resolved at the call, never shown; unset, the gate refuses', async () => {
+    const { port } = server.address() as AddressInfo;
+    const token = 'gate-token-5f1e9c7a';
+    await setup(
+      `gates:\n  - branch: main\n    checks: false\n    webhooks:\n      - url: http://127.0.0.1:${port}/gate?token=\${GATE_TOKEN}\n        headers: {Authorization: "Bearer \${GATE_TOKEN}"}\n`,
+    );
+    const gates = gatesOf(repo);
+    const attempt = async (name: string) => {
+      await repo.createBranch(name);
+      await ingest(repo, csv(`id,amount\n${20 + n},1`), {
+        table: 'orders',
+        branch: name,
+        mode: 'upsert',
+        commit: { message: name },
+      });
+      return gates?.merge(name, 'main');
+    };
+    answer = (res) => res.writeHead(204).end();
+    calls.length = 0;
+    delete process.env.GATE_TOKEN;
+    const head = (await repo.getCommit('main')).id;
+    const refused = await attempt('unset').catch((e: unknown) => e);
+    expect(refused).toMatchObject({
+      code: 'GateFailedError',
+      data: {
+        webhooks: [
+          expect.objectContaining({
+            ok: false,
+            reason: expect.stringMatching(/GATE_TOKEN is not set/),
+          }),
+        ],
+      },
+    });
+    expect((await repo.getCommit('main')).id).toBe(head);
+    expect(calls).toEqual([]);
+    process.env.GATE_TOKEN = token;
+    try {
+      const ok = await attempt('set');
+      expect(calls).toEqual([{ url: `/gate?token=${token}`, auth: `Bearer ${token}` }]);
+      expect(JSON.stringify(ok?.gate)).not.toContain(token);
+      expect(ok?.gate?.webhooks).toEqual([expect.objectContaining({ ok: true, status: 204 })]);
+    } finally {
+      delete process.env.GATE_TOKEN;
+    }
   });
 });
 

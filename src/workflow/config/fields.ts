@@ -3,13 +3,15 @@
 // the defaults the typed configuration fills in. Each is a zod schema whose message says what is
 // expected, so an InvalidConfigError reads "expected …" at the field's line.
 import * as z from 'zod';
+import { headers, httpUrl } from '../../common/http-fields.js';
 import { validateRefName } from '../../common/ids.js';
 import { parseTableName } from '../../engine/tables.js';
 import type { WriteMode } from '../../tables/ingest.js';
 import type { IngestFormat } from '../../tables/sources.js';
 import { validateCron } from '../schedule.js';
 import { type JsonPath, parseJsonPath } from '../sources/json-path.js';
-import { envRefProblems, replaceEnvRefs } from './env-refs.js';
+
+export { headers, httpUrl };
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_ALERT_TIMEOUT_MS = 10_000;
@@ -68,30 +70,6 @@ export const jsonPath = z.string().transform((s, ctx): JsonPath => {
   return p;
 });
 export const ROOT_PATH = parseJsonPath('$') as JsonPath;
-
-/** A header value: text with `${NAME}` references to environment variables. */
-const headerValue = z.string().superRefine((s, ctx) => {
-  for (const message of envRefProblems(s)) ctx.addIssue({ code: 'custom', message });
-});
-const HTTP_URL = z.url({ protocol: /^https?$/ });
-/**
- * An http(s) URL, which may hold `${NAME}` references (a Slack webhook URL is itself the secret):
- * checked as a URL with each reference standing in as text, unless one stands for its start.
- */
-export const httpUrl = z
-  .string()
-  .min(1, 'an http:// or https:// URL')
-  .superRefine((s, ctx) => {
-    const problems = envRefProblems(s);
-    for (const message of problems) ctx.addIssue({ code: 'custom', message });
-    if (problems.length > 0 || /^\$\{/.test(s)) return;
-    if (!HTTP_URL.safeParse(replaceEnvRefs(s, 'x')).success)
-      ctx.addIssue({ code: 'custom', message: 'an http:// or https:// URL' });
-  });
-export const headers = z.record(
-  z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a header name'),
-  headerValue,
-);
 
 export const singleChar = z
   .string()

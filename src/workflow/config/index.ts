@@ -24,9 +24,9 @@
 //
 // This folder: the typed configuration (types.ts), the field rules its schemas share (fields.ts),
 // one schema per section (ingestor-schema.ts, environments-schema.ts, alerts-schema.ts,
-// schedule-schema.ts), `${NAME}` references (env-refs.ts), configured paths (repo-paths.ts), and
+// schedule-schema.ts), `${NAME}` references (common/env-refs.ts), configured paths (repo-paths.ts), and
 // reading the files (load-config.ts).
-export { type Env, resolveEnvRefs, resolveHeaders, resolveUrl } from './env-refs.js';
+export { type Env, resolveEnvRefs, resolveHeaders, resolveUrl } from '../../common/env-refs.js';
 export { describeOrigin, findIngestor, loadWorkflowConfig } from './load-config.js';
 export { checkRepoRelativePath, isInsideDir } from './repo-paths.js';
 export {

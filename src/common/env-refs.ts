@@ -2,7 +2,7 @@
 // when the configuration is read (envRefProblems), resolved when a run needs them (resolveHeaders,
 // resolveUrl), and their values handed back as secrets to keep out of every message. A missing
 // variable is a MissingEnvVarError naming it — never any value.
-import { MissingEnvVarError } from '../../common/errors.js';
+import { MissingEnvVarError } from './errors.js';
 
 const ENV_REF = /\$\{([^}]*)\}/g;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
