@@ -1,10 +1,10 @@
 // Reading local files for `put`: a concurrent directory walk (readdir with file types, so plain
 // files and directories cost no stat) and one read per file that keeps small files in memory
 // and hands big ones to the engine as re-openable streams.
-import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { closeSync, constants, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { readdir, readlink, realpath, stat } from 'node:fs/promises';
+import { join, sep } from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
 import { setImmediate } from 'node:timers/promises';
 import { FileNotFoundError, InvalidArgumentError, type SluiceError } from '../index.js';
 
@@ -24,6 +24,8 @@ export const MEMORY_BUDGET = 512 * 1024 * 1024;
 /** Files read between two yields to the event loop (progress bar, signals). */
 const READ_BATCH = 256;
 const WALK_CONCURRENCY = 8;
+/** Open flags for reading a walked file (O_NOFOLLOW does not exist on Windows). */
+const NO_FOLLOW = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
 
 /** The repository's own directory is never imported, even when walking the folder that holds it. */
 const SKIPPED_DIRS = new Set(['.sluice']);
@@ -41,72 +43,150 @@ export function fileError(err: unknown, file: string): SluiceError {
   });
 }
 
+/** Why the walk left a directory entry out. */
+export type SkipReason = 'outside' | 'dangling' | 'loop' | 'special' | 'repository';
+
+export interface SkippedFile {
+  /** Path relative to the walked directory, with `/` separators. */
+  rel: string;
+  /** Path on disk. */
+  abs: string;
+  reason: SkipReason;
+  /** What the reason is about: a link's target, where a loop leads back to. */
+  detail?: string;
+}
+
+export interface WalkOptions {
+  /** Follow symbolic links whose target is outside the walked directory (default: skip them). */
+  followSymlinks?: boolean;
+}
+
 /**
- * Every file under `root`, sorted by relative path. Symbolic links are followed (to files and to
- * directories); a link back to a directory being walked is skipped with a warning, not looped on.
- * Other special files (sockets, FIFOs, devices) are skipped with a warning.
+ * Every file under `root`, sorted by relative path, and what was skipped (each also `warn`ed).
+ *
+ * Symbolic links: a link whose target is inside `root` is followed (its target's bytes are read
+ * at the link's path: an object store has no links); one that leads outside `root` is skipped
+ * unless `followSymlinks`, so nothing outside the directory is read without asking; a dangling
+ * link (no target) is skipped, never the end of the walk; a link back to a directory being walked
+ * is skipped, not looped on. Linked files and directories are read through their resolved real
+ * paths, and plain files are opened without following a link (`O_NOFOLLOW`), so a file swapped
+ * for a link after the walk is not read. Other special files (sockets, FIFOs, devices) and a
+ * repository's own `.sluice/` are skipped too.
  */
 export async function walkFiles(
   root: string,
   warn: (message: string) => void,
-): Promise<LocalFile[]> {
+  opts: WalkOptions = {},
+): Promise<{ files: LocalFile[]; skipped: SkippedFile[] }> {
   const files: LocalFile[] = [];
-  interface Dir {
-    abs: string;
-    rel: string;
-    /** Real paths of this directory and its ancestors in the walk, for loop detection. */
-    chain: string[];
-  }
+  const skipped: SkippedFile[] = [];
   let rootReal: string;
   try {
     rootReal = await realpath(root);
   } catch (err) {
     throw fileError(err, root);
   }
-  await drain<Dir>(
-    [{ abs: root, rel: '', chain: [rootReal] }],
-    WALK_CONCURRENCY,
-    async (dir, push) => {
-      let entries: import('node:fs').Dirent[];
-      try {
-        entries = await readdir(dir.abs, { withFileTypes: true });
-      } catch (err) {
-        throw fileError(err, dir.abs);
-      }
-      const here = dir.chain[dir.chain.length - 1] as string;
-      for (const e of entries) {
-        const abs = join(dir.abs, e.name);
-        const rel = dir.rel + e.name;
-        if (e.isFile()) {
-          files.push({ abs, rel });
-        } else if (e.isDirectory()) {
-          if (SKIPPED_DIRS.has(e.name))
-            warn(`skipping ${abs} (a sluice repository's own directory)`);
-          else push({ abs, rel: `${rel}/`, chain: [...dir.chain, `${here}/${e.name}`] });
-        } else if (e.isSymbolicLink()) {
-          let st: import('node:fs').Stats;
-          try {
-            st = await stat(abs);
-          } catch (err) {
-            throw fileError(err, `${abs} (symbolic link)`);
-          }
-          if (st.isFile()) {
-            files.push({ abs, rel });
-          } else if (st.isDirectory()) {
-            const real = await realpath(abs);
-            if (dir.chain.includes(real)) warn(`skipping ${abs}: the link loops back to ${real}`);
-            else push({ abs, rel: `${rel}/`, chain: [...dir.chain, real] });
-          } else {
-            warn(`skipping ${abs}: not a regular file or directory`);
-          }
-        } else {
-          warn(`skipping ${abs}: not a regular file or directory`);
-        }
-      }
-    },
+  const skip = (s: SkippedFile, message: string): void => {
+    skipped.push(s);
+    warn(`skipping ${s.abs}: ${message}`);
+  };
+  const walk: Walk = { root, rootReal, follow: opts.followSymlinks === true, files, skip };
+  await drain<Dir>([{ abs: root, rel: '', chain: [rootReal] }], WALK_CONCURRENCY, (dir, push) =>
+    walkDir(walk, dir, push),
   );
-  files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-  return files;
+  const byRel = (a: { rel: string }, b: { rel: string }) =>
+    a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0;
+  files.sort(byRel);
+  skipped.sort(byRel);
+  return { files, skipped };
+}
+
+interface Dir {
+  abs: string;
+  rel: string;
+  /** Real paths of this directory and its ancestors in the walk, for loop detection. */
+  chain: string[];
+}
+
+/** What every directory of one walk shares. */
+interface Walk {
+  root: string;
+  rootReal: string;
+  follow: boolean;
+  files: LocalFile[];
+  skip: (s: SkippedFile, message: string) => void;
+}
+
+async function walkDir(walk: Walk, dir: Dir, push: (d: Dir) => void): Promise<void> {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await readdir(dir.abs, { withFileTypes: true });
+  } catch (err) {
+    throw fileError(err, dir.abs);
+  }
+  const here = dir.chain[dir.chain.length - 1] as string;
+  for (const e of entries) {
+    const abs = join(dir.abs, e.name);
+    const rel = dir.rel + e.name;
+    if (e.isFile()) {
+      walk.files.push({ abs, rel });
+    } else if (e.isDirectory()) {
+      if (SKIPPED_DIRS.has(e.name))
+        walk.skip({ rel, abs, reason: 'repository' }, "a sluice repository's own directory");
+      else push({ abs, rel: `${rel}/`, chain: [...dir.chain, `${here}/${e.name}`] });
+    } else if (e.isSymbolicLink()) {
+      await walkLink(walk, dir, { abs, rel }, push);
+    } else {
+      walk.skip({ rel, abs, reason: 'special' }, 'not a regular file or directory');
+    }
+  }
+}
+
+/** A symbolic link met in the walk: followed, or skipped with its reason. */
+async function walkLink(
+  walk: Walk,
+  dir: Dir,
+  link: LocalFile,
+  push: (d: Dir) => void,
+): Promise<void> {
+  const { abs, rel } = link;
+  let real: string;
+  try {
+    real = await realpath(abs);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'ELOOP')
+      throw fileError(err, `${abs} (symbolic link)`);
+    const target = await readlink(abs).catch(() => '?');
+    walk.skip(
+      { rel, abs, reason: 'dangling', detail: target },
+      `the link's target ${target} does not exist`,
+    );
+    return;
+  }
+  const inside = real === walk.rootReal || real.startsWith(walk.rootReal + sep);
+  if (!inside && !walk.follow) {
+    walk.skip(
+      { rel, abs, reason: 'outside', detail: real },
+      `the link leads outside ${walk.root} (to ${real}); --follow-symlinks reads it`,
+    );
+    return;
+  }
+  let st: import('node:fs').Stats;
+  try {
+    st = await stat(real);
+  } catch (err) {
+    throw fileError(err, `${abs} (symbolic link)`);
+  }
+  if (st.isFile()) {
+    walk.files.push({ abs: real, rel });
+  } else if (st.isDirectory()) {
+    if (dir.chain.includes(real))
+      walk.skip({ rel, abs, reason: 'loop', detail: real }, `the link loops back to ${real}`);
+    else push({ abs: real, rel: `${rel}/`, chain: [...dir.chain, real] });
+  } else {
+    walk.skip({ rel, abs, reason: 'special' }, 'not a regular file or directory');
+  }
 }
 
 /**
@@ -147,9 +227,10 @@ export async function readBodies(
 function readOne(abs: string, inMemory: (size: number) => boolean): LocalBody {
   let fd: number | undefined;
   try {
-    fd = openSync(abs, 'r');
+    // Not through a link: the walk checked where each path leads, and a link made since is not read.
+    fd = openSync(abs, NO_FOLLOW);
     const { size } = fstatSync(fd);
-    if (!inMemory(size)) return { size, open: () => createReadStream(abs) };
+    if (!inMemory(size)) return { size, open: () => openStream(abs) };
     const buf = Buffer.allocUnsafe(size);
     let filled = 0;
     while (filled < size) {
@@ -163,6 +244,19 @@ function readOne(abs: string, inMemory: (size: number) => boolean): LocalBody {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** A big file's bytes, opened like the small ones (not through a link); errors as stream errors. */
+function openStream(abs: string): Readable {
+  let fd: number;
+  try {
+    fd = openSync(abs, NO_FOLLOW);
+  } catch (err) {
+    const failed = new PassThrough();
+    failed.destroy(fileError(err, abs));
+    return failed;
+  }
+  return createReadStream(abs, { fd });
 }
 
 /** Runs `fn` over a work queue that `fn` may extend, at most `concurrency` at a time. */

@@ -71,7 +71,7 @@ describe('objects and commits', () => {
     writeFileSync(join(src, 'single.txt'), 'hello\n');
   });
 
-  it('put: a file at a path, into a prefix, and a directory recursively (symlinks followed, loops skipped)', async () => {
+  it('put: a file at a path, into a prefix, and a directory recursively (links outside it and loops skipped)', async () => {
     const one = await sluice([
       '--json',
       'put',
@@ -104,13 +104,31 @@ describe('objects and commits', () => {
     expect(dir.json.entries.map((e: { path: string }) => e.path)).toEqual([
       'raw/a/b/two.json',
       'raw/a/one.csv',
-      'raw/link.txt',
       'raw/top.csv',
     ]);
     expect(
       dir.json.entries.every((e: { contentType: string }) => e.contentType === 'text/csv'),
     ).toBe(true);
     expect(dir.stderr).toMatch(/warning: skipping .*loop: the link loops back/);
+    // link.txt leads outside data/: not read without --follow-symlinks, and said so.
+    expect(dir.json.skipped).toEqual([
+      { file: join(src, 'data', 'a', 'b', 'loop'), reason: 'loop', target: join(src, 'data', 'a') },
+      { file: join(src, 'data', 'link.txt'), reason: 'outside', target: join(src, 'outside.txt') },
+    ]);
+    expect(dir.stderr).toMatch(
+      /warning: skipping .*link\.txt: the link leads outside .*--follow-symlinks/,
+    );
+
+    const followed = await sluice([
+      '--json',
+      'put',
+      join(src, 'data'),
+      'raw/',
+      '--follow-symlinks',
+    ]);
+    expect(followed.code, followed.stderr).toBe(0);
+    expect(followed.json.entries.map((e: { path: string }) => e.path)).toContain('raw/link.txt');
+    expect(followed.json.skipped.map((s: { reason: string }) => s.reason)).toEqual(['loop']);
 
     const status = await sluice(['--json', 'status']);
     expect(status.json.counts).toEqual({ added: 6, removed: 0, changed: 0, total: 6 });
@@ -119,13 +137,8 @@ describe('objects and commits', () => {
     expect(human.stdout).toContain('6 change(s): 6 added, 0 removed, 0 changed');
   });
 
-  it('put: a file that cannot be read stages nothing; a bad destination is refused before reading', async () => {
+  it('put: a missing source stages nothing; a bad destination is refused before reading', async () => {
     const before = await state();
-    const broken = join(root, 'broken');
-    mkdirSync(broken);
-    writeFileSync(join(broken, 'ok.csv'), 'x\n');
-    symlinkSync(join(root, 'does-not-exist'), join(broken, 'dangling.csv'));
-    expectError(await sluice(['--json', 'put', broken, 'bad/']), 3, 'FileNotFoundError');
     expectError(await sluice(['--json', 'put', join(root, 'nope'), 'x']), 3, 'FileNotFoundError');
     expectError(
       await sluice(['--json', 'put', join(src, 'single.txt'), '../escape.txt']),
@@ -303,6 +316,70 @@ describe('objects and commits', () => {
     expect(rest.json.discarded).toBe(1); // raw/top.csv from the diff test
     expect((await sluice(['--json', 'status'])).json.counts.total).toBe(0);
     expect(existsSync(join(src, 'extra.csv'))).toBe(true);
+  });
+});
+
+describe('put DIR and symbolic links', () => {
+  // DIR's links: inside it followed (the target's bytes at the link's path), outside it skipped
+  // unless --follow-symlinks, dangling ones skipped and reported — never the end of the put.
+  it('reads nothing outside DIR without --follow-symlinks; a dangling link is skipped, not fatal', async () => {
+    const root = temp();
+    const repo = join(root, 'repo');
+    const sluice = cliFor(repo);
+    expect((await runCli(['init', repo, '--quiet'])).code).toBe(0);
+    const dir = join(root, 'dir');
+    mkdirSync(join(dir, 'sub'), { recursive: true });
+    mkdirSync(join(root, 'private'));
+    writeFileSync(join(root, 'private', 'secret.txt'), 'SECRET\n');
+    writeFileSync(join(dir, 'a.csv'), 'a\n1\n');
+    writeFileSync(join(dir, 'sub', 'b.csv'), 'b\n2\n');
+    symlinkSync('a.csv', join(dir, 'inside.csv')); // relative, inside
+    symlinkSync(join(dir, 'sub'), join(dir, 'sub-link')); // a directory inside
+    symlinkSync('../private/secret.txt', join(dir, 'escape.txt')); // relative, outside
+    symlinkSync(join(root, 'private'), join(dir, 'private-dir')); // a directory outside
+    symlinkSync(join(dir, 'gone.csv'), join(dir, 'dangling.csv'));
+
+    const r = await sluice(['--json', 'put', dir, 'in/']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.json.entries.map((e: { path: string }) => e.path)).toEqual([
+      'in/a.csv',
+      'in/inside.csv',
+      'in/sub-link/b.csv',
+      'in/sub/b.csv',
+    ]);
+    expect(r.json.skipped).toEqual([
+      { file: join(dir, 'dangling.csv'), reason: 'dangling', target: join(dir, 'gone.csv') },
+      {
+        file: join(dir, 'escape.txt'),
+        reason: 'outside',
+        target: join(root, 'private', 'secret.txt'),
+      },
+      { file: join(dir, 'private-dir'), reason: 'outside', target: join(root, 'private') },
+    ]);
+    expect(r.stderr).toMatch(
+      /warning: skipping .*dangling\.csv: the link's target .* does not exist/,
+    );
+    const inside = await sluice(['cat', 'in/inside.csv']);
+    expect(inside.stdout).toBe('a\n1\n');
+    const listed = await sluice(['--json', 'ls', '-r', 'in/']);
+    expect(JSON.stringify(listed.json)).not.toContain('secret');
+
+    // Human output says the same on stderr; the put still succeeds.
+    const human = await sluice(['put', dir, 'again/']);
+    expect(human.code).toBe(0);
+    expect(human.stderr).toMatch(/skipping .*escape\.txt: the link leads outside/);
+
+    const all = await sluice(['--json', 'put', dir, 'all/', '--follow-symlinks']);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.json.entries.map((e: { path: string }) => e.path)).toEqual([
+      'all/a.csv',
+      'all/escape.txt',
+      'all/inside.csv',
+      'all/private-dir/secret.txt',
+      'all/sub-link/b.csv',
+      'all/sub/b.csv',
+    ]);
+    expect(all.json.skipped.map((s: { reason: string }) => s.reason)).toEqual(['dangling']);
   });
 });
 

@@ -13,6 +13,10 @@ export const put = defineCommand({
         '--content-type <type>',
         'content type of every object (default: guessed from the name)',
       )
-      .option('--meta <key=value>', 'user metadata on every object (repeatable)', repeatable),
+      .option('--meta <key=value>', 'user metadata on every object (repeatable)', repeatable)
+      .option(
+        '--follow-symlinks',
+        'in a directory, also follow symbolic links that lead outside it (default: skip them)',
+      ),
   handler: async () => (await import('../handlers/put.js')).run,
 });

@@ -1,6 +1,6 @@
 // `sluice put SRC DEST`: stages a file at DEST, or a directory's files under the prefix DEST, in
 // one all-or-nothing call: every file is read before anything is staged.
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { type PutItem, parseRepoPath, type Repository } from '../../index.js';
 import {
@@ -8,6 +8,7 @@ import {
   type LocalBody,
   type LocalFile,
   readBodies,
+  type SkippedFile,
   walkFiles,
 } from '../local-files.js';
 import { metadata } from '../options.js';
@@ -18,6 +19,7 @@ interface PutOptions {
   branch?: string;
   contentType?: string;
   meta?: string[];
+  followSymlinks?: boolean;
 }
 
 /**
@@ -57,14 +59,24 @@ export async function run(
 
   let files: LocalFile[];
   let paths: string[];
+  let skipped: SkippedFile[] = [];
   if (isDir) {
     const prefix =
       dest === '.' || dest === './' || dest === '' ? '' : dest.endsWith('/') ? dest : `${dest}/`;
-    files = await walkFiles(src, (m) => ctx.out.warn(m));
+    ({ files, skipped } = await walkFiles(src, (m) => ctx.out.warn(m), {
+      followSymlinks: opts.followSymlinks === true,
+    }));
     paths = files.map((f) => prefix + f.rel);
     if (files.length === 0) ctx.out.warn(`${src} holds no files; nothing to stage`);
   } else {
-    files = [{ abs: src, rel: basename(src) }];
+    // A file named on the command line is read wherever a link there leads: the user chose it.
+    let abs: string;
+    try {
+      abs = await realpath(src);
+    } catch (err) {
+      throw fileError(err, src);
+    }
+    files = [{ abs, rel: basename(src) }];
     paths = [dest.endsWith('/') ? dest + basename(src) : dest];
   }
 
@@ -106,6 +118,11 @@ export async function run(
         checksum: e.checksum,
         address: e.address,
         contentType: e.contentType,
+      })),
+      skipped: skipped.map((s) => ({
+        file: s.abs,
+        reason: s.reason,
+        ...(s.detail ? { target: s.detail } : {}),
       })),
     },
     () => {
