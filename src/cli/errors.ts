@@ -95,7 +95,7 @@ export function errorLines(err: SluiceError): string[] {
     process.env.SLUICE_DEBUG
   ) {
     const stack = (err.cause instanceof Error ? err.cause : err).stack;
-    if (stack) lines.push(stack);
+    if (stack) lines.push(...stack.split('\n'));
   }
   return lines;
 }

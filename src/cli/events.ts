@@ -12,6 +12,7 @@ import type { Repository, StoredEvent, WorkflowEvent } from '../index.js';
 import { recordEvent } from '../index.js';
 import { errorLine } from '../internal.js';
 import type { CommandContext } from './runner.js';
+import { terminalText } from './terminal-text.js';
 
 /**
  * Appends the event `make` returns (it may read the repository; undefined: nothing to record).
@@ -27,7 +28,9 @@ async function recordCommandEvent(
     const event = await make();
     return event === undefined ? undefined : await recordEvent(repo, event);
   } catch (err) {
-    ctx.io.stderr.write(`warning: the ${type} event was not recorded: ${errorLine(err)}\n`);
+    ctx.io.stderr.write(
+      `warning: ${terminalText(`the ${type} event was not recorded: ${errorLine(err)}`)}\n`,
+    );
     return undefined;
   }
 }

@@ -11,6 +11,7 @@ import { EXIT_USAGE, exitCodeOf, toCliError } from './errors.js';
 import { flush, type Io, Output, TextCapture } from './output.js';
 import { packageRoot } from './package-root.js';
 import { Runner } from './runner.js';
+import { terminalText } from './terminal-text.js';
 
 function version(): string {
   try {
@@ -56,8 +57,9 @@ export function buildProgram(
     .exitOverride()
     .configureHelp({ showGlobalOptions: true })
     .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
+      // commander's messages quote the command line (an unknown option, a bad argument).
+      writeOut: (s) => io.stdout.write(terminalText(s, { multiline: true })),
+      writeErr: (s) => io.stderr.write(terminalText(s, { multiline: true })),
       outputError: (s, write) => {
         if (!json) write(s);
       },

@@ -1,11 +1,14 @@
 // Printing for the CLI: human text vs one JSON document per command (--json), informational
 // notes silenced by --quiet, and errors in the shape chosen for each mode. Commands never touch
-// process.stdout directly, so the quickstart can run them with its own streams.
+// process.stdout directly, so the quickstart can run them with its own streams. Human text goes
+// through terminalText: a line, a note, a warning, a table cell and an error line each print as
+// one terminal line whatever control characters the user text in them holds.
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import type { BranchInfo, Change, Commit, SluiceError, TreeEntry } from '../index.js';
 import { firstLine } from '../internal.js';
 import { errorDocument, errorLines } from './errors.js';
+import { terminalText } from './terminal-text.js';
 
 export interface Io {
   /** Where `sql` reads a query (or runs its prompt) when none is given; default process.stdin. */
@@ -31,17 +34,22 @@ export class Output {
 
   /** A line of a command's human output (its data: not silenced by --quiet). */
   line(text = ''): void {
-    if (!this.mode.json) this.io.stdout.write(`${text}\n`);
+    if (!this.mode.json) this.io.stdout.write(`${terminalText(text)}\n`);
+  }
+
+  /** A rendering of several lines (YAML, SQL, a graph), printed like `line` but for its newlines. */
+  block(text: string): void {
+    if (!this.mode.json) this.io.stdout.write(`${terminalText(text, { multiline: true })}\n`);
   }
 
   /** Informational human output, silenced by --quiet. */
   note(text: string): void {
-    if (!this.mode.json && !this.mode.quiet) this.io.stdout.write(`${text}\n`);
+    if (!this.mode.json && !this.mode.quiet) this.io.stdout.write(`${terminalText(text)}\n`);
   }
 
   /** A warning on stderr (also under --json, so stdout stays one document). */
   warn(text: string): void {
-    if (!this.mode.quiet) this.io.stderr.write(`warning: ${text}\n`);
+    if (!this.mode.quiet) this.io.stderr.write(`warning: ${terminalText(text)}\n`);
   }
 
   /** Prints `doc` under --json, else runs `human`. */
@@ -51,7 +59,9 @@ export class Output {
   }
 
   /** Rows as aligned columns; `right` marks columns aligned to the right (numbers). */
-  table(rows: string[][], right: number[] = []): void {
+  table(cells: string[][], right: number[] = []): void {
+    // Escaped before measuring: the widths are those of what is printed.
+    const rows = cells.map((row) => row.map((cell) => terminalText(cell)));
     const widths: number[] = [];
     for (const row of rows) {
       row.forEach((cell, i) => {
@@ -64,13 +74,18 @@ export class Output {
         const w = widths[i] ?? 0;
         return right.includes(i) ? cell.padStart(w) : cell.padEnd(w);
       });
-      this.line(cells.join('  '));
+      if (!this.mode.json) this.io.stdout.write(`${cells.join('  ')}\n`);
     }
   }
 
   error(err: SluiceError): void {
     if (this.mode.json) this.io.stdout.write(`${JSON.stringify(errorDocument(err), null, 2)}\n`);
-    else this.io.stderr.write(`${errorLines(err).join('\n')}\n`);
+    else
+      this.io.stderr.write(
+        `${errorLines(err)
+          .map((l) => terminalText(l))
+          .join('\n')}\n`,
+      );
   }
 
   /** Raw bytes to stdout, waiting when the stream asks us to. */

@@ -8,6 +8,7 @@ import type { ActionFactory, Handler } from './define.js';
 import { EXIT_OK, exitCodeOf, toCliError } from './errors.js';
 import { type Io, Output } from './output.js';
 import { type ProgressBar, startProgress } from './progress.js';
+import { terminalText } from './terminal-text.js';
 
 export interface GlobalOptions {
   repo?: string;
@@ -104,7 +105,7 @@ export class Runner implements ActionFactory {
   /** The one warning about dbt keys Sluice does not use yet (on stderr, under --json too). */
   private warnIgnored(ignored: IgnoredKey[]): void {
     const text = ignoredKeysWarning(ignored);
-    if (text) this.io.stderr.write(`warning: ${text}\n`);
+    if (text) this.io.stderr.write(`warning: ${terminalText(text)}\n`);
   }
 
   fail(out: Output, err: unknown): number {

@@ -4,12 +4,13 @@
 import type { CheckSummary, StoredEvent } from '../index.js';
 import type { SendAlertResult } from '../workflow/index.js';
 import type { CommandContext } from './runner.js';
+import { terminalText } from './terminal-text.js';
 
 /** Prints `phase detail` lines on stderr (not with --json or --quiet). */
 export function phaseLines(ctx: CommandContext): (phase: string, detail?: string) => void {
   return (phase, detail) => {
     if (!ctx.globals.json && !ctx.globals.quiet)
-      ctx.io.stderr.write(`${phase}${detail ? ` ${detail}` : ''}\n`);
+      ctx.io.stderr.write(`${terminalText(`${phase}${detail ? ` ${detail}` : ''}`)}\n`);
   };
 }
 

@@ -50,7 +50,7 @@ export async function run(ctx: CommandContext, suite: string): Promise<number> {
   }
   ctx.out.result({ yaml, checks: specs.length, ...(opts.out ? { out: opts.out } : {}) }, () => {
     if (opts.out) ctx.out.note(`wrote ${specs.length} check(s) on ${opts.table} to ${opts.out}`);
-    else ctx.out.line(yaml.trimEnd());
+    else ctx.out.block(yaml.trimEnd());
   });
   return 0;
 }

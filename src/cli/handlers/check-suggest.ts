@@ -14,6 +14,6 @@ export async function run(ctx: CommandContext, table: string): Promise<number> {
   const repo = await ctx.repo();
   const ref = await ctx.ref(opts.ref);
   const { yaml, checks } = await suggestChecks(repo, table, { ref });
-  ctx.out.result({ yaml, checks }, () => ctx.out.line(yaml.trimEnd()));
+  ctx.out.result({ yaml, checks }, () => ctx.out.block(yaml.trimEnd()));
   return 0;
 }

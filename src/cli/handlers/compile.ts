@@ -33,7 +33,7 @@ export async function run(ctx: CommandContext, opts: CompileCliOptions): Promise
   ctx.out.result({ project: compiled.graph.project, models }, () => {
     for (const m of models) {
       ctx.out.line(`-- ${m.name} (${m.materialized}) ${m.path}`);
-      ctx.out.line(m.sql.trim());
+      ctx.out.block(m.sql.trim());
       ctx.out.line();
     }
   });

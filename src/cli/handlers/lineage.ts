@@ -57,7 +57,7 @@ export async function run(
     };
   }
   if (opts.dot && !ctx.globals.json) {
-    ctx.out.line(toDot(lineage));
+    ctx.out.block(toDot(lineage));
     return 0;
   }
   ctx.out.result({ ref, ...lineage }, () => {

@@ -19,6 +19,7 @@ import { toCliError } from '../errors.js';
 import { oneOf } from '../options.js';
 import type { Output } from '../output.js';
 import type { CommandContext } from '../runner.js';
+import { terminalText } from '../terminal-text.js';
 
 const SQL_FORMATS = ['table', 'csv', 'json', 'ndjson', 'parquet'] as const;
 type SqlFormat = (typeof SQL_FORMATS)[number];
@@ -162,7 +163,7 @@ const JSON_NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 function displayText(v: Value): string {
   if (v === null) return 'NULL';
   const s = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  return s.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t');
+  return terminalText(s).replace(/\t/g, '\\t');
 }
 
 /** Header, a rule, the rows (numbers right-aligned, NULL as NULL), then a row count. */
@@ -171,10 +172,11 @@ export function printTable(out: Output, r: QueryResult): void {
   const right = r.columns.flatMap((c, i) => (NUMERIC_TYPE.test(c.type) ? [i] : []));
   const names = r.columns.map((c) => c.name);
   const body = r.rows.map((row) => names.map((name) => displayText(row[name] ?? null)));
-  const widths = names.map((name, i) =>
+  const headers = names.map((name) => displayText(name));
+  const widths = headers.map((name, i) =>
     Math.max(name.length, ...body.map((b) => (b[i] ?? '').length)),
   );
-  out.table([names, widths.map((w) => '-'.repeat(w)), ...body], right);
+  out.table([headers, widths.map((w) => '-'.repeat(w)), ...body], right);
   out.note(`(${r.rows.length} row${r.rows.length === 1 ? '' : 's'})`);
 }
 
@@ -271,7 +273,7 @@ async function repl(
       if (cmd === '.exit' || cmd === '.quit') break;
       if (cmd === '.tables') for (const v of views) ctx.out.line(v);
       else if (cmd === '.help')
-        ctx.out.line('.tables  list the tables\n.exit    leave (also .quit, Ctrl-D)');
+        ctx.out.block('.tables  list the tables\n.exit    leave (also .quit, Ctrl-D)');
       else
         ctx.out.error(
           toCliError(
