@@ -1,7 +1,9 @@
 // fsck: verifies that every ref points at a commit, that every reachable commit, tree node and
 // data object exists and hashes to its id, and reports each problem as data (never stops early).
 // It runs in steps over one FsckRun: collect the refs (and the objects staging names), check the
-// commits they name exist, walk the commits and their trees, then check every object found.
+// commits they name exist, walk the commits and their trees, then check every object found. A
+// bad object that a staged (uncommitted) entry names is reported as that entry — branch and path —
+// so the user knows which write to redo or discard.
 import { SluiceError } from '../common/errors.js';
 import type { CommitId, NodeId } from '../common/ids.js';
 import type { CommitRecordStore, RefStore, StagingStore } from '../meta/meta-store.js';
@@ -13,7 +15,8 @@ import { tokensOf } from './view.js';
 export interface FsckProblem {
   /** Stable code: ObjectCorruptedError, ObjectNotFoundError, CommitNotFoundError, … */
   code: string;
-  kind: 'ref' | 'commit' | 'node' | 'object';
+  /** `staged`: an uncommitted entry (id `branch:path`) whose object is missing or damaged. */
+  kind: 'ref' | 'commit' | 'node' | 'object' | 'staged';
   id: string;
   message: string;
 }
@@ -46,6 +49,10 @@ interface FsckRun {
   readonly roots: { name: string; commit: string }[];
   /** Data objects to check, by address and stored copy. */
   readonly objects: Map<string, Located>;
+  /** The staged entries naming each object (same keys as `objects`). */
+  readonly staged: Map<string, { branch: string; path: string }[]>;
+  /** Objects some commit's tree names (same keys). */
+  readonly committed: Set<string>;
   readonly seenCommits: Set<string>;
   readonly seenNodes: Set<string>;
 }
@@ -60,6 +67,8 @@ export async function fsck(
     report: { ok: true, refs: 0, commits: 0, nodes: 0, objects: 0, problems: [] },
     roots: [],
     objects: new Map(),
+    staged: new Map(),
+    committed: new Set(),
     seenCommits: new Set(),
     seenNodes: new Set(),
   };
@@ -77,12 +86,15 @@ async function collectRefs(run: FsckRun): Promise<void> {
   for await (const b of ctx.meta.listBranches(ctx.repo)) {
     roots.push({ name: `branch ${b.name}`, commit: b.head });
     for await (const s of ctx.meta.listStaged(ctx.repo, tokensOf(b))) {
-      if (s.value)
-        addObject(run, {
-          address: s.value.address,
-          size: s.value.size,
-          physical: s.value.physical,
-        });
+      if (!s.value) continue;
+      const key = addObject(run, {
+        address: s.value.address,
+        size: s.value.size,
+        physical: s.value.physical,
+      });
+      const named = run.staged.get(key) ?? [];
+      named.push({ branch: b.name, path: s.path });
+      run.staged.set(key, named);
     }
   }
   for await (const t of ctx.meta.listTags(ctx.repo))
@@ -160,7 +172,7 @@ async function checkTree(run: FsckRun, root: NodeId): Promise<void> {
     progress(run);
     try {
       const node = await run.ctx.nodes.get(ref, { fresh: true });
-      if (node.kind === 'leaf') for (const e of node.entries) addObject(run, e);
+      if (node.kind === 'leaf') for (const e of node.entries) run.committed.add(addObject(run, e));
       else for (const child of node.children) nodes.push(child);
     } catch (err) {
       problem(run, 'node', ref.id, err);
@@ -171,7 +183,7 @@ async function checkTree(run: FsckRun, root: NodeId): Promise<void> {
 /** Every object found: read and hashed, or (without verifyData) only checked to exist. */
 async function checkObjects(run: FsckRun): Promise<void> {
   const { ctx, report, opts } = run;
-  for (const obj of run.objects.values()) {
+  for (const [key, obj] of run.objects) {
     const address = obj.address;
     opts.signal?.throwIfAborted();
     report.objects++;
@@ -179,24 +191,47 @@ async function checkObjects(run: FsckRun): Promise<void> {
     try {
       if (opts.verifyData === false) {
         if (!(await ctx.store.head(locate(obj).key))) {
-          report.problems.push({
-            code: 'ObjectNotFoundError',
-            kind: 'object',
-            id: address,
-            message: `object ${address} is missing`,
-          });
+          objectProblem(run, key, 'ObjectNotFoundError', `object ${address} is missing`);
         }
       } else {
         await readVerified(ctx.store, obj, opts.signal);
       }
     } catch (err) {
-      problem(run, 'object', address, err);
+      const e = err instanceof SluiceError ? err : undefined;
+      objectProblem(
+        run,
+        key,
+        e?.code ?? 'InternalError',
+        err instanceof Error ? err.message : String(err),
+      );
     }
   }
 }
 
-function addObject(run: FsckRun, o: Located): void {
-  run.objects.set(`${o.address}@${o.physical ?? ''}`, o);
+/**
+ * A bad object: one problem for the commits whose trees name it, one for each staged entry that
+ * names it (`branch:path`), so an uncommitted write whose bytes are gone is named as such.
+ */
+function objectProblem(run: FsckRun, key: string, code: string, message: string): void {
+  const address = (run.objects.get(key) as Located).address;
+  const staged = run.staged.get(key) ?? [];
+  if (run.committed.has(key) || staged.length === 0)
+    run.report.problems.push({ code, kind: 'object', id: address, message });
+  for (const s of staged) {
+    run.report.problems.push({
+      code,
+      kind: 'staged',
+      id: `${s.branch}:${s.path}`,
+      message: `staged ${s.path} on branch ${s.branch} names object ${address}: ${message}`,
+    });
+  }
+}
+
+/** Adds an object to check; returns its key (address and stored copy). */
+function addObject(run: FsckRun, o: Located): string {
+  const key = `${o.address}@${o.physical ?? ''}`;
+  run.objects.set(key, o);
+  return key;
 }
 
 function progress(run: FsckRun): void {

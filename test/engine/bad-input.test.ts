@@ -1,7 +1,7 @@
 // Bad input is refused with its stable error code and changes nothing: invalid names, unknown
 // refs, unsafe paths, empty commits, deleting the default branch, conflicting merges, half-invalid
 // batches. Damaged stored bytes are reported as ObjectCorruptedError on read and by fsck.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initRepository, openRepository } from '../../src/api/open-repository.js';
@@ -267,6 +267,23 @@ describe('corrupted objects on disk', () => {
     expect(report.problems).toContainEqual(
       expect.objectContaining({ code: 'ObjectCorruptedError', kind: 'node', id: head.tree }),
     );
+  });
+
+  it('fsck names a staged entry whose object is missing (branch and path), with and without data', async () => {
+    const entry = await repo.stat('wip', 'w/1');
+    const key = entry.physical
+      ? `packs/${entry.physical.split(':')[1]?.slice(0, 2)}/${entry.physical.split(':')[1]}`
+      : `data/${entry.address.slice(0, 2)}/${entry.address}`;
+    rmSync(join(objectsDir(), key));
+    const r = await reopen();
+    for (const verifyData of [true, false]) {
+      const report = await r.fsck({ verifyData });
+      expect(report.ok).toBe(false);
+      expect(report.problems).toEqual([
+        expect.objectContaining({ code: 'ObjectNotFoundError', kind: 'staged', id: 'wip:w/1' }),
+      ]);
+      expect(report.problems[0]?.message).toMatch(/^staged w\/1 on branch wip names object /);
+    }
   });
 
   it('a damaged pack fails reads of the objects in it, and fsck, with ObjectCorruptedError', async () => {
