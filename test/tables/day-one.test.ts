@@ -144,6 +144,25 @@ describe('European CSV', () => {
     ]);
   });
 
+  it('a semicolon CSV is read with its delimiter when none is given, even with one row', async () => {
+    await ingest(t.repo, t.file('one.csv', 'id;name\n1;Zoë\n'), { table: 'one' });
+    expect(typesOf(await t.q('SELECT * FROM one'))).toEqual({ id: 'BIGINT', name: 'VARCHAR' });
+    expect(await t.rows('SELECT id, name FROM one')).toEqual([{ id: '1', name: 'Zoë' }]);
+    // A decimal comma in a value does not make it comma-separated; a later batch appends.
+    await ingest(t.repo, t.file('amount.csv', 'id;amount\n1;1,50\n'), { table: 'amount' });
+    expect(await t.rows('SELECT id, amount FROM amount')).toEqual([{ id: '1', amount: '1,50' }]);
+    await ingest(t.repo, t.file('one2.csv', 'id;name\n2;Ann\n'), { table: 'one' });
+    expect(await t.rows('SELECT count(*) AS n FROM one')).toEqual([{ n: '2' }]);
+    // Tabs and pipes too; a comma CSV whose values hold semicolons stays comma-separated.
+    await ingest(t.repo, t.file('pipe.csv', 'a|b\nx|y\n'), { table: 'pipe' });
+    expect(await t.rows('SELECT a, b FROM pipe')).toEqual([{ a: 'x', b: 'y' }]);
+    await ingest(t.repo, t.file('comma.csv', 'id,note\n1,a;b\n'), { table: 'comma' });
+    expect(await t.rows('SELECT id, note FROM comma')).toEqual([{ id: '1', note: 'a;b' }]);
+    // A single column is one column, whatever its values hold.
+    await ingest(t.repo, t.file('single.csv', 'note\nx;y\n'), { table: 'single' });
+    expect(await t.rows('SELECT note FROM single')).toEqual([{ note: 'x;y' }]);
+  });
+
   it('a decimal separator equal to the delimiter is refused', async () => {
     const f = t.file('eu.csv', eu);
     await expectRefused(

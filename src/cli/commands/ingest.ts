@@ -17,7 +17,10 @@ export const ingest = defineCommand({
         'Hive-style partition columns, comma-separated (region=eu/day=…/); set on create or overwrite',
       )
       .option('--schema <file>', 'columns and types (YAML or JSON) instead of inference')
-      .option('--delimiter <char>', 'CSV field separator (default , ; a tab for .tsv; \\t for tab)')
+      .option(
+        '--delimiter <char>',
+        'CSV field separator (default , — or ; tab | when the file is so separated; a tab for .tsv; \\t for tab)',
+      )
       .option('--no-header', 'CSV files have no header line')
       .option('--quote <char>', 'CSV quote character (default ")')
       .option(

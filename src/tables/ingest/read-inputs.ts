@@ -12,6 +12,7 @@ import {
   inputError,
   jsonWithoutBom,
   readerSql,
+  withSniffedDelimiter,
 } from '../sources.js';
 import { inputFitsKnown } from './input-fit.js';
 import { storableAsIs, takeAsIs } from './preformatted.js';
@@ -25,6 +26,7 @@ export async function describeInputs(s: IngestState): Promise<void> {
     const f = files[i] as string;
     const json = formats[i] === 'json' || formats[i] === 'ndjson';
     s.reads.push(json ? await jsonWithoutBom(f, s.tmp, i) : f);
+    s.csvs.push(formats[i] === 'csv' ? await withSniffedDelimiter(duck, f, csv) : csv);
   }
   // (With an explicit schema the write parses every column as declared anyway.)
   const known =
@@ -32,8 +34,9 @@ export async function describeInputs(s: IngestState): Promise<void> {
   for (let i = 0; i < files.length; i++) {
     const file = s.reads[i] as string;
     const format = formats[i] as IngestFormat;
-    const cols = await describeInput(duck, file, format, csv, [], files[i]);
-    if (known) await inputFitsKnown(duck, file, format, csv, cols, known);
+    const dialect = s.csvs[i] as CsvOptions;
+    const cols = await describeInput(duck, file, format, dialect, [], files[i]);
+    if (known) await inputFitsKnown(duck, file, format, dialect, cols, known);
     s.described.push(cols);
   }
 }
@@ -50,7 +53,8 @@ export async function convertInputs(s: IngestState): Promise<void> {
 }
 
 async function convertInput(s: IngestState, i: number): Promise<void> {
-  const { duck, csv, columns } = s;
+  const { duck, columns } = s;
+  const csv = s.csvs[i] as CsvOptions;
   const file = s.files[i] as string;
   const read = s.reads[i] as string;
   const format = s.formats[i] as IngestFormat;

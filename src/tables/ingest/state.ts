@@ -36,6 +36,8 @@ export interface IngestState extends IngestTarget {
   readonly tmp: string;
   /** The file DuckDB reads for each input (`files[i]` is what messages name). */
   reads: string[];
+  /** The CSV dialect of each input: `csv`, with the delimiter sniffed when none was given. */
+  csvs: CsvOptions[];
   /** The columns of each input. */
   described: Column[][];
   /** The table's columns after the write, and how they differ from its columns before. */
@@ -67,6 +69,7 @@ export function newIngestState(
     duck,
     tmp,
     reads: [],
+    csvs: [],
     described: [],
     columns: [],
     schemaChanges: [],
