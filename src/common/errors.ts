@@ -212,6 +212,17 @@ export class ObjectStoreUnavailableError extends UnavailableError<
   StoreUnavailable & { bucket?: string }
 > {}
 
+// ---- auth -----------------------------------------------------------------------------------
+/**
+ * A read-only SQL session (`sluice sql --read-only`, the server's SQL) refused a statement:
+ * reading or writing files outside the repository's tables (`file`: COPY … TO, read_csv,
+ * ATTACH …) or changing the configuration (`configuration`: SET, PRAGMA, RESET).
+ */
+export class ReadOnlySqlError extends AuthError<{
+  refused: 'file' | 'configuration';
+  sql?: string;
+}> {}
+
 // ---- integrity ------------------------------------------------------------------------------
 export class ObjectCorruptedError extends IntegrityError<{
   key: string;

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader, Json } from '@duckdb/node-api';
-import { SqlError } from '../common/errors.js';
+import { ReadOnlySqlError, SqlError } from '../common/errors.js';
 
 export interface DuckOptions {
   /** DuckDB's memory_limit, e.g. `1GB`; default 1 GiB (DuckDB spills to `tempDir` beyond it). */
@@ -134,14 +134,48 @@ export async function withDuck<T>(
   }
 }
 
-/** A DuckDB error as a SqlError; the message is DuckDB's, which names what is at fault. */
-export function toSqlError(err: unknown, sql?: string): SqlError {
-  if (err instanceof SqlError) return err;
+/**
+ * A DuckDB error as a SqlError (the message is DuckDB's, which names what is at fault), or as a
+ * ReadOnlySqlError when a read-only session's locks refused it (see session.ts: `readOnly`).
+ */
+export function toSqlError(err: unknown, sql?: string): SqlError | ReadOnlySqlError {
+  if (err instanceof SqlError || err instanceof ReadOnlySqlError) return err;
   const message = err instanceof Error ? err.message : String(err);
+  const refused = refusalOf(message);
+  if (refused) {
+    const data = { refused: refused.kind, ...(sql !== undefined ? { sql } : {}) };
+    return new ReadOnlySqlError(refused.message, data, { cause: err });
+  }
   const line = /LINE (\d+):/.exec(message);
   return new SqlError(
     message,
     { ...(sql !== undefined ? { sql } : {}), ...(line ? { line: Number(line[1]) } : {}) },
     { cause: err },
   );
+}
+
+/** DuckDB's answers when its external-access or configuration lock refuses a statement. */
+function refusalOf(
+  message: string,
+): { kind: 'file' | 'configuration'; message: string } | undefined {
+  const first = message.split('\n')[0] as string;
+  if (/^Permission Error: .*disabled (by|through) configuration/.test(first)) {
+    const detail = first.replace(/^Permission Error: /, '');
+    return {
+      kind: 'file',
+      message: `a read-only SQL session reads only the repository's tables: no files (read_csv, read_parquet of a path, COPY … TO, ATTACH, extensions) — ${detail}`,
+    };
+  }
+  if (
+    /^Invalid Input Error: Cannot change configuration option .* the configuration has been locked/.test(
+      first,
+    )
+  ) {
+    const option = /option "([^"]+)"/.exec(first)?.[1] ?? '';
+    return {
+      kind: 'configuration',
+      message: `a read-only SQL session cannot change its configuration (SET, RESET, PRAGMA): option "${option}" is locked`,
+    };
+  }
+  return undefined;
 }

@@ -41,6 +41,13 @@ export interface SqlSessionOptions {
   cacheDir?: string;
   /** Cache size cap in bytes. */
   cacheMaxBytes?: number;
+  /**
+   * Lock the session once its views exist (the server's SQL, `sluice sql --read-only`): DuckDB
+   * reads only the files of the attached tables (`allowed_paths`) with external access off — no
+   * COPY … TO, read_csv or read_parquet of other paths, ATTACH or extensions — and its
+   * configuration locked (no SET, RESET or PRAGMA). Refusals are ReadOnlySqlError.
+   */
+  readOnly?: boolean;
 }
 
 export interface AttachedRef {
@@ -91,6 +98,7 @@ export class SqlSession {
     const duck = await DuckSession.open(opts.duck);
     try {
       const attached: AttachedRef[] = [];
+      const readable: string[] = [];
       for (const ref of refs) {
         const schema = schemaNameOf(ref);
         const isMain = schema.toLowerCase() === 'main'; // DuckDB's own default schema
@@ -101,6 +109,7 @@ export class SqlSession {
           if (t.manifest.view) continue;
           const files: string[] = [];
           for (const f of t.files) files.push(await cache.fileFor(f));
+          readable.push(...files);
           const select = tableSelect(t.manifest, files);
           await duck.run(`CREATE VIEW ${sqlIdent(schema)}.${sqlIdent(t.name)} AS ${select}`);
           if (refs.length === 1 && !isMain)
@@ -112,6 +121,7 @@ export class SqlSession {
         names.push(...stored.map((t) => t.name));
         attached.push({ ref, schema, tables: names.sort() });
       }
+      if (opts.readOnly) await lockSession(duck, readable);
       return new SqlSession(duck, cache, attached);
     } catch (err) {
       duck.close();
@@ -187,6 +197,17 @@ async function createStoredViews(
     }
     pending = failed.map((f) => f.t);
   }
+}
+
+/**
+ * DuckDB's own locks, in the order they must be set: the readable files first (they cannot change
+ * once external access is off), then external access off, then the configuration locked — so no
+ * later statement can undo any of them.
+ */
+async function lockSession(duck: DuckSession, files: string[]): Promise<void> {
+  await duck.run(`SET allowed_paths = ${sqlList([...new Set(files)])}`);
+  await duck.run('SET enable_external_access = false');
+  await duck.run('SET lock_configuration = true');
 }
 
 /** Runs `fn` with a session over `refs` and closes it afterwards. */

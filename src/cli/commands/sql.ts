@@ -18,6 +18,10 @@ export const sql = defineCommand({
         '--format <format>',
         'table|csv|json|ndjson|parquet (default: table on stdout, else from the --out extension)',
       )
-      .option('--out <file>', 'write the result to a file (parquet, csv, json, ndjson)'),
+      .option('--out <file>', 'write the result to a file (parquet, csv, json, ndjson)')
+      .option(
+        '--read-only',
+        "the repository's tables only: no file reads or writes (COPY … TO, read_csv, ATTACH), no SET (as the server runs SQL)",
+      ),
   handler: async () => (await import('../handlers/sql.js')).run,
 });

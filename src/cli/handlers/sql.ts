@@ -28,6 +28,7 @@ interface SqlCliOptions {
   ref?: string[];
   format?: string;
   out?: string;
+  readOnly?: boolean;
 }
 
 type Row = QueryResult['rows'][number];
@@ -40,6 +41,12 @@ export async function run(
   opts: SqlCliOptions,
 ): Promise<number> {
   const format = oneOf(opts.format, SQL_FORMATS, '--format');
+  if (opts.readOnly && opts.out !== undefined) {
+    throw new InvalidArgumentError('--out writes a file: not with --read-only', {
+      argument: '--out',
+      reason: 'read-only',
+    });
+  }
   const fileFormat = opts.out !== undefined ? outFormat(opts.out, format) : undefined;
   if (fileFormat === undefined && format === 'parquet') {
     throw new InvalidArgumentError('--format parquet writes a file: pass --out FILE', {
@@ -63,7 +70,7 @@ export async function run(
   }
   const repo = await ctx.repo();
   const refs = opts.ref?.length ? opts.ref : [await ctx.ref(undefined)];
-  return withSqlSession(repo, { refs }, async (session) => {
+  return withSqlSession(repo, { refs, readOnly: opts.readOnly === true }, async (session) => {
     if (interactive) {
       await repl(ctx, session, stdin);
       return 0;
