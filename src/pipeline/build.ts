@@ -5,7 +5,8 @@
 //    nodes selected. A bad project, an unknown branch or uncommitted changes on it fail here,
 //    before anything is written.
 // 2. openRun — OpenLineage START, and the branch `run/<id>` from the branch's head, where every
-//    output is written.
+//    output is written. The run holds a lease (build/run-lease.ts) from before the branch exists
+//    until the build ends, so `gc` never takes a running build's branch for a killed one's.
 // 3. executeNodes (build/execute.ts) — the nodes in DAG order, one runner per kind: seeds
 //    (ingested), models (`table`: the query's result; `view`: a stored definition; `incremental`:
 //    appended or merged on `unique_key` when the table exists, `is_incremental()` true;
@@ -33,6 +34,7 @@ import type { CheckResult } from '../quality/run.js';
 import { writeArtifacts } from './artifacts.js';
 import type { BuildContext } from './build/context.js';
 import { executeNodes } from './build/execute.js';
+import { holdRunLease } from './build/run-lease.js';
 import { commitRun, modifiedSince, readBuildState } from './build/state.js';
 import { type CompiledProject, compileProject } from './graph.js';
 import {
@@ -134,17 +136,23 @@ export async function buildProject(
   project: Project | string,
   opts: BuildOptions = {},
 ): Promise<BuildOutcome> {
-  const ctx = await openRun(await compileAndSelect(repo, project, opts));
-  await executeNodes(ctx);
-  const failed = ctx.results.some(
-    (r) => r.status === 'error' || (r.status === 'fail' && ctx.blocked.has(r.uniqueId)),
-  );
-  // `sluice test` writes nothing: no snapshot, no commit, no run branch left behind.
-  let commit: Commit | undefined;
-  if (ctx.command !== 'test') commit = await commitRun(ctx, failed);
-  else await repo.deleteBranch(ctx.runBranch);
-  const landing = await land(ctx, commit, failed);
-  return report(ctx, commit, landing);
+  const plan = await compileAndSelect(repo, project, opts);
+  const lease = await holdRunLease(repo, plan.runId, plan.branch);
+  try {
+    const ctx = await openRun(plan);
+    await executeNodes(ctx);
+    const failed = ctx.results.some(
+      (r) => r.status === 'error' || (r.status === 'fail' && ctx.blocked.has(r.uniqueId)),
+    );
+    // `sluice test` writes nothing: no snapshot, no commit, no run branch left behind.
+    let commit: Commit | undefined;
+    if (ctx.command !== 'test') commit = await commitRun(ctx, failed);
+    else await repo.deleteBranch(ctx.runBranch);
+    const landing = await land(ctx, commit, failed);
+    return await report(ctx, commit, landing);
+  } finally {
+    await lease.release();
+  }
 }
 
 /** Phase 1: compiled and selected; the branch must exist and hold no uncommitted changes. */

@@ -18,5 +18,10 @@ export {
 export { type CompiledModel, type CompiledProject, compileProject } from './graph.js';
 export { type Impact, impactOf, type Lineage, projectLineage } from './lineage.js';
 export { loadProject, type Project } from './project.js';
+export {
+  type AbandonedRun,
+  type ExpireRunsReport,
+  expireRunBranches,
+} from './run-branches.js';
 export { selectNodes } from './select.js';
 export type { BuildRun, GraphNode, NodeResult, NodeStatus, ProjectGraph } from './types.js';

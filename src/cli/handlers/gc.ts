@@ -1,6 +1,8 @@
-// `sluice gc`: removes expired sandboxes first (workflow), then deletes objects no ref, no recent
-// commit and no staging area can reach (core). The core gc knows nothing of sandboxes (core is
-// below workflow): this command composes the two.
+// `sluice gc`: removes expired sandboxes (workflow) and the run branches of killed builds older
+// than the retention period (pipeline) first, then deletes objects no ref, no recent commit and
+// no staging area can reach (core). The core gc knows nothing of sandboxes or builds (core is
+// below them): this command composes the three.
+import { expireRunBranches } from '../../pipeline/index.js';
 import { expireSandboxes } from '../../workflow/index.js';
 import { nonNegativeNumber } from '../options.js';
 import { formatBytes } from '../output.js';
@@ -19,6 +21,11 @@ export async function run(ctx: CommandContext, opts: GcCliOptions): Promise<numb
   const sandboxes = await expireSandboxes(repo, { dryRun: opts.dryRun === true });
   for (const f of sandboxes.failed)
     ctx.out.warn(`kept expired sandbox ${f.sandbox.name}: ${f.error.message}`);
+  const runs = await expireRunBranches(repo, {
+    ...(retentionDays === undefined ? {} : { retentionDays }),
+    dryRun: opts.dryRun === true,
+  });
+  for (const f of runs.failed) ctx.out.warn(`kept run branch ${f.run.branch}: ${f.error.message}`);
   const bar = ctx.progress('gc');
   let report: Awaited<ReturnType<typeof repo.gc>>;
   try {
@@ -43,7 +50,18 @@ export async function run(ctx: CommandContext, opts: GcCliOptions): Promise<numb
       error: { code: f.error.code, message: f.error.message },
     })),
   };
-  ctx.out.result({ sandboxes: sandboxesJson, gc: report }, () => {
+  const runsJson = {
+    removed: runs.removed.map((r) => ({
+      branch: r.branch,
+      runId: r.runId,
+      startedAt: r.startedAt.toISOString(),
+    })),
+    failed: runs.failed.map((f) => ({
+      branch: f.run.branch,
+      error: { code: f.error.code, message: f.error.message },
+    })),
+  };
+  ctx.out.result({ sandboxes: sandboxesJson, runBranches: runsJson, gc: report }, () => {
     const n = sandboxes.removed.length;
     if (n > 0) {
       const names = sandboxes.removed
@@ -51,6 +69,11 @@ export async function run(ctx: CommandContext, opts: GcCliOptions): Promise<numb
         .join(', ');
       ctx.out.line(
         `${sandboxes.dryRun ? 'would remove' : 'removed'} ${n} expired sandbox(es): ${names}`,
+      );
+    }
+    if (runs.removed.length > 0) {
+      ctx.out.line(
+        `${runs.dryRun ? 'would remove' : 'removed'} ${runs.removed.length} run branch(es) of killed builds: ${runs.removed.map((r) => r.branch).join(', ')}`,
       );
     }
     const verb = report.dryRun ? 'would delete' : 'deleted';
