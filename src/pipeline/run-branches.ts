@@ -5,7 +5,7 @@
 // objects pinned. `gc` removes such a branch once the run is older than the retention period —
 // never one whose build is still running: that one's lease (build/run-lease.ts) is fresh.
 
-import { BranchNotFoundError, SluiceError, toSluiceError } from '../common/errors.js';
+import { NotFoundError, SluiceError } from '../common/errors.js';
 import { RUN_ID_PATTERN } from '../common/run-id.js';
 import type { Repository } from '../core/repository.js';
 import { holdsLiveLease, runLeaseKey } from './build/run-lease.js';
@@ -65,19 +65,17 @@ export async function expireRunBranches(
   }
   for (const run of candidates) {
     if (await holdsLiveLease(repo, run.runId, now)) continue;
-    const head = await repo.getCommit(run.branch);
-    if (head.metadata['sluice.run_id'] === run.runId) continue; // a finished (failed) build's
-    if (!report.dryRun) {
-      try {
-        await repo.deleteBranch(run.branch);
-      } catch (err) {
-        if (err instanceof BranchNotFoundError) continue; // gone meanwhile
-        if (!(err instanceof SluiceError)) throw err;
-        report.failed.push({ run, error: toSluiceError(err) });
-        continue;
-      }
-      await repo.store.delete(runLeaseKey(run.runId));
+    try {
+      const head = await repo.getCommit(run.branch);
+      if (head.metadata['sluice.run_id'] === run.runId) continue; // a finished (failed) build's
+      if (!report.dryRun) await repo.deleteBranch(run.branch);
+    } catch (err) {
+      if (err instanceof NotFoundError) continue; // gone meanwhile
+      if (!(err instanceof SluiceError)) throw err;
+      report.failed.push({ run, error: err });
+      continue;
     }
+    if (!report.dryRun) await repo.store.delete(runLeaseKey(run.runId));
     report.removed.push(run);
   }
   return report;
