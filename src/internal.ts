@@ -13,6 +13,7 @@ export { errorCode, errorLine, firstLine } from './common/error-line.js';
 export { newRunId, RUN_ID_PATTERN } from './common/run-id.js';
 export { SLUICE_YML_SECTIONS } from './common/sluice-yml.js';
 export type { WriteOp, WritePolicy } from './core/repository.js';
+export { parseMemoryLimit } from './engine/memory-limit.js';
 export type {
   BuildMemoStore,
   CommitRecordStore,

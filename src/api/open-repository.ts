@@ -8,6 +8,8 @@ import { InvalidArgumentError, RepositoryAlreadyExistsError } from '../common/er
 import { Secrets } from '../common/secrets.js';
 import { sluiceYmlOf } from '../common/sluice-yml.js';
 import { Repository, type RepositoryOptions } from '../core/repository.js';
+import { loadDuckSettings, setRepositoryDuck } from '../engine/duck-settings.js';
+import type { DuckOptions } from '../engine/duckdb.js';
 import { registerRepositoryDir } from '../engine/session.js';
 import type { MetaStore } from '../meta/meta-store.js';
 import { openMetaStore } from '../meta/open-meta.js';
@@ -153,17 +155,24 @@ function movePasswordOutOfConfig(root: string, config: RepoConfig): RepoConfig {
   return moved;
 }
 
+export interface OpenOptions extends RepositoryOptions {
+  cwd?: string;
+  /**
+   * DuckDB settings for every operation on this handle (the CLI's `--memory-limit`), over the
+   * `duckdb:` section of the repository's sluice.yml, over the machine's defaults.
+   */
+  duck?: DuckOptions;
+}
+
 /** Opens the repository at `dir`, or found from $SLUICE_REPO / the current directory upward. */
-export async function openRepository(
-  dir?: string,
-  opts: RepositoryOptions & { cwd?: string } = {},
-): Promise<Repository> {
+export async function openRepository(dir?: string, opts: OpenOptions = {}): Promise<Repository> {
   const root = findRepoDir(dir, opts.cwd);
   const config = movePasswordOutOfConfig(root, readConfig(root));
   const { meta, store } = await openStores(root, config);
   try {
     const repo = await Repository.open(meta, store, config.repository, opts);
     registerRepositoryDir(repo, join(root, SLUICE_DIR));
+    setRepositoryDuck(repo, { ...loadDuckSettings(root), ...opts.duck });
     // Branch protection and merge gates: the rules the repository publishes on its default
     // branch (read when a write asks), joined with the directory's own sluice.yml. Its parser
     // (YAML, zod) loads only for a directory that has the file — and is read now, so a mistake

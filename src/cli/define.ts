@@ -20,6 +20,10 @@
 // - `read` — nothing in the repository changes (files it writes are the user's: get, export …).
 //   A read that looks at one branch's working state (status, diff, test, impact) takes
 //   `-b, --branch` too, with the same meaning; reads of committed data take `--ref`.
+//
+// A command that runs SQL on the tables (DuckDB: queries, checks, ingests, builds, diffs, and the
+// writes whose gates run checks) says so (`runsSql`): mount gives it `--memory-limit`, the one
+// name for DuckDB's memory in every command (over sluice.yml's `duckdb: {memory_limit}`).
 import { type Command, Option } from 'commander';
 import type { CommandContext } from './runner.js';
 
@@ -52,6 +56,8 @@ export interface CommandSpec {
   handler: () => Promise<Handler>;
   /** Subcommands (`check history`, …) of a command that also runs itself. */
   subcommands?: readonly Spec[];
+  /** It runs SQL on the tables: mount gives it `--memory-limit` (see the top of this file). */
+  runsSql?: boolean;
 }
 
 /** A command that only groups others (`branch`, `tag`, `table`, …): it writes nothing itself. */
@@ -77,6 +83,12 @@ export const refOption = (): Option =>
   new Option(
     '--ref <ref>',
     'branch, tag, alias, commit id or prefix, main~2 (default: the default branch)',
+  );
+
+export const memoryLimitOption = (): Option =>
+  new Option(
+    '--memory-limit <size>',
+    "DuckDB's memory for this command: a size (4GB) or a share of the machine's memory (50%); beyond it DuckDB spills to disk (default: sluice.yml's duckdb.memory_limit, else 50%)",
   );
 
 /** Collects a repeatable option into an array (commander's reducer). */
@@ -110,6 +122,7 @@ export function mount(parent: Command, spec: Spec, runner: ActionFactory): Comma
   if (isCommand(spec)) {
     spec.configure?.(cmd);
     if (spec.writes === 'branch') cmd.addOption(branchOption(spec.branchHelp));
+    if (spec.runsSql) cmd.addOption(memoryLimitOption());
     cmd.action(runner.action(spec.handler));
   }
   for (const sub of spec.subcommands ?? []) mount(cmd, sub, runner);

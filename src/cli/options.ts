@@ -3,6 +3,7 @@
 // the command touches anything.
 import * as z from 'zod';
 import { InvalidArgumentError, ReservedMetadataError } from '../index.js';
+import { parseMemoryLimit } from '../internal.js';
 
 function parseWith<T>(schema: z.ZodType<T>, value: unknown, argument: string): T {
   const r = schema.safeParse(value);
@@ -132,4 +133,16 @@ export function destinationBranch(opts: { branch?: string; into?: string }): str
     );
   }
   return opts.branch ?? opts.into;
+}
+
+/** `--memory-limit`: a size (`4GB`) or a share of the machine's memory (`50%`), as DuckDB takes it. */
+export function memoryLimit(value: string | undefined, argument: string): string | undefined {
+  if (value === undefined) return undefined;
+  const r = parseMemoryLimit(value);
+  if ('reason' in r)
+    throw new InvalidArgumentError(`${argument}: ${r.reason} (got ${JSON.stringify(value)})`, {
+      argument,
+      reason: r.reason,
+    });
+  return value;
 }

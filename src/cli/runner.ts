@@ -27,11 +27,22 @@ export class CommandContext {
     readonly command: Command,
   ) {}
 
-  /** The repository named by --repo / $SLUICE_REPO / the current directory, opened once. */
+  /**
+   * The repository named by --repo / $SLUICE_REPO / the current directory, opened once — with
+   * the command's `--memory-limit` for DuckDB, if it has the option (define.ts: runsSql).
+   */
   async repo(): Promise<Repository> {
     if (!this.repository) {
+      const { memoryLimit } = await import('./options.js');
+      const limit = memoryLimit(
+        this.command.opts<{ memoryLimit?: string }>().memoryLimit,
+        '--memory-limit',
+      );
       const { openRepository } = await import('./open-repository.js');
-      this.repository = await openRepository(this.globals.repo);
+      this.repository = await openRepository(
+        this.globals.repo,
+        limit === undefined ? {} : { duck: { memoryLimit: limit } },
+      );
     }
     return this.repository;
   }

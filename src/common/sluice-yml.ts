@@ -1,8 +1,8 @@
 // The sections of `sluice.yml`. Each layer reads its own sections (pipeline/: the project's;
-// quality/: `gates:`; workflow/: ingestors, environments, alerts, schedule), so no reader knows
-// the others' keys — this list does, and every reader checks the file's top level against it
-// first: a key no layer reads is a typo or a guess (`branches: {protect: [main]}`), and accepting
-// it silently would leave the feature the user meant switched off.
+// quality/: `gates:`; workflow/: ingestors, environments, alerts, schedule; engine/: `duckdb:`),
+// so no reader knows the others' keys — this list does, and every reader checks the file's top
+// level against it first: a key no layer reads is a typo or a guess (`branches: {protect:
+// [main]}`), and accepting it silently would leave the feature the user meant switched off.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { unknownKeyMessage } from './config-schema.js';
@@ -28,6 +28,7 @@ export const SLUICE_YML_SECTIONS = {
   environments: 'workflow',
   alerts: 'workflow',
   schedule: 'workflow',
+  duckdb: 'engine',
 } as const;
 
 export type SluiceYmlSection = keyof typeof SLUICE_YML_SECTIONS;
@@ -67,6 +68,11 @@ export const SLUICE_YML_SYNONYMS: Readonly<Record<string, SluiceYmlSection>> = {
   models: 'materialized',
   materializations: 'materialized',
   lineage: 'openlineage',
+  duck: 'duckdb',
+  engine: 'duckdb',
+  memory: 'duckdb',
+  memory_limit: 'duckdb',
+  settings: 'duckdb',
 };
 
 /**

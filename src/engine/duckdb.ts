@@ -1,14 +1,19 @@
-// One DuckDB database per operation: in memory, with a memory limit and a spill directory, so a
-// large ingest or query streams instead of holding its input. Errors become SqlError with
+// One DuckDB database per operation: in memory, with a memory limit (by default a share of the
+// machine's memory: memory-limit.ts) and a spill directory, so a large ingest or query streams
+// and spills instead of holding its input. Errors become SqlError with
 // DuckDB's own message (it names the table, column or line at fault).
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader, Json } from '@duckdb/node-api';
 import { ReadOnlySqlError, SqlError } from '../common/errors.js';
+import { duckMemoryLimit } from './memory-limit.js';
 
 export interface DuckOptions {
-  /** DuckDB's memory_limit, e.g. `1GB`; default 1 GiB (DuckDB spills to `tempDir` beyond it). */
+  /**
+   * DuckDB's memory_limit: a size (`4GB`) or a share of the machine's memory (`50%`); default
+   * half the machine's memory. DuckDB spills to `tempDir` beyond it.
+   */
   memoryLimit?: string;
   /** Worker threads; default DuckDB's (one per core). */
   threads?: number;
@@ -39,7 +44,7 @@ export class DuckSession {
     const tempDir = opts.tempDir ?? join(tmpdir(), 'sluice-duckdb');
     mkdirSync(tempDir, { recursive: true });
     const config: Record<string, string> = {
-      memory_limit: opts.memoryLimit ?? '1GB',
+      memory_limit: duckMemoryLimit(opts.memoryLimit),
       temp_directory: tempDir,
       // Row order within a file is kept by COPY; across threads it need not be, and keeping it
       // would buffer whole inputs.

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { errorLine } from '../common/error-line.js';
 import { InvalidArgumentError } from '../common/errors.js';
 import type { Repository } from '../core/repository.js';
+import { duckOptionsFor } from './duck-settings.js';
 import { type DuckOptions, DuckSession, sqlIdent, sqlList, sqlString } from './duckdb.js';
 import { ObjectCache } from './object-cache.js';
 import { listTables, type TableAtRef, type TableManifest } from './tables.js';
@@ -95,7 +96,7 @@ export class SqlSession {
       dir: opts.cacheDir ?? defaultCacheDir(repo),
       maxBytes: opts.cacheMaxBytes,
     });
-    const duck = await DuckSession.open(opts.duck);
+    const duck = await DuckSession.open(duckOptionsFor(repo, opts.duck));
     try {
       const attached: AttachedRef[] = [];
       const readable: string[] = [];

@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Repository } from '../core/repository.js';
+import { duckOptionsFor } from '../engine/duck-settings.js';
 import { type DuckSession, withDuck } from '../engine/duckdb.js';
 import { canonicalSchema, keepKnownColumns, planColumns } from './ingest/columns.js';
 import { checkKeys } from './ingest/key-checks.js';
@@ -37,10 +38,11 @@ export async function ingest(
   opts: IngestOptions,
 ): Promise<IngestResult> {
   const target = await validateIngest(repo, src, opts);
-  const tmp = mkdtempSync(join(opts.duck?.tempDir ?? tmpdir(), 'sluice-ingest-'));
+  const duck = duckOptionsFor(repo, opts.duck);
+  const tmp = mkdtempSync(join(duck.tempDir ?? tmpdir(), 'sluice-ingest-'));
   try {
-    return await inSession(opts, tmp, async (duck) => {
-      const s = newIngestState(repo, opts, target, duck, tmp);
+    return await inSession({ ...opts, duck }, tmp, async (session) => {
+      const s = newIngestState(repo, opts, target, session, tmp);
       await canonicalSchema(s);
       await describeInputs(s);
       planColumns(s);

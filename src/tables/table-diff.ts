@@ -7,6 +7,7 @@ import type { Json } from '@duckdb/node-api';
 import { TableNotFoundError } from '../common/errors.js';
 import type { TreeEntry } from '../core/entry.js';
 import type { Repository } from '../core/repository.js';
+import { duckOptionsFor } from '../engine/duck-settings.js';
 import {
   type DuckOptions,
   type DuckSession,
@@ -122,7 +123,7 @@ export async function diffTable(
   const rightPaths: string[] = [];
   for (const f of rightOnly) rightPaths.push(await cache.fileFor(f));
 
-  return withDuck(opts.duck ?? {}, async (duck) => {
+  return withDuck(duckOptionsFor(repo, opts.duck), async (duck) => {
     const l = await sideSelect(duck, columns, leftPaths);
     const r = await sideSelect(duck, columns, rightPaths);
     // Every difference lands in one temporary table (kind, key, left row, right row), so that the

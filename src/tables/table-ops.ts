@@ -4,6 +4,7 @@
 import { TableNotFoundError } from '../common/errors.js';
 import type { Commit } from '../core/commit-codec.js';
 import type { Repository } from '../core/repository.js';
+import { duckOptionsFor } from '../engine/duck-settings.js';
 import {
   type DuckOptions,
   type DuckSession,
@@ -57,7 +58,7 @@ async function describeTable(
   const counted = new Map<string, number>();
   if (missing.length > 0) {
     const cache = new ObjectCache(repo.store, { dir: opts.cacheDir ?? defaultCacheDir(repo) });
-    await withDuck(opts.duck ?? {}, async (duck: DuckSession) => {
+    await withDuck(duckOptionsFor(repo, opts.duck), async (duck: DuckSession) => {
       for (const f of missing) {
         const local = await cache.fileFor(f);
         const r = await duck.query(

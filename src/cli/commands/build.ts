@@ -39,6 +39,7 @@ function declare(command: BuildCommand): CommandSpec {
     name: command,
     description: DESCRIPTIONS[command],
     writes: command === 'test' ? 'read' : 'branch',
+    runsSql: true,
     branchHelp: 'the branch to build on (default: the default branch)',
     configure: (cmd) => {
       if (command === 'test')

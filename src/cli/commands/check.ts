@@ -8,6 +8,7 @@ export const check = defineCommand({
   name: 'check',
   description: 'run the quality checks of checks/*.yml and models/*.yml on the tables at a ref',
   writes: 'repository',
+  runsSql: true,
   configure: (cmd) =>
     cmd
       .addOption(refOption())

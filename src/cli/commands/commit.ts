@@ -5,6 +5,7 @@ export const commit = defineCommand({
   name: 'commit',
   description: "commit a branch's staged changes",
   writes: 'branch',
+  runsSql: true,
   configure: (cmd) =>
     cmd
       .requiredOption('-m, --message <message>', 'commit message')

@@ -6,6 +6,7 @@ export const deploy = defineCommand({
   description:
     'blue/green: put staging on the idle colour, run the smoke checks there, flip the alias if they pass',
   writes: 'environment',
+  runsSql: true,
   configure: (cmd) => cmd.argument('[environment]', 'the environment to deploy', 'production'),
   handler: async () => (await import('../handlers/deploy.js')).run,
 });

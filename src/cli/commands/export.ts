@@ -5,6 +5,7 @@ export const exportCmd = defineCommand({
   name: 'export',
   description: 'write a table to a local file (Parquet, CSV, JSON or NDJSON)',
   writes: 'read',
+  runsSql: true,
   configure: (cmd) =>
     cmd
       .argument('<name>', 'table name')

@@ -5,6 +5,7 @@ export const ingest = defineCommand({
   name: 'ingest',
   description: 'load files into a table (staged; committed with --commit or -m)',
   writes: 'branch',
+  runsSql: true,
   configure: (cmd) =>
     cmd
       .argument('<src...>', 'files, directories or globs (quote globs: "exports/*.csv")')

@@ -6,6 +6,7 @@ export const load = defineCommand({
   description:
     'run an ingestor once: write to ingest/NAME/RUN-ID, run the checks, merge if they pass',
   writes: 'branch',
+  runsSql: true,
   branchHelp: "merge into this branch instead of the ingestor's `into`",
   configure: (cmd) =>
     cmd

@@ -5,6 +5,7 @@ export const merge = defineCommand({
   name: 'merge',
   description: 'merge SOURCE into a branch',
   writes: 'branch',
+  runsSql: true,
   branchHelp: 'branch to merge into (default: the default branch)',
   configure: (cmd) =>
     cmd

@@ -5,6 +5,7 @@ export const profile = defineCommand({
   name: 'profile',
   description: "profile a table's columns (and store the profile for anomaly checks)",
   writes: 'repository',
+  runsSql: true,
   configure: (cmd) =>
     cmd
       .argument('<table>', 'table name')

@@ -6,6 +6,7 @@ export const promote = defineCommand({
   description:
     "move main's head to staging: apply sampling and masking, build and check it on a candidate branch first",
   writes: 'environment',
+  runsSql: true,
   configure: (cmd) => cmd.argument('[environment]', 'the environment to promote to', 'staging'),
   handler: async () => (await import('../handlers/promote.js')).run,
 });

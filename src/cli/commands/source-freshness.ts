@@ -10,6 +10,7 @@ export const source = defineGroup({
       description:
         "check each source's newest loaded_at_field against its freshness (warn_after / error_after)",
       writes: 'read',
+      runsSql: true,
       configure: (cmd) =>
         cmd
           .addOption(refOption())

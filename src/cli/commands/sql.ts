@@ -6,6 +6,7 @@ export const sql = defineCommand({
   description:
     'run SQL over the tables of refs (no QUERY: a prompt on a terminal, else SQL from stdin)',
   writes: 'read',
+  runsSql: true,
   configure: (cmd) =>
     cmd
       .argument('[query]', 'SQL; several statements run in order and the last one is printed')

@@ -5,6 +5,7 @@ export const tableDiff = defineCommand({
   name: 'diff',
   description: 'show how a table differs between two refs: schema, then rows',
   writes: 'read',
+  runsSql: true,
   configure: (cmd) =>
     cmd
       .argument('<name>', 'table name')

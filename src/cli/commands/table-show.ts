@@ -5,6 +5,7 @@ export const tableShow = defineCommand({
   name: 'show',
   description: "show a table's schema, key, rows, size and files",
   writes: 'read',
+  runsSql: true,
   configure: (cmd) => cmd.argument('<name>', 'table name').addOption(refOption()),
   handler: async () => (await import('../handlers/table-show.js')).run,
 });
