@@ -3,24 +3,19 @@
 // Profiles are stored per commit: the history anomaly checks compare a new value with.
 //
 // A full profile (`sluice profile`, `check suggest`) measures every metric of every column in one
-// scan. The profile a check run stores is cheaper, because it must not slow the run down: the
+// scan (a few for a wide table: scan-batches.ts). The profile a check run stores is cheaper, because it must not slow the run down: the
 // row count, NULL counts and min / max come from the Parquet footers' statistics (no data read),
 // and the metrics that need every value (distinct counts, mean, stddev, quartiles) are measured
 // only for the columns an anomaly check watches, in the run's own scan of the table. Stored
 // profiles of one commit merge, so a later full profile fills in what a check run left out.
 import type { Json } from '@duckdb/node-api';
 import type { Repository } from '../core/repository.js';
-import {
-  type DuckOptions,
-  type DuckSession,
-  sqlIdent,
-  sqlList,
-  sqlString,
-} from '../engine/duckdb.js';
+import { type DuckOptions, type DuckSession, sqlIdent, sqlList } from '../engine/duckdb.js';
 import { schemaNameOf, withSqlSession } from '../engine/session.js';
 import { type Column, fileRows, getTable, type TableAtRef } from '../engine/tables.js';
 import type { ProfileMetric } from './checks.js';
 import { dataAtRef } from './data-at-ref.js';
+import { aggregateRow } from './scan-batches.js';
 
 export interface ColumnProfile {
   type: string;
@@ -63,6 +58,10 @@ const NO_FACTS: FooterFacts = { nulls: new Map(), range: new Map() };
  * `parquet_metadata`: milliseconds, whatever the size). A column is answered only when every row
  * group has the statistic; a file without the column counts its rows as NULLs, as the table's view
  * reads them. `paths` are the local files of `t.files`, in order.
+ *
+ * One query grouped by column, so its cost grows with the columns (a filtered aggregate per column
+ * would grow with their square: DuckDB evaluates every filter over every aggregate's input). The
+ * ranges are read in each column type present (few): a column takes its own type's.
  */
 export async function footerFacts(
   duck: DuckSession,
@@ -75,36 +74,43 @@ export async function footerFacts(
   const cols = t.manifest.columns.filter((c) => !NESTED.test(c.type));
   if (cols.length === 0) return NO_FACTS;
   if (paths.length === 0) return { nulls: new Map(cols.map((c) => [c.name, 0])), range: new Map() };
-  const exprs: string[] = [];
-  cols.forEach((c, i) => {
-    const at = `lower(path_in_schema) = ${sqlString(c.name.toLowerCase())}`;
+  const types = [
+    ...new Set(
+      cols.filter((c) => NUMERIC.test(c.type) || TEMPORAL.test(c.type)).map((c) => c.type),
+    ),
+  ];
+  const exprs = [
+    'lower(path_in_schema) AS "p"',
+    'sum(row_group_num_rows) AS "r"',
+    'sum(stats_null_count) AS "n"',
+    'count_if(stats_null_count IS NULL) AS "u"',
+  ];
+  types.forEach((type, k) => {
+    const cast = (v: string): string =>
+      `TRY_CAST(${v} AS ${type})${NUMERIC.test(type) ? '::DOUBLE' : ''}`;
     exprs.push(
-      `sum(row_group_num_rows) FILTER (WHERE ${at}) AS "r${i}"`,
-      `sum(stats_null_count) FILTER (WHERE ${at}) AS "n${i}"`,
-      `count(*) FILTER (WHERE ${at} AND stats_null_count IS NULL) AS "u${i}"`,
+      `min(${cast('stats_min_value')}) AS "lo${k}"`,
+      `max(${cast('stats_max_value')}) AS "hi${k}"`,
+      // Row groups with values but no usable statistic: the range is then unknown.
+      `count_if(stats_null_count IS DISTINCT FROM row_group_num_rows AND (${cast('stats_min_value')} IS NULL OR ${cast('stats_max_value')} IS NULL)) AS "x${k}"`,
     );
-    if (NUMERIC.test(c.type) || TEMPORAL.test(c.type)) {
-      const cast = (v: string): string =>
-        `TRY_CAST(${v} AS ${c.type})${NUMERIC.test(c.type) ? '::DOUBLE' : ''}`;
-      exprs.push(
-        `min(${cast('stats_min_value')}) FILTER (WHERE ${at}) AS "lo${i}"`,
-        `max(${cast('stats_max_value')}) FILTER (WHERE ${at}) AS "hi${i}"`,
-        // Row groups with values but no usable statistic: the range is then unknown.
-        `count(*) FILTER (WHERE ${at} AND stats_null_count IS DISTINCT FROM row_group_num_rows AND (${cast('stats_min_value')} IS NULL OR ${cast('stats_max_value')} IS NULL)) AS "x${i}"`,
-      );
-    }
   });
-  const row =
-    (await duck.query(`SELECT ${exprs.join(', ')} FROM parquet_metadata(${sqlList(paths)})`))
-      .rows[0] ?? {};
+  const rows = (
+    await duck.query(
+      `SELECT ${exprs.join(', ')} FROM parquet_metadata(${sqlList(paths)}) GROUP BY ALL`,
+    )
+  ).rows;
+  const byPath = new Map(rows.map((r) => [String(r.p), r]));
   const out: FooterFacts = { nulls: new Map(), range: new Map() };
-  cols.forEach((c, i) => {
-    const present = Number(row[`r${i}`] ?? 0);
-    if (present > total || Number(row[`u${i}`] ?? 0) > 0) return;
-    out.nulls.set(c.name, Number(row[`n${i}`] ?? 0) + (total - present));
-    if (`x${i}` in row && Number(row[`x${i}`]) === 0)
-      out.range.set(c.name, { min: row[`lo${i}`] ?? null, max: row[`hi${i}`] ?? null });
-  });
+  for (const c of cols) {
+    const row = byPath.get(c.name.toLowerCase()) ?? {};
+    const present = Number(row.r ?? 0);
+    if (present > total || Number(row.u ?? 0) > 0) continue;
+    out.nulls.set(c.name, Number(row.n ?? 0) + (total - present));
+    const k = types.indexOf(c.type);
+    if (k >= 0 && Number(row[`x${k}`] ?? 0) === 0)
+      out.range.set(c.name, { min: row[`lo${k}`] ?? null, max: row[`hi${k}`] ?? null });
+  }
   return out;
 }
 
@@ -220,7 +226,7 @@ export function metricOf(
   }
 }
 
-/** Profiles a table at a ref (one scan) and, when `store` and the ref is a commit's data, stores it. */
+/** Profiles a table at a ref (one scan, in batches for a wide table) and, when `store` and the ref is a commit's data, stores it. */
 export async function profileTable(
   repo: Repository,
   name: string,
@@ -232,12 +238,12 @@ export async function profileTable(
   const row = await withSqlSession(
     repo,
     { refs: [ref], duck: opts.duck, cacheDir: opts.cacheDir },
-    async (s) =>
-      (
-        await s.duck.query(
-          `SELECT ${['count(*) AS "__rows"', ...profileExprs(cols)].join(', ')} FROM ${sqlIdent(schemaNameOf(ref))}.${sqlIdent(name)}`,
-        )
-      ).rows[0] ?? {},
+    (s) =>
+      aggregateRow(
+        (sql) => s.duck.query(sql),
+        `${sqlIdent(schemaNameOf(ref))}.${sqlIdent(name)}`,
+        profileExprs(cols),
+      ),
   );
   const profile = readProfile(name, cols, row);
   const { commit, exact } = await dataAtRef(repo, ref, name);

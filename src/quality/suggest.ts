@@ -1,7 +1,8 @@
 // `sluice check suggest NAME`: checks proposed from a table's data, as dbt properties YAML that
 // `parseSpecText` reads and that passes on the data it was suggested from. Two queries in one
 // session: the profile scan (row count, NULLs, approximate distinct counts, min / max), then one
-// exact query for what the approximations cannot decide (distinct counts, categorical values).
+// exact query for what the approximations cannot decide (distinct counts, categorical values) —
+// each in batches of bounded width for a wide table (scan-batches.ts).
 //
 // The rules, column by column:
 //
@@ -30,6 +31,7 @@ import { type DuckOptions, sqlIdent } from '../engine/duckdb.js';
 import { schemaNameOf, withSqlSession } from '../engine/session.js';
 import { type Column, getTable } from '../engine/tables.js';
 import { type ColumnProfile, profileExprs, readProfile, type TableProfile } from './profile.js';
+import { aggregateRow } from './scan-batches.js';
 
 export interface SuggestOptions {
   ref?: string;
@@ -84,18 +86,10 @@ export async function suggestChecks(
     { refs: [ref], duck: opts.duck, cacheDir: opts.cacheDir },
     async (s) => {
       const from = `${sqlIdent(schemaNameOf(ref))}.${sqlIdent(table)}`;
-      const row =
-        (
-          await s.duck.query(
-            `SELECT ${['count(*) AS "__rows"', ...profileExprs(cols)].join(', ')} FROM ${from}`,
-          )
-        ).rows[0] ?? {};
-      const profile = readProfile(table, cols, row);
+      const query = (sql: string) => s.duck.query(sql);
+      const profile = readProfile(table, cols, await aggregateRow(query, from, profileExprs(cols)));
       const exprs = exactExprs(cols, profile);
-      const exact =
-        exprs.length === 0
-          ? {}
-          : ((await s.duck.query(`SELECT ${exprs.join(', ')} FROM ${from}`)).rows[0] ?? {});
+      const exact = exprs.length === 0 ? {} : await aggregateRow(query, from, exprs);
       return { profile, exact };
     },
   );

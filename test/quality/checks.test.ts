@@ -276,6 +276,38 @@ describe('compiled into few queries', () => {
   });
 });
 
+describe('a wide scan goes in batches of bounded width', () => {
+  /** 600 between checks on amount (2 expressions each): 1,200 expressions, MAX_SCAN_WEIGHT 500. */
+  const many = (extra: string[]): string =>
+    [
+      'version: 2',
+      'models:',
+      '  - name: orders',
+      '    columns:',
+      '      - name: amount',
+      '        tests:',
+      ...Array.from({ length: 600 }, (_, k) => `          - between: {min: ${-1000 - k}}`),
+      ...extra,
+    ].join('\n');
+
+  it('hundreds of checks are a few scans, with the verdicts of one', async () => {
+    const run = await runChecks(repo, parseSpecText(many([]), 'checks/t.yml'));
+    expect(run.results).toHaveLength(600);
+    expect(run.results.every((r) => r.status === 'pass' && r.elementCount === 5)).toBe(true);
+    expect(run.queries).toBe(3);
+  });
+
+  it('a failing expression runs only its batch apart', async () => {
+    const extra = ['      - name: code', '        tests: [{regex: {pattern: "("}}]'];
+    const run = await runChecks(repo, parseSpecText(many(extra), 'checks/t.yml'));
+    expect(run.results.filter((r) => r.status === 'error').map((r) => r.name)).toEqual([
+      'regex(code)',
+    ]);
+    expect(run.results.filter((r) => r.status === 'pass')).toHaveLength(600);
+    expect(run.queries).toBeLessThan(300);
+  });
+});
+
 describe('options a check cannot honour are refused, not ignored', () => {
   it('mostly or thresholds on an aggregate, where or a percent on custom SQL', () => {
     const spec = (t: string) => () =>

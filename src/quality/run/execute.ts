@@ -13,6 +13,7 @@ import {
   readProfile,
 } from '../profile.js';
 import type { Row } from '../run.js';
+import { aggregateRow } from '../scan-batches.js';
 import type { CheckSpec } from '../spec.js';
 import {
   type QueryPlan,
@@ -65,7 +66,10 @@ async function profilePlans(
   return plans;
 }
 
-/** One fused aggregate scan: row checks, aggregates, freshness — and the table's profile. */
+/**
+ * One fused aggregate scan, in batches: row checks, aggregates, freshness — and the table's
+ * profile. A batch that fails runs its checks (and the profile, if it held it) apart.
+ */
 async function runScan(
   s: RunState,
   q: Queries,
@@ -74,38 +78,47 @@ async function runScan(
 ): Promise<void> {
   const plan = group.where === undefined ? plans.get(group.table) : undefined;
   const cols = (s.tables.get(group.table) as TableAtRef).manifest.columns;
-  const { sql, unpack } = scanSql(group, cols, plan, q.from);
-  let row: Row | undefined;
-  try {
-    row = unpack((await q.query(sql)).rows[0] ?? {});
-  } catch {
-    return runScanApart(s, q, group, plan);
+  const { batches, unpack } = scanSql(group, cols, plan, q.from);
+  const measured: Row = {};
+  const failed = new Set<number>();
+  let profileFailed = false;
+  for (const batch of batches) {
+    try {
+      Object.assign(measured, (await q.query(batch.sql)).rows[0] ?? {});
+    } catch {
+      for (const i of batch.specs) failed.add(i);
+      profileFailed ||= batch.profile;
+    }
   }
-  if (plan) s.profiles.set(group.table, readProfile(group.table, cols, row ?? {}, plan.footer));
+  const row = unpack(measured);
+  if (plan && !profileFailed)
+    s.profiles.set(group.table, readProfile(group.table, cols, row, plan.footer));
   group.specs.forEach((spec, i) => {
-    s.results.set(spec.id, scanResult(baseResult(spec), spec, i, row ?? {}, s.now));
+    if (!failed.has(i)) s.results.set(spec.id, scanResult(baseResult(spec), spec, i, row, s.now));
   });
+  if (failed.size > 0 || profileFailed)
+    await runScanApart(s, q, group, [...failed], profileFailed ? plan : undefined);
 }
 
-/** A fused scan that failed: the profile and each check on its own. */
+/** Checks (indexes in the group) of a fused scan that failed, and its profile: each on its own. */
 async function runScanApart(
   s: RunState,
   q: Queries,
   group: ScanGroup,
+  failed: number[],
   plan: Required<ProfilePlan> | undefined,
 ): Promise<void> {
   const cols = (s.tables.get(group.table) as TableAtRef).manifest.columns;
   if (plan) {
     try {
-      const p = await q.query(
-        `SELECT count(*) AS "__rows", ${profileExprs(cols, plan).join(', ')} FROM ${q.from(group.table)}`,
-      );
-      s.profiles.set(group.table, readProfile(group.table, cols, p.rows[0] ?? {}, plan.footer));
+      const row = await aggregateRow(q.query, q.from(group.table), profileExprs(cols, plan));
+      s.profiles.set(group.table, readProfile(group.table, cols, row, plan.footer));
     } catch {
       // no profile of this table this time
     }
   }
-  for (const [i, spec] of group.specs.entries()) {
+  for (const i of failed) {
+    const spec = group.specs[i] as CheckSpec;
     try {
       const r = await q.query(
         `SELECT count(*) AS "__rows", ${scanExprs(spec, i).join(', ')} FROM ${q.from(spec.table)}${whereSql(spec.where)}`,

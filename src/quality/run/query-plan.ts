@@ -1,7 +1,9 @@
 // The scan compiler: specs compile into as few queries as the checks allow, never one per check.
 //
 // - All row and aggregate checks of one table and one `where` filter are one aggregate SELECT:
-//   each row check adds `count(*) FILTER (WHERE <fails>)`, each aggregate check its aggregate.
+//   each row check adds `count(*) FILTER (WHERE <fails>)`, each aggregate check its aggregate —
+//   in batches of bounded width when there are hundreds of them (../scan-batches.ts), so memory
+//   grows linearly with columns and checks.
 // - Uniqueness checks share one GROUP BY per key set (and filter).
 // - A relationship is one anti-join against the referenced table.
 // - Custom SQL counts the failing rows its query returns; schema checks read the manifest only.
@@ -10,6 +12,7 @@ import type { Column } from '../../engine/tables.js';
 import { checkDef } from '../checks.js';
 import { type ProfilePlan, profileExprs } from '../profile.js';
 import type { Row } from '../run.js';
+import { packBatches, type ScanUnit } from '../scan-batches.js';
 import type { CheckSpec } from '../spec.js';
 
 /** Row, aggregate and freshness checks of one table and one filter: one aggregate scan. */
@@ -71,21 +74,38 @@ export function planQueries(specs: CheckSpec[], store: boolean | undefined): Que
   return { scans: [...scans.values()], uniques: [...uniques.values()], singles, profiled, watched };
 }
 
+/** One scan of a group's batches: its SQL, the checks it measures, and whether it has the profile. */
+export interface ScanBatch {
+  sql: string;
+  /** Indexes (in the group's specs) of the checks this scan measures. */
+  specs: number[];
+  profile: boolean;
+}
+
 /**
- * The fused scan of a group: the row count, the table's profile (with `profile`, in its
- * unfiltered scan) and every check's expressions; `unpack` spreads shared quantiles back.
+ * The fused scan of a group, in batches of bounded width (../scan-batches.ts): the row count in
+ * each, the table's profile (with `profile`, in its unfiltered scan) and every check's
+ * expressions, a check's together; `unpack` spreads shared quantiles back.
  */
 export function scanSql(
   group: ScanGroup,
   cols: Column[],
   profile: Required<ProfilePlan> | undefined,
   from: (table: string) => string,
-): { sql: string; unpack: (row: Row) => Row } {
-  const exprs = ['count(*) AS "__rows"', ...(profile ? profileExprs(cols, profile) : [])];
+): { batches: ScanBatch[]; unpack: (row: Row) => Row } {
   const fused = fusedScanExprs(group.specs);
-  exprs.push(...fused.exprs);
-  const sql = `SELECT ${exprs.join(', ')} FROM ${from(group.table)}${whereSql(group.where)}`;
-  return { sql, unpack: fused.unpack };
+  const units: FusedUnit[] = [
+    ...(profile
+      ? profileExprs(cols, profile).map((e) => ({ exprs: [e], specs: [], profile: true }))
+      : []),
+    ...fused.units,
+  ];
+  const batches = packBatches(units).map((batch) => ({
+    sql: `SELECT ${['count(*) AS "__rows"', ...batch.flatMap((u) => u.exprs)].join(', ')} FROM ${from(group.table)}${whereSql(group.where)}`,
+    specs: batch.flatMap((u) => u.specs),
+    profile: batch.some((u) => u.profile === true),
+  }));
+  return { batches, unpack: fused.unpack };
 }
 
 /** One GROUP BY for uniqueness checks sharing table, filter and key set: rows, duplicates. */
@@ -129,12 +149,23 @@ export function failingPredicate(s: CheckSpec): string {
 const quantileOf = (s: CheckSpec): number | undefined =>
   s.type === 'median' ? 0.5 : s.type === 'quantile' ? Number(s.params.q) : undefined;
 
+/** Expressions measured together: one check's, or a column's shared quantiles and their checks'. */
+export interface FusedUnit extends ScanUnit {
+  /** Indexes of the checks (in the scan's specs) the unit measures. */
+  specs: number[];
+  profile?: boolean;
+}
+
 /**
- * The select list of one fused scan: each check's expressions, except that the quantiles of one
- * column (median, quantile checks) share one `quantile_cont(col, [q…])`, so the column's values
- * are buffered and sorted once. `unpack` spreads the shared list back into each check's `o{i}`.
+ * The select list of one fused scan, as units: each check's expressions, except that the
+ * quantiles of one column (median, quantile checks) share one `quantile_cont(col, [q…])`, so the
+ * column's values are buffered and sorted once. `unpack` spreads the shared list back into each
+ * check's `o{i}`.
  */
-export function fusedScanExprs(specs: CheckSpec[]): { exprs: string[]; unpack: (row: Row) => Row } {
+export function fusedScanExprs(specs: CheckSpec[]): {
+  units: FusedUnit[];
+  unpack: (row: Row) => Row;
+} {
   const byColumn = new Map<string, { i: number; q: number }[]>();
   specs.forEach((s, i) => {
     const q = quantileOf(s);
@@ -143,18 +174,18 @@ export function fusedScanExprs(specs: CheckSpec[]): { exprs: string[]; unpack: (
   });
   const shared = [...byColumn.entries()].filter(([, qs]) => qs.length > 1);
   const sharedIds = new Set(shared.flatMap(([, qs]) => qs.map((x) => x.i)));
-  const exprs: string[] = [];
+  const units: FusedUnit[] = [];
   specs.forEach((s, i) => {
-    exprs.push(
-      ...(sharedIds.has(i)
-        ? [`count(${sqlIdent(s.column as string)}) AS "n${i}"`]
-        : scanExprs(s, i)),
-    );
+    if (!sharedIds.has(i)) units.push({ exprs: scanExprs(s, i), specs: [i] });
   });
   shared.forEach(([column, qs], k) => {
-    exprs.push(
-      `quantile_cont(${sqlIdent(column)}, [${qs.map((x) => x.q).join(', ')}]) AS "qs${k}"`,
-    );
+    units.push({
+      exprs: [
+        ...qs.map((x) => `count(${sqlIdent(column)}) AS "n${x.i}"`),
+        `quantile_cont(${sqlIdent(column)}, [${qs.map((x) => x.q).join(', ')}]) AS "qs${k}"`,
+      ],
+      specs: qs.map((x) => x.i),
+    });
   });
   const unpack = (row: Row): Row => {
     const out: Row = { ...row };
@@ -166,7 +197,7 @@ export function fusedScanExprs(specs: CheckSpec[]): { exprs: string[]; unpack: (
     });
     return out;
   };
-  return { exprs, unpack };
+  return { units, unpack };
 }
 
 /** One check's expressions in a scan: its aggregate (`o{i}`), values seen (`n{i}`), failures (`u{i}`). */
