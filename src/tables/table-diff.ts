@@ -128,7 +128,7 @@ export async function diffTable(
     const r = await sideSelect(duck, columns, rightPaths);
     // Every difference lands in one temporary table (kind, key, left row, right row), so that the
     // counts and the samples are two small queries over it rather than passes over the files.
-    await duck.run(key?.length ? keyedDiffSql(columns, key, l, r) : multisetDiffSql(l, r));
+    await duck.run(key?.length ? keyedDiffSql(key, l, r) : multisetDiffSql(l, r));
     const counts = await duck.query('SELECT kind, count(*) AS n FROM sluice_diff GROUP BY kind');
     for (const row of counts.rows) {
       const n = Number(row.n);
@@ -137,9 +137,11 @@ export async function diffTable(
       else if (row.kind === 'changed') result.changed = n;
     }
     if (sample > 0 && result.added + result.removed + result.changed > 0) {
-      const order = (key?.length ? key : columns.map((c) => c.name))
-        .map((c) => `struct_extract(k, ${sqlString(c)})`)
-        .join(', ');
+      // By the key's columns, or a keyless row as a whole (a struct sorts field by field): one
+      // sort key whatever the width, where 2,000 sort keys cost seconds and hundreds of MB.
+      const order = key?.length
+        ? key.map((c) => `struct_extract(k, ${sqlString(c)})`).join(', ')
+        : 'k';
       const rows = await duck.query(
         `SELECT kind, k, lv, rv FROM sluice_diff ` +
           `QUALIFY row_number() OVER (PARTITION BY kind ORDER BY ${order}) <= ${sample} ` +
@@ -239,19 +241,17 @@ const field = (alias: string, col: string): string =>
 
 /**
  * By key: a full outer join of the changed files of both sides. A key only on the right is added,
- * only on the left removed; on both, changed when some other column IS DISTINCT FROM.
+ * only on the left removed; on both, changed when the rows differ — the two structs compared
+ * whole (`IS DISTINCT FROM`: field by field, NULLs equal), one comparison whatever the width,
+ * where a comparison per column cost memory with the square of the columns (7.5 GB for 2,000).
  *
  * Comparing only the unshared files is correct because a key lives in one file per side, and a
  * well-formed upsert rewrites the file that held the key: so a key is never in a shared (skipped)
  * file on one side and in an unshared file on the other. Tables written by other means that break
  * this (the same key in two files of a side) can report a key as both removed and added, or miss it.
  */
-function keyedDiffSql(columns: Column[], key: string[], l: string, r: string): string {
+function keyedDiffSql(key: string[], l: string, r: string): string {
   const on = key.map((k) => `${field('l', k)} = ${field('r', k)}`).join(' AND ');
-  const rest = columns.filter((c) => !key.includes(c.name));
-  const differs = rest.length
-    ? rest.map((c) => `${field('l', c.name)} IS DISTINCT FROM ${field('r', c.name)}`).join(' OR ')
-    : 'false';
   const keyStruct = (alias: string): string =>
     `{${key.map((k) => `${sqlString(k)}: ${field(alias, k)}`).join(', ')}}`;
   return (
@@ -259,17 +259,23 @@ function keyedDiffSql(columns: Column[], key: string[], l: string, r: string): s
     `SELECT CASE WHEN l.v IS NULL THEN 'added' WHEN r.v IS NULL THEN 'removed' ELSE 'changed' END AS kind, ` +
     `CASE WHEN r.v IS NULL THEN ${keyStruct('l')} ELSE ${keyStruct('r')} END AS k, l.v AS lv, r.v AS rv ` +
     `FROM l FULL OUTER JOIN r ON ${on} ` +
-    `WHERE l.v IS NULL OR r.v IS NULL OR ${differs}`
+    'WHERE l.v IS NULL OR r.v IS NULL OR l.v IS DISTINCT FROM r.v'
   );
 }
 
-/** Without a key: rows of the right EXCEPT ALL the left are added, and the reverse removed. */
+/**
+ * Without a key, as multisets: each distinct row counted on both sides (+1 right, −1 left); a row
+ * with a positive balance is added that many times, a negative one removed. One hash aggregate
+ * over the rows, where `EXCEPT ALL` numbered every row in a window partitioned by all the columns
+ * (10 s and 1 GB for 2,000 columns, against 2 s and 400 MB).
+ */
 function multisetDiffSql(l: string, r: string): string {
   return (
-    `CREATE TEMP TABLE sluice_diff AS WITH l AS (${l}), r AS (${r}) ` +
-    `SELECT kind, v AS k, CASE WHEN kind = 'removed' THEN v END AS lv, ` +
-    `CASE WHEN kind = 'added' THEN v END AS rv FROM (` +
-    `SELECT 'added' AS kind, v FROM (SELECT v FROM r EXCEPT ALL SELECT v FROM l) ` +
-    `UNION ALL SELECT 'removed' AS kind, v FROM (SELECT v FROM l EXCEPT ALL SELECT v FROM r))`
+    `CREATE TEMP TABLE sluice_diff AS WITH l AS (${l}), r AS (${r}), ` +
+    'g AS (SELECT v, sum(s) AS n FROM (SELECT v, -1 AS s FROM l UNION ALL SELECT v, 1 AS s FROM r) ' +
+    'GROUP BY v HAVING sum(s) <> 0) ' +
+    `SELECT CASE WHEN n > 0 THEN 'added' ELSE 'removed' END AS kind, v AS k, ` +
+    'CASE WHEN n < 0 THEN v END AS lv, CASE WHEN n > 0 THEN v END AS rv ' +
+    'FROM g, range(abs(n)::BIGINT)'
   );
 }
