@@ -36,6 +36,7 @@ export { type ColumnProfile, profileTable, type TableProfile } from './profile.j
 export { CONFIG_DIR, type PublishedConfig } from './published-config.js';
 export {
   type DataDocsInput,
+  dataDocsChunks,
   gatherHistory,
   renderDataDocs,
   type TableHistory,

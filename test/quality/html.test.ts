@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initRepository } from '../../src/api/open-repository.js';
 import type { Repository } from '../../src/core/repository.js';
-import { gatherHistory, renderDataDocs, writeDataDocs } from '../../src/quality/report-html.js';
+import {
+  dataDocsChunks,
+  gatherHistory,
+  renderDataDocs,
+  writeDataDocs,
+} from '../../src/quality/report-html.js';
 import { type CheckRun, runChecks } from '../../src/quality/run.js';
 import { parseSpecText } from '../../src/quality/spec.js';
 import { ingest } from '../../src/tables/ingest.js';
@@ -171,5 +176,49 @@ describe('data docs', () => {
     expect(w.bytes).toBe(Buffer.byteLength(text));
     expect(text).toContain('Rows over commits');
     expect(text).toContain(`<title>Data docs — ${repo.name} at main</title>`);
+  });
+});
+
+describe('a page of thousands of checks', () => {
+  it('is rendered in small pieces, the same page as one string', () => {
+    const at = new Date('2026-01-01T00:00:00Z');
+    const results: CheckRun['results'] = Array.from({ length: 4000 }, (_, i) => ({
+      id: `wide.c${i}.not_null`,
+      name: `not_null(c${i})`,
+      table: 'wide',
+      type: 'not_null',
+      severity: 'error',
+      status: 'pass',
+      elementCount: 1000,
+      unexpectedCount: 0,
+      unexpectedPercent: 0,
+      source: { file: 'checks/wide.yml', line: i + 5 },
+    }));
+    const run: CheckRun = {
+      ref: 'main',
+      commit: 'c0ffee',
+      startedAt: at,
+      durationMs: 5,
+      queries: 10,
+      status: 'pass',
+      summary: { pass: 4000, warn: 0, fail: 0, error: 0 },
+      profiles: [],
+      results,
+    };
+    const runs = Array.from({ length: 60 }, (_, k) => ({
+      runId: `r${k}`,
+      commit: 'c0ffee',
+      at: new Date(at.getTime() + k * 60_000),
+      results,
+    }));
+    const input = { run, history: [{ table: 'wide', runs, profiles: [] }], generatedAt: at };
+    const chunks = [...dataDocsChunks(input)];
+    const longest = Math.max(...chunks.map((c) => c.length));
+    // The grid alone is ~40 MB: no piece holds more than one check's row of it.
+    expect(longest).toBeLessThan(64 * 1024);
+    expect(chunks.join('')).toBe(renderDataDocs(input));
+    expect(chunks.join('').match(/<rect x="\d+" y="\d+" width="10" height="10"/g)).toHaveLength(
+      4000 * 60,
+    );
   });
 });
