@@ -52,14 +52,21 @@ export interface DataDocsInput {
 }
 
 export interface HistoryOptions {
-  /** Newest stored runs read per table (default 1,000). */
+  /** Newest stored runs read per table (default 1,000, fewer for a table of many checks). */
   runs?: number;
+  /**
+   * Stored results read per table (default HISTORY_RESULTS): a table of many checks shows fewer
+   * runs, so the history read stays bounded — 62 runs of a table of 4,000 checks.
+   */
+  results?: number;
   /** First-parent commits whose profiles are read (default 1,000). */
   commits?: number;
 }
 
 /** Runs shown in the per-check status grid. */
 const GRID_RUNS = 60;
+/** Stored results a page reads per table, by default (some 100 MB at most, parsed). */
+const HISTORY_RESULTS = 250_000;
 
 // ---- gathering the history ------------------------------------------------------------------
 
@@ -69,7 +76,6 @@ export async function gatherHistory(
   run: CheckRun,
   opts: HistoryOptions = {},
 ): Promise<TableHistory[]> {
-  const maxRuns = opts.runs ?? 1000;
   const tables = tablesOf(run);
   const log: { id: string; at: Date }[] = [];
   for await (const c of repo.log(run.commit, { firstParent: true, limit: opts.commits ?? 1000 }))
@@ -79,6 +85,8 @@ export async function gatherHistory(
   for (const table of tables) {
     // Results come newest first; reading a bounded number keeps an old repository's page quick.
     const perRun = Math.max(1, run.results.filter((r) => r.table === table).length);
+    const budget = Math.max(1, Math.floor((opts.results ?? HISTORY_RESULTS) / perRun));
+    const maxRuns = Math.min(opts.runs ?? 1000, budget);
     const rows = await repo.meta.listCheckResults(repo.name, {
       table,
       limit: maxRuns * perRun * 2,

@@ -87,6 +87,15 @@ describe('data docs', () => {
     expect(c?.profiles.map((p) => p.profile.rows)).toEqual([1, 1, 1, 1]);
   });
 
+  it('reads a bounded number of stored results: fewer runs for a table of many checks', async () => {
+    // orders has 5 checks a run: a budget of 12 results reads its 2 newest runs.
+    const h = await gatherHistory(repo, last, { results: 12 });
+    const o = h.find((x) => x.table === 'orders');
+    expect(o?.runs.map((r) => r.results.length)).toEqual([5, 5]);
+    expect(o?.runs.at(-1)?.runId).toBe(last.id);
+    expect(h.find((x) => x.table === 'customers')?.runs).toHaveLength(4);
+  });
+
   it('renders checks by table, samples, profile and charts; every value escaped', async () => {
     const history = await gatherHistory(repo, last);
     const html = renderDataDocs({ run: last, history, repo: 'lake' });
