@@ -4,6 +4,7 @@
 // row source of bulk staging inserts (VALUES vs unnest) and migrations; every other query is the
 // same builder code for both.
 import type { Kysely } from 'kysely';
+import { KyselyBranchMoveStore } from './kysely/branch-move-store.js';
 import { KyselyBuildMemoStore } from './kysely/build-memo-store.js';
 import { KyselyCommitRecordStore } from './kysely/commit-record-store.js';
 import { KyselyEventStore } from './kysely/event-store.js';
@@ -14,6 +15,7 @@ import { KyselyRepositoryCatalog } from './kysely/repository-catalog.js';
 import { KyselySandboxStore } from './kysely/sandbox-store.js';
 import { KyselyStagingStore } from './kysely/staging-store.js';
 import type {
+  BranchMoveStore,
   BuildMemoStore,
   CommitRecordStore,
   EventStore,
@@ -42,6 +44,7 @@ export class KyselyMetaStore implements MetaStore {
   readonly #repos: KyselyRepositoryCatalog;
   readonly #refs: RefStore;
   readonly #staging: StagingStore;
+  readonly #moves: BranchMoveStore;
   readonly #commits: CommitRecordStore;
   readonly #quality: QualityHistoryStore;
   readonly #memo: BuildMemoStore;
@@ -59,6 +62,7 @@ export class KyselyMetaStore implements MetaStore {
     this.#repos = new KyselyRepositoryCatalog(m);
     this.#refs = new KyselyRefStore(m);
     this.#staging = new KyselyStagingStore(m);
+    this.#moves = new KyselyBranchMoveStore(m);
     this.#commits = new KyselyCommitRecordStore(m);
     this.#quality = new KyselyQualityHistoryStore(m);
     this.#memo = new KyselyBuildMemoStore(m);
@@ -145,6 +149,15 @@ export class KyselyMetaStore implements MetaStore {
   }
   listStagingTokens(...a: Parameters<StagingStore['listStagingTokens']>) {
     return this.#staging.listStagingTokens(...a);
+  }
+
+  // ---- BranchMoveStore ------------------------------------------------------------------------
+
+  moveBranch(...a: Parameters<BranchMoveStore['moveBranch']>) {
+    return this.#moves.moveBranch(...a);
+  }
+  getIdempotencyKey(...a: Parameters<BranchMoveStore['getIdempotencyKey']>) {
+    return this.#moves.getIdempotencyKey(...a);
   }
 
   // ---- CommitRecordStore ----------------------------------------------------------------------

@@ -2,6 +2,7 @@
 // cases per role under conformance/. Each test gets a fresh, empty store from `make`, with
 // repository R created.
 import { afterEach, beforeEach, describe } from 'vitest';
+import { describeBranchMoveStore } from './conformance/branch-moves.conformance.js';
 import { describeBuildMemoStore } from './conformance/build-memo.conformance.js';
 import { describeCommitRecordStore } from './conformance/commits.conformance.js';
 import { describeEventStore } from './conformance/events.conformance.js';
@@ -51,6 +52,7 @@ export function describeMetaStoreConformance(
     describeRepositories(fx);
     describeRefStore(fx);
     describeStagingStore(fx);
+    describeBranchMoveStore(fx);
     describeCommitRecordStore(fx);
     describeQualityHistoryStore(fx);
     describeBuildMemoStore(fx);

@@ -312,12 +312,68 @@ export interface SandboxStore {
 }
 
 /**
+ * An idempotency key as recorded with the branch move that applied its request (migration 007):
+ * what the request was, the branch and commit it moved, and its result. Keys are per repository.
+ */
+export interface IdempotencyRecord {
+  key: string;
+  /** What the request was, as the layer above words it; the key is for this request only. */
+  request: string;
+  branch: string;
+  /** The commit the move made the branch's head. */
+  commitId: string;
+  createdAt: Date;
+  /** The request's result, as JSON owned by the layer above. */
+  data: string;
+}
+
+/** One branch move: the compare-and-swap and what goes with it, in one transaction. */
+export interface BranchMove {
+  patch: BranchPatch;
+  /**
+   * Staged changes the move commits, dropped with it: each path's rows in the branch's sealed
+   * tokens, and its row in the current token only while that still holds the committed value (a
+   * write staged after the commit read the row stays staged).
+   */
+  committed?: StagedChange[];
+  /**
+   * The key of the request the move applies, recorded with it. When the key is recorded already,
+   * nothing changes (not the branch, not the staging rows) and that record is returned.
+   */
+  idempotency?: IdempotencyRecord;
+}
+
+/** What a move did: moved the branch, found its key taken, or neither (a stale version). */
+export interface BranchMoveResult {
+  moved?: BranchRecord;
+  taken?: IdempotencyRecord;
+}
+
+/**
+ * Branch moves that carry more than a head (issue 14): a compare-and-swap of the branch together
+ * with the staged rows it commits and the idempotency key of the request it applies, all or
+ * nothing. Invariants: a key is recorded only with the move that applied it, so a key is never
+ * left claimed by a writer that died, and of concurrent moves with one key at most one applies.
+ */
+export interface BranchMoveStore {
+  /** Like updateBranch (compare-and-swap at `expectedVersion`), plus what `move` carries. */
+  moveBranch(
+    repo: string,
+    name: string,
+    expectedVersion: number,
+    move: BranchMove,
+  ): Promise<BranchMoveResult>;
+  getIdempotencyKey(repo: string, key: string): Promise<IdempotencyRecord | undefined>;
+}
+
+/**
  * The whole metadata store: every role, plus its lifecycle (dialect, migrations, close) and the
  * repositories that scope every other record.
  */
 export interface MetaStore
   extends RefStore,
     StagingStore,
+    BranchMoveStore,
     CommitRecordStore,
     QualityHistoryStore,
     BuildMemoStore,

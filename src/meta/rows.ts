@@ -9,6 +9,7 @@ import type {
   CheckRunRecord,
   CommitRecord,
   EventRecord,
+  IdempotencyRecord,
   RepositoryRecord,
   SandboxRecord,
   StagedChange,
@@ -23,6 +24,7 @@ import type {
   CheckRunsTable,
   CommitsTable,
   EventsTable,
+  IdempotencyKeysTable,
   RepositoriesTable,
   SandboxesTable,
   StagingTable,
@@ -159,5 +161,16 @@ export function toEvent(r: Selectable<EventsTable>): EventRecord {
     outcome: r.outcome,
     refs: JSON.parse(r.refs) as Record<string, string>,
     data: JSON.parse(r.data) as Record<string, unknown>,
+  };
+}
+
+export function toIdempotencyRecord(r: Selectable<IdempotencyKeysTable>): IdempotencyRecord {
+  return {
+    key: r.key,
+    request: r.request,
+    branch: r.branch,
+    commitId: r.commit_id,
+    createdAt: new Date(Number(r.created_at)),
+    data: r.data,
   };
 }

@@ -130,6 +130,18 @@ export interface SandboxesTable {
   from_commit: string;
 }
 
+/** Idempotency keys, each recorded with the branch move that applied its request. */
+export interface IdempotencyKeysTable {
+  repo: string;
+  key: string;
+  request: string;
+  branch: string;
+  commit_id: string;
+  created_at: number;
+  /** JSON: the request's result (the layer above's shape). */
+  data: string;
+}
+
 export interface Database {
   repositories: RepositoriesTable;
   branches: BranchesTable;
@@ -144,6 +156,7 @@ export interface Database {
   event_sequences: EventSequencesTable;
   events: EventsTable;
   sandboxes: SandboxesTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 export type MetaDialect = 'sqlite' | 'postgres';

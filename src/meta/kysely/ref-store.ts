@@ -1,7 +1,7 @@
 // RefStore over Kysely: branches (compare-and-swap on `version`), tags, and aliases
 // (compare-and-swap on their own `version`). Every CAS is one conditional UPDATE … RETURNING, so
 // of concurrent updates at one version exactly one matches a row.
-import type { Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { RefAlreadyExistsError } from '../../common/errors.js';
 import type {
   AliasRecord,
@@ -69,28 +69,13 @@ export class KyselyRefStore implements RefStore {
     });
   }
 
-  async updateBranch(
+  updateBranch(
     repo: string,
     name: string,
     expectedVersion: number,
     patch: BranchPatch,
   ): Promise<BranchRecord | undefined> {
-    const row = await this.m.db
-      .updateTable('branches')
-      .set((eb) => ({
-        version: eb('version', '+', 1),
-        ...(patch.head !== undefined && { head: patch.head }),
-        ...(patch.stagingToken !== undefined && { staging_token: patch.stagingToken }),
-        ...(patch.sealedTokens !== undefined && {
-          sealed_tokens: JSON.stringify(patch.sealedTokens),
-        }),
-      }))
-      .where('repo', '=', repo)
-      .where('name', '=', name)
-      .where('version', '=', expectedVersion)
-      .returningAll()
-      .executeTakeFirst();
-    return row && toBranch(row);
+    return updateBranchRow(this.m.db, repo, name, expectedVersion, patch);
   }
 
   async deleteBranch(repo: string, name: string, expectedVersion?: number): Promise<boolean> {
@@ -182,4 +167,30 @@ export class KyselyRefStore implements RefStore {
   deleteAlias(repo: string, name: string): Promise<boolean> {
     return deleteNamed(this.m.db, 'aliases', repo, name);
   }
+}
+
+/** The branch compare-and-swap, on `db` (the store's handle, or a transaction's). */
+export async function updateBranchRow(
+  db: Kysely<Database>,
+  repo: string,
+  name: string,
+  expectedVersion: number,
+  patch: BranchPatch,
+): Promise<BranchRecord | undefined> {
+  const row = await db
+    .updateTable('branches')
+    .set((eb) => ({
+      version: eb('version', '+', 1),
+      ...(patch.head !== undefined && { head: patch.head }),
+      ...(patch.stagingToken !== undefined && { staging_token: patch.stagingToken }),
+      ...(patch.sealedTokens !== undefined && {
+        sealed_tokens: JSON.stringify(patch.sealedTokens),
+      }),
+    }))
+    .where('repo', '=', repo)
+    .where('name', '=', name)
+    .where('version', '=', expectedVersion)
+    .returningAll()
+    .executeTakeFirst();
+  return row && toBranch(row);
 }

@@ -19,6 +19,7 @@ const REPO_TABLES = [
   'events',
   'event_sequences',
   'sandboxes',
+  'idempotency_keys',
 ] as const;
 
 export class KyselyRepositoryCatalog {

@@ -8,6 +8,7 @@ import { qualityMigration } from './003-quality.js';
 import { buildMemoMigration } from './004-build-memo.js';
 import { eventsMigration } from './005-events.js';
 import { sandboxesMigration } from './006-sandboxes.js';
+import { idempotencyKeysMigration } from './007-idempotency-keys.js';
 
 export function metaMigrations(dialect: MetaDialect): Record<string, Migration> {
   return {
@@ -17,6 +18,7 @@ export function metaMigrations(dialect: MetaDialect): Record<string, Migration> 
     '004-build-memo': buildMemoMigration(dialect),
     '005-events': eventsMigration(dialect),
     '006-sandboxes': sandboxesMigration(dialect),
+    '007-idempotency-keys': idempotencyKeysMigration(dialect),
   };
 }
 
