@@ -25,6 +25,9 @@ export type { MergeStrategy } from './core/merge.js';
 export type { ResolvedRef } from './core/refs.js';
 export {
   type BranchInfo,
+  type CommitOutcome,
+  type IdempotencyClaim,
+  type IdempotencyRecord,
   type ListItem,
   type MergeOptions,
   type MergeResult,

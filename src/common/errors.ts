@@ -71,6 +71,13 @@ export class TableNameConflictError extends ConflictError<{
   existing: string;
   ref: string;
 }> {}
+/** An idempotency key used again for another request than the one it applied (issue 14). */
+export class IdempotencyKeyReusedError extends ConflictError<{
+  key: string;
+  request: string;
+  /** The request the key was first used for. */
+  recorded: string;
+}> {}
 /** An append whose key is already in the table (a primary key names one row). */
 export class DuplicateKeyError extends ConflictError<{
   table: string;

@@ -10,9 +10,16 @@ import {
   UncommittedChangesError,
 } from '../common/errors.js';
 import type { CommitId } from '../common/ids.js';
-import type { BranchRecord, RefStore, StagingStore } from '../meta/meta-store.js';
+import type {
+  BranchMoveStore,
+  BranchRecord,
+  IdempotencyRecord,
+  RefStore,
+  StagingStore,
+} from '../meta/meta-store.js';
 import type { Commit } from './commit-codec.js';
 import type { RepoContext } from './context.js';
+import { findApplied, type IdempotencyClaim, keyRecord, sameRequest } from './idempotency.js';
 import { resolveBranch } from './refs.js';
 import { applyChanges } from './tree-builder.js';
 import { countItems, stagedChanges, toPathChange } from './view.js';
@@ -23,14 +30,21 @@ export interface CommitOptions {
   allowEmpty?: boolean;
   /** Passed to the write policy (see WritePolicy). */
   authorization?: unknown;
+  /**
+   * Commit only the staged changes at or under these paths (path-commit.ts); everything else
+   * staged on the branch stays staged. Without it, the commit takes all that is staged.
+   */
+  paths?: string[];
   signal?: AbortSignal;
 }
 
-const MAX_ATTEMPTS = 200;
+/** Compare-and-swap attempts before a writer gives up (ConcurrentUpdateError). */
+export const MAX_ATTEMPTS = 200;
 
 export const newStagingToken = (): string => randomUUID();
 
-async function backoff(attempt: number): Promise<void> {
+/** A short random pause after a lost compare-and-swap, growing with the attempts. */
+export async function backoff(attempt: number): Promise<void> {
   const ms = Math.min(200, 2 ** Math.min(attempt, 7)) * (0.5 + Math.random());
   await new Promise((r) => setTimeout(r, ms));
 }
@@ -113,6 +127,13 @@ export async function commitBranch(
   });
 }
 
+/** What advanceBranch did: the new head (none: nothing to do), or the key's first application. */
+export interface Advanced {
+  commit?: Commit;
+  /** The request's idempotency key was applied already: its record (nothing moved now). */
+  replayed?: IdempotencyRecord;
+}
+
 /**
  * Moves a branch head to a commit computed from its current head (merge, revert, cherry-pick).
  * Like a commit, it first seals the staging area: the branch must have no staged row that
@@ -120,17 +141,20 @@ export async function commitBranch(
  * the same compare-and-swap that moves the head — left behind, they would hide what moved in.
  * Writes that arrive meanwhile go to the fresh token and stay on top. If the head moves
  * underneath, `compute` runs again against the new head; it returns undefined for "nothing to do".
+ * With an idempotency key, the key is recorded with the move, and a key applied already (found
+ * before each attempt, or at the move) answers instead.
  */
 export async function advanceBranch(
-  ctx: RepoContext<RefStore & StagingStore>,
+  ctx: RepoContext<RefStore & StagingStore & BranchMoveStore>,
   branchName: string,
   compute: (branch: BranchRecord) => Promise<Commit | undefined>,
   opts: {
     signal?: AbortSignal;
+    idempotency?: IdempotencyClaim;
     /** Judges the move (the write policy's checkMove) before the compare-and-swap. */
     beforeMove?: (from: CommitId, to: Commit) => Promise<void>;
   } = {},
-): Promise<Commit | undefined> {
+): Promise<Advanced> {
   const refuseIfDirty = async (b: BranchRecord, tokens: string[]): Promise<void> => {
     const dirty = await countItems(stagedChanges(ctx, b.head, tokens));
     if (dirty > 0) {
@@ -140,8 +164,13 @@ export async function advanceBranch(
       );
     }
   };
+  const claim = opts.idempotency;
+  const applied = async (): Promise<IdempotencyRecord | undefined> =>
+    claim && (await findApplied(ctx, claim));
   // Refuse before sealing, so a refusal leaves no trace; check again what the seal caught.
   const before = await resolveBranch(ctx, branchName);
+  const early = await applied();
+  if (early) return { replayed: early };
   await refuseIfDirty(before, [before.stagingToken, ...before.sealedTokens]);
   const sealed = await seal(ctx, branchName);
   const mine = sealed.sealedTokens;
@@ -149,17 +178,28 @@ export async function advanceBranch(
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     opts.signal?.throwIfAborted();
     const consumed = cur.sealedTokens.filter((t) => mine.includes(t));
+    if (attempt > 0) {
+      const replayed = await applied();
+      if (replayed) return { replayed };
+    }
     await refuseIfDirty(cur, consumed);
     const next = await compute(cur);
-    if (!next) return undefined;
+    if (!next) return {};
     await opts.beforeMove?.(cur.head as CommitId, next);
-    const moved = await ctx.meta.updateBranch(ctx.repo, cur.name, cur.version, {
+    const patch = {
       head: next.id,
       sealedTokens: cur.sealedTokens.filter((t) => !consumed.includes(t)),
-    });
-    if (moved) {
+    };
+    const moved = claim
+      ? await ctx.meta.moveBranch(ctx.repo, cur.name, cur.version, {
+          patch,
+          idempotency: keyRecord(claim, cur.name, next.id),
+        })
+      : { moved: await ctx.meta.updateBranch(ctx.repo, cur.name, cur.version, patch) };
+    if (moved.taken) return { replayed: sameRequest(moved.taken, claim as IdempotencyClaim) };
+    if (moved.moved) {
       if (consumed.length > 0) await ctx.meta.clearStaging(ctx.repo, consumed);
-      return next;
+      return { commit: next };
     }
     cur = await resolveBranch(ctx, cur.name);
     await backoff(attempt);

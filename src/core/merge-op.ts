@@ -4,11 +4,18 @@
 // (running the step again if the head moved underneath).
 import { ConcurrentUpdateError, NoCommonAncestorError } from '../common/errors.js';
 import type { CommitId } from '../common/ids.js';
-import type { BranchRecord, RefStore, StagingStore } from '../meta/meta-store.js';
+import type {
+  BranchMoveStore,
+  BranchRecord,
+  IdempotencyRecord,
+  RefStore,
+  StagingStore,
+} from '../meta/meta-store.js';
 import type { Commit } from './commit-codec.js';
 import { advanceBranch } from './commit-op.js';
 import type { RepoContext } from './context.js';
 import { mergeBase } from './history.js';
+import type { IdempotencyClaim } from './idempotency.js';
 import { type MergeStrategy, mergeTrees } from './merge.js';
 import { type ResolvedRef, resolveBranch, resolveRef } from './refs.js';
 import type { WriteGuard } from './write-policy.js';
@@ -23,6 +30,11 @@ export interface MergeOptions {
   metadata?: Record<string, string>;
   /** Always record a merge commit, even when the destination could fast-forward. */
   noFastForward?: boolean;
+  /**
+   * The key of the request this merge applies: recorded with the destination's move; when it was
+   * applied already, nothing is merged and the result is its first application (`replayed`).
+   */
+  idempotency?: IdempotencyClaim;
   signal?: AbortSignal;
 }
 
@@ -36,11 +48,13 @@ export interface MergeResult {
   applied: number;
   /** Conflicts resolved by a source-wins/dest-wins strategy. */
   resolved: { path: string; source: string; destination: string }[];
+  /** The idempotency key had been applied already: its record (`commit` is the head it made). */
+  replayed?: IdempotencyRecord;
 }
 
 /** One merge: what is merged where, how, and the outcome of the latest attempt. */
 interface MergeRun {
-  readonly ctx: RepoContext<RefStore & StagingStore>;
+  readonly ctx: RepoContext<RefStore & StagingStore & BranchMoveStore>;
   /** The source as the caller named it (used in messages and metadata). */
   readonly sourceName: string;
   readonly source: ResolvedRef;
@@ -51,7 +65,7 @@ interface MergeRun {
 
 /** Merges `source` into the branch `destination` (see MergeOptions for the choices). */
 export async function mergeIntoBranch(
-  ctx: RepoContext<RefStore & StagingStore>,
+  ctx: RepoContext<RefStore & StagingStore & BranchMoveStore>,
   guard: WriteGuard,
   source: string,
   destination: string,
@@ -62,11 +76,29 @@ export async function mergeIntoBranch(
   await guard('merge', dest.name, opts.authorization, { metadata: opts.metadata ?? {} });
   const run: MergeRun = { ctx, sourceName: source, source: src, destination: dest.name, opts };
   const { authorization } = opts;
-  const commit = await advanceBranch(ctx, dest.name, (branch) => mergeStep(run, branch), {
-    ...(opts.signal ? { signal: opts.signal } : {}),
-    beforeMove: (from, to) =>
-      guard.move({ op: 'merge', branch: dest.name, from, to: to.id, authorization }),
-  });
+  const { commit, replayed } = await advanceBranch(
+    ctx,
+    dest.name,
+    (branch) => mergeStep(run, branch),
+    {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.idempotency ? { idempotency: opts.idempotency } : {}),
+      beforeMove: (from, to) =>
+        guard.move({ op: 'merge', branch: dest.name, from, to: to.id, authorization }),
+    },
+  );
+  if (replayed) {
+    const made = await ctx.commits.get(replayed.commitId);
+    return {
+      commit: made,
+      base: made.id,
+      fastForward: false,
+      upToDate: true,
+      applied: 0,
+      resolved: [],
+      replayed,
+    };
+  }
   return { ...(run.result as MergeResult), commit };
 }
 

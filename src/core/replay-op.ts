@@ -7,7 +7,7 @@ import {
   MergeCommitParentError,
 } from '../common/errors.js';
 import type { NodeId } from '../common/ids.js';
-import type { BranchRecord, RefStore, StagingStore } from '../meta/meta-store.js';
+import type { BranchMoveStore, BranchRecord, RefStore, StagingStore } from '../meta/meta-store.js';
 import type { Commit } from './commit-codec.js';
 import { advanceBranch } from './commit-op.js';
 import type { RepoContext } from './context.js';
@@ -34,7 +34,7 @@ interface ReplayPlan {
 }
 
 export async function replay(
-  ctx: RepoContext<RefStore & StagingStore>,
+  ctx: RepoContext<RefStore & StagingStore & BranchMoveStore>,
   guard: WriteGuard,
   branchName: string,
   commitRef: string,
@@ -42,7 +42,7 @@ export async function replay(
   mode: ReplayMode,
 ): Promise<Commit> {
   const plan = await planReplay(ctx, guard, branchName, commitRef, opts, mode);
-  const commit = await advanceBranch(
+  const { commit } = await advanceBranch(
     ctx,
     plan.destination,
     (branch) => replayStep(ctx, plan, branch),

@@ -6,7 +6,7 @@
 import type { Readable } from 'node:stream';
 import { RepositoryNotFoundError } from '../common/errors.js';
 import { parseBranchName } from '../common/ids.js';
-import type { AliasRecord, MetaStore, TagRecord } from '../meta/meta-store.js';
+import type { AliasRecord, IdempotencyRecord, MetaStore, TagRecord } from '../meta/meta-store.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { Commit } from './commit-codec.js';
 import { type CommitOptions, commitBranch, newStagingToken } from './commit-op.js';
@@ -14,9 +14,11 @@ import { makeContext, type RepoContext } from './context.js';
 import type { Change, TreeEntry } from './entry.js';
 import { type FsckOptions, type FsckReport, fsck } from './fsck.js';
 import { collectGarbage, type GcOptions, type GcReport } from './gc.js';
+import { findApplied, type IdempotencyClaim } from './idempotency.js';
 import { type MergeOptions, type MergeResult, mergeIntoBranch } from './merge-op.js';
 import { EMPTY_TREE_ID } from './node-codec.js';
 import type { Body } from './object-io.js';
+import { type CommitOutcome, commitPaths } from './path-commit.js';
 import type { ListItem } from './read-ops.js';
 import * as reads from './read-ops.js';
 import type { BranchInfo } from './ref-ops.js';
@@ -27,7 +29,10 @@ import type { PutItem, PutObjectsOptions } from './write-ops.js';
 import * as writes from './write-ops.js';
 import type { HeadMove, WriteGuard, WritePolicy } from './write-policy.js';
 
+export type { IdempotencyRecord } from '../meta/meta-store.js';
+export type { IdempotencyClaim } from './idempotency.js';
 export type { MergeOptions, MergeResult } from './merge-op.js';
+export type { CommitOutcome } from './path-commit.js';
 export type { ListItem } from './read-ops.js';
 export type { BranchInfo } from './ref-ops.js';
 export type { Progress, PutItem } from './write-ops.js';
@@ -288,7 +293,30 @@ export class Repository {
   async commit(branch: string, opts: CommitOptions): Promise<Commit> {
     const b = await resolveBranch(this.ctx, branch);
     await this.guard('commit', b.name, opts.authorization, { metadata: opts.metadata ?? {} });
+    if (opts.paths) return (await commitPaths(this.ctx, b.name, opts.paths, opts)).commit;
     return commitBranch(this.ctx, b.name, opts);
+  }
+
+  /**
+   * Commits the staged changes at or under `opts.paths` as one request carrying an idempotency
+   * key: the first time, the key is recorded with the commit; a request retried with the same key
+   * adds nothing and answers with the commit the first one made (`replayed`). A key used before
+   * for another request is IdempotencyKeyReusedError.
+   */
+  async commitRequest(
+    branch: string,
+    opts: CommitOptions & { paths: string[]; idempotency: IdempotencyClaim },
+  ): Promise<CommitOutcome> {
+    const b = await resolveBranch(this.ctx, branch);
+    await this.guard('commit', b.name, opts.authorization, { metadata: opts.metadata ?? {} });
+    return commitPaths(this.ctx, b.name, opts.paths, opts);
+  }
+
+  /** The record of a request's idempotency key, if it was applied (see commitRequest). */
+  appliedRequest(
+    claim: Pick<IdempotencyClaim, 'key' | 'request'>,
+  ): Promise<IdempotencyRecord | undefined> {
+    return findApplied(this.ctx, claim);
   }
 
   merge(source: string, destination: string, opts: MergeOptions = {}): Promise<MergeResult> {
