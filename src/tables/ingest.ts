@@ -19,6 +19,7 @@ import { checkKeys } from './ingest/key-checks.js';
 import type { IngestOptions, IngestResult } from './ingest/options.js';
 import { convertInputs, describeInputs } from './ingest/read-inputs.js';
 import { planReplacement } from './ingest/replace-plan.js';
+import { ingestRequest, replayedIngest } from './ingest/request-key.js';
 import { commitIngest, storeAndStage } from './ingest/stage.js';
 import { newIngestState } from './ingest/state.js';
 import { validateIngest } from './ingest/validate.js';
@@ -38,6 +39,10 @@ export async function ingest(
   opts: IngestOptions,
 ): Promise<IngestResult> {
   const target = await validateIngest(repo, src, opts);
+  // A request applied already answers with its first result, before anything is read or staged.
+  const request = ingestRequest(target, opts);
+  const applied = request && (await repo.appliedRequest(request));
+  if (applied) return replayedIngest(repo, applied);
   const duck = duckOptionsFor(repo, opts.duck);
   const tmp = mkdtempSync(join(duck.tempDir ?? tmpdir(), 'sluice-ingest-'));
   try {
@@ -52,7 +57,7 @@ export async function ingest(
       await checkKeys(s);
       await planReplacement(s);
       const staged = await storeAndStage(s);
-      return await commitIngest(s, staged);
+      return await commitIngest(s, staged, request);
     });
   } finally {
     rmSync(tmp, { recursive: true, force: true });

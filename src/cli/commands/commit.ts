@@ -10,6 +10,11 @@ export const commit = defineCommand({
     cmd
       .requiredOption('-m, --message <message>', 'commit message')
       .option('--meta <key=value>', 'commit metadata (repeatable)', repeatable)
-      .option('--allow-empty', 'commit even when nothing changed'),
+      .option('--allow-empty', 'commit even when nothing changed')
+      .option(
+        '--path <path>',
+        'commit only the staged changes at or under this path (repeatable); the rest stays staged',
+        repeatable,
+      ),
   handler: async () => (await import('../handlers/commit.js')).run,
 });

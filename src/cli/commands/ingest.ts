@@ -37,6 +37,10 @@ export const ingest = defineCommand({
       .option('--timestamp-format <fmt>', 'strftime format of CSV timestamps that are not ISO 8601')
       .option('--commit', 'commit the branch after staging')
       .option('-m, --message <message>', 'commit message (implies --commit)')
-      .option('--meta <key=value>', 'commit metadata (repeatable)', repeatable),
+      .option('--meta <key=value>', 'commit metadata (repeatable)', repeatable)
+      .option(
+        '--idempotency-key <key>',
+        'with --commit: a retry with the same key adds nothing and answers with the first commit',
+      ),
   handler: async () => (await import('../handlers/ingest.js')).run,
 });

@@ -1,4 +1,5 @@
-// `sluice commit -m MSG`: seals a branch's staged changes into a commit.
+// `sluice commit -m MSG`: seals a branch's staged changes into a commit — all of them, or with
+// `--path P…` only those at or under the named paths (the rest stays staged).
 import { EmptyCommitError } from '../../index.js';
 import { firstLine } from '../../internal.js';
 import { metadata, nonEmpty } from '../options.js';
@@ -10,6 +11,7 @@ interface CommitCliOptions {
   message: string;
   meta?: string[];
   allowEmpty?: boolean;
+  path?: string[];
 }
 
 export async function run(ctx: CommandContext, opts: CommitCliOptions): Promise<number> {
@@ -18,12 +20,17 @@ export async function run(ctx: CommandContext, opts: CommitCliOptions): Promise<
   const repo = await ctx.repo();
   const branch = await ctx.branch(opts.branch);
   const c = await repo
-    .commit(branch, { message, metadata: meta, allowEmpty: opts.allowEmpty === true })
+    .commit(branch, {
+      message,
+      metadata: meta,
+      allowEmpty: opts.allowEmpty === true,
+      ...(opts.path?.length ? { paths: opts.path } : {}),
+    })
     .catch((err: unknown) => {
       if (!(err instanceof EmptyCommitError)) throw err;
       // Same error, worded for the command line.
       throw new EmptyCommitError(
-        `nothing to commit on ${branch}; pass --allow-empty to record an empty commit`,
+        `nothing to commit on ${branch}${opts.path?.length ? ` at ${opts.path.join(', ')}` : ''}; pass --allow-empty to record an empty commit`,
         err.data,
       );
     });

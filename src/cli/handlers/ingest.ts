@@ -35,6 +35,7 @@ interface IngestCliOptions {
   commit?: boolean;
   message?: string;
   meta?: string[];
+  idempotencyKey?: string;
 }
 
 export async function run(
@@ -62,6 +63,15 @@ export async function run(
   const table = parseTableName(opts.table);
   const meta = metadata(opts.meta);
   const commit = opts.commit === true || opts.message !== undefined;
+  if (opts.idempotencyKey !== undefined && !commit) {
+    throw new InvalidArgumentError(
+      '--idempotency-key applies to a commit: pass --commit or -m too',
+      {
+        argument: '--idempotency-key',
+        reason: 'no commit',
+      },
+    );
+  }
   if (meta && !commit) {
     throw new InvalidArgumentError('--meta is commit metadata: pass --commit or -m too', {
       argument: '--meta',
@@ -89,6 +99,7 @@ export async function run(
       ...(schema ? { schema } : {}),
       csv,
       ...(commit ? { commit: { message, ...(meta ? { metadata: meta } : {}) } } : {}),
+      ...(opts.idempotencyKey !== undefined ? { idempotencyKey: opts.idempotencyKey } : {}),
       onProgress: (p) => progress.update(p),
     });
   } finally {
@@ -153,6 +164,7 @@ function printSummary(out: Output, r: IngestResult): void {
     out.note('schema changes:');
     for (const c of r.schemaChanges) out.note(`  ${schemaChangeText(c)}`);
   }
+  if (r.replayed) out.note('already applied under this idempotency key: nothing new written');
   if (r.commit) out.note(`[${r.branch} ${shortId(r.commit.id)}] ${firstLine(r.commit.message)}`);
   else out.note(`staged on ${r.branch}; commit with: sluice commit -b ${r.branch} -m MSG`);
 }

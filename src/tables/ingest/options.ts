@@ -43,6 +43,13 @@ export interface IngestOptions {
   preformatted?: boolean;
   /** Commit the branch after staging (no commit is made when the ingest changes nothing). */
   commit?: { message: string; metadata?: Record<string, string> };
+  /**
+   * The request's idempotency key (needs `commit`): the first ingest with it commits and records
+   * the key with its commit; one retried with the same key adds nothing and answers with the first
+   * one's result and commit (`replayed`). The same key for another ingest (table, mode, branch,
+   * inputs) is IdempotencyKeyReusedError.
+   */
+  idempotencyKey?: string;
   duck?: DuckOptions;
   /**
    * An open DuckDB session to run on (its settings apply, `duck` is ignored, and it stays open):
@@ -73,4 +80,6 @@ export interface IngestResult {
   schemaChanges: SchemaChange[];
   created: boolean;
   commit?: Commit;
+  /** The idempotency key had been applied: this is the first ingest's result, and nothing new. */
+  replayed?: boolean;
 }

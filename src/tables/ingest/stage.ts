@@ -2,6 +2,7 @@
 // and staged together with the deletions in one transaction, then the optional commit.
 import { createReadStream, statSync } from 'node:fs';
 import { newRunId } from '../../common/run-id.js';
+import type { IdempotencyClaim } from '../../core/repository.js';
 import {
   encodeManifest,
   manifestPath,
@@ -10,6 +11,7 @@ import {
   tablePrefix,
 } from '../../engine/tables.js';
 import type { IngestResult } from './options.js';
+import { replayedIngest } from './request-key.js';
 import type { IngestState } from './state.js';
 import { PARQUET_TYPE } from './table-files.js';
 
@@ -17,6 +19,8 @@ import { PARQUET_TYPE } from './table-files.js';
 export interface Staged {
   added: { path: string; local: string; rows: number }[];
   changes: boolean;
+  /** The manifest was staged (it changed). */
+  manifest: boolean;
 }
 
 /** Stores the new files and the manifest, staging them with the removals, all at once. */
@@ -62,11 +66,15 @@ export async function storeAndStage(s: IngestState): Promise<Staged> {
           }),
       },
     );
-  return { added, changes };
+  return { added, changes, manifest: changes && manifestChanged };
 }
 
 /** The result of the ingest, committed when asked to and when it changed anything. */
-export async function commitIngest(s: IngestState, staged: Staged): Promise<IngestResult> {
+export async function commitIngest(
+  s: IngestState,
+  staged: Staged,
+  request?: Pick<IdempotencyClaim, 'key' | 'request'>,
+): Promise<IngestResult> {
   const { table, mode, key, partitionBy, opts } = s;
   const result: IngestResult = {
     table,
@@ -86,14 +94,27 @@ export async function commitIngest(s: IngestState, staged: Staged): Promise<Inge
   };
   if (opts.commit && staged.changes) {
     opts.onProgress?.({ phase: 'commit', done: 0, total: 1 });
-    result.commit = await s.repo.commit(s.branch, {
+    // Only this ingest's own paths: what other writers stage on the branch meanwhile stays
+    // theirs to commit, under their own messages.
+    const commit = {
+      paths: [...result.filesAdded, ...(staged.manifest ? [manifestPath(table)] : []), ...s.remove],
       message: opts.commit.message,
       metadata: {
         'sluice.ingest.table': table,
         'sluice.ingest.mode': mode,
         ...opts.commit.metadata,
       },
+    };
+    if (!request) {
+      result.commit = await s.repo.commit(s.branch, commit);
+      return result;
+    }
+    const done = await s.repo.commitRequest(s.branch, {
+      ...commit,
+      idempotency: { ...request, result: () => ({ ...result }) },
     });
+    if (done.replayed) return replayedIngest(s.repo, done.replayed);
+    result.commit = done.commit;
   }
   return result;
 }
