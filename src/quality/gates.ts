@@ -297,7 +297,8 @@ export class Gates implements WritePolicy {
     opts: GatedMergeOptions = {},
   ): Promise<{ result: MergeResult; gate?: GateReport }> {
     this.refuseReserved({ metadata: opts.metadata ?? {} }, undefined);
-    const { force, audited, configChange, ...mergeOpts } = opts;
+    // The idempotency key goes with the destination's move, not the trial on the temp branch.
+    const { force, audited, configChange, idempotency, ...mergeOpts } = opts;
     if (configChange && !this.configTokens.has(configChange))
       throw new InvalidArgumentError('configChange: not a token of these gates', {
         argument: 'configChange',
@@ -314,6 +315,7 @@ export class Gates implements WritePolicy {
       return {
         result: await this.repo.merge(source, destination, {
           ...mergeOpts,
+          ...(idempotency ? { idempotency } : {}),
           ...(configChange ? { authorization: configChange } : {}),
         }),
       };
@@ -338,7 +340,7 @@ export class Gates implements WritePolicy {
     if (configChange) this.configTokens.add(m.token);
     await this.repo.createBranch(m.temp, { from: m.head });
     try {
-      return await this.gatedMerge(m, force === true, audited);
+      return await this.gatedMerge(m, force === true, audited, idempotency);
     } finally {
       await this.repo.deleteBranch(m.temp, { authorization: m.token }).catch(() => {});
       this.approved.delete(m.token);
@@ -351,6 +353,7 @@ export class Gates implements WritePolicy {
     m: GatedMerge,
     force: boolean,
     audited: CheckRun | undefined,
+    idempotency: MergeOptions['idempotency'],
   ): Promise<{ result: MergeResult; gate?: GateReport }> {
     // The merge, on a temporary branch made from the destination's head.
     const trial = await this.repo.merge(m.source, m.temp, {
@@ -387,7 +390,9 @@ export class Gates implements WritePolicy {
     const result = await this.repo.merge(landed, m.dest, {
       authorization: m.token,
       fastForwardOnly: true,
+      ...(idempotency ? { idempotency } : {}),
     });
+    if (result.replayed) return { result };
     return { result: { ...trial, commit: result.commit }, gate: { ...report, commit: landed } };
   }
 

@@ -27,7 +27,7 @@ import {
   MergeConflictError,
 } from '../common/errors.js';
 import { redactUrl } from '../common/secrets.js';
-import type { Repository } from '../core/repository.js';
+import type { IdempotencyClaim, IdempotencyRecord, Repository } from '../core/repository.js';
 import { specsFor } from '../quality/gate-checks.js';
 import { gatesOf } from '../quality/gates.js';
 import type { CheckRun } from '../quality/run.js';
@@ -42,6 +42,7 @@ import {
   type WorkflowConfig,
 } from './config/index.js';
 import type { LoadEvent, StoredEvent } from './events/index.js';
+import { type LandedRun, landedUnder, loadRequest, replayReason } from './load-request.js';
 import {
   errorDetails,
   failedDetails,
@@ -61,6 +62,11 @@ export interface LoadOptions extends WorkflowRunOptions<LoadPhase> {
   into?: string;
   /** Times the run is redone when another run rewrote the same files first; default 8. */
   attempts?: number;
+  /**
+   * The request's idempotency key: recorded with the merge that lands the run; a run with a key
+   * that landed already loads nothing and answers with the first run's commits (`replayed`).
+   */
+  idempotencyKey?: string;
 }
 
 export type LoadStatus = 'success' | 'failure' | 'skipped';
@@ -88,6 +94,8 @@ export interface LoadRun {
   durationMs: number;
   event: StoredEvent;
   alert?: SendAlertResult;
+  /** The idempotency key had landed a run already: its commits; nothing was loaded now. */
+  replayed?: boolean;
 }
 
 /** Merges retried onto a target other runs keep moving. */
@@ -109,6 +117,8 @@ interface LoadState {
   opts: LoadOptions;
   /** The names every load event and result carry. */
   base: { ingestor: string; runId: string; branch: string; target: string; table: string };
+  /** The request's idempotency key and what it names (load-request.ts). */
+  request?: Pick<IdempotencyClaim, 'key' | 'request'>;
 }
 
 /** One written batch on the run branch. */
@@ -172,8 +182,13 @@ export async function runLoad(
     async (run) => {
       const branch = `ingest/${ing.name}/${run.id}`;
       const base = { ingestor: ing.name, runId: run.id, branch, target, table: ing.table };
+      const request = loadRequest(opts.idempotencyKey, ing.name, target);
       const s: LoadState = { repo, repoDir, config, ing, run, branch, target, specs, opts, base };
+      if (request) s.request = request;
       state = s;
+      // A request landed already: nothing to fetch or write.
+      const applied = request && (await repo.appliedRequest(request));
+      if (applied) return replayed(s, applied);
       // A run branch with nothing committed on it goes when the run cannot finish.
       run.onFailure(async () => {
         if ((await ownCommit(s)) === undefined) await repo.deleteBranch(branch);
@@ -250,8 +265,12 @@ async function writeAuditPublish(s: LoadState, inputs: string[]): Promise<LoadRu
       return skipped(s, written.rows, attempt, 'nothing changed', true);
     const audit = await auditBatch(s, written);
     if (audit.failed.length > 0) return refused(s, written, audit.checks, audit.failed);
-    const published = await publish(s, audit.checks, attempt < maxAttempts);
+    const published = await publish(s, audit.checks, attempt < maxAttempts, written);
     if (published.kind === 'redo') continue;
+    if (published.kind === 'replayed') {
+      await s.repo.deleteBranch(s.branch);
+      return replayed(s, published.rec);
+    }
     if (published.kind === 'refused')
       return refused(s, written, audit.checks, published.failed, published.reason);
     return landed(s, written, audit.checks, published.mergeCommit);
@@ -310,6 +329,7 @@ async function auditBatch(
 
 type Published =
   | { kind: 'merged'; mergeCommit: string }
+  | { kind: 'replayed'; rec: IdempotencyRecord }
   | { kind: 'redo' }
   | { kind: 'refused'; failed: LoadRun['failed']; reason: string };
 
@@ -322,13 +342,28 @@ async function publish(
   s: LoadState,
   checks: CheckRun | undefined,
   mayRedo: boolean,
+  written: Written,
 ): Promise<Published> {
   const { repo, branch, target } = s;
   s.run.phase('publish', target);
   const message = `load ${s.ing.name} (run ${s.run.id})`;
   const metadata = { 'sluice.ingestor': s.ing.name, 'sluice.run_id': s.run.id };
+  const landed: LandedRun = {
+    runId: s.run.id,
+    commit: written.commit,
+    rows: written.rows,
+    attempts: written.attempt,
+  };
+  const idempotency = s.request && { ...s.request, result: () => ({ ...landed }) };
+  // A run racing another with its key: the one that landed first answers for both.
+  const landedFirst = async (): Promise<Published | undefined> => {
+    const rec = s.request && (await repo.appliedRequest(s.request));
+    return rec ? { kind: 'replayed', rec } : undefined;
+  };
   for (let tries = 1; ; tries++) {
     try {
+      const first = await landedFirst();
+      if (first) return first;
       const gates = gatesOf(repo);
       // The gate need not measure again what the audit measured on the same commit.
       const merged = gates
@@ -337,9 +372,15 @@ async function publish(
               message,
               metadata,
               ...(checks ? { audited: checks } : {}),
+              ...(idempotency ? { idempotency } : {}),
             })
           ).result
-        : await repo.merge(branch, target, { message, metadata });
+        : await repo.merge(branch, target, {
+            message,
+            metadata,
+            ...(idempotency ? { idempotency } : {}),
+          });
+      if (merged.replayed) return { kind: 'replayed', rec: merged.replayed };
       const mergeCommit = merged.commit?.id ?? (await repo.getBranch(target)).head;
       await s.run.record({
         type: 'merge',
@@ -357,6 +398,8 @@ async function publish(
       }
       if (err instanceof MergeConflictError && mayRedo) return { kind: 'redo' };
       if (!(err instanceof GateFailedError)) throw err;
+      const first = await landedFirst();
+      if (first) return first;
       await s.run.record({
         type: 'merge',
         outcome: 'failure',
@@ -396,6 +439,36 @@ async function skipped(
     failed: [],
     reason,
     attempts,
+    durationMs: s.run.elapsedMs(),
+    event,
+  };
+}
+
+/** Landed before, under the run's idempotency key: nothing loaded now, a `skipped` event. */
+async function replayed(s: LoadState, rec: IdempotencyRecord): Promise<LoadRun> {
+  const first = landedUnder(rec);
+  const reason = replayReason(rec, first);
+  const event = await s.run.record({
+    type: 'load',
+    outcome: 'skipped',
+    ...s.base,
+    commit: first.commit,
+    mergeCommit: first.mergeCommit,
+    rows: first.rows,
+    tables: [s.ing.table],
+    reason,
+    durationMs: s.run.elapsedMs(),
+  });
+  return {
+    ...s.base,
+    status: 'success',
+    replayed: true,
+    rows: first.rows,
+    commit: first.commit,
+    mergeCommit: first.mergeCommit,
+    failed: [],
+    reason,
+    attempts: first.attempts,
     durationMs: s.run.elapsedMs(),
     event,
   };

@@ -260,4 +260,50 @@ describe('runLoad', () => {
       for (const h of handles) await h.close();
     }
   });
+
+  it('a load retried with its idempotency key loads nothing and answers with the first run; racing retries land once; another load under the key is refused', async () => {
+    batch('order_id,amount\n1,10\n2,20\n');
+    const keyed = (key: string, name = 'shop', r = repo) =>
+      runLoad(r, dir, loadWorkflowConfig(dir), name, { backoffMs: 1, idempotencyKey: key });
+    const first = await keyed('nightly-1');
+    expect(first).toMatchObject({ status: 'success', rows: 2 });
+    expect(first.replayed).toBeUndefined();
+    const again = await keyed('nightly-1');
+    expect(again).toMatchObject({
+      status: 'success',
+      replayed: true,
+      commit: first.commit,
+      mergeCommit: first.mergeCommit,
+      rows: 2,
+    });
+    expect((await repo.getBranch('main')).head).toBe(first.mergeCommit);
+    expect(await count()).toBe(2);
+    expect(
+      (await events('load')).find((e) => 'runId' in e && e.runId === again.runId),
+    ).toMatchObject({
+      outcome: 'skipped',
+      mergeCommit: first.mergeCommit,
+    });
+
+    // Two runs racing with one key (separate handles): one lands, the other answers with it.
+    batch('order_id,amount\n3,30\n');
+    const handles = await Promise.all([1, 2].map(() => openRepository(dir)));
+    try {
+      const racing = await Promise.all(handles.map((h) => keyed('nightly-2', 'shop', h)));
+      expect(racing.map((r) => r.status)).toEqual(['success', 'success']);
+      expect(racing.filter((r) => r.replayed)).toHaveLength(1);
+      expect(racing[0]?.mergeCommit).toBe(racing[1]?.mergeCommit);
+    } finally {
+      for (const h of handles) await h.close();
+    }
+    expect(await count()).toBe(3);
+    expect(await branches()).toEqual([]);
+
+    // The key of the shop load, given to another ingestor's load: refused, nothing loaded.
+    restPages = [{ data: [{ order_id: 9, amount: 9 }] }];
+    await expect(keyed('nightly-1', 'api')).rejects.toMatchObject({
+      code: 'IdempotencyKeyReusedError',
+    });
+    expect(await count()).toBe(3);
+  });
 });

@@ -11,6 +11,10 @@ export const load = defineCommand({
   configure: (cmd) =>
     cmd
       .argument('<name>', 'the ingestor (sluice.yml ingestors: or ingestors/*.yml)')
-      .option('--into <branch>', 'same as --branch'),
+      .option('--into <branch>', 'same as --branch')
+      .option(
+        '--idempotency-key <key>',
+        'a retry with the same key loads nothing and answers with the run that landed',
+      ),
   handler: async () => (await import('../handlers/load.js')).run,
 });

@@ -10,6 +10,7 @@ import { phaseLines, printRefused, runJson } from '../workflow-output.js';
 interface LoadCliOptions {
   branch?: string;
   into?: string;
+  idempotencyKey?: string;
 }
 
 export async function run(
@@ -23,11 +24,16 @@ export async function run(
   const repo = await ctx.repo();
   const run: LoadRun = await runLoad(repo, dir, config, name, {
     ...(into ? { into } : {}),
+    ...(opts.idempotencyKey !== undefined ? { idempotencyKey: opts.idempotencyKey } : {}),
     onPhase: phaseLines(ctx),
   });
   const { checks, ...shown } = run;
   ctx.out.result({ ...runJson(shown), ...(checks ? { checks: checks.summary } : {}) }, () => {
-    if (run.status === 'success') {
+    if (run.replayed) {
+      ctx.out.line(
+        `nothing loaded: ${run.reason}; ${run.target} is at ${run.mergeCommit?.slice(0, 12)}`,
+      );
+    } else if (run.status === 'success') {
       ctx.out.line(
         `loaded ${run.rows} row(s) into ${run.table}; ${run.target} is now at ${run.mergeCommit?.slice(0, 12)} (run ${run.runId}${run.attempts > 1 ? `, ${run.attempts} attempts` : ''})`,
       );
