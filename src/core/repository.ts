@@ -290,6 +290,10 @@ export class Repository {
 
   // ---- commits (commit-op.ts, merge-op.ts, replay-op.ts) ---------------------------------------
 
+  /**
+   * Commits what is staged on the branch — all of it, or with `opts.paths` only the staged
+   * changes at or under those paths (path-commit.ts), so a writer commits exactly its own.
+   */
   async commit(branch: string, opts: CommitOptions): Promise<Commit> {
     const b = await resolveBranch(this.ctx, branch);
     await this.guard('commit', b.name, opts.authorization, { metadata: opts.metadata ?? {} });
