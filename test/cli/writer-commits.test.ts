@@ -167,6 +167,20 @@ async function retriesApplyOnce(dir: string, src: string): Promise<void> {
   expect(other.code).toBe(2);
   expect(other.json.error.code).toBe('IdempotencyKeyReusedError');
   expect(await rowCount(dir)).toBe(before + 2);
+
+  // A key is for a commit: an ingest that only stages cannot carry one.
+  const staged = await sluice([
+    '--json',
+    'ingest',
+    join(src, 'w3-0.csv'),
+    '--table',
+    'events',
+    '--idempotency-key',
+    'stage-1',
+  ]);
+  expect(staged.code).toBe(1);
+  expect(staged.json.error.code).toBe('InvalidArgumentError');
+  expect(await rowCount(dir)).toBe(before + 2);
 }
 
 describe('ingest --commit from separate processes (PostgreSQL)', () => {
