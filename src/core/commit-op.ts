@@ -99,15 +99,7 @@ export async function commitBranch(
         },
       );
     }
-    const commit = await ctx.commits.put({
-      tree: built.root,
-      parents: [head.id],
-      message: opts.message,
-      committer: ctx.committer,
-      createdAt: new Date(),
-      metadata: opts.metadata ?? {},
-      generation: head.generation + 1,
-    });
+    const commit = await putChildCommit(ctx, head, built.root, opts);
     const latest = await resolveBranch(ctx, cur.name);
     if (latest.head === cur.head) {
       const moved = await ctx.meta.updateBranch(ctx.repo, latest.name, latest.version, {
@@ -124,6 +116,24 @@ export async function commitBranch(
   }
   throw new ConcurrentUpdateError(`branch ${branchName} moved too often to commit; try again`, {
     ref: branchName,
+  });
+}
+
+/** Writes the commit of `tree` on top of `head`, with the commit's message and metadata. */
+export function putChildCommit(
+  ctx: RepoContext<unknown>,
+  head: Commit,
+  tree: Commit['tree'],
+  opts: Pick<CommitOptions, 'message' | 'metadata'>,
+): Promise<Commit> {
+  return ctx.commits.put({
+    tree,
+    parents: [head.id],
+    message: opts.message,
+    committer: ctx.committer,
+    createdAt: new Date(),
+    metadata: opts.metadata ?? {},
+    generation: head.generation + 1,
   });
 }
 

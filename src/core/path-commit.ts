@@ -17,7 +17,7 @@ import type {
   StagingStore,
 } from '../meta/meta-store.js';
 import type { Commit } from './commit-codec.js';
-import { backoff, type CommitOptions, MAX_ATTEMPTS } from './commit-op.js';
+import { backoff, type CommitOptions, MAX_ATTEMPTS, putChildCommit } from './commit-op.js';
 import type { RepoContext } from './context.js';
 import { findApplied, type IdempotencyClaim, keyRecord, sameRequest } from './idempotency.js';
 import { resolveBranch } from './refs.js';
@@ -80,15 +80,7 @@ export async function commitPaths(
         { branch: branch.name },
       );
     }
-    const commit = await ctx.commits.put({
-      tree: built.root,
-      parents: [head.id],
-      message: opts.message,
-      committer: ctx.committer,
-      createdAt: new Date(),
-      metadata: opts.metadata ?? {},
-      generation: head.generation + 1,
-    });
+    const commit = await putChildCommit(ctx, head, built.root, opts);
     const move = await ctx.meta.moveBranch(ctx.repo, branch.name, branch.version, {
       patch: { head: commit.id },
       committed: staged,
