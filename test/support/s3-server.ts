@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** The slice of s3rver 3.x's API used here (it ships no type declarations). */
-interface S3rverInstance {
+export interface S3rverInstance {
   run(): Promise<AddressInfo>;
   close(): Promise<void>;
   httpServer?: Server;
 }
-type S3rverConstructor = new (options: {
+export type S3rverConstructor = new (options: {
   address: string;
   port: number;
   directory: string;

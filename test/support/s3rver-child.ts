@@ -4,22 +4,10 @@
 // one). Prints `LISTENING <port>` once it accepts requests; the bucket and every object written
 // before a kill are still there after a restart.
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { letS3rverUseDes } from './s3-server.js';
+import { letS3rverUseDes, type S3rverConstructor } from './s3-server.js';
 
 const [directory, bucket, portText] = process.argv.slice(2);
 const require = createRequire(import.meta.url);
-
-interface S3rverInstance {
-  run(): Promise<AddressInfo>;
-}
-type S3rverConstructor = new (options: {
-  address: string;
-  port: number;
-  directory: string;
-  silent: boolean;
-  configureBuckets: { name: string }[];
-}) => S3rverInstance;
 
 async function main(): Promise<void> {
   if (!directory || !bucket) throw new Error('usage: s3rver-child <directory> <bucket> <port>');
