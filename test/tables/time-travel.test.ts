@@ -126,8 +126,9 @@ describe('branch isolation', () => {
     await ingest(t.repo, t.file('cust.ndjson', '{"cid": 1, "name": "Ada"}\n'), {
       table: 'customers',
       branch: 'dev',
-      commit: { message: 'dev work' },
     });
+    // An ingest's own commit would take only its own files; the branch's commit takes all three.
+    await t.repo.commit('dev', { message: 'dev work' });
 
     // main: nothing changed, nothing staged, same head, no new table.
     expect(await ids('main')).toEqual(mainRows);
