@@ -8,7 +8,7 @@ import { InvalidArgumentError, RepositoryAlreadyExistsError } from '../common/er
 import { Secrets } from '../common/secrets.js';
 import { sluiceYmlOf } from '../common/sluice-yml.js';
 import { Repository, type RepositoryOptions } from '../core/repository.js';
-import { loadDuckSettings, setRepositoryDuck } from '../engine/duck-settings.js';
+import { setRepositoryDuck } from '../engine/duck-options.js';
 import type { DuckOptions } from '../engine/duckdb.js';
 import { registerRepositoryDir } from '../engine/session.js';
 import type { MetaStore } from '../meta/meta-store.js';
@@ -172,7 +172,12 @@ export async function openRepository(dir?: string, opts: OpenOptions = {}): Prom
   try {
     const repo = await Repository.open(meta, store, config.repository, opts);
     registerRepositoryDir(repo, join(root, SLUICE_DIR));
-    setRepositoryDuck(repo, { ...loadDuckSettings(root), ...opts.duck });
+    // sluice.yml's duckdb: section — its reader (YAML, zod) loads only for a directory with the file.
+    const fromFile =
+      sluiceYmlOf(root) === undefined
+        ? undefined
+        : (await import('../engine/duck-settings.js')).loadDuckSettings(root);
+    setRepositoryDuck(repo, { ...fromFile, ...opts.duck });
     // Branch protection and merge gates: the rules the repository publishes on its default
     // branch (read when a write asks), joined with the directory's own sluice.yml. Its parser
     // (YAML, zod) loads only for a directory that has the file — and is read now, so a mistake

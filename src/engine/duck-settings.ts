@@ -16,7 +16,6 @@ import * as z from 'zod';
 import { configFailAt, parseConfig } from '../common/config-schema.js';
 import { checkSluiceYmlSections, sluiceYmlOf } from '../common/sluice-yml.js';
 import { readYamlText } from '../common/yaml-file.js';
-import type { Repository } from '../core/repository.js';
 import type { DuckOptions } from './duckdb.js';
 import { parseMemoryLimit, SIZE_HINT } from './memory-limit.js';
 
@@ -63,20 +62,4 @@ export function loadDuckSettings(dir: string): DuckOptions | undefined {
     ...(s.threads !== undefined ? { threads: s.threads } : {}),
     ...(s.temp_directory !== undefined ? { tempDir: resolve(dir, s.temp_directory) } : {}),
   };
-}
-
-const byRepository = new WeakMap<Repository, DuckOptions>();
-
-/** Sets the DuckDB settings of every operation on `repo` (sluice.yml's, a caller's over them). */
-export function setRepositoryDuck(repo: Repository, opts: DuckOptions): void {
-  byRepository.set(repo, opts);
-}
-
-/** Options without their undefined keys, so that spreading them never unsets a setting. */
-const defined = (o: DuckOptions | undefined): DuckOptions =>
-  Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as DuckOptions;
-
-/** The DuckDB settings of an operation on `repo`: the repository's, with `given`'s over them. */
-export function duckOptionsFor(repo: Repository, given?: DuckOptions): DuckOptions {
-  return { ...defined(byRepository.get(repo)), ...defined(given) };
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { errorLine } from '../common/error-line.js';
 import { InvalidArgumentError } from '../common/errors.js';
 import type { Repository } from '../core/repository.js';
-import { duckOptionsFor } from './duck-settings.js';
+import { duckOptionsFor } from './duck-options.js';
 import { type DuckOptions, DuckSession, sqlIdent, sqlList, sqlString } from './duckdb.js';
 import { ObjectCache } from './object-cache.js';
 import { listTables, type TableAtRef, type TableManifest } from './tables.js';

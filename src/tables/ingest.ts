@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Repository } from '../core/repository.js';
-import { duckOptionsFor } from '../engine/duck-settings.js';
+import { duckOptionsFor } from '../engine/duck-options.js';
 import { type DuckSession, withDuck } from '../engine/duckdb.js';
 import { canonicalSchema, keepKnownColumns, planColumns } from './ingest/columns.js';
 import { checkKeys } from './ingest/key-checks.js';

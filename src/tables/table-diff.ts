@@ -7,7 +7,7 @@ import type { Json } from '@duckdb/node-api';
 import { TableNotFoundError } from '../common/errors.js';
 import type { TreeEntry } from '../core/entry.js';
 import type { Repository } from '../core/repository.js';
-import { duckOptionsFor } from '../engine/duck-settings.js';
+import { duckOptionsFor } from '../engine/duck-options.js';
 import {
   type DuckOptions,
   type DuckSession,

@@ -4,7 +4,7 @@
 import { TableNotFoundError } from '../common/errors.js';
 import type { Commit } from '../core/commit-codec.js';
 import type { Repository } from '../core/repository.js';
-import { duckOptionsFor } from '../engine/duck-settings.js';
+import { duckOptionsFor } from '../engine/duck-options.js';
 import {
   type DuckOptions,
   type DuckSession,
