@@ -109,6 +109,8 @@ const tokenOf = (a: unknown): object | undefined =>
 export class Gates implements WritePolicy {
   /** Tokens of the writes this instance has approved (only it can make them). */
   private readonly approved = new WeakSet<object>();
+  /** The destination each gated merge's temporary branch stands for (`gate/<dest>/<id>`). */
+  private readonly trials = new Map<string, string>();
   /** Approved tokens that may also change the published rules (a config push's). */
   private readonly configTokens = new WeakSet<object>();
   /** The published rules as last read (reused while the default branch's head stays). */
@@ -244,10 +246,17 @@ export class Gates implements WritePolicy {
   }
 
   /**
-   * A move of the default branch that changes its `_sluice/config/` is refused unless a config
-   * push makes it: the published rules change only that way (recorded, through the gate).
+   * A move that would leave two tables whose names differ only in case is refused (named for the
+   * branch a gated merge's trial stands for). A move of the default branch that changes its
+   * `_sluice/config/` is refused unless a config push makes it: the published rules change only
+   * that way (recorded, through the gate).
    */
   async checkMove(move: HeadMove): Promise<void> {
+    const { checkMoveTableNames } = await import('./table-name-move.js');
+    await checkMoveTableNames(this.repo, {
+      ...move,
+      branch: this.trials.get(move.branch) ?? move.branch,
+    });
     if (move.branch !== this.repo.defaultBranch) return;
     const token = tokenOf(move.authorization);
     if (token && this.configTokens.has(token)) return;
@@ -339,9 +348,12 @@ export class Gates implements WritePolicy {
     // A rules change (config push) may change _sluice/config/ on the default branch.
     if (configChange) this.configTokens.add(m.token);
     await this.repo.createBranch(m.temp, { from: m.head });
+    this.trials.set(m.temp, dest).set(`${m.temp}-forced`, dest);
     try {
       return await this.gatedMerge(m, force === true, audited, idempotency);
     } finally {
+      this.trials.delete(m.temp);
+      this.trials.delete(`${m.temp}-forced`);
       await this.repo.deleteBranch(m.temp, { authorization: m.token }).catch(() => {});
       this.approved.delete(m.token);
       this.configTokens.delete(m.token);
