@@ -105,6 +105,7 @@ export async function initRepository(dir: string, opts: InitOptions = {}): Promi
       if (password !== undefined) writeCredentials(sluiceDir, { version: 1, meta: { password } });
       writePrivateFile(configPath(root), `${JSON.stringify(config, null, 2)}\n`);
       registerRepositoryDir(repo, sluiceDir);
+      await equip(repo, root);
       return repo;
     } catch (err) {
       await meta.close();
@@ -172,26 +173,31 @@ export async function openRepository(dir?: string, opts: OpenOptions = {}): Prom
   try {
     const repo = await Repository.open(meta, store, config.repository, opts);
     registerRepositoryDir(repo, join(root, SLUICE_DIR));
-    // sluice.yml's duckdb: section — its reader (YAML, zod) loads only for a directory with the file.
-    const fromFile =
-      sluiceYmlOf(root) === undefined
-        ? undefined
-        : (await import('../engine/duck-settings.js')).loadDuckSettings(root);
-    setRepositoryDuck(repo, { ...fromFile, ...opts.duck });
-    // Branch protection and merge gates: the rules the repository publishes on its default
-    // branch (read when a write asks), joined with the directory's own sluice.yml. Its parser
-    // (YAML, zod) loads only for a directory that has the file — and is read now, so a mistake
-    // in it is reported by every command.
-    const { Gates } = await import('../quality/gates.js');
-    const local =
-      sluiceYmlOf(root) === undefined
-        ? undefined
-        : (await import('../quality/gate-config.js')).loadProjectConfig(root);
-    Gates.install(repo, { dir: root, ...(local ? { config: local } : {}) });
+    await equip(repo, root, opts.duck);
     return repo;
   } catch (err) {
     await meta.close();
     await store.close();
     throw err;
   }
+}
+
+/**
+ * What every handle on a repository carries, however it was made (init or open): DuckDB's settings
+ * (sluice.yml's `duckdb:` section, `duck` over it) and the write policy — branch protection and
+ * merge gates, the rules the repository publishes on its default branch (read when a write asks)
+ * joined with the directory's own sluice.yml. The file's readers (YAML, zod) load only for a
+ * directory that has one — and it is read now, so a mistake in it is reported by every command.
+ */
+async function equip(repo: Repository, root: string, duck?: DuckOptions): Promise<void> {
+  const hasFile = sluiceYmlOf(root) !== undefined;
+  const fromFile = hasFile
+    ? (await import('../engine/duck-settings.js')).loadDuckSettings(root)
+    : undefined;
+  setRepositoryDuck(repo, { ...fromFile, ...duck });
+  const { Gates } = await import('../quality/gates.js');
+  const local = hasFile
+    ? (await import('../quality/gate-config.js')).loadProjectConfig(root)
+    : undefined;
+  Gates.install(repo, { dir: root, ...(local ? { config: local } : {}) });
 }

@@ -82,6 +82,8 @@ describe('a table name that differs only in case', () => {
         expect(err.message).toContain('would bring table Orders beside table orders');
         expect((await t.repo.getBranch('main')).head).toBe(head);
       }
+      // The handle initRepository gave carries the same policy as one openRepository gives.
+      expect((await refused(t.repo.merge('upper', 'main'))).data.ref).toBe('main');
       // The other way round too: main's `orders` merged into the branch that has `Orders`.
       const err = await refused(repo.merge('main', 'upper'));
       expect(err.data).toMatchObject({ existing: 'Orders', ref: 'upper' });
