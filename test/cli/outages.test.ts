@@ -2,11 +2,10 @@
 // the connection mid-command, or refuses the credentials, the command exits with 5 and says which
 // store and host — MetaStoreUnavailableError / ObjectStoreUnavailableError, one JSON document
 // under --json, never a stack trace, never a credential.
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOnce, ROOT } from '../support/build-once.js';
+import { buildOnce } from '../support/build-once.js';
 import { type CliResult, runCli, tempDir } from '../support/cli.js';
 import { withPg } from '../support/pg-cluster.js';
 import { type S3TestServer, startS3Server } from '../support/s3-server.js';
@@ -67,10 +66,11 @@ describe('PostgreSQL', () => {
     for (const [trial, delayMs] of [250, 450, 650, 850, 1050, 1300].entries()) {
       const put = await runCli(['put', src, `t${trial}/`, '--repo', repo]);
       expect(put.code, put.stderr).toBe(0);
-      const commit = spawnCli(['--json', 'commit', '-m', `trial ${trial}`, '--repo', repo]);
+      // Started now, awaited after the stop: the stop lands while the commit runs.
+      const commit = runCli(['--json', 'commit', '-m', `trial ${trial}`, '--repo', repo]);
       await new Promise((r) => setTimeout(r, delayMs));
       await pg.cluster.halt();
-      const r = await commit.done;
+      const r = await commit;
       await pg.cluster.resume();
       const all = `${r.stdout}${r.stderr}`;
       expect(all).not.toMatch(STACK);
@@ -169,35 +169,3 @@ describe('S3', () => {
     expect(human.stderr).not.toMatch(STACK);
   }, 60_000);
 });
-
-/** The CLI as a child process that can be interrupted while it runs. */
-function spawnCli(args: string[]): { done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'sluice.js'), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, SLUICE_USER: 'tester' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  child.stdout.on('data', (b: Buffer) => out.push(b));
-  child.stderr.on('data', (b: Buffer) => err.push(b));
-  const done = new Promise<CliResult>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      const stdoutBytes = Buffer.concat(out);
-      const stdout = stdoutBytes.toString('utf8');
-      let json: unknown;
-      try {
-        json = JSON.parse(stdout);
-      } catch {}
-      resolve({
-        code: code ?? (signal ? 128 : -1),
-        stdout,
-        stdoutBytes,
-        stderr: Buffer.concat(err).toString('utf8'),
-        json,
-      });
-    });
-  });
-  return { done };
-}
