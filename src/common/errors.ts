@@ -230,6 +230,29 @@ export class ReadOnlySqlError extends AuthError<{
   sql?: string;
 }> {}
 
+/** A request without valid credentials: missing, malformed, unknown key, wrong secret, expired token. */
+export class UnauthenticatedError extends AuthError<{ reason: string }> {}
+/** Authenticated, but no policy allows the action on the resource (or one denies it). */
+export class PermissionDeniedError extends AuthError<{
+  action: string;
+  resource: string;
+  reason: string;
+}> {}
+/** Too many failed sign-ins from one key or address: wait `retryAfterSeconds`. */
+export class RateLimitedError extends AuthError<{ retryAfterSeconds: number }> {}
+export class UserNotFoundError extends NotFoundError<{ user: string }> {}
+export class GroupNotFoundError extends NotFoundError<{ group: string }> {}
+export class PolicyNotFoundError extends NotFoundError<{ policy: string }> {}
+export class AccessKeyNotFoundError extends NotFoundError<{ accessKeyId: string }> {}
+/** `sluice auth bootstrap` once an admin exists: the first admin is made once. */
+export class AlreadyBootstrappedError extends ConflictError<{ admins: string[] }> {}
+/** A request body or field over the server's limit. */
+export class PayloadTooLargeError extends ValidationError<{ limit: number; what: string }> {}
+/** A run id (build, load, promote …) the server does not know. */
+export class RunNotFoundError extends NotFoundError<{ run: string }> {}
+/** A built-in group or policy cannot be deleted or rewritten. */
+export class BuiltinIdentityError extends PreconditionError<{ name: string; kind: string }> {}
+
 // ---- integrity ------------------------------------------------------------------------------
 export class ObjectCorruptedError extends IntegrityError<{
   key: string;

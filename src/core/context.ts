@@ -1,4 +1,5 @@
 // What every engine operation needs: the two stores, the repository name, and the caches.
+import { currentActor } from '../common/actor.js';
 import type { MetaStore } from '../meta/meta-store.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { CommitStore } from './commit-store.js';
@@ -32,7 +33,10 @@ export function makeContext(
     meta,
     store,
     defaultBranch,
-    committer,
+    // The server acts for many users through one handle: the request's user commits (actor.ts).
+    get committer() {
+      return currentActor() ?? committer;
+    },
     nodes: new NodeStore(store),
     commits: new CommitStore(meta, repo),
   };

@@ -4,7 +4,9 @@
 // Storage split: the fields naming things (REF_FIELDS: branch, commit, run id, environment …) go
 // to the record's `refs`, everything else to its `data`; reading merges them back, so a stored
 // event is its kind's fields plus `id`, `time` (ISO-8601, ms) and `actor`.
+
 import { userInfo } from 'node:os';
+import { currentActor } from '../../common/actor.js';
 import type { Repository } from '../../core/repository.js';
 import type { EventRecord } from '../../meta/meta-store.js';
 import { invalidArgument, toDate } from './times.js';
@@ -42,8 +44,10 @@ const BASE_FIELDS = new Set(['type', 'outcome', 'time', 'actor', 'id']);
 const KNOWN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 const KNOWN_OUTCOMES: ReadonlySet<string> = new Set(OUTCOMES);
 
-/** $SLUICE_ACTOR, else $SLUICE_USER (who commits), else the OS user, else `sluice`. */
+/** The request's user on the server (actor.ts), else $SLUICE_ACTOR, else $SLUICE_USER (who commits), else the OS user, else `sluice`. */
 export function defaultActor(): string {
+  const acting = currentActor();
+  if (acting) return acting;
   const env = process.env.SLUICE_ACTOR || process.env.SLUICE_USER;
   if (env) return env;
   try {
