@@ -11,14 +11,14 @@
 // - `sideEffects: false` for Sluice's own sources (src/**): importing a module for one name must
 //   not keep the rest of it, or the modules it imports for other names.
 // - the public API's entries (src/index.ts and the subpath entries: tables/, quality/,
-//   pipeline/, workflow/index.ts, internal.ts) are barrels: names re-exported from one file.
+//   pipeline/, workflow/index.ts, auth/index.ts, internal.ts) are barrels: names re-exported from one file.
 //   esbuild assigns whole files to chunks by what can reach them, and through a barrel every
 //   handler reaches the whole layer, so every command would load all of it. The CLI's imports
 //   from the entries are therefore resolved, at build time, to the modules that define each name
 //   — the same code, imported through the public API in the source.
 //
 // Left outside the bundle (loaded from node_modules when used, with require): native modules
-// (better-sqlite3, @duckdb/node-api, pg-native), the AWS SDK, and optional requires that do not
+// (better-sqlite3, argon2, @duckdb/node-api, pg-native), the AWS SDK, and optional requires that do not
 // resolve (chokidar and fsevents, which nunjucks tries for file watching).
 //
 // Usage: node scripts/bundle-cli.mjs [--report]   (--report: the packages each chunk loads, and
@@ -33,7 +33,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SRC = join(ROOT, 'src');
 /** The public API's entries (src/index.ts and the subpath exports): barrels of re-exports. */
 const ENTRIES = new Set(
-  ['index.ts', 'tables/index.ts', 'quality/index.ts', 'pipeline/index.ts', 'workflow/index.ts', 'internal.ts'].map(
+  ['index.ts', 'tables/index.ts', 'quality/index.ts', 'pipeline/index.ts', 'workflow/index.ts', 'auth/index.ts', 'internal.ts'].map(
     (f) => join(SRC, f),
   ),
 );
@@ -41,6 +41,7 @@ const OUT = join(ROOT, 'dist', 'cli-bundle');
 
 const EXTERNAL = [
   'better-sqlite3',
+  'argon2',
   '@duckdb/node-api',
   '@aws-sdk/*',
   'pg-native',

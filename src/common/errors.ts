@@ -252,8 +252,15 @@ export class PayloadTooLargeError extends ValidationError<{ limit: number; what:
 export class RunNotFoundError extends NotFoundError<{ run: string }> {}
 /** A built-in group or policy cannot be deleted or rewritten. */
 export class BuiltinIdentityError extends PreconditionError<{ name: string; kind: string }> {}
+/** Deleting the last member of Admins, or removing it from the group: nobody could manage users. */
+export class LastAdminError extends PreconditionError<{ user: string }> {}
 
 // ---- integrity ------------------------------------------------------------------------------
+/**
+ * A sealed secret that does not open: another server key, or the stored text was altered. Names
+ * what was sealed (`context`, e.g. an access key id), never the secret or the key.
+ */
+export class SealedSecretError extends IntegrityError<{ context: string; reason: string }> {}
 export class ObjectCorruptedError extends IntegrityError<{
   key: string;
   expected: string;
