@@ -99,10 +99,18 @@ export class Identities {
   /** A hash to verify against when a user has none, so a sign-in takes as long either way. */
   #dummyHash: Promise<string> | undefined;
 
+  readonly #key: () => ServerKey;
+
+  /**
+   * `key` may be a function: it is then called only when a secret is sealed, opened or signed,
+   * so commands that never touch one (listing users, editing policies) need no server key.
+   */
   constructor(
     private readonly store: IdentityStore,
-    private readonly key: ServerKey,
-  ) {}
+    key: ServerKey | (() => ServerKey),
+  ) {
+    this.#key = typeof key === 'function' ? key : () => key;
+  }
 
   // ---- bootstrap ----------------------------------------------------------------------------
 
@@ -208,7 +216,7 @@ export class Identities {
       accessKeyId,
       user,
       createdAt: new Date(),
-      sealedSecret: sealSecret(this.key, secretAccessKey, accessKeyId),
+      sealedSecret: sealSecret(this.#key(), secretAccessKey, accessKeyId),
     });
     return { accessKeyId, secretAccessKey };
   }
@@ -232,7 +240,7 @@ export class Identities {
   ): Promise<{ user: string; secretAccessKey: string } | undefined> {
     const rec = await this.store.getAccessKey(accessKeyId);
     if (!rec) return undefined;
-    return { user: rec.user, secretAccessKey: openSecret(this.key, rec.sealedSecret, accessKeyId) };
+    return { user: rec.user, secretAccessKey: openSecret(this.#key(), rec.sealedSecret, accessKeyId) };
   }
 
   /** The key's user; UnauthenticatedError, the same one, for an unknown key or a wrong secret. */
@@ -258,12 +266,12 @@ export class Identities {
 
   async issueSession(user: string, opts: SessionOptions = {}): Promise<string> {
     await this.requireUser(user);
-    return issueSessionToken(this.key, user, opts);
+    return issueSessionToken(this.#key(), user, opts);
   }
 
   /** The token's user, who must still exist; UnauthenticatedError otherwise. */
   async verifySession(token: string, opts: { now?: Date } = {}): Promise<string> {
-    const user = await verifySessionToken(this.key, token, opts);
+    const user = await verifySessionToken(this.#key(), token, opts);
     if (!(await this.store.getUser(user))) throw badCredentials();
     return user;
   }

@@ -16,6 +16,7 @@ interface CreateCliOptions {
   from?: string;
   ttl?: string;
   owner?: string;
+  private?: boolean;
 }
 
 /** `sluice sandbox create NAME`: the branch sandbox/NAME, in O(1), from a ref. */
@@ -30,10 +31,11 @@ export async function create(
     ...(opts.from !== undefined ? { from: opts.from } : {}),
     ...(ttlMs !== undefined ? { ttlMs } : {}),
     ...(opts.owner !== undefined ? { owner: opts.owner } : {}),
+    ...(opts.private === true ? { private: true } : {}),
   });
   ctx.out.result({ sandbox: sandboxJson(s) }, () => {
     ctx.out.line(
-      `created sandbox ${s.name}: branch ${s.branch} at ${shortId(s.fromCommit)} (from ${s.fromRef})` +
+      `created ${s.private ? 'private ' : ''}sandbox ${s.name}: branch ${s.branch} at ${shortId(s.fromCommit)} (from ${s.fromRef})` +
         (s.expiresAt ? `, expires ${s.expiresAt.toISOString()}` : ''),
     );
     ctx.out.note(`next: sluice sql --ref ${s.branch} "select …"`);
@@ -55,10 +57,11 @@ export async function list(ctx: CommandContext): Promise<number> {
       return;
     }
     ctx.out.table([
-      ['NAME', 'BRANCH', 'FROM', 'AGE', 'EXPIRES', 'STATUS'],
+      ['NAME', 'BRANCH', 'OWNER', 'FROM', 'AGE', 'EXPIRES', 'STATUS'],
       ...all.map((s) => [
         s.name,
         s.branch,
+        s.private ? `${s.owner} (private)` : s.owner,
         `${s.fromRef}@${shortId(s.fromCommit)}`,
         formatDuration(Math.max(0, s.ageMs)),
         expiresText(s),
@@ -101,6 +104,7 @@ function sandboxJson(s: Sandbox): Record<string, unknown> {
     from: s.fromRef,
     fromCommit: s.fromCommit,
     owner: s.owner,
+    private: s.private,
     createdAt: s.createdAt.toISOString(),
     expiresAt: s.expiresAt === null ? null : s.expiresAt.toISOString(),
   };
