@@ -240,7 +240,10 @@ export class Identities {
   ): Promise<{ user: string; secretAccessKey: string } | undefined> {
     const rec = await this.store.getAccessKey(accessKeyId);
     if (!rec) return undefined;
-    return { user: rec.user, secretAccessKey: openSecret(this.#key(), rec.sealedSecret, accessKeyId) };
+    return {
+      user: rec.user,
+      secretAccessKey: openSecret(this.#key(), rec.sealedSecret, accessKeyId),
+    };
   }
 
   /** The key's user; UnauthenticatedError, the same one, for an unknown key or a wrong secret. */
