@@ -140,7 +140,7 @@ export class Identities {
    */
   async bootstrap(opts: { user?: string } = {}): Promise<BootstrapResult> {
     const user = validateIdentityName(opts.user ?? 'admin', 'user');
-    await this.ensureBuiltins();
+    // Checked first: a refused bootstrap changes nothing, not even the built-ins.
     const admins = await this.store.membersOf(ADMINS);
     if (admins.length > 0) {
       throw new AlreadyBootstrappedError(
@@ -148,6 +148,7 @@ export class Identities {
         { admins },
       );
     }
+    await this.ensureBuiltins();
     if (!(await this.store.getUser(user))) {
       await this.store.createUser({ name: user, createdAt: new Date() });
     }
