@@ -5,7 +5,7 @@
 // one terminal line whatever control characters the user text in them holds.
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
-import type { BranchInfo, Change, Commit, SluiceError, TreeEntry } from '../index.js';
+import type { Change, Commit, SluiceError } from '../index.js';
 import { firstLine } from '../internal.js';
 
 // The JSON shapes are the server's too (api/wire-core.ts): one definition for both edges.
