@@ -33,7 +33,14 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SRC = join(ROOT, 'src');
 /** The public API's entries (src/index.ts and the subpath exports): barrels of re-exports. */
 const ENTRIES = new Set(
-  ['index.ts', 'tables/index.ts', 'quality/index.ts', 'pipeline/index.ts', 'workflow/index.ts', 'internal.ts'].map(
+  [
+    'index.ts',
+    'tables/index.ts',
+    'quality/index.ts',
+    'pipeline/index.ts',
+    'workflow/index.ts',
+    'internal.ts',
+  ].map(
     (f) => join(SRC, f),
   ),
 );
@@ -44,6 +51,10 @@ const EXTERNAL = [
   '@duckdb/node-api',
   '@aws-sdk/*',
   'pg-native',
+  // The server's native and worker-spawning packages (argon2's addon; pino's thread-stream).
+  'argon2',
+  'pino',
+  'thread-stream',
   'chokidar',
   'fsevents',
 ];

@@ -5,19 +5,19 @@
 export { type RepoConfig, readConfig } from './api/repo-config.js';
 export { type CreateRepositoryInput, RepositoryHost } from './api/repository-host.js';
 export {
-  BranchJson,
+  type BranchJson,
   branchFromJson,
   branchJson,
-  ChangeJson,
-  CommitJson,
+  type ChangeJson,
+  type CommitJson,
   changeFromJson,
   changeJson,
   commitFromJson,
   commitJson,
-  EntryJson,
+  type EntryJson,
   entryFromJson,
   entryJson,
-  TagJson,
+  type TagJson,
   tagJson,
 } from './api/wire-core.js';
 export {

@@ -1,21 +1,60 @@
 // The JSON shapes of the versioning engine's objects — branches, commits, tree entries, changes,
 // tags — as both edges show them: the CLI's `--json` output and the server's responses, so a
-// remote command prints exactly what a local one does. Each shape is a zod schema (the server's
-// response schema, hence the OpenAPI document) with its converter from the library's object and
-// back (the remote CLI turns a response into the object its printer takes).
-import * as z from 'zod';
+// remote command prints exactly what a local one does. Each shape has its converter from the
+// library's object and back (the remote CLI turns a response into the object its printer takes);
+// its zod schema (the server's response schema) is in wire-core-schemas.ts.
 import type { CommitId, ObjectAddress } from '../common/ids.js';
 import type { Commit } from '../core/commit-codec.js';
 import type { Change, TreeEntry } from '../core/entry.js';
 import type { BranchInfo } from '../core/ref-ops.js';
 
-export const BranchJson = z.object({
-  name: z.string(),
-  head: z.string(),
-  createdAt: z.string(),
-  isDefault: z.boolean(),
-});
-export type BranchJson = z.infer<typeof BranchJson>;
+export interface BranchJson {
+  name: string;
+  head: string;
+  createdAt: string;
+  isDefault: boolean;
+}
+
+export interface CommitJson {
+  id: string;
+  parents: string[];
+  message: string;
+  committer: string;
+  createdAt: string;
+  metadata: Record<string, string>;
+  tree: string;
+  generation: number;
+}
+
+export interface EntryJson {
+  path: string;
+  size: number;
+  checksum: string;
+  address: string;
+  contentType: string;
+  metadata: Record<string, string>;
+}
+
+interface EntryValueJson {
+  address: string;
+  size: number;
+  checksum: string;
+  contentType: string;
+  metadata: Record<string, string>;
+}
+
+export interface ChangeJson {
+  type: 'added' | 'removed' | 'changed';
+  path: string;
+  left?: EntryValueJson;
+  right?: EntryValueJson;
+}
+
+export interface TagJson {
+  name: string;
+  commit: string;
+  createdAt: string;
+}
 
 export function branchJson(b: BranchInfo): BranchJson {
   return {
@@ -29,18 +68,6 @@ export function branchJson(b: BranchInfo): BranchJson {
 export function branchFromJson(j: BranchJson): BranchInfo {
   return { ...j, head: j.head as CommitId, createdAt: new Date(j.createdAt) };
 }
-
-export const CommitJson = z.object({
-  id: z.string(),
-  parents: z.array(z.string()),
-  message: z.string(),
-  committer: z.string(),
-  createdAt: z.string(),
-  metadata: z.record(z.string(), z.string()),
-  tree: z.string(),
-  generation: z.number(),
-});
-export type CommitJson = z.infer<typeof CommitJson>;
 
 export function commitJson(c: Commit): CommitJson {
   return {
@@ -59,16 +86,6 @@ export function commitFromJson(j: CommitJson): Commit {
   return { ...j, createdAt: new Date(j.createdAt) } as unknown as Commit;
 }
 
-export const EntryJson = z.object({
-  path: z.string(),
-  size: z.number(),
-  checksum: z.string(),
-  address: z.string(),
-  contentType: z.string(),
-  metadata: z.record(z.string(), z.string()),
-});
-export type EntryJson = z.infer<typeof EntryJson>;
-
 export function entryJson(e: TreeEntry): EntryJson {
   return {
     path: e.path,
@@ -84,37 +101,18 @@ export function entryFromJson(j: EntryJson): TreeEntry {
   return { ...j, address: j.address as ObjectAddress } as unknown as TreeEntry;
 }
 
-const EntryValueJson = z.object({
-  address: z.string(),
-  size: z.number(),
-  checksum: z.string(),
-  contentType: z.string(),
-  metadata: z.record(z.string(), z.string()),
-});
-
-export const ChangeJson = z.object({
-  type: z.enum(['added', 'removed', 'changed']),
-  path: z.string(),
-  left: EntryValueJson.optional(),
-  right: EntryValueJson.optional(),
-});
-export type ChangeJson = z.infer<typeof ChangeJson>;
-
 export function changeJson(c: Change): ChangeJson {
   return {
     type: c.type,
     path: c.path,
-    ...(c.left ? { left: c.left as z.infer<typeof EntryValueJson> } : {}),
-    ...(c.right ? { right: c.right as z.infer<typeof EntryValueJson> } : {}),
+    ...(c.left ? { left: c.left as EntryValueJson } : {}),
+    ...(c.right ? { right: c.right as EntryValueJson } : {}),
   };
 }
 
 export function changeFromJson(j: ChangeJson): Change {
   return j as unknown as Change;
 }
-
-export const TagJson = z.object({ name: z.string(), commit: z.string(), createdAt: z.string() });
-export type TagJson = z.infer<typeof TagJson>;
 
 export function tagJson(t: { name: string; commitId: string; createdAt: Date }): TagJson {
   return { name: t.name, commit: t.commitId, createdAt: t.createdAt.toISOString() };

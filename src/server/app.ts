@@ -7,6 +7,7 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import {
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -91,6 +92,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       security: [{ basicAuth: [] }, { bearerAuth: [] }],
     },
     transform: jsonSchemaTransform,
+    // Schemas registered with an id (z.globalRegistry) become components, referenced by $ref.
+    transformObject: jsonSchemaTransformObject,
   });
 
   installGuards(app, ctx);

@@ -2,7 +2,8 @@
 // commit, or discard the staged changes). Writes go through the repository's write policy (its
 // protection rules) after the request's permission.
 import * as z from 'zod';
-import { BranchJson, branchJson } from '../../internal.js';
+import { BranchJson } from '../../api/wire-core-schemas.js';
+import { branchJson } from '../../internal.js';
 import type { ServerContext } from '../context.js';
 import { paramsOf } from '../route-config.js';
 import type { ApiRoutes } from './index.js';

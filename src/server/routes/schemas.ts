@@ -11,21 +11,15 @@ export const ErrorDoc = z
     }),
   })
   .describe('Every error: the same codes as the CLI');
+z.globalRegistry.add(ErrorDoc, { id: 'Error' });
 
-/** The error statuses every authenticated route may answer, with the error document. */
+/**
+ * A route's responses: its success shapes, and the error document for every 4xx and 5xx (400
+ * validation, 401 credentials, 403 permission, 404, 409 conflict, 412 precondition, 413, 429,
+ * 500, 503 — server/errors.ts maps them).
+ */
 export function withErrors<R extends Record<number, z.ZodType>>(ok: R) {
-  return {
-    ...ok,
-    400: ErrorDoc,
-    401: ErrorDoc,
-    403: ErrorDoc,
-    404: ErrorDoc,
-    409: ErrorDoc,
-    412: ErrorDoc,
-    429: ErrorDoc,
-    500: ErrorDoc,
-    503: ErrorDoc,
-  };
+  return { ...ok, '4xx': ErrorDoc, '5xx': ErrorDoc };
 }
 
 export const RepoParams = z.object({ repository: z.string().min(1).max(200) });
