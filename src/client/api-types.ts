@@ -1,5 +1,4 @@
 // Generated from docs/openapi.json by `npm run openapi` (openapi-typescript): do not edit.
-/* biome-ignore-all lint: generated */
 export interface paths {
     "/api/v1/repositories": {
         parameters: {

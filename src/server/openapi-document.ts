@@ -24,5 +24,5 @@ export async function apiDocument(): Promise<string> {
 export async function clientTypes(doc: string): Promise<string> {
   const { default: openapiTS, astToString } = await import('openapi-typescript');
   const ast = await openapiTS(JSON.parse(doc), { alphabetize: true });
-  return `// Generated from docs/openapi.json by \`npm run openapi\` (openapi-typescript): do not edit.\n/* biome-ignore-all lint: generated */\n${astToString(ast)}`;
+  return `// Generated from docs/openapi.json by \`npm run openapi\` (openapi-typescript): do not edit.\n${astToString(ast)}`;
 }
