@@ -18,7 +18,7 @@
 //   — the same code, imported through the public API in the source.
 //
 // Left outside the bundle (loaded from node_modules when used, with require): native modules
-// (better-sqlite3, argon2, @duckdb/node-api, pg-native), the AWS SDK, and optional requires that do not
+// (better-sqlite3, @duckdb/node-api, pg-native), the AWS SDK, and optional requires that do not
 // resolve (chokidar and fsevents, which nunjucks tries for file watching).
 //
 // Usage: node scripts/bundle-cli.mjs [--report]   (--report: the packages each chunk loads, and
@@ -33,7 +33,15 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SRC = join(ROOT, 'src');
 /** The public API's entries (src/index.ts and the subpath exports): barrels of re-exports. */
 const ENTRIES = new Set(
-  ['index.ts', 'tables/index.ts', 'quality/index.ts', 'pipeline/index.ts', 'workflow/index.ts', 'auth/index.ts', 'internal.ts'].map(
+  [
+    'index.ts',
+    'tables/index.ts',
+    'quality/index.ts',
+    'pipeline/index.ts',
+    'workflow/index.ts',
+    'auth/index.ts',
+    'internal.ts',
+  ].map(
     (f) => join(SRC, f),
   ),
 );
@@ -41,10 +49,13 @@ const OUT = join(ROOT, 'dist', 'cli-bundle');
 
 const EXTERNAL = [
   'better-sqlite3',
-  'argon2',
   '@duckdb/node-api',
   '@aws-sdk/*',
   'pg-native',
+  // The server's native and worker-spawning packages (argon2's addon; pino's thread-stream).
+  'argon2',
+  'pino',
+  'thread-stream',
   'chokidar',
   'fsevents',
 ];

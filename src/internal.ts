@@ -3,6 +3,23 @@
 // policy hooks, and the helpers every layer shares (error lines, run ids, config notices). Not a
 // stable surface: it follows the code.
 export { type RepoConfig, readConfig } from './api/repo-config.js';
+export { type CreateRepositoryInput, RepositoryHost } from './api/repository-host.js';
+export {
+  type BranchJson,
+  branchFromJson,
+  branchJson,
+  type ChangeJson,
+  type CommitJson,
+  changeFromJson,
+  changeJson,
+  commitFromJson,
+  commitJson,
+  type EntryJson,
+  entryFromJson,
+  entryJson,
+  type TagJson,
+  tagJson,
+} from './api/wire-core.js';
 export {
   type IgnoredKey,
   ignoredKeysWarning,

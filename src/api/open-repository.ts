@@ -189,15 +189,22 @@ export async function openRepository(dir?: string, opts: OpenOptions = {}): Prom
  * joined with the directory's own sluice.yml. The file's readers (YAML, zod) load only for a
  * directory that has one — and it is read now, so a mistake in it is reported by every command.
  */
-async function equip(repo: Repository, root: string, duck?: DuckOptions): Promise<void> {
-  const hasFile = sluiceYmlOf(root) !== undefined;
+export async function equip(
+  repo: Repository,
+  root: string | undefined,
+  duck?: DuckOptions,
+): Promise<void> {
+  const hasFile = root !== undefined && sluiceYmlOf(root) !== undefined;
   const fromFile = hasFile
-    ? (await import('../engine/duck-settings.js')).loadDuckSettings(root)
+    ? (await import('../engine/duck-settings.js')).loadDuckSettings(root as string)
     : undefined;
   setRepositoryDuck(repo, { ...fromFile, ...duck });
   const { Gates } = await import('../quality/gates.js');
   const local = hasFile
-    ? (await import('../quality/gate-config.js')).loadProjectConfig(root)
+    ? (await import('../quality/gate-config.js')).loadProjectConfig(root as string)
     : undefined;
-  Gates.install(repo, { dir: root, ...(local ? { config: local } : {}) });
+  Gates.install(repo, {
+    ...(root !== undefined ? { dir: root } : {}),
+    ...(local ? { config: local } : {}),
+  });
 }

@@ -54,6 +54,12 @@ export interface CommandSpec {
   configure?: (cmd: Command) => unknown;
   /** Loads the handler: only when the command runs. */
   handler: () => Promise<Handler>;
+  /**
+   * Loads the handler that runs the command against a server (`--remote`, ../remote/<name>.ts):
+   * same arguments, same output and exit codes, through the typed client. A command without one
+   * refuses `--remote` (RemoteUnsupportedError).
+   */
+  remote?: () => Promise<Handler>;
   /** Subcommands (`check history`, …) of a command that also runs itself. */
   subcommands?: readonly Spec[];
   /** It runs SQL on the tables: mount gives it `--memory-limit` (see the top of this file). */
@@ -99,7 +105,10 @@ export const repeatable = (value: string, previous: string[] = []): string[] => 
 
 /** What runs a command: the Runner (runner.ts), or a stand-in in tests. */
 export interface ActionFactory {
-  action(load: () => Promise<Handler>): (...args: unknown[]) => Promise<void>;
+  action(
+    load: () => Promise<Handler>,
+    remote?: () => Promise<Handler>,
+  ): (...args: unknown[]) => Promise<void>;
 }
 
 const specs = new WeakMap<Command, Spec>();
@@ -123,7 +132,7 @@ export function mount(parent: Command, spec: Spec, runner: ActionFactory): Comma
     spec.configure?.(cmd);
     if (spec.writes === 'branch') cmd.addOption(branchOption(spec.branchHelp));
     if (spec.runsSql) cmd.addOption(memoryLimitOption());
-    cmd.action(runner.action(spec.handler));
+    cmd.action(runner.action(spec.handler, spec.remote));
   }
   for (const sub of spec.subcommands ?? []) mount(cmd, sub, runner);
   return cmd;

@@ -52,6 +52,10 @@ export function buildProgram(
       '--repo <dir>',
       'repository directory (default: $SLUICE_REPO, else found from the current directory)',
     )
+    .option(
+      '--remote <url>',
+      'run against a Sluice server (default: $SLUICE_REMOTE); the key comes from $SLUICE_ACCESS_KEY_ID / $SLUICE_SECRET_ACCESS_KEY or ~/.sluice/credentials, --repo names the repository',
+    )
     .option('--json', 'machine-readable output: one JSON document on stdout')
     .option('-q, --quiet', 'print only data and errors')
     .exitOverride()

@@ -5,8 +5,12 @@
 // one terminal line whatever control characters the user text in them holds.
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
-import type { BranchInfo, Change, Commit, SluiceError, TreeEntry } from '../index.js';
+import type { Change, Commit, SluiceError } from '../index.js';
 import { firstLine } from '../internal.js';
+
+// The JSON shapes are the server's too (api/wire-core.ts): one definition for both edges.
+export { branchJson, changeJson, commitJson, entryJson, tagJson } from '../internal.js';
+
 import { errorDocument, errorLines } from './errors.js';
 import { terminalText } from './terminal-text.js';
 
@@ -126,30 +130,6 @@ export function formatBytes(n: number): string {
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
 }
 
-export function commitJson(c: Commit): Record<string, unknown> {
-  return {
-    id: c.id,
-    parents: c.parents,
-    message: c.message,
-    committer: c.committer,
-    createdAt: c.createdAt.toISOString(),
-    metadata: c.metadata,
-    tree: c.tree,
-    generation: c.generation,
-  };
-}
-
-export function entryJson(e: TreeEntry): Record<string, unknown> {
-  return {
-    path: e.path,
-    size: e.size,
-    checksum: e.checksum,
-    address: e.address,
-    contentType: e.contentType,
-    metadata: e.metadata,
-  };
-}
-
 /** git-log style block for a commit. */
 export function printCommit(out: Output, c: Commit, opts: { metadata?: boolean } = {}): void {
   out.line(`commit ${c.id}`);
@@ -190,15 +170,6 @@ export function countChanges(changes: Change[]): ChangeCounts {
   return counts;
 }
 
-export function changeJson(c: Change): Record<string, unknown> {
-  return {
-    type: c.type,
-    path: c.path,
-    ...(c.left ? { left: c.left } : {}),
-    ...(c.right ? { right: c.right } : {}),
-  };
-}
-
 /** `+ path` / `- path` / `~ path` lines and a count summary. */
 export function printChanges(out: Output, changes: Change[], empty: string): void {
   for (const c of changes) out.line(`${MARK[c.type]} ${c.path}`);
@@ -212,21 +183,4 @@ export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const all: T[] = [];
   for await (const x of it) all.push(x);
   return all;
-}
-
-export function branchJson(b: BranchInfo): Record<string, unknown> {
-  return {
-    name: b.name,
-    head: b.head,
-    createdAt: b.createdAt.toISOString(),
-    isDefault: b.isDefault,
-  };
-}
-
-export function tagJson(t: {
-  name: string;
-  commitId: string;
-  createdAt: Date;
-}): Record<string, unknown> {
-  return { name: t.name, commit: t.commitId, createdAt: t.createdAt.toISOString() };
 }

@@ -8,16 +8,20 @@ import type { ActionFactory, Handler } from './define.js';
 import { EXIT_OK, exitCodeOf, toCliError } from './errors.js';
 import { type Io, Output } from './output.js';
 import { type ProgressBar, startProgress } from './progress.js';
+import type { RemoteSession } from './remote/session.js';
 import { terminalText } from './terminal-text.js';
 
 export interface GlobalOptions {
   repo?: string;
   json: boolean;
   quiet: boolean;
+  /** The server the command runs against (`--remote`, $SLUICE_REMOTE); local when unset. */
+  remote?: string;
 }
 
 export class CommandContext {
   private repository: Repository | undefined;
+  private session: RemoteSession | undefined;
 
   constructor(
     readonly io: Io,
@@ -57,6 +61,17 @@ export class CommandContext {
     return given ?? (await this.repo()).defaultBranch;
   }
 
+  /** The server session of a remote command (`--remote`): client, repository, error mapping. */
+  async remote(): Promise<RemoteSession> {
+    if (!this.session) {
+      const url = this.globals.remote;
+      if (url === undefined) throw new Error('remote() called by a local command');
+      const { RemoteSession } = await import('./remote/session.js');
+      this.session = RemoteSession.open(url, this.globals.repo);
+    }
+    return this.session;
+  }
+
   progress(label: string, total?: number): ProgressBar {
     return startProgress(this.io.stderr, this.globals, label, total);
   }
@@ -71,6 +86,22 @@ export class CommandContext {
 /** A handler called with what commander parsed (its declaration says what that is). */
 type Invocable = (ctx: CommandContext, ...args: unknown[]) => Promise<number | undefined>;
 
+/** The remote handler of a command, or RemoteUnsupportedError naming it. */
+async function remoteHandler(
+  cmd: Command,
+  remote: (() => Promise<Handler>) | undefined,
+): Promise<Handler> {
+  if (remote) return remote();
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+  const command = names.join(' ');
+  const { RemoteUnsupportedError } = await import('../index.js');
+  throw new RemoteUnsupportedError(
+    `sluice ${command} does not run against a server (--remote / SLUICE_REMOTE): run it where the repository's directory is`,
+    { command },
+  );
+}
+
 export class Runner implements ActionFactory {
   /** Exit code of the command that ran (commander calls one action per parse). */
   exitCode = EXIT_OK;
@@ -82,19 +113,30 @@ export class Runner implements ActionFactory {
    * arguments and the command's options as commander passes them (the trailing Command is
    * dropped). A handler that cannot be loaded fails like one that throws.
    */
-  action(load: () => Promise<Handler>): (...args: unknown[]) => Promise<void> {
+  action(
+    load: () => Promise<Handler>,
+    remote?: () => Promise<Handler>,
+  ): (...args: unknown[]) => Promise<void> {
     return async (...args: unknown[]) => {
       const cmd = args[args.length - 1] as Command;
-      const g = cmd.optsWithGlobals<{ repo?: string; json?: boolean; quiet?: boolean }>();
+      const g = cmd.optsWithGlobals<{
+        repo?: string;
+        json?: boolean;
+        quiet?: boolean;
+        remote?: string;
+      }>();
       const globals: GlobalOptions = {
         repo: g.repo,
         json: g.json === true,
         quiet: g.quiet === true,
+        remote: g.remote ?? (process.env.SLUICE_REMOTE || undefined),
       };
       const out = new Output(this.io, globals);
       const ctx = new CommandContext(this.io, globals, out, cmd);
       try {
-        const handler = (await load()) as Invocable;
+        const handler = (await (globals.remote === undefined
+          ? load()
+          : remoteHandler(cmd, remote))) as Invocable;
         // dbt keys the command's config files hold and Sluice ignores: one warning at the end.
         this.exitCode =
           (await withConfigNotices(

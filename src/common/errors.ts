@@ -248,6 +248,12 @@ export class AccessKeyNotFoundError extends NotFoundError<{ accessKeyId: string 
 export class AlreadyBootstrappedError extends ConflictError<{ admins: string[] }> {}
 /** A request body or field over the server's limit. */
 export class PayloadTooLargeError extends ValidationError<{ limit: number; what: string }> {}
+/** A request for a path and method the server has no route for. */
+export class RouteNotFoundError extends NotFoundError<{ method: string; path: string }> {}
+/** A Sluice server (`--remote`) cannot be reached. */
+export class ServerUnavailableError extends UnavailableError<{ url: string; reason: string }> {}
+/** A command that does not run against a server (`--remote`): it needs the repository's directory. */
+export class RemoteUnsupportedError extends ValidationError<{ command: string }> {}
 /** A run id (build, load, promote …) the server does not know. */
 export class RunNotFoundError extends NotFoundError<{ run: string }> {}
 /** A built-in group or policy cannot be deleted or rewritten. */

@@ -149,6 +149,8 @@ export interface EventQuery {
   until?: Date;
   /** Only events of these types (an empty list matches none). */
   types?: string[];
+  /** Only events by this actor. */
+  actor?: string;
   /** Only events with a greater id (a cursor for tailing the log). */
   afterId?: number;
   /** Only events with a smaller id. */

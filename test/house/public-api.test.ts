@@ -58,7 +58,16 @@ function relativeSpecifiers(file: string): string[] {
 describe('the public API', () => {
   it('is what package.json exports: the root and one entry per layer above the engine', () => {
     expect([...entries.values()].sort()).toEqual(
-      ['.', './auth', './internal', './pipeline', './quality', './tables', './workflow'].sort(),
+      [
+        '.',
+        './auth',
+        './client',
+        './internal',
+        './pipeline',
+        './quality',
+        './tables',
+        './workflow',
+      ].sort(),
     );
     for (const file of entries.keys()) expect(existsSync(file), relative(ROOT, file)).toBe(true);
   });

@@ -7,4 +7,5 @@ export const branchList = defineCommand({
   writes: 'read',
   configure: (cmd) => cmd.option('--prefix <prefix>', 'only branches whose name starts with this'),
   handler: async () => (await import('../handlers/branch-list.js')).run,
+  remote: async () => (await import('../remote/branch-list.js')).run,
 });

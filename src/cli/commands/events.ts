@@ -14,6 +14,7 @@ export const events = defineCommand({
         '--type <types>',
         'only these types, comma-separated: load, check, merge, build, promote, deploy, rollback, alert, config',
       )
-      .option('-n, --limit <n>', 'only the newest N events'),
+      .option('-n, --limit <n>', 'only the newest N events')
+      .option('--actor <name>', 'only events by this actor (a user of the server, an ingestor …)'),
   handler: async () => (await import('../handlers/events.js')).run,
 });

@@ -7,8 +7,13 @@ export async function run(ctx: CommandContext, opts: { prefix?: string }): Promi
   const repo = await ctx.repo();
   const branches: BranchInfo[] = [];
   for await (const b of repo.listBranches({ prefix: opts.prefix })) branches.push(b);
+  printBranches(ctx, branches);
+  return 0;
+}
+
+/** What both the local and the remote command print (remote/branch-list.ts). */
+export function printBranches(ctx: CommandContext, branches: BranchInfo[]): void {
   ctx.out.result({ branches: branches.map(branchJson) }, () =>
     ctx.out.table(branches.map((b) => [b.isDefault ? '*' : ' ', b.name, shortId(b.head)])),
   );
-  return 0;
 }

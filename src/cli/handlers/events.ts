@@ -13,6 +13,7 @@ interface EventsOptions {
   until?: string;
   type?: string;
   limit?: string;
+  actor?: string;
 }
 
 export async function run(ctx: CommandContext, opts: EventsOptions): Promise<number> {
@@ -22,7 +23,7 @@ export async function run(ctx: CommandContext, opts: EventsOptions): Promise<num
   const types = eventTypes(opts.type);
   const limit = positiveInt(opts.limit, '--limit');
   const repo = await ctx.repo();
-  const filter = { since, until, types };
+  const filter = { since, until, types, ...(opts.actor ? { actor: opts.actor } : {}) };
   const events =
     limit === undefined
       ? await collect(listEvents(repo, filter))

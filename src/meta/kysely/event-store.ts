@@ -52,7 +52,7 @@ export class KyselyEventStore implements EventStore {
   }
 
   async *listEvents(repo: string, query: EventQuery = {}): AsyncGenerator<EventRecord> {
-    const { since, until, types } = query;
+    const { since, until, types, actor } = query;
     if (types?.length === 0) return;
     const desc = query.order === 'desc';
     let remaining = query.limit ?? Number.POSITIVE_INFINITY;
@@ -70,6 +70,7 @@ export class KyselyEventStore implements EventStore {
         .$if(since !== undefined, (q) => q.where('occurred_at', '>=', (since as Date).getTime()))
         .$if(until !== undefined, (q) => q.where('occurred_at', '<', (until as Date).getTime()))
         .$if(types !== undefined, (q) => q.where('type', 'in', types as string[]))
+        .$if(actor !== undefined, (q) => q.where('actor', '=', actor as string))
         .orderBy('id', desc ? 'desc' : 'asc')
         .limit(n)
         .execute();

@@ -27,6 +27,8 @@ export function describeEvent(e: StoredEvent): string {
       const what = e.files.map((f) => `${mark[f.change]}${f.path}`).join(', ');
       return `${e.branch}${e.commit ? ` @ ${short(e.commit)}` : ''}: ${what || 'no file'}${why}`;
     }
+    case 'request':
+      return `${e.method} ${e.path} → ${e.status} from ${e.sourceAddress} (request ${e.requestId})${e.errorCode ? ` ${e.errorCode}` : ''}${e.suppressed ? `, ${e.suppressed} more suppressed` : ''}${why}`;
     case 'alert':
       return `${e.sink}${e.alertType ? ` ${e.alertType}` : ''} attempt ${e.attempt}${e.status === undefined ? '' : ` (HTTP ${e.status})`}${why}`;
   }

@@ -89,6 +89,8 @@ export interface EventFilter {
   until?: Date;
   /** Only these kinds (default: all). */
   types?: readonly EventType[];
+  /** Only events by this actor (a user of the server, an ingestor's actor …). */
+  actor?: string;
   /** Only events with a greater id (a cursor for tailing the log). */
   afterId?: number;
   beforeId?: number;

@@ -13,6 +13,7 @@ export const EVENT_TYPES = [
   'rollback',
   'alert',
   'config',
+  'request',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -223,8 +224,31 @@ export interface ConfigEvent extends EventBase {
   durationMs?: number;
 }
 
+/**
+ * A request to the server (issue 15): every mutating request, and refused ones (401/403, rate
+ * limited) — the event log is the audit log. `actor` is the authenticated user (`anonymous` when
+ * the request had no valid credentials).
+ */
+export interface RequestEvent extends EventBase {
+  type: 'request';
+  method: string;
+  /** The route's pattern (`/api/v1/repositories/:repository/branches`). */
+  route: string;
+  /** The path asked for, without its query. */
+  path: string;
+  status: number;
+  requestId: string;
+  /** The client's address. */
+  sourceAddress: string;
+  /** The error's code, for a refused or failed request. */
+  errorCode?: string;
+  /** Refusals from the same address and reason left out of the log since the last one recorded. */
+  suppressed?: number;
+}
+
 export type WorkflowEvent =
   | ConfigEvent
+  | RequestEvent
   | LoadEvent
   | CheckEvent
   | MergeEvent

@@ -1,0 +1,119 @@
+// The JSON shapes of the versioning engine's objects — branches, commits, tree entries, changes,
+// tags — as both edges show them: the CLI's `--json` output and the server's responses, so a
+// remote command prints exactly what a local one does. Each shape has its converter from the
+// library's object and back (the remote CLI turns a response into the object its printer takes);
+// its zod schema (the server's response schema) is in wire-core-schemas.ts.
+import type { CommitId, ObjectAddress } from '../common/ids.js';
+import type { Commit } from '../core/commit-codec.js';
+import type { Change, TreeEntry } from '../core/entry.js';
+import type { BranchInfo } from '../core/ref-ops.js';
+
+export interface BranchJson {
+  name: string;
+  head: string;
+  createdAt: string;
+  isDefault: boolean;
+}
+
+export interface CommitJson {
+  id: string;
+  parents: string[];
+  message: string;
+  committer: string;
+  createdAt: string;
+  metadata: Record<string, string>;
+  tree: string;
+  generation: number;
+}
+
+export interface EntryJson {
+  path: string;
+  size: number;
+  checksum: string;
+  address: string;
+  contentType: string;
+  metadata: Record<string, string>;
+}
+
+interface EntryValueJson {
+  address: string;
+  size: number;
+  checksum: string;
+  contentType: string;
+  metadata: Record<string, string>;
+}
+
+export interface ChangeJson {
+  type: 'added' | 'removed' | 'changed';
+  path: string;
+  left?: EntryValueJson;
+  right?: EntryValueJson;
+}
+
+export interface TagJson {
+  name: string;
+  commit: string;
+  createdAt: string;
+}
+
+export function branchJson(b: BranchInfo): BranchJson {
+  return {
+    name: b.name,
+    head: b.head,
+    createdAt: b.createdAt.toISOString(),
+    isDefault: b.isDefault,
+  };
+}
+
+export function branchFromJson(j: BranchJson): BranchInfo {
+  return { ...j, head: j.head as CommitId, createdAt: new Date(j.createdAt) };
+}
+
+export function commitJson(c: Commit): CommitJson {
+  return {
+    id: c.id,
+    parents: c.parents,
+    message: c.message,
+    committer: c.committer,
+    createdAt: c.createdAt.toISOString(),
+    metadata: c.metadata,
+    tree: c.tree,
+    generation: c.generation,
+  };
+}
+
+export function commitFromJson(j: CommitJson): Commit {
+  return { ...j, createdAt: new Date(j.createdAt) } as unknown as Commit;
+}
+
+export function entryJson(e: TreeEntry): EntryJson {
+  return {
+    path: e.path,
+    size: e.size,
+    checksum: e.checksum,
+    address: e.address,
+    contentType: e.contentType,
+    metadata: e.metadata,
+  };
+}
+
+export function entryFromJson(j: EntryJson): TreeEntry {
+  return { ...j, address: j.address as ObjectAddress } as unknown as TreeEntry;
+}
+
+export function changeJson(c: Change): ChangeJson {
+  return {
+    type: c.type,
+    path: c.path,
+    ...(c.left ? { left: c.left as EntryValueJson } : {}),
+    ...(c.right ? { right: c.right as EntryValueJson } : {}),
+  };
+}
+
+export function changeFromJson(j: ChangeJson): Change {
+  return j as unknown as Change;
+}
+
+export function tagJson(t: { name: string; commitId: string; createdAt: Date }): TagJson {
+  return { name: t.name, commit: t.commitId, createdAt: t.createdAt.toISOString() };
+}

@@ -1,0 +1,169 @@
+// The server as a Fastify instance: one process, one port — /api/v1 (REST), /metrics, /healthz
+// and /readyz now; the S3 gateway and the web UI later. Built here, started by serve.ts; tests
+// use it in-process with inject(). The order of a request: request id and logger (pino) →
+// authenticate (onRequest, before any body is read) → schema validation → the route's permission
+// (preHandler) → the handler, run as the authenticated user → audit and metrics (onResponse).
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { RepositoryHost } from '../api/repository-host.js';
+import { actingAs } from '../common/actor.js';
+import { RouteNotFoundError } from '../index.js';
+import { newRunId } from '../internal.js';
+import { auditRequest } from './audit.js';
+import { type Authenticator, authenticate } from './authenticate.js';
+import type { ServerContext } from './context.js';
+import { errorDocument, toHttpError } from './errors.js';
+import { FailureLimiter, type FailureLimiterOptions } from './failure-limiter.js';
+import { loggerOptions } from './logger.js';
+import { ServerMetrics } from './metrics.js';
+import { enforce } from './permissions.js';
+import type { PermissionSpec } from './route-config.js';
+import { registerRoutes } from './routes/index.js';
+import { registerSystemRoutes } from './routes/system.js';
+
+export const API_PREFIX = '/api/v1';
+
+export interface ServerOptions {
+  host: RepositoryHost;
+  auth: Authenticator;
+  /** pino's options (level …); false: no log (tests). Default: info to stdout. */
+  logger?: boolean | { level?: string; stream?: NodeJS.WritableStream };
+  /** Largest request body in bytes, objects included (default 5 GiB for objects, 1 MiB JSON). */
+  bodyLimit?: number;
+  objectBodyLimit?: number;
+  failures?: FailureLimiterOptions;
+  /** TLS key and certificate (PEM); plain HTTP without them. */
+  https?: { key: Buffer; cert: Buffer };
+  /** Collect process metrics (default true; off in tests with many servers). */
+  processMetrics?: boolean;
+}
+
+export type ApiApp = FastifyInstance & { withTypeProvider: FastifyInstance['withTypeProvider'] };
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function permissionOf(req: FastifyRequest): PermissionSpec | undefined {
+  return req.routeOptions.config?.permission;
+}
+
+/** Builds the server (not listening). */
+export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(opts.logger),
+    genReqId: () => newRunId(),
+    requestIdHeader: false,
+    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    ...(opts.https ? { https: opts.https } : {}),
+    // Graceful shutdown: close() stops accepting, lets in-flight requests finish.
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const ctx: ServerContext = {
+    host: opts.host,
+    auth: opts.auth,
+    limiter: new FailureLimiter(opts.failures),
+    metrics: new ServerMetrics({ processMetrics: opts.processMetrics }),
+  };
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Sluice API',
+        version: '1',
+        description:
+          'Data-as-code: branches, commits, tables, checks and environments of a data lake.',
+      },
+      components: {
+        securitySchemes: {
+          basicAuth: { type: 'http', scheme: 'basic', description: 'access key id : secret' },
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        },
+      },
+      security: [{ basicAuth: [] }, { bearerAuth: [] }],
+    },
+    transform: jsonSchemaTransform,
+    // Schemas registered with an id (z.globalRegistry) become components, referenced by $ref.
+    transformObject: jsonSchemaTransformObject,
+  });
+
+  installGuards(app, ctx);
+  installErrorHandling(app, ctx);
+  registerSystemRoutes(app, ctx);
+  await app.register(async (api) => registerRoutes(api, ctx), { prefix: API_PREFIX });
+  return app;
+}
+
+/** Every /api/v1 route declares a permission; every handler runs as its authenticated user. */
+function installGuards(app: FastifyInstance, ctx: ServerContext): void {
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith(API_PREFIX) && route.url !== '/healthz' && route.url !== '/readyz')
+      return;
+    const permission = route.config?.permission;
+    if (permission === undefined)
+      throw new Error(`route ${route.method} ${route.url} declares no permission`);
+    const handler = route.handler;
+    route.handler = function asUser(this: unknown, req, reply) {
+      return req.user === undefined
+        ? handler.call(this as FastifyInstance, req, reply)
+        : actingAs(req.user, () => handler.call(this as FastifyInstance, req, reply));
+    };
+  });
+  // Credentials are checked before the body is read: an unauthenticated upload is not accepted.
+  app.addHook('onRequest', async (req) => {
+    const permission = permissionOf(req);
+    if (permission === undefined || permission === 'public') return;
+    req.user = await authenticate(req, ctx.auth, ctx.limiter);
+  });
+  app.addHook('preHandler', async (req) => {
+    const permission = permissionOf(req);
+    if (permission === undefined || permission === 'public' || req.user === undefined) return;
+    req.subject = await ctx.auth.subjectOf(req.user);
+    if (permission === 'authenticated') return;
+    const asks = permission(req);
+    await enforce(ctx.host, req.subject, Array.isArray(asks) ? asks : [asks as never]);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unknown';
+    const labels = { method: req.method, route, status: String(reply.statusCode) };
+    ctx.metrics.requests.inc(labels);
+    ctx.metrics.latency.observe(labels, reply.elapsedTime / 1000);
+    if ([401, 403, 429].includes(reply.statusCode))
+      ctx.metrics.authFailures.inc({ status: String(reply.statusCode) });
+    if (MUTATING.has(req.method) || [401, 403].includes(reply.statusCode))
+      await auditRequest(ctx, req, reply);
+  });
+}
+
+function installErrorHandling(app: FastifyInstance, _ctx: ServerContext): void {
+  app.setErrorHandler(async (err, req, reply) => {
+    const { status, error } = toHttpError(err);
+    if (status >= 500) req.log.error({ err: error, code: error.code }, error.message);
+    reply.header('content-type', 'application/json; charset=utf-8');
+    if (error.code === 'RateLimitedError')
+      reply.header(
+        'retry-after',
+        String((error.data as { retryAfterSeconds: number }).retryAfterSeconds),
+      );
+    if (status === 401) reply.header('www-authenticate', 'Basic realm="sluice"');
+    (reply as unknown as { sluiceError?: string }).sluiceError = error.code;
+    return reply.code(status).send(errorDocument(error));
+  });
+  app.setNotFoundHandler(async (req, reply) => {
+    const path = req.url.split('?')[0] ?? '';
+    const err = new RouteNotFoundError(`no route ${req.method} ${path}`, {
+      method: req.method,
+      path,
+    });
+    return reply.code(404).send(errorDocument(err));
+  });
+}

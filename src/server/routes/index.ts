@@ -1,0 +1,42 @@
+// Every route of /api/v1, one module per resource. Each route declares its schema (validation and
+// the OpenAPI document) and its permission (route-config.ts).
+
+import { createRequire } from 'node:module';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ServerContext } from '../context.js';
+import { registerBranchRoutes } from './branches.js';
+import { registerRepositoryRoutes } from './repositories.js';
+import { registerServerInfoRoutes } from './server-info.js';
+
+export type ApiRoutes = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+function version(): string {
+  try {
+    return (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export function registerRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const api = app.withTypeProvider<ZodTypeProvider>() as ApiRoutes;
+  api.get('/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+  registerServerInfoRoutes(api, ctx, version());
+  registerRepositoryRoutes(api, ctx);
+  registerBranchRoutes(api, ctx);
+}
