@@ -109,6 +109,7 @@ export {
   expireSandboxes,
   getSandbox,
   listSandboxes,
+  SANDBOX_BRANCH_PREFIX,
   type Sandbox,
   type SandboxState,
   type SandboxStatus,
