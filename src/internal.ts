@@ -5,18 +5,27 @@
 export { type RepoConfig, readConfig } from './api/repo-config.js';
 export { type CreateRepositoryInput, RepositoryHost } from './api/repository-host.js';
 export {
+  type AliasJson,
+  aliasJson,
   type BranchJson,
   branchFromJson,
   branchJson,
+  type ChangeCounts,
   type ChangeJson,
   type CommitJson,
   changeFromJson,
   changeJson,
   commitFromJson,
   commitJson,
+  countChanges,
   type EntryJson,
   entryFromJson,
   entryJson,
+  type ListItemJson,
+  listItemJson,
+  type MergeJson,
+  type MergeOutcomeJson,
+  mergeJson,
   type TagJson,
   tagJson,
 } from './api/wire-core.js';
