@@ -2,6 +2,7 @@
 // entries — the repository configuration, the store interfaces and their roles, the core's
 // policy hooks, and the helpers every layer shares (error lines, run ids, config notices). Not a
 // stable surface: it follows the code.
+export { commitChanges } from './api/commit-changes.js';
 export { type RepoConfig, readConfig } from './api/repo-config.js';
 export { type CreateRepositoryInput, RepositoryHost } from './api/repository-host.js';
 export {
