@@ -1,18 +1,16 @@
-// An in-process server over a fresh temp repository, for the API's tests (`app.inject`): users of
-// the built-in groups with an access key each, and helpers to call the API as one of them. The
-// authenticator is a small stand-in for auth/identities.ts (users map → Subject built from the
-// built-in policies); the tests only rely on the Authenticator interface, so it can be swapped.
+// An in-process server over a fresh temp repository, for the API's tests (`app.inject`): one user
+// per built-in group (test-auth.ts's stand-in authenticator: key id = user name), and a helper to
+// call the API as one of them. Tests rely only on the Authenticator interface: pass another one
+// (the real Identities) through `authenticator`.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import type { Subject } from '../../src/auth/authorize.js';
-import { BUILTIN_POLICIES } from '../../src/auth/builtin.js';
-import { UnauthenticatedError } from '../../src/common/errors.js';
 import { initRepository } from '../../src/index.js';
 import { RepositoryHost } from '../../src/internal.js';
 import { buildServer, type ServerOptions } from '../../src/server/app.js';
 import type { Authenticator } from '../../src/server/authenticate.js';
+import { basicAuth, testAuthenticator } from './test-auth.js';
 
 /** The users every test server knows, by built-in group (`admin` is an Admin …). */
 export const TEST_USERS: Record<string, readonly string[]> = {
@@ -24,41 +22,11 @@ export const TEST_USERS: Record<string, readonly string[]> = {
   nobody: [],
 };
 
-const secretOf = (user: string): string => `secret-${user}`;
-const keyOf = (user: string): string => `AKTEST${user.toUpperCase()}`;
-
-/** Users → groups → the built-in groups' policies; keys `AKTEST<USER>` : `secret-<user>`. */
-export class TestAuthenticator implements Authenticator {
-  constructor(private readonly users: Record<string, readonly string[]> = TEST_USERS) {}
-
-  async authenticateKey(accessKeyId: string, secret: string): Promise<string> {
-    const user = Object.keys(this.users).find((u) => keyOf(u) === accessKeyId);
-    if (user === undefined || secret !== secretOf(user))
-      throw new UnauthenticatedError('authentication failed: unknown key or wrong secret', {
-        reason: 'bad key',
-      });
-    return user;
-  }
-
-  async verifySession(_token: string): Promise<string> {
-    throw new UnauthenticatedError('authentication failed: no sessions in tests', {
-      reason: 'no sessions',
-    });
-  }
-
-  async subjectOf(user: string): Promise<Subject> {
-    const groups = this.users[user] ?? [];
-    return {
-      user,
-      groups,
-      policies: BUILTIN_POLICIES.filter((p) => groups.includes(p.name)),
-    };
-  }
-}
-
-/** The Authorization header of a test user. */
-export function basicAuth(user: string): string {
-  return `Basic ${Buffer.from(`${keyOf(user)}:${secretOf(user)}`).toString('base64')}`;
+/** The stand-in authenticator of test-auth.ts over TEST_USERS (or `users`). */
+export function testUsersAuthenticator(
+  users: Record<string, readonly string[]> = TEST_USERS,
+): Authenticator {
+  return testAuthenticator(Object.fromEntries(Object.entries(users).map(([u, g]) => [u, [...g]])));
 }
 
 export interface ApiServerOptions {
@@ -104,7 +72,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   const host = await RepositoryHost.open(root, { committer: 'setup' });
   const app = await buildServer({
     host,
-    auth: opts.authenticator ?? new TestAuthenticator(),
+    auth: opts.authenticator ?? testUsersAuthenticator(),
     logger: false,
     processMetrics: false,
     ...opts.server,
@@ -119,7 +87,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     call: (user, req) =>
       app.inject({
         ...req,
-        headers: { ...(req.headers ?? {}), ...(user ? { authorization: basicAuth(user) } : {}) },
+        headers: { ...(req.headers ?? {}), ...(user ? basicAuth(user) : {}) },
       }),
     close: async () => {
       await app.close();

@@ -4,8 +4,9 @@
 // MergeConflictError with the paths. It asks branch:Merge on the destination (with the source)
 // and repo:Read on the source.
 import * as z from 'zod';
+import { CommitJson, MergeOutcomeJson } from '../../api/wire-core-schemas.js';
 import { GateFailedError, MergeConflictError } from '../../index.js';
-import { CommitJson, commitJson, MergeOutcomeJson, mergeJson } from '../../internal.js';
+import { commitJson, mergeJson } from '../../internal.js';
 import { gatedMerge } from '../../workflow/index.js';
 import type { ServerContext } from '../context.js';
 import { paramsOf } from '../route-config.js';

@@ -5,8 +5,9 @@
 // elsewhere keep their parser.
 import { Readable } from 'node:stream';
 import * as z from 'zod';
+import { EntryJson, ListItemJson } from '../../api/wire-core-schemas.js';
 import { parseRepoPath, RangeNotSatisfiableError } from '../../index.js';
-import { EntryJson, entryJson, ListItemJson, listItemJson } from '../../internal.js';
+import { entryJson, type ListItemJson as ListItem, listItemJson } from '../../internal.js';
 import type { ServerContext } from '../context.js';
 import { receiveBody } from '../object-body.js';
 import { paramsOf } from '../route-config.js';
@@ -119,6 +120,9 @@ function registerUpload(api: ApiRoutes, ctx: ServerContext): void {
           tags: ['objects'],
           params: BranchParams,
           querystring: PathQuery,
+          // The bytes, any content type (the parser above hands the stream through unread).
+          consumes: ['application/octet-stream', '*/*'],
+          body: z.unknown().meta({ type: 'string', format: 'binary' }),
           response: withErrors({ 201: EntryJson }),
         },
         config: { permission: writeAsk },
@@ -238,7 +242,7 @@ function registerListing(api: ApiRoutes, ctx: ServerContext): void {
       if (prefix) parseRepoPath(prefix, { allowTrailingSlash: true });
       const repo = await ctx.host.get(req.params.repository);
       const fetched = [];
-      const keyOf = (i: ListItemJson) => i.path;
+      const keyOf = (i: ListItem) => i.path;
       for await (const item of repo.list(req.params.ref, {
         prefix: prefix ?? '',
         ...(after !== undefined ? { after } : {}),

@@ -3,8 +3,9 @@
 // compare-and-swap — and delete — alias:Write). Creating a tag or pointing an alias also reads
 // what it names (repo:Read on that ref).
 import * as z from 'zod';
+import { AliasJson, TagJson } from '../../api/wire-core-schemas.js';
 import { TagNotFoundError } from '../../index.js';
-import { AliasJson, aliasJson, TagJson, tagJson } from '../../internal.js';
+import { aliasJson, tagJson } from '../../internal.js';
 import type { ServerContext } from '../context.js';
 import { paramsOf } from '../route-config.js';
 import type { ApiRoutes } from './index.js';
