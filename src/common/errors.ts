@@ -248,6 +248,8 @@ export class AccessKeyNotFoundError extends NotFoundError<{ accessKeyId: string 
 export class AlreadyBootstrappedError extends ConflictError<{ admins: string[] }> {}
 /** A request body or field over the server's limit. */
 export class PayloadTooLargeError extends ValidationError<{ limit: number; what: string }> {}
+/** A byte range (HTTP `Range:`) that starts past the object's end (HTTP 416). */
+export class RangeNotSatisfiableError extends ValidationError<{ range: string; size: number }> {}
 /** A request for a path and method the server has no route for. */
 export class RouteNotFoundError extends NotFoundError<{ method: string; path: string }> {}
 /** A Sluice server (`--remote`) cannot be reached. */

@@ -71,6 +71,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     auth: opts.auth,
     limiter: new FailureLimiter(opts.failures),
     metrics: new ServerMetrics({ processMetrics: opts.processMetrics }),
+    objectBodyLimit: opts.objectBodyLimit ?? 5 * 1024 ** 3,
   };
 
   await app.register(fastifySwagger, {

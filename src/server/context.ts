@@ -11,4 +11,6 @@ export interface ServerContext {
   auth: Authenticator;
   limiter: FailureLimiter;
   metrics: ServerMetrics;
+  /** Largest object body a PUT may stream, in bytes. */
+  objectBodyLimit: number;
 }

@@ -11,6 +11,7 @@ import {
   PayloadTooLargeError,
   PermissionDeniedError,
   PreconditionError,
+  RangeNotSatisfiableError,
   RateLimitedError,
   ReadOnlySqlError,
   SluiceError,
@@ -30,6 +31,7 @@ export function statusOf(err: SluiceError): number {
   // The tree names the object but the store lost it: damage, not a mistyped name.
   if (err instanceof ObjectNotFoundError) return 500;
   if (err instanceof PayloadTooLargeError) return 413;
+  if (err instanceof RangeNotSatisfiableError) return 416;
   if (err instanceof ValidationError) return 400;
   if (err instanceof UnauthenticatedError) return 401;
   if (err instanceof RateLimitedError) return 429;

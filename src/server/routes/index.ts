@@ -12,8 +12,12 @@ import type {
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ServerContext } from '../context.js';
 import { registerBranchRoutes } from './branches.js';
+import { registerCommitRoutes } from './commits.js';
+import { registerMergeRoutes } from './merges.js';
+import { registerObjectRoutes } from './objects.js';
 import { registerRepositoryRoutes } from './repositories.js';
 import { registerServerInfoRoutes } from './server-info.js';
+import { registerTagAliasRoutes } from './tags-aliases.js';
 
 export type ApiRoutes = FastifyInstance<
   RawServerDefault,
@@ -39,4 +43,8 @@ export function registerRoutes(app: FastifyInstance, ctx: ServerContext): void {
   registerServerInfoRoutes(api, ctx, version());
   registerRepositoryRoutes(api, ctx);
   registerBranchRoutes(api, ctx);
+  registerObjectRoutes(api, ctx);
+  registerCommitRoutes(api, ctx);
+  registerMergeRoutes(api, ctx);
+  registerTagAliasRoutes(api, ctx);
 }
