@@ -30,14 +30,6 @@ export {
   type TagJson,
   tagJson,
 } from './api/wire-core.js';
-// The wire shapes' zod schemas (the server's response schemas), named apart from their types.
-export {
-  BranchJson as BranchSchema,
-  ChangeJson as ChangeSchema,
-  CommitJson as CommitSchema,
-  EntryJson as EntrySchema,
-  TagJson as TagSchema,
-} from './api/wire-core-schemas.js';
 export { actingAs, currentActor } from './common/actor.js';
 export {
   type IgnoredKey,

@@ -65,6 +65,7 @@ describe('the public API', () => {
         './internal',
         './pipeline',
         './quality',
+        './schemas',
         './tables',
         './workflow',
       ].sort(),

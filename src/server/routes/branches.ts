@@ -2,18 +2,12 @@
 // commit, or discard the staged changes). Writes go through the repository's write policy (its
 // protection rules) after the request's permission.
 import * as z from 'zod';
-import { BranchSchema, branchJson } from '../../internal.js';
+import { BranchJson as BranchSchema } from '../../api/schemas.js';
+import { branchJson } from '../../internal.js';
 import type { ServerContext } from '../context.js';
 import { paramsOf } from '../route-config.js';
 import type { ApiRoutes } from './index.js';
-import {
-  BranchParams,
-  PageQuery,
-  Pagination,
-  page,
-  RepoParams,
-  withErrors,
-} from './schemas.js';
+import { BranchParams, PageQuery, Pagination, page, RepoParams, withErrors } from './schemas.js';
 
 export function registerBranchRoutes(api: ApiRoutes, ctx: ServerContext): void {
   listBranchesRoute(api, ctx);

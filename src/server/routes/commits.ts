@@ -3,7 +3,7 @@
 // (`sluice show`), a branch's uncommitted changes (`sluice status`/`diff`) and the changes between
 // two refs. Lists are pages (`?after=&amount=`).
 import * as z from 'zod';
-import { ChangeCounts, ChangeJson, CommitJson } from '../../api/wire-core-schemas.js';
+import { ChangeCounts, ChangeJson, CommitJson } from '../../api/schemas.js';
 import { type Change, InvalidArgumentError, parseRepoPath } from '../../index.js';
 import { changeJson, commitChanges, commitJson, countChanges } from '../../internal.js';
 import type { ServerContext } from '../context.js';

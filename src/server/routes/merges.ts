@@ -4,7 +4,7 @@
 // MergeConflictError with the paths. It asks branch:Merge on the destination (with the source)
 // and repo:Read on the source.
 import * as z from 'zod';
-import { CommitJson, MergeOutcomeJson } from '../../api/wire-core-schemas.js';
+import { CommitJson, MergeOutcomeJson } from '../../api/schemas.js';
 import { GateFailedError, MergeConflictError } from '../../index.js';
 import { commitJson, mergeJson } from '../../internal.js';
 import { gatedMerge } from '../../workflow/index.js';

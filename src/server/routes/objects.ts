@@ -5,7 +5,7 @@
 // elsewhere keep their parser.
 import { Readable } from 'node:stream';
 import * as z from 'zod';
-import { EntryJson, ListItemJson } from '../../api/wire-core-schemas.js';
+import { EntryJson, ListItemJson } from '../../api/schemas.js';
 import { parseRepoPath, RangeNotSatisfiableError } from '../../index.js';
 import { entryJson, type ListItemJson as ListItem, listItemJson } from '../../internal.js';
 import type { ServerContext } from '../context.js';

@@ -3,7 +3,7 @@
 // compare-and-swap — and delete — alias:Write). Creating a tag or pointing an alias also reads
 // what it names (repo:Read on that ref).
 import * as z from 'zod';
-import { AliasJson, TagJson } from '../../api/wire-core-schemas.js';
+import { AliasJson, TagJson } from '../../api/schemas.js';
 import { TagNotFoundError } from '../../index.js';
 import { aliasJson, tagJson } from '../../internal.js';
 import type { ServerContext } from '../context.js';
