@@ -42,6 +42,12 @@ export interface ServerOptions {
   https?: { key: Buffer; cert: Buffer };
   /** Collect process metrics (default true; off in tests with many servers). */
   processMetrics?: boolean;
+  /**
+   * Proxies whose X-Forwarded-For is believed (fastify's trustProxy: addresses or CIDRs, comma
+   * separated): the client's address then is the one they forward — what failed sign-ins are
+   * counted per and what the audit log records. Off by default: a client could forge it.
+   */
+  trustProxy?: string;
 }
 
 export type ApiApp = FastifyInstance & { withTypeProvider: FastifyInstance['withTypeProvider'] };
@@ -60,6 +66,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     requestIdHeader: false,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     ...(opts.https ? { https: opts.https } : {}),
+    ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}),
     // Graceful shutdown: close() stops accepting, lets in-flight requests finish.
     forceCloseConnections: 'idle',
   }).withTypeProvider<ZodTypeProvider>();
