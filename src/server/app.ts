@@ -22,6 +22,7 @@ import { errorDocument, toHttpError } from './errors.js';
 import { FailureLimiter, type FailureLimiterOptions } from './failure-limiter.js';
 import { loggerOptions } from './logger.js';
 import { ServerMetrics } from './metrics.js';
+import { refuseTraversal } from './path-guard.js';
 import { enforce } from './permissions.js';
 import type { PermissionSpec } from './route-config.js';
 import { registerRoutes } from './routes/index.js';
@@ -131,6 +132,8 @@ function installGuards(app: FastifyInstance, ctx: ServerContext): void {
     if (permission === undefined || permission === 'public') return;
     req.user = await authenticate(req, ctx.auth, ctx.limiter);
   });
+  // Before the schema and the permission: a name that climbs (`..%2F`) is refused outright.
+  app.addHook('preValidation', refuseTraversal);
   app.addHook('preHandler', async (req) => {
     const permission = permissionOf(req);
     if (permission === undefined || permission === 'public' || req.user === undefined) return;
