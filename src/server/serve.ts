@@ -4,7 +4,7 @@
 // them), the singleton tasks wind down and release their leases, then the repositories close.
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import type { RepositoryHost } from '../api/repository-host.js';
+import type { RepositoryHost } from '../internal.js';
 import { buildServer, type ServerOptions } from './app.js';
 import type { Authenticator } from './authenticate.js';
 import { type LeaderLog, type Leadership, type SingletonTask, startLeadership } from './leader.js';

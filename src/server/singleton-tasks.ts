@@ -2,8 +2,9 @@
 // the jobs `sluice schedule` runs, from the sluice.yml of the directory the server was started
 // in — and periodic GC of every repository the database holds (what `sluice gc` does: expired
 // sandboxes, run branches of killed builds, then unreachable objects).
-import type { RepositoryHost } from '../api/repository-host.js';
+
 import { loadWorkflowConfig } from '../index.js';
+import type { RepositoryHost } from '../internal.js';
 import { expireRunBranches } from '../pipeline/index.js';
 import { expireSandboxes, scheduledJobs, startScheduler } from '../workflow/index.js';
 import type { LeaderLog, SingletonTask } from './leader.js';
