@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { initRepository } from '../../src/index.js';
 import { RepositoryHost } from '../../src/internal.js';
 import { type RunningServer, type ServeOptions, startServer } from '../../src/server/serve.js';
+import { gcTask } from '../../src/server/singleton-tasks.js';
 import { basicAuth, testAuthenticator } from '../support/test-auth.js';
 
 const dirs: string[] = [];
@@ -152,6 +153,32 @@ describe('sluice serve', () => {
     await until(() => running.has('b'));
     expect(log).toEqual(['a leads', 'b leads']);
     expect(b.leadership.leading('work')).toBe(true);
+  });
+});
+
+describe('periodic GC', () => {
+  it('collects every repository of the database, once per interval, until stopped', async () => {
+    const dir = await repoDir();
+    const host = await RepositoryHost.open(dir);
+    try {
+      await host.create({ name: 'second' });
+      const lines: string[] = [];
+      const failures: unknown[] = [];
+      const stop = new AbortController();
+      const running = gcTask(host, 20, {
+        info: (l) => lines.push(l),
+        error: (err) => failures.push(err),
+      }).run(stop.signal);
+      const collected = (name: string) => lines.filter((l) => l.startsWith(`gc ${name}: `));
+      await until(() => collected('second').length >= 2);
+      expect(collected(host.defaultRepository).length).toBeGreaterThanOrEqual(2);
+      stop.abort();
+      await running;
+      expect(failures).toEqual([]);
+      expect(lines[0]).toMatch(/object\(s\)/);
+    } finally {
+      await host.close();
+    }
   });
 });
 
