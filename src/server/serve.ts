@@ -4,6 +4,7 @@
 // them), the singleton tasks wind down and release their leases, then the repositories close.
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { InvalidArgumentError } from '../index.js';
 import type { RepositoryHost } from '../internal.js';
 import { buildServer, type ServerOptions } from './app.js';
 import type { Authenticator } from './authenticate.js';
@@ -77,6 +78,22 @@ function leaderLog(app: FastifyInstance): LeaderLog {
   };
 }
 
+/** Why the address cannot be listened on, as the option to change (EADDRINUSE, EACCES …). */
+function listenError(err: unknown, bind: string, port: number): unknown {
+  const code = (err as { code?: string }).code;
+  const reasons: Record<string, string> = {
+    EADDRINUSE: 'the port is in use',
+    EACCES: 'not allowed to listen there (ports below 1024 need privileges)',
+    EADDRNOTAVAIL: 'this machine has no such address',
+  };
+  const reason = code === undefined ? undefined : reasons[code];
+  if (reason === undefined) return err;
+  return new InvalidArgumentError(`cannot listen on ${bind}:${port}: ${reason}`, {
+    argument: code === 'EADDRNOTAVAIL' ? '--host' : '--port',
+    reason,
+  });
+}
+
 /** Starts serving; resolves once the server listens. */
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const say = opts.say ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -102,7 +119,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     await app.listen({ host: bind, port: opts.port ?? DEFAULT_PORT });
   } catch (err) {
     await app.close().catch(() => {});
-    throw err;
+    throw listenError(err, bind, opts.port ?? DEFAULT_PORT);
   }
   const url = urlOf(app, bind, opts.tls !== undefined);
   if (!opts.tls && !isLoopback(bind))

@@ -32,6 +32,12 @@ describe('sluice serve (the CLI)', () => {
     expect(r.stderr).toMatch(/sluice auth bootstrap/);
     const json = await runCli(['serve', '--port', '0', '--json'], { env: { SLUICE_REPO: dir } });
     expect(json.json.error.code).toBe('NotBootstrappedError');
+    // Asked outright to run against a server, it says it cannot.
+    const remote = await runCli(['--remote', 'http://127.0.0.1:9', '--json', 'serve'], {
+      env: { SLUICE_REPO: dir },
+    });
+    expect(remote.code).toBe(1);
+    expect(remote.json.error.code).toBe('RemoteUnsupportedError');
   });
 
   it('serves with the admin key despite SLUICE_REMOTE, logs JSON, stops on SIGTERM', async () => {

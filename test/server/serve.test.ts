@@ -119,6 +119,26 @@ describe('sluice serve', () => {
     expect(lines[1]).toMatch(/^SIGTERM: stopping/);
   });
 
+  it('says which option to change when the port is taken', async () => {
+    const dir = await repoDir();
+    const first = await start(dir);
+    const host = await RepositoryHost.open(dir);
+    const taken = startServer({
+      host,
+      auth: testAuthenticator({}),
+      port: portOf(first.url),
+      logger: false,
+      processMetrics: false,
+      signals: false,
+      say: () => {},
+    });
+    await expect(taken).rejects.toMatchObject({
+      code: 'InvalidArgumentError',
+      data: { argument: '--port', reason: 'the port is in use' },
+    });
+    await host.close();
+  });
+
   it('warns when it serves plain HTTP beyond this machine', async () => {
     const dir = await repoDir();
     const lines: string[] = [];
@@ -160,25 +180,27 @@ describe('periodic GC', () => {
   it('collects every repository of the database, once per interval, until stopped', async () => {
     const dir = await repoDir();
     const host = await RepositoryHost.open(dir);
+    const lines: string[] = [];
+    const failures: unknown[] = [];
+    const stop = new AbortController();
+    let running: Promise<void> = Promise.resolve();
     try {
       await host.create({ name: 'second' });
-      const lines: string[] = [];
-      const failures: unknown[] = [];
-      const stop = new AbortController();
-      const running = gcTask(host, 20, {
+      running = gcTask(host, 20, {
         info: (l) => lines.push(l),
         error: (err) => failures.push(err),
       }).run(stop.signal);
       const collected = (name: string) => lines.filter((l) => l.startsWith(`gc ${name}: `));
-      await until(() => collected('second').length >= 2);
-      expect(collected(host.defaultRepository).length).toBeGreaterThanOrEqual(2);
+      await until(
+        () => collected('second').length >= 2 && collected(host.defaultRepository).length >= 2,
+      );
+    } finally {
       stop.abort();
       await running;
-      expect(failures).toEqual([]);
-      expect(lines[0]).toMatch(/object\(s\)/);
-    } finally {
       await host.close();
     }
+    expect(failures).toEqual([]);
+    expect(lines[0]).toMatch(/object\(s\)/);
   });
 });
 

@@ -69,6 +69,11 @@ async function identities(host: RepositoryHost): Promise<Identities> {
 
 export async function run(ctx: CommandContext, opts: ServeCliOptions): Promise<number> {
   const port = nonNegativeInt(opts.port, '--port') ?? DEFAULT_PORT;
+  if (port > 65_535)
+    throw new InvalidArgumentError(`--port: ${port} is not a port (0–65535)`, {
+      argument: '--port',
+      reason: 'out of range',
+    });
   const tls = tlsOf(opts);
   const objectBodyLimit = byteSize(opts.bodyLimit, '--body-limit');
   const gcIntervalMs =
