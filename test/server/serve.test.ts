@@ -3,7 +3,7 @@
 // HTTP beyond this machine; singleton work led by one server at a time and taken over when the
 // leader stops.
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { initRepository } from '../../src/index.js';
 import { RepositoryHost } from '../../src/internal.js';
 import { type RunningServer, type ServeOptions, startServer } from '../../src/server/serve.js';
-import { gcTask } from '../../src/server/singleton-tasks.js';
+import { gcTask, schedulerTask } from '../../src/server/singleton-tasks.js';
 import { basicAuth, testAuthenticator } from '../support/test-auth.js';
 
 const dirs: string[] = [];
@@ -174,6 +174,33 @@ describe('sluice serve', () => {
     expect(log).toEqual(['a leads', 'b leads']);
     expect(b.leadership.leading('work')).toBe(true);
   });
+});
+
+describe('the scheduler task', () => {
+  it("runs sluice.yml's scheduled ingestor while it leads, and stops with the lease", async () => {
+    const dir = await repoDir();
+    writeFileSync(
+      join(dir, 'sluice.yml'),
+      'ingestors:\n  - {name: ticker, kind: files, path: landing/*.csv, table: ticks, schedule: "* * * * * *"}\n',
+    );
+    mkdirSync(join(dir, 'landing'));
+    writeFileSync(join(dir, 'landing/t.csv'), 'n\n1\n');
+    const host = await RepositoryHost.open(dir);
+    const lines: string[] = [];
+    const stop = new AbortController();
+    let running: Promise<void> = Promise.resolve();
+    try {
+      running = schedulerTask(host, { info: (l) => lines.push(l), error: () => {} }).run(
+        stop.signal,
+      );
+      await until(() => lines.some((l) => /^ticker: success \(1 rows into main\)$/.test(l)));
+    } finally {
+      stop.abort();
+      await running;
+      await host.close();
+    }
+    expect(lines[0]).toBe('scheduling ticker (* * * * * *)');
+  }, 60_000);
 });
 
 describe('periodic GC', () => {
