@@ -46,6 +46,8 @@ export type {
   BuildMemoStore,
   CommitRecordStore,
   EventStore,
+  Lease,
+  LeaseStore,
   MetaStore,
   QualityHistoryStore,
   RefStore,

@@ -22,6 +22,7 @@ import { errorDocument, toHttpError } from './errors.js';
 import { FailureLimiter, type FailureLimiterOptions } from './failure-limiter.js';
 import { loggerOptions } from './logger.js';
 import { ServerMetrics } from './metrics.js';
+import { refuseTraversal } from './path-guard.js';
 import { enforce } from './permissions.js';
 import type { PermissionSpec } from './route-config.js';
 import { registerRoutes } from './routes/index.js';
@@ -42,6 +43,12 @@ export interface ServerOptions {
   https?: { key: Buffer; cert: Buffer };
   /** Collect process metrics (default true; off in tests with many servers). */
   processMetrics?: boolean;
+  /**
+   * Proxies whose X-Forwarded-For is believed (fastify's trustProxy: addresses or CIDRs, comma
+   * separated): the client's address then is the one they forward — what failed sign-ins are
+   * counted per and what the audit log records. Off by default: a client could forge it.
+   */
+  trustProxy?: string;
 }
 
 export type ApiApp = FastifyInstance & { withTypeProvider: FastifyInstance['withTypeProvider'] };
@@ -60,6 +67,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     requestIdHeader: false,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     ...(opts.https ? { https: opts.https } : {}),
+    ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}),
     // Graceful shutdown: close() stops accepting, lets in-flight requests finish.
     forceCloseConnections: 'idle',
   }).withTypeProvider<ZodTypeProvider>();
@@ -124,6 +132,8 @@ function installGuards(app: FastifyInstance, ctx: ServerContext): void {
     if (permission === undefined || permission === 'public') return;
     req.user = await authenticate(req, ctx.auth, ctx.limiter);
   });
+  // Before the schema and the permission: a name that climbs (`..%2F`) is refused outright.
+  app.addHook('preValidation', refuseTraversal);
   app.addHook('preHandler', async (req) => {
     const permission = permissionOf(req);
     if (permission === undefined || permission === 'public' || req.user === undefined) return;
