@@ -9,6 +9,8 @@ declare module 'autocannon' {
     body?: string | Buffer;
     /** Called before each request is written; returns the request to send. */
     setupRequest?: (req: AutocannonRequest, context: Record<string, unknown>) => AutocannonRequest;
+    /** Called with each response to this request. */
+    onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
   }
 
   export interface AutocannonOptions {

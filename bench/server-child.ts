@@ -9,7 +9,9 @@
 //                             database (bootstrap, a user in the group, its access key) when
 //                             sluice/auth has them
 //   --group NAME              the built-in group of the benchmark's user (default Developers)
+//   --auth-cache-ms N         a prototype: remember a key's user and a user's subject for N ms
 //   --bare                    not the API: one Fastify route reading an object (the HTTP floor)
+import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { BUILTIN_POLICIES } from '../src/auth/builtin.js';
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     auth: { type: 'string', default: 'standin' },
     group: { type: 'string', default: 'Developers' },
     bare: { type: 'boolean', default: false },
+    'auth-cache-ms': { type: 'string', default: '0' },
   },
 });
 
@@ -72,9 +75,13 @@ async function identities(
     ServerKey: { generate(): unknown };
   };
   const ids = new mod.Identities(host.meta, mod.ServerKey.generate());
-  await ids.bootstrap();
-  await ids.createUser('bench', { groups: [group] });
-  return { auth: ids, creds: await ids.createAccessKey('bench') };
+  // Each child of one run opens the same database: the first bootstraps, each makes its own user.
+  await ids.bootstrap().catch((err: { code?: string }) => {
+    if (err.code !== 'AlreadyBootstrappedError') throw err;
+  });
+  const user = `bench-${group.toLowerCase()}-${process.pid}`;
+  await ids.createUser(user, { groups: [group] });
+  return { auth: ids, creds: await ids.createAccessKey(user) };
 }
 
 /**
@@ -94,12 +101,44 @@ async function bare(host: RepositoryHost): Promise<FastifyInstance> {
   return app;
 }
 
+/**
+ * A prototype of caching the identity layer's answers for a short while: a verified key (by id
+ * and a hash of the secret) and a user's subject. Revocations then take up to `ms` to apply.
+ */
+function cached(auth: Authenticator, ms: number): Authenticator {
+  const keys = new Map<string, { user: string; until: number }>();
+  const subjects = new Map<
+    string,
+    { subject: ReturnType<Authenticator['subjectOf']>; until: number }
+  >();
+  return {
+    async authenticateKey(id, secret) {
+      const k = `${id}\0${createHash('sha256').update(secret).digest('base64')}`;
+      const hit = keys.get(k);
+      if (hit && hit.until > Date.now()) return hit.user;
+      const user = await auth.authenticateKey(id, secret);
+      keys.set(k, { user, until: Date.now() + ms });
+      return user;
+    },
+    verifySession: (token) => auth.verifySession(token),
+    subjectOf(user) {
+      const hit = subjects.get(user);
+      if (hit && hit.until > Date.now()) return hit.subject;
+      const subject = auth.subjectOf(user);
+      subjects.set(user, { subject, until: Date.now() + ms });
+      return subject;
+    },
+  };
+}
+
 async function main(): Promise<void> {
   if (!values.dir) throw new Error('usage: server-child.ts --dir DIR [--log info|off] [--auth …]');
   const host = await RepositoryHost.open(values.dir);
   const group = values.group as string;
-  const { auth, creds } =
-    values.auth === 'identities' ? await identities(host, group) : standIn(group);
+  const chosen = values.auth === 'identities' ? await identities(host, group) : standIn(group);
+  const cacheMs = Number(values['auth-cache-ms']);
+  const auth = cacheMs > 0 ? cached(chosen.auth, cacheMs) : chosen.auth;
+  const creds = chosen.creds;
   const app = values.bare
     ? await bare(host)
     : await buildServer({
@@ -115,6 +154,11 @@ async function main(): Promise<void> {
       .close()
       .then(() => host.close())
       .finally(() => process.exit(0));
+  });
+  // The parent asks for the CPU time used so far: per request, it is the server's cost even on a
+  // busy machine, where wall times are not.
+  process.on('message', (m) => {
+    if (m === 'cpu') process.send?.({ cpu: process.cpuUsage() });
   });
   process.send?.({ port, ...creds });
 }

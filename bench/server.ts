@@ -43,7 +43,7 @@ const OP_LABEL: Record<Op, string> = {
   stat: 'stat of that object',
   list: `list of ${fmtInt(LIST_SIZE)} entries (one page)`,
   branch: 'branch create (from main)',
-  commit: 'one-change commit (upload + commit of its path)',
+  commit: 'one-change commit (upload of one file + commit)',
 };
 const CLIENTS = [1, 16, 64] as const;
 
@@ -53,6 +53,10 @@ interface Sample {
   p99: number;
   /** Completed operations per second. */
   rate: number;
+  /** CPU time per completed operation (µs): the server process's, or the library's. */
+  cpuUs: number;
+  /** The load generator's CPU time per operation (µs; server side only). */
+  clientCpuUs?: number;
   n: number;
   errors: number;
 }
@@ -60,12 +64,15 @@ interface Sample {
 const pct = (sorted: number[], q: number): number =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
 
-function sampleOf(latencies: number[], seconds: number, errors: number): Sample {
+const cpuMicros = (u: NodeJS.CpuUsage): number => u.user + u.system;
+
+function sampleOf(latencies: number[], seconds: number, errors: number, cpuUs: number): Sample {
   const s = [...latencies].sort((a, b) => a - b);
   return {
     p50: pct(s, 0.5),
     p99: pct(s, 0.99),
     rate: s.length / seconds,
+    cpuUs: cpuUs / Math.max(1, s.length),
     n: s.length,
     errors,
   };
@@ -102,6 +109,21 @@ async function startServer(dir: string, args: string[]): Promise<ServerChild> {
   return { proc, url: `http://127.0.0.1:${m.port}`, authorization: `Basic ${basic}` };
 }
 
+/** The server process's CPU time so far (µs). */
+async function serverCpu(s: ServerChild): Promise<number> {
+  const answer = new Promise<number>((ok) => {
+    const on = (m: unknown): void => {
+      const cpu = (m as { cpu?: NodeJS.CpuUsage }).cpu;
+      if (!cpu) return;
+      s.proc.off('message', on);
+      ok(cpuMicros(cpu));
+    };
+    s.proc.on('message', on);
+  });
+  s.proc.send('cpu');
+  return answer;
+}
+
 async function stopServer(s: ServerChild): Promise<void> {
   if (s.proc.exitCode !== null) return;
   const exited = once(s.proc, 'exit');
@@ -110,6 +132,10 @@ async function stopServer(s: ServerChild): Promise<void> {
 }
 
 let serial = 0;
+
+/** Commit branches, one per client (one more each than clients: a reset connection may keep one). */
+const COMMIT_BRANCHES = 2 * Math.max(...CLIENTS);
+const commitPool: string[] = [];
 
 /** The requests of one operation; a commit is two (the upload, then the commit of its path). */
 function requestsOf(op: Op, auth: string, bare: boolean): AutocannonRequest[] {
@@ -147,24 +173,33 @@ function requestsOf(op: Op, auth: string, bare: boolean): AutocannonRequest[] {
         },
       ];
     case 'commit':
+      // Each pair takes a branch of its own from the pool and gives it back on the commit's
+      // answer: no two clients commit on one branch at once (as ingestors on their own branches).
       return [
         {
           method: 'PUT',
           headers: { ...headers, 'content-type': 'text/csv' },
           body: COMMIT_BODY,
           setupRequest: (req, context) => {
-            context.path = `commits/srv-${++serial}.csv`;
-            return { ...req, path: `${api}/branches/commit-srv/objects?path=${context.path}` };
+            const branch = commitPool.pop() ?? 'commit-srv-spare';
+            context.branch = branch;
+            return {
+              ...req,
+              path: `${api}/branches/${branch}/objects?path=commits/srv-${++serial}.csv`,
+            };
           },
         },
         {
           method: 'POST',
-          path: `${api}/branches/commit-srv/commits`,
           headers: json,
+          body: JSON.stringify({ message: 'one change' }),
           setupRequest: (req, context) => ({
             ...req,
-            body: JSON.stringify({ message: 'one change', paths: [context.path] }),
+            path: `${api}/branches/${context.branch as string}/commits`,
           }),
+          onResponse: (_status, _body, context) => {
+            if (context.branch !== 'commit-srv-spare') commitPool.push(context.branch as string);
+          },
         },
       ];
   }
@@ -184,6 +219,11 @@ async function serverRun(
   const latencies: number[] = [];
   let errors = 0;
   const pending = new Map<unknown, number>();
+  commitPool.length = 0;
+  for (let i = COMMIT_BRANCHES - 1; i >= 0; i--) commitPool.push(`commit-srv-${i}`);
+  const cpu0 = await serverCpu(srv);
+  const client0 = process.cpuUsage();
+  const t0 = now();
   const instance = autocannon({
     url: srv.url,
     connections: clients,
@@ -204,15 +244,17 @@ async function serverRun(
       latencies.push(upload + ms);
     }
   });
-  const t0 = now();
   const result = await instance;
   const elapsed = (now() - t0) / 1000;
-  return sampleOf(latencies, elapsed, errors + result.errors + result.timeouts);
+  const clientUs = cpuMicros(process.cpuUsage(client0));
+  const cpu = (await serverCpu(srv)) - cpu0;
+  const sample = sampleOf(latencies, elapsed, errors + result.errors + result.timeouts, cpu);
+  return { ...sample, clientCpuUs: clientUs / Math.max(1, sample.n) };
 }
 
 // ---- the library side -----------------------------------------------------------------------
 
-async function libraryOp(repo: Repository, op: Op): Promise<void> {
+async function libraryOp(repo: Repository, op: Op, worker: number): Promise<void> {
   switch (op) {
     case 'get':
       await repo.getObject('main', SMALL_PATH);
@@ -230,9 +272,9 @@ async function libraryOp(repo: Repository, op: Op): Promise<void> {
       await repo.createBranch(`lib-${++serial}`);
       return;
     case 'commit': {
-      const path = `commits/lib-${++serial}.csv`;
-      await repo.putObject('commit-lib', path, COMMIT_BODY);
-      await repo.commit('commit-lib', { message: 'one change', paths: [path] });
+      const branch = `commit-lib-${worker}`;
+      await repo.putObject(branch, `commits/lib-${++serial}.csv`, COMMIT_BODY);
+      await repo.commit(branch, { message: 'one change' });
       return;
     }
   }
@@ -247,13 +289,14 @@ async function libraryRun(
 ): Promise<Sample> {
   const latencies: number[] = [];
   let errors = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = now();
   const deadline = t0 + seconds * 1000;
-  const worker = async (): Promise<void> => {
+  const worker = async (_: unknown, i: number): Promise<void> => {
     while (now() < deadline) {
       const start = now();
       try {
-        await libraryOp(repo, op);
+        await libraryOp(repo, op, i);
         latencies.push(now() - start);
       } catch {
         errors++;
@@ -261,7 +304,8 @@ async function libraryRun(
     }
   };
   await Promise.all(Array.from({ length: clients }, worker));
-  return sampleOf(latencies, (now() - t0) / 1000, errors);
+  const elapsed = (now() - t0) / 1000;
+  return sampleOf(latencies, elapsed, errors, cpuMicros(process.cpuUsage(cpu0)));
 }
 
 // ---- fixture --------------------------------------------------------------------------------
@@ -278,8 +322,11 @@ async function buildFixture(repo: Repository): Promise<void> {
     })),
   );
   await repo.commit('main', { message: 'server bench fixture' });
-  await repo.createBranch('commit-lib');
-  await repo.createBranch('commit-srv');
+  for (let i = 0; i < COMMIT_BRANCHES; i++) {
+    await repo.createBranch(`commit-lib-${i}`);
+    await repo.createBranch(`commit-srv-${i}`);
+  }
+  await repo.createBranch('commit-srv-spare');
 }
 
 /** Is sluice/auth's identity layer in this checkout? (It lands with issue 15.) */
@@ -373,11 +420,12 @@ async function diagnose(
     },
     { label: 'without the request log', args: ['--auth', auth, '--log', 'off'] },
     ...(auth === 'identities'
-      ? [
-          { label: 'stand-in auth (no identity lookups)', args: ['--auth', 'standin'] },
-          { label: 'stand-in auth, no log', args: ['--auth', 'standin', '--log', 'off'] },
-        ]
+      ? [{ label: 'stand-in auth (no identity lookups)', args: ['--auth', 'standin'] }]
       : []),
+    {
+      label: 'identity answers cached 1 s (prototype in server-child.ts)',
+      args: ['--auth', auth, '--auth-cache-ms', '1000'],
+    },
     { label: 'Admins instead of Developers', args: ['--auth', auth, '--group', 'Admins'] },
     {
       label: 'bare Fastify route + library (no hooks, schema, log, auth)',
@@ -407,14 +455,19 @@ async function diagnose(
 
 const med = (xs: number[]): number => stats(xs).median;
 
-function spread(xs: number[], fmt: (x: number) => string): string {
+/** Median (min–max) over the rounds that completed any operation. */
+function spread(all: number[], fmt: (x: number) => string): string {
+  const xs = all.filter((x) => !Number.isNaN(x));
+  if (xs.length === 0) return '—';
   if (xs.length === 1) return fmt(xs[0] as number);
   return `${fmt(med(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`;
 }
 
 const fmtRate = (x: number): string => fmtInt(Math.round(x));
 const fmtLat = (x: number): string =>
-  x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0);
+  Number.isNaN(x) ? '—' : x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0);
+const fmtCpu = (xs: number[]): string => fmtInt(Math.round(med(xs)));
+const fmtAdded = (x: number): string => (Number.isNaN(x) ? '—' : `${x.toFixed(2)} ms`);
 
 function mainTable(m: Measured): Table {
   const rows: string[][] = [];
@@ -437,7 +490,7 @@ function mainTable(m: Measured): Table {
           srv.map((s) => s.p50),
           fmtLat,
         ),
-        `${(srvP50 - libP50).toFixed(2)} ms`,
+        fmtAdded(srvP50 - libP50),
         `${fmtLat(med(lib.map((s) => s.p99)))} / ${fmtLat(med(srv.map((s) => s.p99)))}`,
         spread(
           lib.map((s) => s.rate),
@@ -448,6 +501,7 @@ function mainTable(m: Measured): Table {
           fmtRate,
         ),
         fmtRatio(med(srv.map((s) => s.rate)) / med(lib.map((s) => s.rate))),
+        `${fmtCpu(lib.map((s) => s.cpuUs))} / ${fmtCpu(srv.map((s) => s.cpuUs))} + ${fmtCpu(srv.map((s) => s.clientCpuUs ?? 0))}`,
         errors > 0 ? `${fmtInt(errors)} errors` : '',
       ]);
     }
@@ -464,6 +518,7 @@ function mainTable(m: Measured): Table {
       'Library ops/s',
       'Server ops/s',
       'Server ÷ library ops/s',
+      'CPU µs/op: library / server + load generator',
       'Errors',
     ],
     rows,
@@ -472,41 +527,39 @@ function mainTable(m: Measured): Table {
 
 function diagTable(m: Measured): Table {
   const lib = (c: number): Sample[] => m.samples.get(`get:${c}:library`) ?? [];
+  const row = (label: string, c: number, xs: Sample[], libP50?: number): string[] => [
+    label,
+    String(c),
+    spread(
+      xs.map((s) => s.p50),
+      fmtLat,
+    ),
+    libP50 === undefined ? '' : fmtAdded(med(xs.map((s) => s.p50)) - libP50),
+    spread(
+      xs.map((s) => s.rate),
+      fmtRate,
+    ),
+    libP50 === undefined
+      ? `(${fmtCpu(xs.map((s) => s.cpuUs))})`
+      : `${fmtCpu(xs.map((s) => s.cpuUs))} + ${fmtCpu(xs.map((s) => s.clientCpuUs ?? 0))}`,
+  ];
   const rows: string[][] = [];
   for (const c of [1, 16]) {
     const libP50 = med(lib(c).map((s) => s.p50));
-    rows.push([
-      'library in-process (main table)',
-      String(c),
-      spread(
-        lib(c).map((s) => s.p50),
-        fmtLat,
-      ),
-      '',
-      spread(
-        lib(c).map((s) => s.rate),
-        fmtRate,
-      ),
-    ]);
-    for (const d of m.diag.filter((x) => x.clients === c)) {
-      rows.push([
-        d.label,
-        String(c),
-        spread(
-          d.samples.map((s) => s.p50),
-          fmtLat,
-        ),
-        `${(med(d.samples.map((s) => s.p50)) - libP50).toFixed(2)} ms`,
-        spread(
-          d.samples.map((s) => s.rate),
-          fmtRate,
-        ),
-      ]);
-    }
+    rows.push(row('library in-process (main table)', c, lib(c)));
+    for (const d of m.diag.filter((x) => x.clients === c))
+      rows.push(row(d.label, c, d.samples, libP50));
   }
   return {
     title: `${META_LABEL[m.kind]}: where a small-object GET's time goes — the server with one part taken out at a time (median of the rounds, min–max)`,
-    columns: ['Variant', 'Clients', 'p50 ms', 'Added p50 over the library', 'GETs/s'],
+    columns: [
+      'Variant',
+      'Clients',
+      'p50 ms',
+      'Added p50 over the library',
+      'GETs/s',
+      'CPU µs/GET: server (library) + load generator',
+    ],
     rows,
   };
 }
@@ -555,8 +608,8 @@ export const serverBench: Benchmark = {
       setup: [
         `Rounds: ${plan.rounds}; each round runs every operation at every concurrency on both sides, alternating which goes first; one warm-up second per operation and side before`,
         `Server: bench/server-child.ts — buildServer over a RepositoryHost, as \`sluice serve\` builds it, the request log at info to stdout (/dev/null); auth: ${auth === 'identities' ? 'the real Identities over the repository database (bootstrapped admin, then a Developers user and its access key, HTTP Basic)' : 'an in-memory stand-in for the identity layer (one Developers user, its key compared in memory, subject built without a database) — the real Identities were not in this checkout'}`,
-        `Fixture: one ${fmtInt(SMALL_BYTES)}-byte JSON object, ${fmtInt(LIST_SIZE)} small CSV files under ${LIST_PREFIX}, committed on main; branches are created from main (srv-N / lib-N); commits upload one file to commit-srv / commit-lib and commit its path (\`paths\`), so concurrent commits are the writer-scoped kind`,
-        'Library: the same calls on the handle that built the fixture — getObject, stat, list (drained), createBranch, putObject + commit({paths})',
+        `Fixture: one ${fmtInt(SMALL_BYTES)}-byte JSON object, ${fmtInt(LIST_SIZE)} small CSV files under ${LIST_PREFIX}, committed on main; branches are created from main (srv-N / lib-N); a commit uploads one file to a branch of the client's own (one per client: commit-srv-N / commit-lib-N, as ingestors write their own branches) and commits it`,
+        'Library: the same calls on the handle that built the fixture — getObject, stat, list (drained), createBranch, putObject + commit',
         ...env.metas.map((k) => `${META_LABEL[k]}: ${describeBackend(k)}`),
         'The load generator (autocannon, in the benchmark process) and the server share the machine’s cores: on 2 cores the figures are what one box serving itself gets',
       ],
