@@ -16,6 +16,7 @@ import { RouteNotFoundError } from '../index.js';
 import type { RepositoryHost } from '../internal.js';
 import { actingAs, newRunId } from '../internal.js';
 import { auditRequest } from './audit.js';
+import { cachedAuthenticator } from './auth-cache.js';
 import { type Authenticator, authenticate } from './authenticate.js';
 import type { ServerContext } from './context.js';
 import { errorDocument, toHttpError } from './errors.js';
@@ -39,6 +40,12 @@ export interface ServerOptions {
   bodyLimit?: number;
   objectBodyLimit?: number;
   failures?: FailureLimiterOptions;
+  /**
+   * How long the identity layer's answers (a key's user, a user's groups and policies) are kept:
+   * a revoked key or a changed policy applies within this time on each replica. Default 1000 ms;
+   * 0 asks the identity layer on every request (auth-cache.ts).
+   */
+  authCacheMs?: number;
   /** TLS key and certificate (PEM); plain HTTP without them. */
   https?: { key: Buffer; cert: Buffer };
   /** Collect process metrics (default true; off in tests with many servers). */
@@ -76,7 +83,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   const ctx: ServerContext = {
     host: opts.host,
-    auth: opts.auth,
+    auth: cachedAuthenticator(opts.auth, opts.authCacheMs ?? 1000),
     limiter: new FailureLimiter(opts.failures),
     metrics: new ServerMetrics({ processMetrics: opts.processMetrics }),
     objectBodyLimit: opts.objectBodyLimit ?? 5 * 1024 ** 3,
