@@ -1,5 +1,5 @@
 // The versioning commands print the same and exit the same locally and against a server: one
-// script (branches, put/get/cat/ls/rm, commit, log, show, diff, merge with a conflict, revert,
+// script (branches, put/get/cat/ls/rm, status, commit, log, show, diff, merge with a conflict, revert,
 // cherry-pick, tags, aliases — text and --json, successes and failures) runs on one fresh
 // repository directly and on another, made the same way, through `--remote`. Commit ids and times
 // differ by nature and are numbered placeholders (remote-parity.ts); so are event ids, since the
@@ -39,6 +39,8 @@ function script(files: string, out: string): Step[] {
     s('cat data/nope --ref feature'),
     s(`get data/a.txt ${out}/a.txt --ref feature`),
     s(`--json get data/dir/c.txt ${out}/ --ref feature`),
+    s('status -b feature'),
+    s('--json status -b feature'),
     s('diff -b feature'),
     s('--json diff -b feature --prefix data/dir/'),
     s('commit -m first -b feature --meta ticket=T-1'),
