@@ -4,7 +4,7 @@
 // repository directly and on another, made the same way, through `--remote`. Commit ids and times
 // differ by nature and are numbered placeholders (remote-parity.ts); so are event ids, since the
 // server's log also holds its audit events.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildOnce } from '../support/build-once.js';
@@ -122,6 +122,29 @@ describe('remote parity: the versioning commands', () => {
     served = await serve(remoteDir, testAuthenticator({ tester: ['Admins'] }));
   }, 120_000);
   afterAll(async () => served?.close());
+
+  test('a file bigger than put reads into memory streams up and down', async () => {
+    const env = {
+      SLUICE_REMOTE: served.url,
+      SLUICE_ACCESS_KEY_ID: 'tester',
+      SLUICE_SECRET_ACCESS_KEY: secretOf('tester'),
+      SLUICE_REPO: undefined,
+    };
+    const big = Buffer.alloc(9 * 1024 * 1024);
+    for (let i = 0; i < big.length; i += 4096) big.writeUInt32LE(i, i);
+    const src = join(files, 'big.bin');
+    writeFileSync(src, big);
+    const put = await runCli(['--json', 'put', src, 'big/big.bin', '-b', 'big'], { env });
+    expect(put.code).toBe(3); // no branch big yet: refused before reading
+    expect((await runCli(['branch', 'create', 'big'], { env })).code).toBe(0);
+    const ok = await runCli(['--json', 'put', src, 'big/big.bin', '-b', 'big'], { env });
+    expect(ok.code).toBe(0);
+    expect(ok.json.entries[0]).toMatchObject({ path: 'big/big.bin', size: big.length });
+    const dest = join(tempDir('sluice-parity-out-'), 'back.bin');
+    const got = await runCli(['get', 'big/big.bin', dest, '--ref', 'big'], { env });
+    expect(got.code).toBe(0);
+    expect(readFileSync(dest).equals(big)).toBe(true);
+  }, 120_000);
 
   test('one script, run locally and remotely, prints the same and exits the same', async () => {
     const target = { url: served.url, accessKeyId: 'tester', secretAccessKey: secretOf('tester') };
