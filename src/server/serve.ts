@@ -21,7 +21,13 @@ export interface SignalTarget {
 export interface ServeOptions
   extends Pick<
     ServerOptions,
-    'bodyLimit' | 'objectBodyLimit' | 'logger' | 'failures' | 'processMetrics' | 'trustProxy'
+    | 'bodyLimit'
+    | 'objectBodyLimit'
+    | 'logger'
+    | 'failures'
+    | 'processMetrics'
+    | 'trustProxy'
+    | 'authCacheMs'
   > {
   /** The repositories served; closed when the server stops. */
   host: RepositoryHost;
@@ -107,6 +113,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     ...(opts.failures !== undefined && { failures: opts.failures }),
     ...(opts.processMetrics !== undefined && { processMetrics: opts.processMetrics }),
     ...(opts.trustProxy !== undefined && { trustProxy: opts.trustProxy }),
+    ...(opts.authCacheMs !== undefined && { authCacheMs: opts.authCacheMs }),
     ...(opts.tls && { https: opts.tls }),
   });
   // Once stopping, a response in flight closes its connection: a keep-alive client would

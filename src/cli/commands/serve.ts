@@ -28,6 +28,10 @@ export const serve = defineCommand({
         'collect garbage in every repository this often, e.g. 1h — in one replica at a time',
       )
       .option(
+        '--auth-cache <ms>',
+        "keep a key's user and a user's policies this long (default 1000): a revoked key or a changed policy applies within it on each replica; 0 asks every request",
+      )
+      .option(
         '--trust-proxy <addresses>',
         'proxies (addresses or CIDRs, comma separated) whose X-Forwarded-For names the client',
       )

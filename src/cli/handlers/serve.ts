@@ -21,6 +21,7 @@ interface ServeCliOptions {
   schedule?: boolean;
   gcInterval?: string;
   trustProxy?: string;
+  authCache?: string;
   logLevel?: string;
   leaseRetry?: string;
 }
@@ -76,6 +77,7 @@ export async function run(ctx: CommandContext, opts: ServeCliOptions): Promise<n
     });
   const tls = tlsOf(opts);
   const objectBodyLimit = byteSize(opts.bodyLimit, '--body-limit');
+  const authCacheMs = nonNegativeInt(opts.authCache, '--auth-cache');
   const gcIntervalMs =
     opts.gcInterval === undefined ? undefined : parseDuration(opts.gcInterval, '--gc-interval');
   const leaseRetryMs =
@@ -92,6 +94,7 @@ export async function run(ctx: CommandContext, opts: ServeCliOptions): Promise<n
       ...(tls && { tls }),
       ...(objectBodyLimit !== undefined && { objectBodyLimit }),
       ...(opts.trustProxy !== undefined && { trustProxy: opts.trustProxy }),
+      ...(authCacheMs !== undefined && { authCacheMs }),
       logger: { level: opts.logLevel ?? 'info' },
       ...(leaseRetryMs !== undefined && { leaseRetryMs }),
       tasks: (log) => [
