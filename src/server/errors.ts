@@ -11,6 +11,7 @@ import {
   PayloadTooLargeError,
   PermissionDeniedError,
   PreconditionError,
+  QueryTimeoutError,
   RateLimitedError,
   ReadOnlySqlError,
   SluiceError,
@@ -30,6 +31,9 @@ export function statusOf(err: SluiceError): number {
   // The tree names the object but the store lost it: damage, not a mistyped name.
   if (err instanceof ObjectNotFoundError) return 500;
   if (err instanceof PayloadTooLargeError) return 413;
+  // Not 408 (the client was slow to send; clients retry it on their own): the same query times out
+  // again, so it is the request that must change (common/errors.ts).
+  if (err instanceof QueryTimeoutError) return 400;
   if (err instanceof ValidationError) return 400;
   if (err instanceof UnauthenticatedError) return 401;
   if (err instanceof RateLimitedError) return 429;

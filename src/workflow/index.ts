@@ -93,6 +93,7 @@ export {
   renderMetricsHtml,
 } from './metrics.js';
 export { notify } from './notify.js';
+export { repositoryMetrics } from './repository-metrics.js';
 export {
   type RunKind,
   runWorkflow,
@@ -109,9 +110,11 @@ export {
   expireSandboxes,
   getSandbox,
   listSandboxes,
+  SANDBOX_BRANCH_PREFIX,
   type Sandbox,
   type SandboxState,
   type SandboxStatus,
+  sandboxBranch,
   validateSandboxName,
 } from './sandbox.js';
 export { type ScheduledJob, Scheduler, startScheduler, validateCron } from './schedule.js';

@@ -4,14 +4,15 @@
 // deploys-per-day chart. Definitions: src/workflow/metrics.ts.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { computeMetrics, InvalidArgumentError, listEvents } from '../../index.js';
-import { metricsTable, parseSince, renderMetricsHtml } from '../../workflow/index.js';
+import { InvalidArgumentError } from '../../index.js';
+import {
+  metricsTable,
+  parseSince,
+  renderMetricsHtml,
+  repositoryMetrics,
+} from '../../workflow/index.js';
 import { nonEmpty } from '../options.js';
-import { collect } from '../output.js';
 import type { CommandContext } from '../runner.js';
-
-/** Deploys and rollbacks this long before the window are read too: what a rollback undid. */
-const CONTEXT_MS = 90 * 86_400_000;
 
 interface MetricsCommandOptions {
   since?: string;
@@ -32,12 +33,7 @@ export async function run(ctx: CommandContext, opts: MetricsCommandOptions): Pro
   }
   const environment = nonEmpty(opts.env ?? 'production', '--env');
   const repo = await ctx.repo();
-  const context = new Date(since.getTime() - CONTEXT_MS);
-  const events = [
-    ...(await collect(listEvents(repo, { since: context, types: ['deploy', 'rollback'] }))),
-    ...(await collect(listEvents(repo, { since, until, types: ['load'] }))),
-  ];
-  const m = computeMetrics(events, { since, until, environment });
+  const m = await repositoryMetrics(repo, { since, until, environment });
   const html = opts.html === undefined ? undefined : resolve(opts.html);
   if (html !== undefined) {
     try {

@@ -1,13 +1,8 @@
 // `sluice sandbox create NAME [--from REF] [--ttl 7d]`, `sandbox list`, `sandbox delete NAME`:
 // a developer's writable, zero-copy snapshot of production data on the branch sandbox/NAME.
 // Expired sandboxes are removed by `sluice gc`.
-import {
-  createSandbox,
-  deleteSandbox,
-  listSandboxes,
-  type Sandbox,
-  type SandboxStatus,
-} from '../../index.js';
+import { createSandbox, deleteSandbox, listSandboxes, type SandboxStatus } from '../../index.js';
+import { sandboxJson, sandboxStatusJson as statusJson } from '../../internal.js';
 import { formatDuration, parseDuration } from '../../workflow/index.js';
 import { shortId } from '../output.js';
 import type { CommandContext } from '../runner.js';
@@ -92,28 +87,4 @@ function expiresText(s: SandboxStatus): string {
 function stateText(s: SandboxStatus): string {
   if (s.state === 'missing') return 'missing (branch deleted; sluice sandbox delete to clean up)';
   return s.uncommitted ? `${s.state}, uncommitted changes` : s.state;
-}
-
-function sandboxJson(s: Sandbox): Record<string, unknown> {
-  return {
-    name: s.name,
-    branch: s.branch,
-    from: s.fromRef,
-    fromCommit: s.fromCommit,
-    owner: s.owner,
-    createdAt: s.createdAt.toISOString(),
-    expiresAt: s.expiresAt === null ? null : s.expiresAt.toISOString(),
-  };
-}
-
-function statusJson(s: SandboxStatus): Record<string, unknown> {
-  return {
-    ...sandboxJson(s),
-    state: s.state,
-    ageMs: s.ageMs,
-    expired: s.expired,
-    expiresInMs: s.expiresInMs,
-    head: s.head,
-    uncommitted: s.uncommitted,
-  };
 }

@@ -1,4 +1,5 @@
 // `sluice table list [--ref REF]`: the tables at a ref with their row counts, files and size.
+import { tableSummaryJson } from '../../internal.js';
 import { listTableInfos } from '../../tables/index.js';
 import { formatBytes } from '../output.js';
 import type { CommandContext } from '../runner.js';
@@ -10,15 +11,7 @@ export async function run(ctx: CommandContext, opts: { ref?: string }): Promise<
   ctx.out.result(
     {
       ref,
-      tables: tables.map((t) => ({
-        name: t.name,
-        columns: t.columns,
-        ...(t.primaryKey ? { primaryKey: t.primaryKey } : {}),
-        ...(t.partitionBy ? { partitionBy: t.partitionBy } : {}),
-        rows: t.rows,
-        files: t.files.length,
-        bytes: t.bytes,
-      })),
+      tables: tables.map(tableSummaryJson),
     },
     () => {
       if (tables.length === 0) {

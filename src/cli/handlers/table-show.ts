@@ -1,5 +1,6 @@
 // `sluice table show NAME [--ref REF]`: a table's columns, key, row count, size and files.
 import { showTable } from '../../index.js';
+import { tableInfoJson } from '../../internal.js';
 import { formatBytes } from '../output.js';
 import type { CommandContext } from '../runner.js';
 
@@ -11,7 +12,7 @@ export async function run(
   const repo = await ctx.repo();
   const ref = await ctx.ref(opts.ref);
   const t = await showTable(repo, ref, name);
-  ctx.out.result({ table: t }, () => {
+  ctx.out.result({ table: tableInfoJson(t) }, () => {
     ctx.out.line(`table ${t.name} at ${ref}`);
     if (t.primaryKey) ctx.out.line(`key:   ${t.primaryKey.join(', ')}`);
     if (t.partitionBy) ctx.out.line(`partitioned by: ${t.partitionBy.join(', ')}`);
