@@ -12,8 +12,13 @@ import type {
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ServerContext } from '../context.js';
 import { registerBranchRoutes } from './branches.js';
+import { registerEventRoutes } from './events.js';
+import { registerLineageRoutes } from './lineage.js';
 import { registerRepositoryRoutes } from './repositories.js';
+import { registerSandboxRoutes } from './sandboxes.js';
 import { registerServerInfoRoutes } from './server-info.js';
+import { registerSqlRoutes } from './sql.js';
+import { registerTableRoutes } from './tables.js';
 
 export type ApiRoutes = FastifyInstance<
   RawServerDefault,
@@ -39,4 +44,9 @@ export function registerRoutes(app: FastifyInstance, ctx: ServerContext): void {
   registerServerInfoRoutes(api, ctx, version());
   registerRepositoryRoutes(api, ctx);
   registerBranchRoutes(api, ctx);
+  registerTableRoutes(api, ctx);
+  registerSqlRoutes(api, ctx);
+  registerLineageRoutes(api, ctx);
+  registerEventRoutes(api, ctx);
+  registerSandboxRoutes(api, ctx);
 }
