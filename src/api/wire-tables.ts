@@ -1,38 +1,38 @@
 // The JSON shapes of tables and SQL as both edges show them: `sluice table list|show|history|diff`
-// and `sluice sql --json` print them, the server answers with them (its response schemas, hence
-// the OpenAPI document), and the remote CLI prints a response with the local command's printer.
+// and `sluice sql --json` print them, the server answers with them, and the remote CLI prints a
+// response with the local command's printer. Each shape has its converter; its zod schema (the
+// server's response schema) is in wire-tables-schemas.ts, so the CLI's start does not load zod.
 // Key order is the local output's: zod writes an object's keys in its schema's order.
-import * as z from 'zod';
 import type { Column } from '../engine/tables.js';
 import type { TableDiff } from '../tables/table-diff.js';
 import type { TableInfo } from '../tables/table-ops.js';
 
-/** A JSON value as DuckDB's rows carry it (big integers and decimals as strings). */
-export const JsonValue = z.unknown().describe('a JSON value (big integers and decimals: strings)');
-export const RowJson = z.record(z.string(), JsonValue);
+/** A row: JSON values as DuckDB's rows carry them (big integers and decimals as strings). */
 export type RowJson = Record<string, unknown>;
 
-export const ColumnJson = z.object({ name: z.string(), type: z.string() });
+export interface ColumnJson {
+  name: string;
+  type: string;
+}
 
-export const TableFileJson = z.object({
-  path: z.string(),
-  rows: z.number(),
-  size: z.number(),
-  address: z.string(),
-});
+export interface TableFileJson {
+  path: string;
+  rows: number;
+  size: number;
+  address: string;
+}
 
 /** One table at a ref, as `sluice table show --json` prints it under `table`. */
-export const TableInfoJson = z.object({
-  name: z.string(),
-  ref: z.string(),
-  columns: z.array(ColumnJson),
-  primaryKey: z.array(z.string()).optional(),
-  partitionBy: z.array(z.string()).optional(),
-  rows: z.number(),
-  bytes: z.number(),
-  files: z.array(TableFileJson),
-});
-export type TableInfoJson = z.infer<typeof TableInfoJson>;
+export interface TableInfoJson {
+  name: string;
+  ref: string;
+  columns: ColumnJson[];
+  primaryKey?: string[];
+  partitionBy?: string[];
+  rows: number;
+  bytes: number;
+  files: TableFileJson[];
+}
 
 export function tableInfoJson(t: TableInfo): TableInfoJson {
   return {
@@ -48,16 +48,15 @@ export function tableInfoJson(t: TableInfo): TableInfoJson {
 }
 
 /** A table in `sluice table list`: its files counted, not listed. */
-export const TableSummaryJson = z.object({
-  name: z.string(),
-  columns: z.array(ColumnJson),
-  primaryKey: z.array(z.string()).optional(),
-  partitionBy: z.array(z.string()).optional(),
-  rows: z.number(),
-  files: z.number().int(),
-  bytes: z.number(),
-});
-export type TableSummaryJson = z.infer<typeof TableSummaryJson>;
+export interface TableSummaryJson {
+  name: string;
+  columns: ColumnJson[];
+  primaryKey?: string[];
+  partitionBy?: string[];
+  rows: number;
+  files: number;
+  bytes: number;
+}
 
 export function tableSummaryJson(t: TableInfo | TableInfoJson): TableSummaryJson {
   return {
@@ -72,51 +71,49 @@ export function tableSummaryJson(t: TableInfo | TableInfoJson): TableSummaryJson
 }
 
 /** `sluice table list --json`. */
-export const TableListJson = z.object({ ref: z.string(), tables: z.array(TableSummaryJson) });
-export type TableListJson = z.infer<typeof TableListJson>;
+export interface TableListJson {
+  ref: string;
+  tables: TableSummaryJson[];
+}
 
-const SchemaChangeJson = z.object({
-  column: z.string(),
-  change: z.enum(['added', 'removed', 'retyped']),
-  before: z.string().optional(),
-  after: z.string().optional(),
-});
+export interface SchemaChangeJson {
+  column: string;
+  change: 'added' | 'removed' | 'retyped';
+  before?: string;
+  after?: string;
+}
 
 /** `sluice table diff --json` prints it under `diff`. */
-export const TableDiffJson = z.object({
-  table: z.string(),
-  left: z.object({ ref: z.string(), commit: z.string().optional() }),
-  right: z.object({ ref: z.string(), commit: z.string().optional() }),
-  schemaChanges: z.array(SchemaChangeJson),
-  primaryKeyChange: z
-    .object({ before: z.array(z.string()).optional(), after: z.array(z.string()).optional() })
-    .optional(),
-  primaryKey: z.array(z.string()).optional(),
-  filesCompared: z.object({ left: z.number().int(), right: z.number().int() }),
-  filesSkipped: z.number().int(),
-  added: z.number().int(),
-  removed: z.number().int(),
-  changed: z.number().int(),
-  samples: z.object({
-    added: z.array(RowJson),
-    removed: z.array(RowJson),
-    changed: z.array(z.object({ key: RowJson, left: RowJson, right: RowJson })),
-  }),
-});
-export type TableDiffJson = z.infer<typeof TableDiffJson>;
+export interface TableDiffJson {
+  table: string;
+  left: { ref: string; commit?: string };
+  right: { ref: string; commit?: string };
+  schemaChanges: SchemaChangeJson[];
+  primaryKeyChange?: { before?: string[]; after?: string[] };
+  primaryKey?: string[];
+  filesCompared: { left: number; right: number };
+  filesSkipped: number;
+  added: number;
+  removed: number;
+  changed: number;
+  samples: {
+    added: RowJson[];
+    removed: RowJson[];
+    changed: { key: RowJson; left: RowJson; right: RowJson }[];
+  };
+}
 
 /** A TableDiff is JSON already; the schema fixes its key order. */
 export function tableDiffJson(d: TableDiff): TableDiffJson {
-  return d as TableDiffJson;
+  return d;
 }
 
 export function tableDiffFromJson(j: TableDiffJson): TableDiff {
-  return j as unknown as TableDiff;
+  return j as TableDiff;
 }
 
 /** A query's result: `sluice sql --json` prints `{columns, rows}`. */
-export const QueryResultJson = z.object({
-  columns: z.array(ColumnJson),
-  rows: z.array(RowJson),
-});
-export type QueryResultJson = z.infer<typeof QueryResultJson>;
+export interface QueryResultJson {
+  columns: ColumnJson[];
+  rows: RowJson[];
+}

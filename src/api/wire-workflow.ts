@@ -1,8 +1,8 @@
 // The JSON shapes of the workflow's reads as both edges show them: events, outcome metrics,
 // sandboxes, lineage and impact — `sluice events|metrics|sandbox|lineage|impact --json` print
 // them, the server answers with them, the remote CLI prints a response with the local printer.
-// Key order is the local output's: zod writes an object's keys in its schema's order.
-import * as z from 'zod';
+// Each shape has its converter; its zod schema (the server's response schema) is in
+// wire-workflow-schemas.ts, so the CLI's start does not load zod.
 import type { Impact, Lineage } from '../pipeline/lineage.js';
 import type { StoredEvent } from '../workflow/events/types.js';
 import type { OutcomeMetrics } from '../workflow/metrics.js';
@@ -11,14 +11,14 @@ import type { Sandbox, SandboxStatus } from '../workflow/sandbox.js';
 // ---- events --------------------------------------------------------------------------------------
 
 /** An event: the fields every kind has, then its kind's own (kept as they are). */
-export const EventJson = z.looseObject({
-  id: z.number().int(),
-  time: z.string(),
-  type: z.string(),
-  outcome: z.string(),
-  actor: z.string(),
-});
-export type EventJson = z.infer<typeof EventJson>;
+export interface EventJson {
+  id: number;
+  time: string;
+  type: string;
+  outcome: string;
+  actor: string;
+  [field: string]: unknown;
+}
 
 export function eventJson(e: StoredEvent): EventJson {
   return e as unknown as EventJson;
@@ -30,61 +30,9 @@ export function eventFromJson(j: EventJson): StoredEvent {
 
 // ---- outcome metrics -----------------------------------------------------------------------------
 
-const DurationStatsJson = z.object({
-  count: z.number().int(),
-  medianMs: z.number().nullable(),
-  p90Ms: z.number().nullable(),
-});
+/** `sluice metrics --json` (without its `html`): OutcomeMetrics is JSON already. */
+export type MetricsJson = OutcomeMetrics;
 
-/** `sluice metrics --json` (without its `html`). */
-export const MetricsJson = z.object({
-  environment: z.string(),
-  since: z.string(),
-  until: z.string(),
-  days: z.number(),
-  deploymentFrequency: z.object({
-    deploys: z.number().int(),
-    perDay: z.number(),
-    perWeek: z.number(),
-  }),
-  leadTime: DurationStatsJson,
-  changeFailureRate: z.object({
-    deploys: z.number().int(),
-    failed: z.number().int(),
-    failedDeploys: z.number().int(),
-    rolledBack: z.number().int(),
-    rate: z.number().nullable(),
-  }),
-  timeToRestore: DurationStatsJson.extend({
-    open: z.number().int(),
-    incidents: z.array(
-      z.object({
-        detectedAt: z.string(),
-        restoredAt: z.string().nullable(),
-        restoredBy: z.enum(['rollback', 'deploy']).nullable(),
-        deployId: z.string().nullable(),
-      }),
-    ),
-  }),
-  loads: z.object({
-    success: z.number().int(),
-    failure: z.number().int(),
-    error: z.number().int(),
-    skipped: z.number().int(),
-  }),
-  daily: z.array(
-    z.object({
-      day: z.string(),
-      deploys: z.number().int(),
-      rolledBack: z.number().int(),
-      failedDeploys: z.number().int(),
-      rollbacks: z.number().int(),
-    }),
-  ),
-});
-export type MetricsJson = z.infer<typeof MetricsJson>;
-
-/** OutcomeMetrics is JSON already; the schema fixes its key order. */
 export function metricsJson(m: OutcomeMetrics): MetricsJson {
   return m;
 }
@@ -95,16 +43,15 @@ export function metricsFromJson(j: MetricsJson): OutcomeMetrics {
 
 // ---- sandboxes -----------------------------------------------------------------------------------
 
-export const SandboxJson = z.object({
-  name: z.string(),
-  branch: z.string(),
-  from: z.string(),
-  fromCommit: z.string(),
-  owner: z.string(),
-  createdAt: z.string(),
-  expiresAt: z.string().nullable(),
-});
-export type SandboxJson = z.infer<typeof SandboxJson>;
+export interface SandboxJson {
+  name: string;
+  branch: string;
+  from: string;
+  fromCommit: string;
+  owner: string;
+  createdAt: string;
+  expiresAt: string | null;
+}
 
 export function sandboxJson(s: Sandbox): SandboxJson {
   return {
@@ -131,15 +78,14 @@ export function sandboxFromJson(j: SandboxJson): Sandbox {
 }
 
 /** A sandbox as `sluice sandbox list` shows it: its record and its state when listed. */
-export const SandboxStatusJson = SandboxJson.extend({
-  state: z.enum(['active', 'expired', 'missing']),
-  ageMs: z.number(),
-  expired: z.boolean(),
-  expiresInMs: z.number().nullable(),
-  head: z.string().nullable(),
-  uncommitted: z.boolean(),
-});
-export type SandboxStatusJson = z.infer<typeof SandboxStatusJson>;
+export interface SandboxStatusJson extends SandboxJson {
+  state: 'active' | 'expired' | 'missing';
+  ageMs: number;
+  expired: boolean;
+  expiresInMs: number | null;
+  head: string | null;
+  uncommitted: boolean;
+}
 
 export function sandboxStatusJson(s: SandboxStatus): SandboxStatusJson {
   return {
@@ -166,39 +112,16 @@ export function sandboxStatusFromJson(j: SandboxStatusJson): SandboxStatus {
 }
 
 /** `sluice sandbox delete --json` prints it under `deleted`. */
-export const SandboxDeletedJson = z.object({
-  sandbox: z.string(),
-  branch: z.string(),
-  branchDeleted: z.boolean(),
-});
-export type SandboxDeletedJson = z.infer<typeof SandboxDeletedJson>;
+export interface SandboxDeletedJson {
+  sandbox: string;
+  branch: string;
+  branchDeleted: boolean;
+}
 
 // ---- lineage and impact --------------------------------------------------------------------------
 
-const ColumnSourceJson = z.object({ relation: z.string(), column: z.string() });
-
 /** `sluice lineage --json`: the ref, then the project's lineage. */
-export const LineageJson = z.object({
-  ref: z.string(),
-  nodes: z.array(
-    z.object({
-      id: z.string(),
-      kind: z.string(),
-      name: z.string(),
-      relation: z.string().optional(),
-    }),
-  ),
-  edges: z.array(z.tuple([z.string(), z.string()])),
-  columns: z.record(
-    z.string(),
-    z.object({
-      columns: z.record(z.string(), z.array(ColumnSourceJson)),
-      used: z.array(ColumnSourceJson),
-      unresolved: z.array(z.object({ column: z.string(), reason: z.string() })),
-    }),
-  ),
-});
-export type LineageJson = z.infer<typeof LineageJson>;
+export type LineageJson = { ref: string } & Lineage;
 
 export function lineageJson(ref: string, l: Lineage): LineageJson {
   return { ref, ...l };
@@ -209,34 +132,8 @@ export function lineageFromJson(j: LineageJson): { ref: string; lineage: Lineage
   return { ref, lineage: rest as Lineage };
 }
 
-/** `sluice impact --json`. */
-export const ImpactJson = z.object({
-  base: z.string(),
-  branch: z.string(),
-  changed: z.array(z.string()),
-  downstream: z.array(z.string()),
-  exposures: z.array(z.string()),
-  columnChanges: z.array(
-    z.object({
-      table: z.string(),
-      column: z.string(),
-      change: z.enum(['removed', 'retyped', 'added']),
-      before: z.string().optional(),
-      after: z.string().optional(),
-    }),
-  ),
-  breaking: z.array(
-    z.object({
-      table: z.string(),
-      column: z.string(),
-      change: z.enum(['removed', 'retyped']),
-      consumer: z.string(),
-      consumerKind: z.enum(['model', 'exposure']),
-    }),
-  ),
-  brokenExposures: z.array(z.string()),
-});
-export type ImpactJson = z.infer<typeof ImpactJson>;
+/** `sluice impact --json`: Impact is JSON already. */
+export type ImpactJson = Impact;
 
 export function impactJson(i: Impact): ImpactJson {
   return i;

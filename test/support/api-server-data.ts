@@ -1,16 +1,14 @@
 // An in-process server over a temp repository with tables, for the data routes' tests (tables,
-// SQL, lineage, events, metrics, sandboxes): one user per built-in group, each signing with access
-// key id = the user's name and secret `secret-<name>`. A stand-in for the identity layer until the
-// real one is on main; tests of authentication itself use the real Identities.
+// SQL, lineage, events, metrics, sandboxes): one user per built-in group, signing as
+// test-auth.ts's stand-in for the identity layer lets them.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { BUILTIN_POLICIES } from '../../src/auth/builtin.js';
-import { ingest, initRepository, type Repository, UnauthenticatedError } from '../../src/index.js';
+import { ingest, initRepository, type Repository } from '../../src/index.js';
 import { RepositoryHost } from '../../src/internal.js';
 import { buildServer } from '../../src/server/app.js';
-import type { Authenticator } from '../../src/server/authenticate.js';
+import { basicAuth, testAuthenticator } from './test-auth.js';
 
 export const USERS: Record<string, string[]> = {
   admin: ['Admins'],
@@ -21,33 +19,8 @@ export const USERS: Record<string, string[]> = {
   nobody: [],
 };
 
-export const secretOf = (user: string): string => `secret-${user}`;
-
-export function testAuthenticator(users: Record<string, string[]> = USERS): Authenticator {
-  return {
-    async authenticateKey(id, secret) {
-      if (!(id in users) || secret !== secretOf(id))
-        throw new UnauthenticatedError('authentication failed: unknown key or wrong secret', {
-          reason: 'bad credentials',
-        });
-      return id;
-    },
-    async verifySession() {
-      throw new UnauthenticatedError('authentication failed: no sessions here', {
-        reason: 'bad token',
-      });
-    },
-    async subjectOf(user) {
-      const groups = users[user] ?? [];
-      return { user, groups, policies: BUILTIN_POLICIES.filter((p) => groups.includes(p.name)) };
-    },
-  };
-}
-
 /** The Authorization header of a test user. */
-export function as(user: string, secret = secretOf(user)): { authorization: string } {
-  return { authorization: `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}` };
-}
+export const as = basicAuth;
 
 export interface DataServer {
   dir: string;
@@ -92,7 +65,7 @@ export async function dataServer(): Promise<DataServer> {
   await ingestCsv(repo, dir, 'customers', 'id,name\n1,ann\n2,bob\n');
   const app = await buildServer({
     host,
-    auth: testAuthenticator(),
+    auth: testAuthenticator(USERS),
     logger: false,
     processMetrics: false,
   });

@@ -2,8 +2,9 @@
 // the audit log too: every mutating request is a `request` event) and /metrics (the outcome
 // metrics computed from it, like `sluice metrics`). Reads of the repository: repo:Read.
 import * as z from 'zod';
+import { EventJson, MetricsJson } from '../../api/wire-workflow-schemas.js';
 import { InvalidArgumentError, listEvents } from '../../index.js';
-import { EventJson, MetricsJson, metricsJson } from '../../internal.js';
+import { type EventJson as EventShape, eventJson, metricsJson } from '../../internal.js';
 import {
   EVENT_TYPES,
   type EventType,
@@ -93,7 +94,7 @@ export function registerEventRoutes(api: ApiRoutes, ctx: ServerContext): void {
           : q.order === 'asc'
             ? { afterId: q.after }
             : { beforeId: q.after };
-      const fetched: EventJson[] = [];
+      const fetched: EventShape[] = [];
       const filter = {
         ...(since ? { since } : {}),
         ...(until ? { until } : {}),
@@ -103,7 +104,7 @@ export function registerEventRoutes(api: ApiRoutes, ctx: ServerContext): void {
         limit: q.amount + 1,
         order: q.order,
       };
-      for await (const e of listEvents(repo, filter)) fetched.push(e as unknown as EventJson);
+      for await (const e of listEvents(repo, filter)) fetched.push(eventJson(e));
       return page(fetched, q.amount, (e) => String(e.id));
     },
   );

@@ -6,8 +6,9 @@
 // in a directory without one).
 import { resolve } from 'node:path';
 import * as z from 'zod';
+import { ImpactJson, LineageJson } from '../../api/wire-workflow-schemas.js';
 import { listTables, ProjectError, withDuck } from '../../index.js';
-import { ImpactJson, LineageJson, lineageJson } from '../../internal.js';
+import { lineageJson } from '../../internal.js';
 import {
   type CompiledProject,
   compileProject,

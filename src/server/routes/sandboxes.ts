@@ -3,14 +3,13 @@
 // (the handler runs as them, and createSandbox's default owner is the acting user); a private
 // sandbox is listed only to those who may read it (its owner and admins: the one decision).
 import * as z from 'zod';
-import { authorize } from '../../auth/authorize.js';
 import {
   SandboxDeletedJson,
   SandboxJson,
   SandboxStatusJson,
-  sandboxJson,
-  sandboxStatusJson,
-} from '../../internal.js';
+} from '../../api/wire-workflow-schemas.js';
+import { authorize } from '../../auth/authorize.js';
+import { sandboxJson, sandboxStatusJson } from '../../internal.js';
 import {
   type CreateSandboxOptions,
   createSandbox,

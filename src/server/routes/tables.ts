@@ -3,17 +3,10 @@
 // (`sluice table history`), and its diff against another ref (`sluice table diff`). Reads only:
 // each route asks repo:Read on every ref it reads.
 import * as z from 'zod';
+import { CommitJson } from '../../api/wire-core-schemas.js';
+import { TableDiffJson, TableInfoJson, TableSummaryJson } from '../../api/wire-tables-schemas.js';
 import { diffTable, listTables, showTable, tableHistory } from '../../index.js';
-import {
-  CommitJson,
-  commitJson,
-  TableDiffJson,
-  TableInfoJson,
-  TableSummaryJson,
-  tableDiffJson,
-  tableInfoJson,
-  tableSummaryJson,
-} from '../../internal.js';
+import { commitJson, tableDiffJson, tableInfoJson, tableSummaryJson } from '../../internal.js';
 import type { ServerContext } from '../context.js';
 import type { PermissionAsk } from '../permissions.js';
 import { paramsOf } from '../route-config.js';
