@@ -18,6 +18,7 @@ const create = defineCommand({
         'who it belongs to (default: $SLUICE_ACTOR, $SLUICE_USER, the user)',
       ),
   handler: async () => (await import('../handlers/sandbox.js')).create,
+  remote: async () => (await import('../remote/sandbox.js')).create,
 });
 
 const list = defineCommand({
@@ -25,6 +26,7 @@ const list = defineCommand({
   description: 'list sandboxes with their age, expiry and state',
   writes: 'read',
   handler: async () => (await import('../handlers/sandbox.js')).list,
+  remote: async () => (await import('../remote/sandbox.js')).list,
 });
 
 const remove = defineCommand({
@@ -33,6 +35,7 @@ const remove = defineCommand({
   writes: 'ref',
   configure: (cmd) => cmd.argument('<name>', 'name of the sandbox'),
   handler: async () => (await import('../handlers/sandbox.js')).remove,
+  remote: async () => (await import('../remote/sandbox.js')).remove,
 });
 
 export const sandbox = defineGroup({

@@ -27,7 +27,7 @@ export { splitStatements };
 const SQL_FORMATS = ['table', 'csv', 'json', 'ndjson', 'parquet'] as const;
 type SqlFormat = (typeof SQL_FORMATS)[number];
 
-interface SqlCliOptions {
+export interface SqlCliOptions {
   ref?: string[];
   format?: string;
   out?: string;
@@ -38,11 +38,23 @@ type Row = QueryResult['rows'][number];
 type Value = Row[string];
 type Columns = QueryResult['columns'];
 
-export async function run(
+/** What the command line asks, checked before anything is opened (locally and remotely). */
+export interface SqlPlan {
+  format: SqlFormat | undefined;
+  fileFormat: OutputFormat | undefined;
+  /** No QUERY, stdin a terminal: the prompt. */
+  interactive: boolean;
+  /** The SQL text (QUERY or stdin) and its statements; empty when interactive. */
+  text: string;
+  statements: string[];
+  stdin: NodeJS.ReadableStream;
+}
+
+export async function planSql(
   ctx: CommandContext,
   query: string | undefined,
   opts: SqlCliOptions,
-): Promise<number> {
+): Promise<SqlPlan> {
   const format = oneOf(opts.format, SQL_FORMATS, '--format');
   if (opts.readOnly && opts.out !== undefined) {
     throw new InvalidArgumentError('--out writes a file: not with --read-only', {
@@ -60,9 +72,10 @@ export async function run(
   const stdin = ctx.io.stdin ?? process.stdin;
   const interactive =
     query === undefined && (stdin as { isTTY?: boolean }).isTTY === true && !ctx.out.json;
+  let text = '';
   let statements: string[] = [];
   if (!interactive) {
-    const text = query ?? (await readAll(stdin));
+    text = query ?? (await readAll(stdin));
     statements = splitStatements(text).statements;
     if (statements.length === 0) {
       throw new InvalidArgumentError(
@@ -71,11 +84,21 @@ export async function run(
       );
     }
   }
+  return { format, fileFormat, interactive, text, statements, stdin };
+}
+
+export async function run(
+  ctx: CommandContext,
+  query: string | undefined,
+  opts: SqlCliOptions,
+): Promise<number> {
+  const plan = await planSql(ctx, query, opts);
+  const { statements, fileFormat } = plan;
   const repo = await ctx.repo();
   const refs = opts.ref?.length ? opts.ref : [await ctx.ref(undefined)];
   return withSqlSession(repo, { refs, readOnly: opts.readOnly === true }, async (session) => {
-    if (interactive) {
-      await repl(ctx, session, stdin);
+    if (plan.interactive) {
+      await repl(ctx, session, plan.stdin);
       return 0;
     }
     const last = statements[statements.length - 1] as string;
@@ -88,16 +111,31 @@ export async function run(
       );
       return 0;
     }
-    if (ctx.out.json) {
-      const r = await session.duck.query(last);
-      ctx.out.result({ columns: r.columns, rows: r.rows }, () => {});
-      return 0;
-    }
-    const f = format ?? 'table';
-    if (f === 'table') printTable(ctx.out, await session.duck.query(last));
-    else await streamRows(ctx, session, last, f as 'csv' | 'json' | 'ndjson');
+    // parquet without --out was refused by planSql.
+    const f = (ctx.out.json ? 'json' : (plan.format ?? 'table')) as Exclude<SqlFormat, 'parquet'>;
+    if (ctx.out.json || f === 'table') printResult(ctx, f, await session.duck.query(last));
+    else await writeRows(ctx, session.duck.stream(last), f as RowFormat);
     return 0;
   });
+}
+
+/**
+ * A whole result as the command prints it: one JSON document under --json, else the aligned
+ * table, or CSV, JSON or NDJSON (the remote command's result comes whole).
+ */
+export async function printResult(
+  ctx: CommandContext,
+  format: Exclude<SqlFormat, 'parquet'>,
+  r: QueryResult,
+): Promise<void> {
+  if (ctx.out.json) ctx.out.result({ columns: r.columns, rows: r.rows }, () => {});
+  else if (format === 'table') printTable(ctx.out, r);
+  else await writeRows(ctx, oneChunk(r), format);
+}
+
+async function* oneChunk(r: QueryResult): AsyncIterable<QueryResult> {
+  // DuckDB yields no chunk for an empty result: neither does this (CSV then has no header).
+  if (r.rows.length > 0) yield r;
 }
 
 function outFormat(out: string, format: SqlFormat | undefined): OutputFormat {
@@ -159,16 +197,17 @@ function jsonRow(columns: Columns, row: Row): string {
 }
 
 /** CSV (with a header), a JSON array or NDJSON on stdout, chunk by chunk as DuckDB yields rows. */
-async function streamRows(
+type RowFormat = 'csv' | 'json' | 'ndjson';
+
+async function writeRows(
   ctx: CommandContext,
-  session: SqlSession,
-  sql: string,
-  format: 'csv' | 'json' | 'ndjson',
+  chunks: AsyncIterable<QueryResult>,
+  format: RowFormat,
 ): Promise<void> {
   const write = (text: string): Promise<void> => ctx.out.raw(Buffer.from(text));
   let first = true;
   let columns: Columns | undefined;
-  for await (const chunk of session.duck.stream(sql)) {
+  for await (const chunk of chunks) {
     if (!columns) {
       columns = chunk.columns;
       if (format === 'csv') await write(`${columns.map((c) => csvCell(c.name)).join(',')}\n`);
