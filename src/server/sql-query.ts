@@ -81,8 +81,9 @@ async function firstRows(session: SqlSession, sql: string, limit: number, deadli
     }
   }
   if (answer.columns.length === 0) {
-    // A result without rows yields no chunk: its columns come from DESCRIBE.
-    answer.columns = await session.duck.describe(sql).catch(() => []);
+    // A result without rows yields no chunk: its columns come from DESCRIBE (the newline keeps a
+    // trailing `-- comment` from swallowing anything DuckDB adds).
+    answer.columns = await session.duck.describe(`${sql}\n`).catch(() => []);
   }
   return answer;
 }
@@ -107,8 +108,7 @@ export async function runReadOnlySql(repo: Repository, req: SqlRequest): Promise
         await session.duck.run(s);
         deadline.check();
       }
-      // The newline keeps a trailing `-- comment` from swallowing what DuckDB adds around it.
-      return firstRows(session, `${last}\n`, req.limit, deadline);
+      return firstRows(session, last, req.limit, deadline);
     });
   } catch (err) {
     throw deadline.translate(err);
