@@ -11,7 +11,7 @@
 // - `sideEffects: false` for Sluice's own sources (src/**): importing a module for one name must
 //   not keep the rest of it, or the modules it imports for other names.
 // - the public API's entries (src/index.ts and the subpath entries: tables/, quality/,
-//   pipeline/, workflow/index.ts, internal.ts) are barrels: names re-exported from one file.
+//   pipeline/, workflow/index.ts, auth/index.ts, internal.ts) are barrels: names re-exported from one file.
 //   esbuild assigns whole files to chunks by what can reach them, and through a barrel every
 //   handler reaches the whole layer, so every command would load all of it. The CLI's imports
 //   from the entries are therefore resolved, at build time, to the modules that define each name
@@ -39,6 +39,7 @@ const ENTRIES = new Set(
     'quality/index.ts',
     'pipeline/index.ts',
     'workflow/index.ts',
+    'auth/index.ts',
     'internal.ts',
   ].map(
     (f) => join(SRC, f),

@@ -2,21 +2,31 @@
 // entries — the repository configuration, the store interfaces and their roles, the core's
 // policy hooks, and the helpers every layer shares (error lines, run ids, config notices). Not a
 // stable surface: it follows the code.
+export { commitChanges } from './api/commit-changes.js';
 export { type RepoConfig, readConfig } from './api/repo-config.js';
 export { type CreateRepositoryInput, RepositoryHost } from './api/repository-host.js';
 export {
+  type AliasJson,
+  aliasJson,
   type BranchJson,
   branchFromJson,
   branchJson,
+  type ChangeCounts,
   type ChangeJson,
   type CommitJson,
   changeFromJson,
   changeJson,
   commitFromJson,
   commitJson,
+  countChanges,
   type EntryJson,
   entryFromJson,
   entryJson,
+  type ListItemJson,
+  listItemJson,
+  type MergeJson,
+  type MergeOutcomeJson,
+  mergeJson,
   type TagJson,
   tagJson,
 } from './api/wire-core.js';
@@ -54,6 +64,7 @@ export {
   sandboxStatusFromJson,
   sandboxStatusJson,
 } from './api/wire-workflow.js';
+export { actingAs, currentActor } from './common/actor.js';
 export {
   type IgnoredKey,
   ignoredKeysWarning,

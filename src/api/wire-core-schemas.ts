@@ -3,10 +3,15 @@
 // zod; each schema is checked against its TypeScript shape.
 import * as z from 'zod';
 import type {
+  AliasJson as AliasShape,
   BranchJson as BranchShape,
+  ChangeCounts as ChangeCountsShape,
   ChangeJson as ChangeShape,
   CommitJson as CommitShape,
   EntryJson as EntryShape,
+  ListItemJson as ListItemShape,
+  MergeOutcomeJson as MergeOutcomeShape,
+  MergeJson as MergeShape,
   TagJson as TagShape,
 } from './wire-core.js';
 
@@ -53,11 +58,70 @@ export const ChangeJson = z.object({
 });
 
 export const TagJson = z.object({ name: z.string(), commit: z.string(), createdAt: z.string() });
+
+/** One item of a listing: an object's entry, or a common prefix (`dir/`) with a delimiter. */
+export const ListItemJson = z.discriminatedUnion('type', [
+  EntryJson.extend({ type: z.literal('object') }),
+  z.object({ type: z.literal('prefix'), path: z.string() }),
+]);
+
+export const ChangeCounts = z.object({
+  added: z.number().int(),
+  removed: z.number().int(),
+  changed: z.number().int(),
+  total: z.number().int(),
+});
+
+export const AliasJson = z.object({ name: z.string(), target: z.string(), updatedAt: z.string() });
+
+const CheckSummaryJson = z.object({
+  pass: z.number().int(),
+  warn: z.number().int(),
+  fail: z.number().int(),
+  error: z.number().int(),
+});
+
+const WebhookJson = z.object({
+  url: z.string(),
+  ok: z.boolean(),
+  status: z.number().optional(),
+  reason: z.string().optional(),
+});
+
+export const MergeJson = z.object({
+  source: z.string(),
+  destination: z.string(),
+  base: z.string(),
+  upToDate: z.boolean(),
+  fastForward: z.boolean(),
+  applied: z.number().int(),
+  resolved: z.array(z.object({ path: z.string(), source: z.string(), destination: z.string() })),
+  commit: CommitJson.nullable(),
+  gate: z
+    .object({
+      changedTables: z.array(z.string()),
+      checks: CheckSummaryJson.nullable(),
+      webhooks: z.array(WebhookJson),
+      forced: z.boolean(),
+    })
+    .optional(),
+});
+
+export const MergeOutcomeJson = z.object({
+  merge: MergeJson,
+  event: z.number().int().nullable().describe("the merge event's id in the event log"),
+});
+
 z.globalRegistry.add(BranchJson, { id: 'Branch' });
 z.globalRegistry.add(CommitJson, { id: 'Commit' });
 z.globalRegistry.add(EntryJson, { id: 'Entry' });
 z.globalRegistry.add(ChangeJson, { id: 'Change' });
 z.globalRegistry.add(TagJson, { id: 'Tag' });
+z.globalRegistry.add(ListItemJson, { id: 'ListItem' });
+z.globalRegistry.add(ChangeCounts, { id: 'ChangeCounts' });
+z.globalRegistry.add(AliasJson, { id: 'Alias' });
+z.globalRegistry.add(MergeJson, { id: 'Merge' });
+z.globalRegistry.add(MergeOutcomeJson, { id: 'MergeOutcome' });
 
 // Each schema's output is its shape: a change to one without the other fails to compile.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
@@ -67,4 +131,9 @@ export const shapesAgree: [
   Same<z.infer<typeof EntryJson>, EntryShape>,
   Same<z.infer<typeof ChangeJson>, ChangeShape>,
   Same<z.infer<typeof TagJson>, TagShape>,
-] = [true, true, true, true, true];
+  Same<z.infer<typeof ListItemJson>, ListItemShape>,
+  Same<z.infer<typeof ChangeCounts>, ChangeCountsShape>,
+  Same<z.infer<typeof AliasJson>, AliasShape>,
+  Same<z.infer<typeof MergeJson>, MergeShape>,
+  Same<z.infer<typeof MergeOutcomeJson>, MergeOutcomeShape>,
+] = [true, true, true, true, true, true, true, true, true, true];

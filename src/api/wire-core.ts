@@ -6,6 +6,7 @@
 import type { CommitId, ObjectAddress } from '../common/ids.js';
 import type { Commit } from '../core/commit-codec.js';
 import type { Change, TreeEntry } from '../core/entry.js';
+import type { MergeResult } from '../core/merge-op.js';
 import type { BranchInfo } from '../core/ref-ops.js';
 
 export interface BranchJson {
@@ -116,4 +117,110 @@ export function changeFromJson(j: ChangeJson): Change {
 
 export function tagJson(t: { name: string; commitId: string; createdAt: Date }): TagJson {
   return { name: t.name, commit: t.commitId, createdAt: t.createdAt.toISOString() };
+}
+
+/** One item of a listing: an object's entry, or a common prefix (`dir/`) with a delimiter. */
+export type ListItemJson = ({ type: 'object' } & EntryJson) | { type: 'prefix'; path: string };
+
+export function listItemJson(
+  i: { type: 'object'; entry: TreeEntry } | { type: 'prefix'; path: string },
+): ListItemJson {
+  return i.type === 'object' ? { type: 'object', ...entryJson(i.entry) } : i;
+}
+
+export interface ChangeCounts {
+  added: number;
+  removed: number;
+  changed: number;
+  total: number;
+}
+
+export function countChanges(changes: readonly { type: Change['type'] }[]): ChangeCounts {
+  const counts: ChangeCounts = { added: 0, removed: 0, changed: 0, total: changes.length };
+  for (const c of changes) counts[c.type]++;
+  return counts;
+}
+
+export interface AliasJson {
+  name: string;
+  target: string;
+  updatedAt: string;
+}
+
+export function aliasJson(a: { name: string; target: string; updatedAt: Date }): AliasJson {
+  return { name: a.name, target: a.target, updatedAt: a.updatedAt.toISOString() };
+}
+
+export interface CheckSummaryJson {
+  pass: number;
+  warn: number;
+  fail: number;
+  error: number;
+}
+
+export interface WebhookJson {
+  url: string;
+  ok: boolean;
+  status?: number;
+  reason?: string;
+}
+
+/** A merge as `sluice merge --json` prints it (`merge`). */
+export interface MergeJson {
+  source: string;
+  destination: string;
+  base: string;
+  upToDate: boolean;
+  fastForward: boolean;
+  applied: number;
+  resolved: { path: string; source: string; destination: string }[];
+  commit: CommitJson | null;
+  gate?: {
+    changedTables: string[];
+    checks: CheckSummaryJson | null;
+    webhooks: WebhookJson[];
+    forced: boolean;
+  };
+}
+
+/** `sluice merge --json`'s document: the merge and the id of the event that recorded it. */
+export interface MergeOutcomeJson {
+  merge: MergeJson;
+  event: number | null;
+}
+
+/** What mergeJson needs of a gate's report (quality's GateReport). */
+export interface GateReportLike {
+  changedTables: string[];
+  checks?: { summary: CheckSummaryJson };
+  webhooks: WebhookJson[];
+  forced: boolean;
+}
+
+export function mergeJson(
+  source: string,
+  destination: string,
+  r: MergeResult,
+  gate: GateReportLike | undefined,
+): MergeJson {
+  return {
+    source,
+    destination,
+    base: r.base,
+    upToDate: r.upToDate,
+    fastForward: r.fastForward,
+    applied: r.applied,
+    resolved: r.resolved,
+    commit: r.commit ? commitJson(r.commit) : null,
+    ...(gate
+      ? {
+          gate: {
+            changedTables: gate.changedTables,
+            checks: gate.checks?.summary ?? null,
+            webhooks: gate.webhooks,
+            forced: gate.forced,
+          },
+        }
+      : {}),
+  };
 }

@@ -83,7 +83,7 @@ z.globalRegistry.add(TableDiffJson, { id: 'TableDiff' });
 
 // Each schema's output is its shape: a change to one without the other fails to compile.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
-export const shapesAgree: [
+export const tableShapesAgree: [
   Same<z.infer<typeof TableInfoJson>, TableInfoShape>,
   Same<z.infer<typeof TableSummaryJson>, TableSummaryShape>,
   Same<z.infer<typeof TableDiffJson>, TableDiffShape>,

@@ -88,6 +88,7 @@ export const SandboxJson = z.object({
   from: z.string(),
   fromCommit: z.string(),
   owner: z.string(),
+  private: z.boolean().describe('readable only by its owner and admins'),
   createdAt: z.string(),
   expiresAt: z.string().nullable(),
 });
@@ -172,7 +173,7 @@ z.globalRegistry.add(ImpactJson, { id: 'Impact' });
 
 // Each schema's output is its shape: a change to one without the other fails to compile.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
-export const shapesAgree: [
+export const workflowShapesAgree: [
   Same<z.infer<typeof EventJson>, EventShape>,
   Same<z.infer<typeof MetricsJson>, MetricsShape>,
   Same<z.infer<typeof SandboxJson>, SandboxShape>,

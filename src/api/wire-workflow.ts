@@ -49,6 +49,7 @@ export interface SandboxJson {
   from: string;
   fromCommit: string;
   owner: string;
+  private: boolean;
   createdAt: string;
   expiresAt: string | null;
 }
@@ -60,6 +61,7 @@ export function sandboxJson(s: Sandbox): SandboxJson {
     from: s.fromRef,
     fromCommit: s.fromCommit,
     owner: s.owner,
+    private: s.private,
     createdAt: s.createdAt.toISOString(),
     expiresAt: s.expiresAt === null ? null : s.expiresAt.toISOString(),
   };
@@ -72,6 +74,7 @@ export function sandboxFromJson(j: SandboxJson): Sandbox {
     fromRef: j.from,
     fromCommit: j.fromCommit as Sandbox['fromCommit'],
     owner: j.owner,
+    private: j.private,
     createdAt: new Date(j.createdAt),
     expiresAt: j.expiresAt === null ? null : new Date(j.expiresAt),
   };

@@ -4,6 +4,7 @@
 import { aliasDelete } from './commands/alias-delete.js';
 import { aliasList } from './commands/alias-list.js';
 import { aliasSet } from './commands/alias-set.js';
+import { auth } from './commands/auth.js';
 import { branchCreate } from './commands/branch-create.js';
 import { branchDelete } from './commands/branch-delete.js';
 import { branchList } from './commands/branch-list.js';
@@ -24,15 +25,18 @@ import { exportCmd } from './commands/export.js';
 import { fsck } from './commands/fsck.js';
 import { gc } from './commands/gc.js';
 import { get } from './commands/get.js';
+import { group } from './commands/group.js';
 import { impact } from './commands/impact.js';
 import { ingest } from './commands/ingest.js';
 import { init } from './commands/init.js';
+import { key } from './commands/key.js';
 import { lineage } from './commands/lineage.js';
 import { load } from './commands/load.js';
 import { log } from './commands/log.js';
 import { ls } from './commands/ls.js';
 import { merge } from './commands/merge.js';
 import { metrics } from './commands/metrics.js';
+import { policy } from './commands/policy.js';
 import { profile } from './commands/profile.js';
 import { promote } from './commands/promote.js';
 import { put } from './commands/put.js';
@@ -54,6 +58,7 @@ import { tableShow } from './commands/table-show.js';
 import { tagCreate } from './commands/tag-create.js';
 import { tagDelete } from './commands/tag-delete.js';
 import { tagList } from './commands/tag-list.js';
+import { user } from './commands/user.js';
 import { defineGroup, type Spec } from './define.js';
 
 export interface HelpGroup {
@@ -120,6 +125,7 @@ export const COMMAND_TREE: readonly HelpGroup[] = [
     heading: 'Workflows:',
     commands: [load, schedule, sandbox, promote, deploy, rollback, env, events, metrics],
   },
+  { heading: 'Access:', commands: [auth, user, key, group, policy] },
   { heading: 'Maintenance:', commands: [gc, fsck] },
   { heading: 'Other:', commands: [quickstart, completion] },
 ];

@@ -188,6 +188,170 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/repositories/{repository}/aliases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List aliases and the branches they name */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            results: components["schemas"]["Alias"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Point an alias at a branch (create it, or flip it in one compare-and-swap) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        branch: string;
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            previous: string | null;
+                            target: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{repository}/aliases/{alias}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete an alias (never the branch it names) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    alias: string;
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/repositories/{repository}/branches": {
         parameters: {
             query?: never;
@@ -401,6 +565,340 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/repositories/{repository}/branches/{branch}/cherry-pick": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Commit a commit’s changes again on a branch */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    branch: string;
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description for a merge commit: the parent (1-based) its changes are taken against */
+                        parent?: number;
+                        /** @description the commit to replay */
+                        ref: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Commit"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{repository}/branches/{branch}/commits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Commit a branch’s staged changes
+         * @description All of them, or with `paths` only those at or under the paths (the rest stays staged). With `idempotencyKey` (and `paths`), a retried request commits nothing new and answers the first commit.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    branch: string;
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        allowEmpty?: boolean;
+                        idempotencyKey?: string;
+                        message: string;
+                        metadata?: {
+                            [key: string]: string;
+                        };
+                        paths?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Commit"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Commit"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{repository}/branches/{branch}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A branch’s uncommitted changes (`sluice status`) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description return results after this key */
+                    after?: string;
+                    amount?: number;
+                    prefix?: string;
+                };
+                header?: never;
+                path: {
+                    branch: string;
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pagination: {
+                                hasMore: boolean;
+                                maxPerPage: number;
+                                nextOffset?: string;
+                                results: number;
+                            };
+                            results: components["schemas"]["Change"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{repository}/branches/{branch}/objects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Upload an object to a branch (staged)
+         * @description The body is the object’s bytes. `Content-Type` is kept as its content type (guessed from the path when absent or `application/octet-stream`); `x-sluice-meta-<key>` headers are its user metadata.
+         */
+        put: {
+            parameters: {
+                query: {
+                    /** @description the object’s path */
+                    path: string;
+                };
+                header?: never;
+                path: {
+                    branch: string;
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "*/*": string;
+                    "application/octet-stream": string;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Entry"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete objects on a branch (staged; all or nothing) */
+        delete: {
+            parameters: {
+                query: {
+                    /** @description one path, or several (`?path=a&path=b`) */
+                    path: string | string[];
+                    /** @description also everything under `path/` */
+                    recursive?: "true" | "false";
+                };
+                header?: never;
+                path: {
+                    branch: string;
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            branch: string;
+                            removed: string[];
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/repositories/{repository}/branches/{branch}/reset": {
         parameters: {
             query?: never;
@@ -461,6 +959,134 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{repository}/branches/{branch}/revert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Commit the inverse of a commit’s changes on a branch */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    branch: string;
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description for a merge commit: the parent (1-based) its changes are taken against */
+                        parent?: number;
+                        /** @description the commit to replay */
+                        ref: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Commit"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{repository}/commits/{commit}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A commit and its changes against its first parent (`sluice show`) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description a commit id, or any ref */
+                    commit: string;
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            changes: components["schemas"]["Change"][];
+                            commit: components["schemas"]["Commit"];
+                            counts: components["schemas"]["ChangeCounts"];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -669,6 +1295,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/repositories/{repository}/refs/{left}/diff/{right}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Changes from one ref to another (their commits: staging is not included) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description return results after this key */
+                    after?: string;
+                    amount?: number;
+                    prefix?: string;
+                };
+                header?: never;
+                path: {
+                    left: string;
+                    repository: string;
+                    right: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pagination: {
+                                hasMore: boolean;
+                                maxPerPage: number;
+                                nextOffset?: string;
+                                results: number;
+                            };
+                            results: components["schemas"]["Change"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/repositories/{repository}/refs/{left}/tables/{table}/diff/{right}": {
         parameters: {
             query?: never;
@@ -733,6 +1430,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/repositories/{repository}/refs/{ref}/commits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The log: commits reachable from a ref, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description return results after this key */
+                    after?: string;
+                    amount?: number;
+                    /** @description only commits that changed this path (or under it, with a trailing /) */
+                    path?: string;
+                };
+                header?: never;
+                path: {
+                    ref: string;
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pagination: {
+                                hasMore: boolean;
+                                maxPerPage: number;
+                                nextOffset?: string;
+                                results: number;
+                            };
+                            results: components["schemas"]["Commit"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/repositories/{repository}/refs/{ref}/lineage": {
         parameters: {
             query?: never;
@@ -781,6 +1549,212 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Lineage"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{repository}/refs/{ref}/objects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an object (Range requests answer 206)
+         * @description The object’s bytes, with its content type and `ETag` (its checksum). HEAD answers the headers only.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description the object’s path */
+                    path: string;
+                };
+                header?: never;
+                path: {
+                    ref: string;
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the object’s bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description the requested byte range */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{repository}/refs/{ref}/objects/ls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List objects at a ref
+         * @description In key order. With `delimiter` (`/`), keys below it collapse into prefixes (`dir/`), as `sluice ls` shows them.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description return results after this key */
+                    after?: string;
+                    amount?: number;
+                    delimiter?: string;
+                    prefix?: string;
+                };
+                header?: never;
+                path: {
+                    ref: string;
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pagination: {
+                                hasMore: boolean;
+                                maxPerPage: number;
+                                nextOffset?: string;
+                                results: number;
+                            };
+                            results: components["schemas"]["ListItem"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{repository}/refs/{ref}/objects/stat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An object’s entry: size, checksum, content type, metadata */
+        get: {
+            parameters: {
+                query: {
+                    /** @description the object’s path */
+                    path: string;
+                };
+                header?: never;
+                path: {
+                    ref: string;
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Entry"];
                     };
                 };
             };
@@ -1068,6 +2042,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/repositories/{repository}/refs/{source}/merge/{destination}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge a ref into a branch (through its gate)
+         * @description Three-way; fast-forwards when it can. On a protected branch the gate runs the checks of the changed tables first; `force` merges past failing checks where the rules allow it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    destination: string;
+                    repository: string;
+                    source: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        force?: boolean;
+                        message?: string;
+                        metadata?: {
+                            [key: string]: string;
+                        };
+                        noFastForward?: boolean;
+                        /** @enum {string} */
+                        strategy?: "fail" | "source-wins" | "dest-wins";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MergeOutcome"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/repositories/{repository}/sandboxes": {
         parameters: {
             query?: never;
@@ -1331,6 +2379,218 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/repositories/{repository}/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List tags */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description return results after this key */
+                    after?: string;
+                    amount?: number;
+                    prefix?: string;
+                };
+                header?: never;
+                path: {
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pagination: {
+                                hasMore: boolean;
+                                maxPerPage: number;
+                                nextOffset?: string;
+                                results: number;
+                            };
+                            results: components["schemas"]["Tag"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a tag at a ref’s commit */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        ref: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Tag"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{repository}/tags/{tag}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a tag */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    repository: string;
+                    tag: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Tag"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a tag */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    repository: string;
+                    tag: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/server": {
         parameters: {
             query?: never;
@@ -1449,6 +2709,16 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Alias: {
+            name: string;
+            target: string;
+            updatedAt: string;
+        };
+        AliasInput: {
+            name: string;
+            target: string;
+            updatedAt: string;
+        };
         Branch: {
             createdAt: string;
             head: string;
@@ -1483,6 +2753,18 @@ export interface components {
             };
             /** @enum {string} */
             type: "added" | "removed" | "changed";
+        };
+        ChangeCounts: {
+            added: number;
+            changed: number;
+            removed: number;
+            total: number;
+        };
+        ChangeCountsInput: {
+            added: number;
+            changed: number;
+            removed: number;
+            total: number;
         };
         ChangeInput: {
             left?: {
@@ -1707,6 +2989,108 @@ export interface components {
             }[];
             ref: string;
         };
+        ListItem: {
+            address: string;
+            checksum: string;
+            contentType: string;
+            metadata: {
+                [key: string]: string;
+            };
+            path: string;
+            size: number;
+            /** @constant */
+            type: "object";
+        } | {
+            path: string;
+            /** @constant */
+            type: "prefix";
+        };
+        ListItemInput: {
+            address: string;
+            checksum: string;
+            contentType: string;
+            metadata: {
+                [key: string]: string;
+            };
+            path: string;
+            size: number;
+            /** @constant */
+            type: "object";
+        } | {
+            path: string;
+            /** @constant */
+            type: "prefix";
+        };
+        Merge: {
+            applied: number;
+            base: string;
+            commit: components["schemas"]["Commit"] | null;
+            destination: string;
+            fastForward: boolean;
+            gate?: {
+                changedTables: string[];
+                checks: {
+                    error: number;
+                    fail: number;
+                    pass: number;
+                    warn: number;
+                } | null;
+                forced: boolean;
+                webhooks: {
+                    ok: boolean;
+                    reason?: string;
+                    status?: number;
+                    url: string;
+                }[];
+            };
+            resolved: {
+                destination: string;
+                path: string;
+                source: string;
+            }[];
+            source: string;
+            upToDate: boolean;
+        };
+        MergeInput: {
+            applied: number;
+            base: string;
+            commit: components["schemas"]["CommitInput"] | null;
+            destination: string;
+            fastForward: boolean;
+            gate?: {
+                changedTables: string[];
+                checks: {
+                    error: number;
+                    fail: number;
+                    pass: number;
+                    warn: number;
+                } | null;
+                forced: boolean;
+                webhooks: {
+                    ok: boolean;
+                    reason?: string;
+                    status?: number;
+                    url: string;
+                }[];
+            };
+            resolved: {
+                destination: string;
+                path: string;
+                source: string;
+            }[];
+            source: string;
+            upToDate: boolean;
+        };
+        MergeOutcome: {
+            /** @description the merge event's id in the event log */
+            event: number | null;
+            merge: components["schemas"]["Merge"];
+        };
+        MergeOutcomeInput: {
+            /** @description the merge event's id in the event log */
+            event: number | null;
+            merge: components["schemas"]["MergeInput"];
+        };
         OutcomeMetrics: {
             changeFailureRate: {
                 deploys: number;
@@ -1811,6 +3195,8 @@ export interface components {
             fromCommit: string;
             name: string;
             owner: string;
+            /** @description readable only by its owner and admins */
+            private: boolean;
         };
         SandboxInput: {
             branch: string;
@@ -1820,6 +3206,8 @@ export interface components {
             fromCommit: string;
             name: string;
             owner: string;
+            /** @description readable only by its owner and admins */
+            private: boolean;
         };
         SandboxStatus: {
             ageMs: number;
@@ -1833,6 +3221,8 @@ export interface components {
             head: string | null;
             name: string;
             owner: string;
+            /** @description readable only by its owner and admins */
+            private: boolean;
             /** @enum {string} */
             state: "active" | "expired" | "missing";
             uncommitted: boolean;
@@ -1849,6 +3239,8 @@ export interface components {
             head: string | null;
             name: string;
             owner: string;
+            /** @description readable only by its owner and admins */
+            private: boolean;
             /** @enum {string} */
             state: "active" | "expired" | "missing";
             uncommitted: boolean;

@@ -254,6 +254,8 @@ export class AccessKeyNotFoundError extends NotFoundError<{ accessKeyId: string 
 export class AlreadyBootstrappedError extends ConflictError<{ admins: string[] }> {}
 /** A request body or field over the server's limit. */
 export class PayloadTooLargeError extends ValidationError<{ limit: number; what: string }> {}
+/** A byte range (HTTP `Range:`) that starts past the object's end (HTTP 416). */
+export class RangeNotSatisfiableError extends ValidationError<{ range: string; size: number }> {}
 /** A request for a path and method the server has no route for. */
 export class RouteNotFoundError extends NotFoundError<{ method: string; path: string }> {}
 /** A Sluice server (`--remote`) cannot be reached. */
@@ -264,8 +266,15 @@ export class RemoteUnsupportedError extends ValidationError<{ command: string }>
 export class RunNotFoundError extends NotFoundError<{ run: string }> {}
 /** A built-in group or policy cannot be deleted or rewritten. */
 export class BuiltinIdentityError extends PreconditionError<{ name: string; kind: string }> {}
+/** Deleting the last member of Admins, or removing it from the group: nobody could manage users. */
+export class LastAdminError extends PreconditionError<{ user: string }> {}
 
 // ---- integrity ------------------------------------------------------------------------------
+/**
+ * A sealed secret that does not open: another server key, or the stored text was altered. Names
+ * what was sealed (`context`, e.g. an access key id), never the secret or the key.
+ */
+export class SealedSecretError extends IntegrityError<{ context: string; reason: string }> {}
 export class ObjectCorruptedError extends IntegrityError<{
   key: string;
   expected: string;

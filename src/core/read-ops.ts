@@ -1,8 +1,8 @@
 // Reads as the Repository offers them: one object (its entry, bytes or a verified stream), a
 // listing with delimiter-collapsed prefixes, uncommitted changes, the log and the diff. A branch
 // (or an alias of one) reads through its staging area; every other ref reads its commit.
-import type { Readable } from 'node:stream';
-import { PathNotFoundError } from '../common/errors.js';
+import { Readable } from 'node:stream';
+import { InvalidArgumentError, PathNotFoundError } from '../common/errors.js';
 import { parseRepoPath } from '../common/ids.js';
 import { afterAllWithPrefix } from '../common/keys.js';
 import type { RefStore, StagingStore } from '../meta/meta-store.js';
@@ -11,7 +11,7 @@ import type { RepoContext } from './context.js';
 import type { Change, TreeEntry } from './entry.js';
 import { walkLog } from './history.js';
 import { EMPTY_TREE_ID } from './node-codec.js';
-import { openVerified, readVerified } from './object-io.js';
+import { locate, openVerified, readVerified } from './object-io.js';
 import { resolveBranch, resolveRef } from './refs.js';
 import { diffTrees } from './tree-diff.js';
 import { getEntry, listEntries, uncommittedChanges, viewOf } from './view.js';
@@ -42,15 +42,36 @@ export async function getObject(
   return readVerified(ctx.store, e, opts.signal);
 }
 
-/** A stream of the object's content; it fails at the end if the stored bytes are corrupted. */
+/**
+ * A stream of the object's content; it fails at the end if the stored bytes are corrupted. With a
+ * `range` (inclusive bytes, within the object: the caller checks it against the entry's size) only
+ * those bytes are read — a part cannot be checked against the address, except for a packed (small)
+ * object, which is read whole, verified and cut.
+ */
 export async function openObject(
   ctx: RepoContext<ReadMeta>,
   ref: string,
   path: string,
-  opts: { signal?: AbortSignal },
+  opts: { signal?: AbortSignal; range?: { start: number; end: number } },
 ): Promise<{ entry: TreeEntry; stream: Readable }> {
   const entry = await stat(ctx, ref, path);
-  return { entry, stream: await openVerified(ctx.store, entry, opts.signal) };
+  const range = opts.range;
+  if (range === undefined)
+    return { entry, stream: await openVerified(ctx.store, entry, opts.signal) };
+  if (range.start < 0 || range.end < range.start || range.end >= entry.size)
+    throw new InvalidArgumentError(
+      `range ${range.start}-${range.end} is outside ${entry.path} (${entry.size} bytes)`,
+      { argument: 'range', reason: 'outside the object' },
+    );
+  if (entry.physical !== undefined) {
+    const bytes = await readVerified(ctx.store, entry, opts.signal);
+    return {
+      entry,
+      stream: Readable.from([Buffer.from(bytes.subarray(range.start, range.end + 1))]),
+    };
+  }
+  const { key } = locate(entry);
+  return { entry, stream: await ctx.store.getStream(key, { signal: opts.signal, range }) };
 }
 
 /** Entries at a ref in key order; with `delimiter`, keys below it collapse into prefixes. */

@@ -250,11 +250,14 @@ export class Repository {
     return reads.getObject(this.ctx, ref, path, opts);
   }
 
-  /** A stream of the object's content; it fails at the end if the stored bytes are corrupted. */
+  /**
+   * A stream of the object's content; it fails at the end if the stored bytes are corrupted. With
+   * `range` (inclusive, within the object), only those bytes (unverified unless the object is small).
+   */
   openObject(
     ref: string,
     path: string,
-    opts: { signal?: AbortSignal } = {},
+    opts: { signal?: AbortSignal; range?: { start: number; end: number } } = {},
   ): Promise<{ entry: TreeEntry; stream: Readable }> {
     return reads.openObject(this.ctx, ref, path, opts);
   }

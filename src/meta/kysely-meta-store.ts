@@ -8,6 +8,7 @@ import { KyselyBranchMoveStore } from './kysely/branch-move-store.js';
 import { KyselyBuildMemoStore } from './kysely/build-memo-store.js';
 import { KyselyCommitRecordStore } from './kysely/commit-record-store.js';
 import { KyselyEventStore } from './kysely/event-store.js';
+import { KyselyIdentityStore } from './kysely/identity-store.js';
 import { MetaDb } from './kysely/meta-db.js';
 import { KyselyQualityHistoryStore } from './kysely/quality-history-store.js';
 import { KyselyRefStore } from './kysely/ref-store.js';
@@ -19,6 +20,7 @@ import type {
   BuildMemoStore,
   CommitRecordStore,
   EventStore,
+  IdentityStore,
   MetaStore,
   QualityHistoryStore,
   RefStore,
@@ -50,6 +52,7 @@ export class KyselyMetaStore implements MetaStore {
   readonly #memo: BuildMemoStore;
   readonly #events: EventStore;
   readonly #sandboxes: SandboxStore;
+  readonly #identities: IdentityStore;
 
   constructor(
     db: Kysely<Database>,
@@ -68,6 +71,7 @@ export class KyselyMetaStore implements MetaStore {
     this.#memo = new KyselyBuildMemoStore(m);
     this.#events = new KyselyEventStore(m);
     this.#sandboxes = new KyselySandboxStore(m);
+    this.#identities = new KyselyIdentityStore(m);
   }
 
   // ---- lifecycle and repositories -------------------------------------------------------------
@@ -221,5 +225,80 @@ export class KyselyMetaStore implements MetaStore {
   }
   deleteSandbox(...a: Parameters<SandboxStore['deleteSandbox']>) {
     return this.#sandboxes.deleteSandbox(...a);
+  }
+
+  // ---- IdentityStore (global to the database) ---------------------------------------------
+
+  createUser(...a: Parameters<IdentityStore['createUser']>) {
+    return this.#identities.createUser(...a);
+  }
+  getUser(...a: Parameters<IdentityStore['getUser']>) {
+    return this.#identities.getUser(...a);
+  }
+  listUsers(...a: Parameters<IdentityStore['listUsers']>) {
+    return this.#identities.listUsers(...a);
+  }
+  deleteUser(...a: Parameters<IdentityStore['deleteUser']>) {
+    return this.#identities.deleteUser(...a);
+  }
+  setPassword(...a: Parameters<IdentityStore['setPassword']>) {
+    return this.#identities.setPassword(...a);
+  }
+  createGroup(...a: Parameters<IdentityStore['createGroup']>) {
+    return this.#identities.createGroup(...a);
+  }
+  getGroup(...a: Parameters<IdentityStore['getGroup']>) {
+    return this.#identities.getGroup(...a);
+  }
+  listGroups(...a: Parameters<IdentityStore['listGroups']>) {
+    return this.#identities.listGroups(...a);
+  }
+  deleteGroup(...a: Parameters<IdentityStore['deleteGroup']>) {
+    return this.#identities.deleteGroup(...a);
+  }
+  addMember(...a: Parameters<IdentityStore['addMember']>) {
+    return this.#identities.addMember(...a);
+  }
+  removeMember(...a: Parameters<IdentityStore['removeMember']>) {
+    return this.#identities.removeMember(...a);
+  }
+  groupsOf(...a: Parameters<IdentityStore['groupsOf']>) {
+    return this.#identities.groupsOf(...a);
+  }
+  membersOf(...a: Parameters<IdentityStore['membersOf']>) {
+    return this.#identities.membersOf(...a);
+  }
+  putPolicy(...a: Parameters<IdentityStore['putPolicy']>) {
+    return this.#identities.putPolicy(...a);
+  }
+  getPolicy(...a: Parameters<IdentityStore['getPolicy']>) {
+    return this.#identities.getPolicy(...a);
+  }
+  listPolicies(...a: Parameters<IdentityStore['listPolicies']>) {
+    return this.#identities.listPolicies(...a);
+  }
+  deletePolicy(...a: Parameters<IdentityStore['deletePolicy']>) {
+    return this.#identities.deletePolicy(...a);
+  }
+  attachPolicy(...a: Parameters<IdentityStore['attachPolicy']>) {
+    return this.#identities.attachPolicy(...a);
+  }
+  detachPolicy(...a: Parameters<IdentityStore['detachPolicy']>) {
+    return this.#identities.detachPolicy(...a);
+  }
+  policiesOf(...a: Parameters<IdentityStore['policiesOf']>) {
+    return this.#identities.policiesOf(...a);
+  }
+  createAccessKey(...a: Parameters<IdentityStore['createAccessKey']>) {
+    return this.#identities.createAccessKey(...a);
+  }
+  getAccessKey(...a: Parameters<IdentityStore['getAccessKey']>) {
+    return this.#identities.getAccessKey(...a);
+  }
+  listAccessKeys(...a: Parameters<IdentityStore['listAccessKeys']>) {
+    return this.#identities.listAccessKeys(...a);
+  }
+  deleteAccessKey(...a: Parameters<IdentityStore['deleteAccessKey']>) {
+    return this.#identities.deleteAccessKey(...a);
   }
 }

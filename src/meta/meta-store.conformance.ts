@@ -6,6 +6,7 @@ import { describeBranchMoveStore } from './conformance/branch-moves.conformance.
 import { describeBuildMemoStore } from './conformance/build-memo.conformance.js';
 import { describeCommitRecordStore } from './conformance/commits.conformance.js';
 import { describeEventStore } from './conformance/events.conformance.js';
+import { describeIdentityStore } from './conformance/identities.conformance.js';
 import { describeQualityHistoryStore } from './conformance/quality-history.conformance.js';
 import { describeRefStore } from './conformance/refs.conformance.js';
 import { describeRepositories } from './conformance/repositories.conformance.js';
@@ -58,5 +59,6 @@ export function describeMetaStoreConformance(
     describeBuildMemoStore(fx);
     describeEventStore(fx);
     describeSandboxStore(fx);
+    describeIdentityStore(fx);
   });
 }

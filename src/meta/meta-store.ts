@@ -3,7 +3,11 @@
 // where refs move. It is declared as role interfaces, one per kind of state, so that a consumer
 // asks only for the role it uses (lakeFS's graveler composes RefManager, StagingManager and
 // CommittedManager the same way); MetaStore is their composition, implemented once over Kysely.
-// Records are plain strings here; core brands them.
+// Records are plain strings here; core brands them. The identity records (users, groups,
+// policies, access keys; issue 15) are global to the database, declared in identity-store.ts.
+import type { IdentityStore } from './identity-store.js';
+
+export type * from './identity-store.js';
 
 export interface RepositoryRecord {
   name: string;
@@ -172,6 +176,8 @@ export interface SandboxRecord {
   fromRef: string;
   /** The commit that ref named at creation. */
   fromCommit: string;
+  /** Readable only by its owner and admins (the server's permission check, issue 15). */
+  private: boolean;
 }
 
 /**
@@ -374,6 +380,7 @@ export interface BranchMoveStore {
  */
 export interface MetaStore
   extends RefStore,
+    IdentityStore,
     StagingStore,
     BranchMoveStore,
     CommitRecordStore,

@@ -113,6 +113,7 @@ export function toSandbox(r: Selectable<SandboxesTable>): SandboxRecord {
     owner: r.owner,
     fromRef: r.from_ref,
     fromCommit: r.from_commit,
+    private: Number(r.private) === 1,
   };
 }
 

@@ -128,6 +128,8 @@ export interface SandboxesTable {
   owner: string;
   from_ref: string;
   from_commit: string;
+  /** 1: readable only by its owner and admins (issue 15); 0 otherwise. */
+  private: number;
 }
 
 /** Idempotency keys, each recorded with the branch move that applied its request. */
@@ -140,6 +142,49 @@ export interface IdempotencyKeysTable {
   created_at: number;
   /** JSON: the request's result (the layer above's shape). */
   data: string;
+}
+
+/** Users: people (with a password hash) and machines (keys only). Global, not per repository. */
+export interface UsersTable {
+  name: string;
+  created_at: number;
+  password_hash: string | null;
+  email: string | null;
+}
+
+/** Flags are integers 0/1 in both dialects. */
+export interface GroupsTable {
+  name: string;
+  created_at: number;
+  builtin: number;
+}
+
+export interface GroupMembersTable {
+  group_name: string;
+  user_name: string;
+}
+
+export interface PoliciesTable {
+  name: string;
+  created_at: number;
+  builtin: number;
+  /** JSON text of the statements (the auth layer's shape). */
+  document: string;
+}
+
+/** A policy attached to a user or a group. */
+export interface PolicyAttachmentsTable {
+  policy: string;
+  principal_kind: 'user' | 'group';
+  principal_name: string;
+}
+
+export interface AccessKeysTable {
+  access_key_id: string;
+  user_name: string;
+  created_at: number;
+  /** Sealed by the auth layer with the server key; never a plain secret. */
+  sealed_secret: string;
 }
 
 export interface Database {
@@ -157,6 +202,12 @@ export interface Database {
   events: EventsTable;
   sandboxes: SandboxesTable;
   idempotency_keys: IdempotencyKeysTable;
+  users: UsersTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  policies: PoliciesTable;
+  policy_attachments: PolicyAttachmentsTable;
+  access_keys: AccessKeysTable;
 }
 
 export type MetaDialect = 'sqlite' | 'postgres';

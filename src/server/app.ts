@@ -12,10 +12,9 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import type { RepositoryHost } from '../api/repository-host.js';
-import { actingAs } from '../common/actor.js';
 import { RouteNotFoundError } from '../index.js';
-import { newRunId } from '../internal.js';
+import type { RepositoryHost } from '../internal.js';
+import { actingAs, newRunId } from '../internal.js';
 import { auditRequest } from './audit.js';
 import { type Authenticator, authenticate } from './authenticate.js';
 import type { ServerContext } from './context.js';
@@ -72,6 +71,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     auth: opts.auth,
     limiter: new FailureLimiter(opts.failures),
     metrics: new ServerMetrics({ processMetrics: opts.processMetrics }),
+    objectBodyLimit: opts.objectBodyLimit ?? 5 * 1024 ** 3,
   };
 
   await app.register(fastifySwagger, {

@@ -2,7 +2,7 @@
 // a bearer session token (the UI's). Every failure is the same UnauthenticatedError to the caller
 // (an unknown key and a wrong secret look alike) and counts against the key and the address.
 import type { FastifyRequest } from 'fastify';
-import type { Subject } from '../auth/authorize.js';
+import type { Subject } from '../auth/index.js';
 import { RateLimitedError, UnauthenticatedError } from '../index.js';
 import type { FailureLimiter } from './failure-limiter.js';
 

@@ -1,7 +1,7 @@
 // What every route of one server shares: the repositories it serves, the identity layer, the
 // failure limiter, metrics, and the long-running operations it started. Built once by app.ts and
 // handed to each route module.
-import type { RepositoryHost } from '../api/repository-host.js';
+import type { RepositoryHost } from '../internal.js';
 import type { Authenticator } from './authenticate.js';
 import type { FailureLimiter } from './failure-limiter.js';
 import type { ServerMetrics } from './metrics.js';
@@ -11,4 +11,6 @@ export interface ServerContext {
   auth: Authenticator;
   limiter: FailureLimiter;
   metrics: ServerMetrics;
+  /** Largest object body a PUT may stream, in bytes. */
+  objectBodyLimit: number;
 }

@@ -12,6 +12,7 @@ import {
   PermissionDeniedError,
   PreconditionError,
   QueryTimeoutError,
+  RangeNotSatisfiableError,
   RateLimitedError,
   ReadOnlySqlError,
   SluiceError,
@@ -31,6 +32,7 @@ export function statusOf(err: SluiceError): number {
   // The tree names the object but the store lost it: damage, not a mistyped name.
   if (err instanceof ObjectNotFoundError) return 500;
   if (err instanceof PayloadTooLargeError) return 413;
+  if (err instanceof RangeNotSatisfiableError) return 416;
   // Not 408 (the client was slow to send; clients retry it on their own): the same query times out
   // again, so it is the request that must change (common/errors.ts).
   if (err instanceof QueryTimeoutError) return 400;

@@ -1,7 +1,7 @@
 // The API's OpenAPI document as committed (docs/openapi.json) and the typed client's types made
 // from it. Both are generated from the route schemas; a test compares them with what the code
 // generates now, so a route cannot change without its document and client.
-import type { RepositoryHost } from '../api/repository-host.js';
+import type { RepositoryHost } from '../internal.js';
 import { buildServer } from './app.js';
 import type { Authenticator } from './authenticate.js';
 

@@ -3,12 +3,12 @@
 // the repository's rules protect it, whether it is a private sandbox. The decision is then
 // authorize()'s alone; a refusal is PermissionDeniedError and the request changes nothing.
 
-import type { RepositoryHost } from '../api/repository-host.js';
-import type { Action } from '../auth/actions.js';
-import { authorize, type ResourceFacts, resourceName, type Subject } from '../auth/authorize.js';
+import type { Action } from '../auth/index.js';
+import { authorize, type ResourceFacts, resourceName, type Subject } from '../auth/index.js';
 import { PermissionDeniedError, type Repository } from '../index.js';
+import type { RepositoryHost } from '../internal.js';
 import { gatesOf } from '../quality/index.js';
-import { SANDBOX_BRANCH_PREFIX } from '../workflow/sandbox.js';
+import { SANDBOX_BRANCH_PREFIX } from '../workflow/index.js';
 
 /** What a route asks for, in the request's own terms. */
 export interface PermissionAsk {
@@ -40,7 +40,7 @@ async function branchOfRef(repo: Repository, ref: string): Promise<string | unde
 async function privateOwnerOf(repo: Repository, branch: string): Promise<string | undefined> {
   if (!branch.startsWith(SANDBOX_BRANCH_PREFIX)) return undefined;
   const rec = await repo.meta.getSandbox(repo.name, branch.slice(SANDBOX_BRANCH_PREFIX.length));
-  return rec && (rec as { private?: boolean }).private === true ? rec.owner : undefined;
+  return rec?.private === true ? rec.owner : undefined;
 }
 
 export async function factsOf(host: RepositoryHost, ask: PermissionAsk): Promise<ResourceFacts> {

@@ -3,7 +3,7 @@
 // `public` (health, the OpenAPI document), `authenticated` (any signed-in user: who am I), or a
 // function from the validated request to the permissions it asks (permissions.ts decides them).
 import type { FastifyRequest } from 'fastify';
-import type { Subject } from '../auth/authorize.js';
+import type { Subject } from '../auth/index.js';
 import type { PermissionAsk } from './permissions.js';
 
 export type PermissionSpec =

@@ -78,6 +78,7 @@ export {
   toStoredEvent,
   type WorkflowEvent,
 } from './events/index.js';
+export { type GatedMerge, type GatedMergeOptions, gatedMerge } from './gated-merge.js';
 export { type LoadOptions, type LoadPhase, type LoadRun, runLoad } from './load.js';
 export {
   computeMetrics,

@@ -33,6 +33,8 @@ export interface CreateSandboxOptions {
   ttlMs?: number;
   /** Default `$SLUICE_ACTOR`, else `$SLUICE_USER`, else the OS user. */
   owner?: string;
+  /** Readable only by its owner and admins when served (`sluice serve`); default false. */
+  private?: boolean;
   /** Injected clock, for tests. */
   now?: Date;
 }
@@ -140,6 +142,7 @@ export async function createSandbox(
     owner,
     fromRef,
     fromCommit: info.head,
+    private: opts.private ?? false,
   };
   try {
     await repo.meta.createSandbox(repo.name, record);

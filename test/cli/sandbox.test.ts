@@ -88,12 +88,12 @@ describe('sandboxes through the CLI', () => {
     ok(await sluice(['put', file('wip.csv', 'wip\n'), 'wip.csv', '-b', 'sandbox/at-v1', '-q']));
     const list = ok(await sluice(['sandbox', 'list']));
     const lines = list.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^NAME +BRANCH +FROM +AGE +EXPIRES +STATUS$/);
+    expect(lines[0]).toMatch(/^NAME +BRANCH +OWNER +FROM +AGE +EXPIRES +STATUS$/);
     expect(lines[1]).toMatch(
-      /^at-v1 +sandbox\/at-v1 +v1@[0-9a-f]{12} +\S+ +never +active, uncommitted changes$/,
+      /^at-v1 +sandbox\/at-v1 +tester +v1@[0-9a-f]{12} +\S+ +never +active, uncommitted changes$/,
     );
     expect(lines[2]).toMatch(
-      /^feat-x +sandbox\/feat-x +main@[0-9a-f]{12} +\S+ +in 6d 23h +active$/,
+      /^feat-x +sandbox\/feat-x +tester +main@[0-9a-f]{12} +\S+ +in 6d 23h +active$/,
     );
     expect(lines).toHaveLength(3);
 
@@ -109,6 +109,20 @@ describe('sandboxes through the CLI', () => {
       ['feat-x', 'active', false],
     ]);
     expect(json[1].head).not.toBe(mainHead);
+  });
+
+  it('create --private records the flag; list shows it', async () => {
+    const made = ok(await sluice(['--json', 'sandbox', 'create', 'mine', '--private']));
+    expect(made.json.sandbox).toMatchObject({ name: 'mine', owner: 'tester', private: true });
+    const listed = ok(await sluice(['--json', 'sandbox', 'list'])).json.sandboxes;
+    expect(
+      listed.map((s: { name: string; private: boolean }) => [s.name, s.private]),
+    ).toContainEqual(['mine', true]);
+    expect(listed.filter((s: { private: boolean }) => s.private)).toHaveLength(1);
+    expect(ok(await sluice(['sandbox', 'list'])).stdout).toMatch(
+      /^mine +sandbox\/mine +tester \(private\) /m,
+    );
+    ok(await sluice(['sandbox', 'delete', 'mine', '-q']));
   });
 
   it('refuses bad names, bad TTLs, duplicates and unknown refs with stable codes', async () => {

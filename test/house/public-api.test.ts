@@ -1,6 +1,6 @@
 // The edges call the public API only (docs/architecture.md): the CLI — and the server to come — imports
 // Sluice's code through the entries package.json exports (`sluice`, `sluice/tables`,
-// `sluice/quality`, `sluice/pipeline`, `sluice/workflow`, `sluice/internal`), never a layer's
+// `sluice/quality`, `sluice/pipeline`, `sluice/workflow`, `sluice/auth`, `sluice/internal`), never a layer's
 // internals. Each entry only re-exports, and each is really exported by the package.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -58,7 +58,17 @@ function relativeSpecifiers(file: string): string[] {
 describe('the public API', () => {
   it('is what package.json exports: the root and one entry per layer above the engine', () => {
     expect([...entries.values()].sort()).toEqual(
-      ['.', './internal', './pipeline', './quality', './tables', './workflow'].sort(),
+      [
+        '.',
+        './auth',
+        './client',
+        './internal',
+        './pipeline',
+        './quality',
+        './schemas',
+        './tables',
+        './workflow',
+      ].sort(),
     );
     for (const file of entries.keys()) expect(existsSync(file), relative(ROOT, file)).toBe(true);
   });

@@ -69,6 +69,7 @@ describe('createSandbox', () => {
       owner: 'ana',
       fromRef: 'main',
       fromCommit: main.head,
+      private: false,
     });
     expect((await repo.getBranch('sandbox/feat-x')).head).toBe(main.head);
     expect(await repo.meta.getSandbox(repo.name, 'feat-x')).toEqual(s);

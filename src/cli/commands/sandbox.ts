@@ -16,7 +16,8 @@ const create = defineCommand({
       .option(
         '--owner <name>',
         'who it belongs to (default: $SLUICE_ACTOR, $SLUICE_USER, the user)',
-      ),
+      )
+      .option('--private', 'readable only by its owner and admins (through `sluice serve`)'),
   handler: async () => (await import('../handlers/sandbox.js')).create,
   remote: async () => (await import('../remote/sandbox.js')).create,
 });

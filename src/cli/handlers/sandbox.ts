@@ -18,6 +18,7 @@ export interface CreateCliOptions {
   from?: string;
   ttl?: string;
   owner?: string;
+  private?: boolean;
 }
 
 /** `--ttl` in milliseconds (checked before anything is opened, locally and remotely). */
@@ -37,6 +38,7 @@ export async function create(
     ...(opts.from !== undefined ? { from: opts.from } : {}),
     ...(ttlMs !== undefined ? { ttlMs } : {}),
     ...(opts.owner !== undefined ? { owner: opts.owner } : {}),
+    ...(opts.private === true ? { private: true } : {}),
   });
   printCreated(ctx, sandboxJson(s));
   return 0;
@@ -45,7 +47,7 @@ export async function create(
 export function printCreated(ctx: CommandContext, s: SandboxJson): void {
   ctx.out.result({ sandbox: s }, () => {
     ctx.out.line(
-      `created sandbox ${s.name}: branch ${s.branch} at ${shortId(s.fromCommit)} (from ${s.from})` +
+      `created ${s.private ? 'private ' : ''}sandbox ${s.name}: branch ${s.branch} at ${shortId(s.fromCommit)} (from ${s.from})` +
         (s.expiresAt ? `, expires ${s.expiresAt}` : ''),
     );
     ctx.out.note(`next: sluice sql --ref ${s.branch} "select …"`);
@@ -70,10 +72,11 @@ export function printList(ctx: CommandContext, all: SandboxStatusJson[]): void {
       return;
     }
     ctx.out.table([
-      ['NAME', 'BRANCH', 'FROM', 'AGE', 'EXPIRES', 'STATUS'],
+      ['NAME', 'BRANCH', 'OWNER', 'FROM', 'AGE', 'EXPIRES', 'STATUS'],
       ...all.map((s) => [
         s.name,
         s.branch,
+        s.private ? `${s.owner} (private)` : s.owner,
         `${s.from}@${shortId(s.fromCommit)}`,
         formatDuration(Math.max(0, s.ageMs)),
         expiresText(s),

@@ -33,6 +33,7 @@ export async function create(
         name,
         ...(opts.from !== undefined ? { from: opts.from } : {}),
         ...(opts.ttl !== undefined ? { ttl: opts.ttl } : {}),
+        ...(opts.private === true ? { private: true } : {}),
       },
     }),
   );

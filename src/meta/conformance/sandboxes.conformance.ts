@@ -20,6 +20,7 @@ export function describeSandboxStore(fx: ConformanceFixture): void {
       owner: 'ana',
       fromRef: 'main',
       fromCommit: 'c0',
+      private: false,
       ...extra,
     });
 
@@ -28,7 +29,7 @@ export function describeSandboxStore(fx: ConformanceFixture): void {
       await meta.createSandbox(R, sandbox('feat-x'));
       await meta.createSandbox(
         R,
-        sandbox('forever', { expiresAt: null, fromRef: 'v1~2', fromCommit: 'c9' }),
+        sandbox('forever', { expiresAt: null, fromRef: 'v1~2', fromCommit: 'c9', private: true }),
       );
       expect(await meta.getSandbox(R, 'feat-x')).toEqual(sandbox('feat-x'));
       expect(await meta.getSandbox(R, 'forever')).toEqual({
@@ -39,6 +40,7 @@ export function describeSandboxStore(fx: ConformanceFixture): void {
         owner: 'ana',
         fromRef: 'v1~2',
         fromCommit: 'c9',
+        private: true,
       });
       const dup = meta.createSandbox(R, sandbox('feat-x', { owner: 'bob', expiresAt: null }));
       await expect(dup).rejects.toBeInstanceOf(RefAlreadyExistsError);

@@ -22,6 +22,7 @@ export class KyselySandboxStore implements SandboxStore {
         owner: rec.owner,
         from_ref: rec.fromRef,
         from_commit: rec.fromCommit,
+        private: rec.private ? 1 : 0,
       })
       .onConflict((oc) => oc.columns(['repo', 'name']).doNothing())
       .returning('name')

@@ -9,6 +9,7 @@ import { buildMemoMigration } from './004-build-memo.js';
 import { eventsMigration } from './005-events.js';
 import { sandboxesMigration } from './006-sandboxes.js';
 import { idempotencyKeysMigration } from './007-idempotency-keys.js';
+import { identitiesMigration } from './008-identities.js';
 
 export function metaMigrations(dialect: MetaDialect): Record<string, Migration> {
   return {
@@ -19,6 +20,7 @@ export function metaMigrations(dialect: MetaDialect): Record<string, Migration> 
     '005-events': eventsMigration(dialect),
     '006-sandboxes': sandboxesMigration(dialect),
     '007-idempotency-keys': idempotencyKeysMigration(dialect),
+    '008-identities': identitiesMigration(dialect),
   };
 }
 

@@ -2,22 +2,22 @@
 // commit, or discard the staged changes). Writes go through the repository's write policy (its
 // protection rules) after the request's permission.
 import * as z from 'zod';
-import { BranchJson } from '../../api/wire-core-schemas.js';
+import { BranchJson as BranchSchema } from '../../api/schemas.js';
 import { branchJson } from '../../internal.js';
 import type { ServerContext } from '../context.js';
 import { paramsOf } from '../route-config.js';
 import type { ApiRoutes } from './index.js';
-import {
-  BranchParams,
-  PageQuery,
-  Pagination,
-  page,
-  RepoParams,
-  take,
-  withErrors,
-} from './schemas.js';
+import { BranchParams, PageQuery, Pagination, page, RepoParams, withErrors } from './schemas.js';
 
 export function registerBranchRoutes(api: ApiRoutes, ctx: ServerContext): void {
+  listBranchesRoute(api, ctx);
+  createBranchRoute(api, ctx);
+  getBranchRoute(api, ctx);
+  deleteBranchRoute(api, ctx);
+  resetBranchRoute(api, ctx);
+}
+
+function listBranchesRoute(api: ApiRoutes, ctx: ServerContext): void {
   api.get(
     '/repositories/:repository/branches',
     {
@@ -27,7 +27,7 @@ export function registerBranchRoutes(api: ApiRoutes, ctx: ServerContext): void {
         params: RepoParams,
         querystring: PageQuery,
         response: withErrors({
-          200: z.object({ results: z.array(BranchJson), pagination: Pagination }),
+          200: z.object({ results: z.array(BranchSchema), pagination: Pagination }),
         }),
       },
       config: {
@@ -47,7 +47,9 @@ export function registerBranchRoutes(api: ApiRoutes, ctx: ServerContext): void {
       return page(fetched, amount, (b) => b.name);
     },
   );
+}
 
+function createBranchRoute(api: ApiRoutes, ctx: ServerContext): void {
   api.post(
     '/repositories/:repository/branches',
     {
@@ -64,7 +66,7 @@ export function registerBranchRoutes(api: ApiRoutes, ctx: ServerContext): void {
             .optional()
             .describe('ref to branch from (default: the default branch)'),
         }),
-        response: withErrors({ 201: BranchJson }),
+        response: withErrors({ 201: BranchSchema }),
       },
       config: {
         permission: (req) => {
@@ -94,7 +96,9 @@ export function registerBranchRoutes(api: ApiRoutes, ctx: ServerContext): void {
       return branchJson(info);
     },
   );
+}
 
+function getBranchRoute(api: ApiRoutes, ctx: ServerContext): void {
   api.get(
     '/repositories/:repository/branches/:branch',
     {
@@ -102,7 +106,7 @@ export function registerBranchRoutes(api: ApiRoutes, ctx: ServerContext): void {
         summary: 'Get a branch',
         tags: ['branches'],
         params: BranchParams,
-        response: withErrors({ 200: BranchJson }),
+        response: withErrors({ 200: BranchSchema }),
       },
       config: {
         permission: (req) => ({
@@ -115,7 +119,9 @@ export function registerBranchRoutes(api: ApiRoutes, ctx: ServerContext): void {
     async (req) =>
       branchJson(await (await ctx.host.get(req.params.repository)).getBranch(req.params.branch)),
   );
+}
 
+function deleteBranchRoute(api: ApiRoutes, ctx: ServerContext): void {
   api.delete(
     '/repositories/:repository/branches/:branch',
     {
@@ -138,7 +144,9 @@ export function registerBranchRoutes(api: ApiRoutes, ctx: ServerContext): void {
       return reply.code(204).send(null);
     },
   );
+}
 
+function resetBranchRoute(api: ApiRoutes, ctx: ServerContext): void {
   api.put(
     '/repositories/:repository/branches/:branch/reset',
     {
@@ -152,7 +160,7 @@ export function registerBranchRoutes(api: ApiRoutes, ctx: ServerContext): void {
           path: z.string().max(4096).optional(),
         }),
         response: withErrors({
-          200: z.object({ branch: BranchJson, discarded: z.number().int().optional() }),
+          200: z.object({ branch: BranchSchema, discarded: z.number().int().optional() }),
         }),
       },
       config: {
@@ -189,5 +197,4 @@ export function registerBranchRoutes(api: ApiRoutes, ctx: ServerContext): void {
       return { branch: branchJson(await repo.getBranch(req.params.branch)), discarded };
     },
   );
-  void take;
 }

@@ -2,7 +2,7 @@
 // the audit log too: every mutating request is a `request` event) and /metrics (the outcome
 // metrics computed from it, like `sluice metrics`). Reads of the repository: repo:Read.
 import * as z from 'zod';
-import { EventJson, MetricsJson } from '../../api/wire-workflow-schemas.js';
+import { EventJson, MetricsJson } from '../../api/schemas.js';
 import { InvalidArgumentError, listEvents } from '../../index.js';
 import { type EventJson as EventShape, eventJson, metricsJson } from '../../internal.js';
 import {

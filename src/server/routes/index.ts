@@ -12,13 +12,17 @@ import type {
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ServerContext } from '../context.js';
 import { registerBranchRoutes } from './branches.js';
+import { registerCommitRoutes } from './commits.js';
 import { registerEventRoutes } from './events.js';
 import { registerLineageRoutes } from './lineage.js';
+import { registerMergeRoutes } from './merges.js';
+import { registerObjectRoutes } from './objects.js';
 import { registerRepositoryRoutes } from './repositories.js';
 import { registerSandboxRoutes } from './sandboxes.js';
 import { registerServerInfoRoutes } from './server-info.js';
 import { registerSqlRoutes } from './sql.js';
 import { registerTableRoutes } from './tables.js';
+import { registerTagAliasRoutes } from './tags-aliases.js';
 
 export type ApiRoutes = FastifyInstance<
   RawServerDefault,
@@ -44,6 +48,10 @@ export function registerRoutes(app: FastifyInstance, ctx: ServerContext): void {
   registerServerInfoRoutes(api, ctx, version());
   registerRepositoryRoutes(api, ctx);
   registerBranchRoutes(api, ctx);
+  registerObjectRoutes(api, ctx);
+  registerCommitRoutes(api, ctx);
+  registerMergeRoutes(api, ctx);
+  registerTagAliasRoutes(api, ctx);
   registerTableRoutes(api, ctx);
   registerSqlRoutes(api, ctx);
   registerLineageRoutes(api, ctx);

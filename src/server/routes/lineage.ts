@@ -6,7 +6,7 @@
 // in a directory without one).
 import { resolve } from 'node:path';
 import * as z from 'zod';
-import { ImpactJson, LineageJson } from '../../api/wire-workflow-schemas.js';
+import { ImpactJson, LineageJson } from '../../api/schemas.js';
 import { listTables, ProjectError, withDuck } from '../../index.js';
 import { lineageJson } from '../../internal.js';
 import {

@@ -3,12 +3,8 @@
 // (the handler runs as them, and createSandbox's default owner is the acting user); a private
 // sandbox is listed only to those who may read it (its owner and admins: the one decision).
 import * as z from 'zod';
-import {
-  SandboxDeletedJson,
-  SandboxJson,
-  SandboxStatusJson,
-} from '../../api/wire-workflow-schemas.js';
-import { authorize } from '../../auth/authorize.js';
+import { SandboxDeletedJson, SandboxJson, SandboxStatusJson } from '../../api/schemas.js';
+import { authorize } from '../../auth/index.js';
 import { sandboxJson, sandboxStatusJson } from '../../internal.js';
 import {
   type CreateSandboxOptions,
@@ -102,7 +98,7 @@ export function registerSandboxRoutes(api: ApiRoutes, ctx: ServerContext): void 
       const repo = await ctx.host.get(req.params.repository);
       const { name, from, ttl } = req.body;
       const ttlMs = ttl === undefined ? undefined : parseDuration(ttl, 'ttl');
-      const opts: CreateSandboxOptions & { private?: boolean } = {
+      const opts: CreateSandboxOptions = {
         ...(from !== undefined ? { from } : {}),
         ...(ttlMs !== undefined ? { ttlMs } : {}),
         ...(req.body.private !== undefined ? { private: req.body.private } : {}),

@@ -3,7 +3,7 @@
 // is ReadOnlySqlError (403), a row limit cuts the answer (`truncated`), a time limit stops DuckDB
 // (QueryTimeoutError, 400). Asks repo:Read on every ref it attaches.
 import * as z from 'zod';
-import { QueryResultJson } from '../../api/wire-tables-schemas.js';
+import { QueryResultJson } from '../../api/schemas.js';
 import type { ServerContext } from '../context.js';
 import type { PermissionAsk } from '../permissions.js';
 import { paramsOf } from '../route-config.js';

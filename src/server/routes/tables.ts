@@ -3,8 +3,7 @@
 // (`sluice table history`), and its diff against another ref (`sluice table diff`). Reads only:
 // each route asks repo:Read on every ref it reads.
 import * as z from 'zod';
-import { CommitJson } from '../../api/wire-core-schemas.js';
-import { TableDiffJson, TableInfoJson, TableSummaryJson } from '../../api/wire-tables-schemas.js';
+import { CommitJson, TableDiffJson, TableInfoJson, TableSummaryJson } from '../../api/schemas.js';
 import { diffTable, listTables, showTable, tableHistory } from '../../index.js';
 import { commitJson, tableDiffJson, tableInfoJson, tableSummaryJson } from '../../internal.js';
 import type { ServerContext } from '../context.js';
