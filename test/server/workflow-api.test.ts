@@ -159,6 +159,7 @@ describe('sandboxes', () => {
       'from',
       'fromCommit',
       'owner',
+      'private',
       'createdAt',
       'expiresAt',
     ]);
@@ -203,6 +204,22 @@ describe('sandboxes', () => {
     expect((await get('/sandboxes')).json().results.map((x: { name: string }) => x.name)).toEqual([
       'keep',
     ]);
+  });
+
+  test('a private sandbox is listed to its owner and admins only, and only they may delete it', async () => {
+    const r = await create({ name: 'secret', private: true });
+    expect(r.statusCode).toBe(201);
+    expect(r.json().sandbox).toMatchObject({ owner: 'dev', private: true });
+    await create({ name: 'open' }, 'dev2');
+    const names = async (user: string) =>
+      (await get('/sandboxes', user)).json().results.map((x: { name: string }) => x.name);
+    expect(await names('dev')).toEqual(['open', 'secret']);
+    expect(await names('admin')).toEqual(['open', 'secret']);
+    expect(await names('dev2')).toEqual(['open']);
+    expect(await names('viewer')).toEqual(['open']);
+    expect((await remove('secret', 'dev2')).statusCode).toBe(403);
+    expect(await names('dev')).toEqual(['open', 'secret']);
+    expect((await remove('secret')).statusCode).toBe(200);
   });
 
   test('list pages by name', async () => {

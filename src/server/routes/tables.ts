@@ -31,6 +31,14 @@ function readsRefs(...names: string[]) {
 const quoteIdent = (s: string): string => `"${s.replaceAll('"', '""')}"`;
 
 export function registerTableRoutes(api: ApiRoutes, ctx: ServerContext): void {
+  listTablesRoute(api, ctx);
+  showTableRoute(api, ctx);
+  previewTable(api, ctx);
+  tableHistoryRoute(api, ctx);
+  diffTableRoute(api, ctx);
+}
+
+function listTablesRoute(api: ApiRoutes, ctx: ServerContext): void {
   api.get(
     '/repositories/:repository/refs/:ref/tables',
     {
@@ -63,7 +71,9 @@ export function registerTableRoutes(api: ApiRoutes, ctx: ServerContext): void {
       return { ref, ...page(fetched, amount, (t) => t.name) };
     },
   );
+}
 
+function showTableRoute(api: ApiRoutes, ctx: ServerContext): void {
   api.get(
     '/repositories/:repository/refs/:ref/tables/:table',
     {
@@ -80,7 +90,9 @@ export function registerTableRoutes(api: ApiRoutes, ctx: ServerContext): void {
       return { table: tableInfoJson(await showTable(repo, req.params.ref, req.params.table)) };
     },
   );
+}
 
+function previewTable(api: ApiRoutes, ctx: ServerContext): void {
   api.get(
     '/repositories/:repository/refs/:ref/tables/:table/preview',
     {
@@ -116,7 +128,9 @@ export function registerTableRoutes(api: ApiRoutes, ctx: ServerContext): void {
       return { table, ref, ...answer };
     },
   );
+}
 
+function tableHistoryRoute(api: ApiRoutes, ctx: ServerContext): void {
   api.get(
     '/repositories/:repository/refs/:ref/tables/:table/history',
     {
@@ -155,7 +169,9 @@ export function registerTableRoutes(api: ApiRoutes, ctx: ServerContext): void {
       return { table, ref, ...page(fetched, amount, (c) => c.id) };
     },
   );
+}
 
+function diffTableRoute(api: ApiRoutes, ctx: ServerContext): void {
   api.get(
     '/repositories/:repository/refs/:left/tables/:table/diff/:right',
     {
