@@ -12,6 +12,7 @@ import { pipelineBench } from './pipeline.js';
 import { qualityChecksBench } from './quality.js';
 import { qualityStoreBench } from './quality-store.js';
 import { renderConsole, renderMarkdown, writeSection } from './report.js';
+import { serverBench } from './server.js';
 import { startupBench } from './startup.js';
 import {
   BenchEnv,
@@ -47,6 +48,7 @@ const BENCHMARKS: Benchmark[] = [
   workflowWapBench,
   workflowCycleBench,
   startupBench,
+  serverBench,
 ];
 const ORDER = BENCHMARKS.map((b) => b.name);
 const REPORT_FILE = join(resolve(import.meta.dirname, '..'), 'BENCHMARKS.md');

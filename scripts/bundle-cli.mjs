@@ -40,6 +40,7 @@ const ENTRIES = new Set(
     'pipeline/index.ts',
     'workflow/index.ts',
     'auth/index.ts',
+    'server/index.ts',
     'internal.ts',
   ].map(
     (f) => join(SRC, f),

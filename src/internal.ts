@@ -80,6 +80,8 @@ export type {
   BuildMemoStore,
   CommitRecordStore,
   EventStore,
+  Lease,
+  LeaseStore,
   MetaStore,
   QualityHistoryStore,
   RefStore,

@@ -61,7 +61,8 @@ export const TagJson = z.object({ name: z.string(), commit: z.string(), createdA
 
 /** One item of a listing: an object's entry, or a common prefix (`dir/`) with a delimiter. */
 export const ListItemJson = z.discriminatedUnion('type', [
-  EntryJson.extend({ type: z.literal('object') }),
+  // `type` first, as the CLI prints it (the serializer writes keys in the schema's order).
+  z.object({ type: z.literal('object'), ...EntryJson.shape }),
   z.object({ type: z.literal('prefix'), path: z.string() }),
 ]);
 

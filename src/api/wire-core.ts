@@ -102,12 +102,23 @@ export function entryFromJson(j: EntryJson): TreeEntry {
   return { ...j, address: j.address as ObjectAddress } as unknown as TreeEntry;
 }
 
+/** The declared fields only: where an object is packed (`physical`) is the store's business. */
+function entryValueJson(v: EntryValueJson): EntryValueJson {
+  return {
+    address: v.address,
+    size: v.size,
+    checksum: v.checksum,
+    contentType: v.contentType,
+    metadata: v.metadata,
+  };
+}
+
 export function changeJson(c: Change): ChangeJson {
   return {
     type: c.type,
     path: c.path,
-    ...(c.left ? { left: c.left as EntryValueJson } : {}),
-    ...(c.right ? { right: c.right as EntryValueJson } : {}),
+    ...(c.left ? { left: entryValueJson(c.left) } : {}),
+    ...(c.right ? { right: entryValueJson(c.right) } : {}),
   };
 }
 

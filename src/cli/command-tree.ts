@@ -47,6 +47,7 @@ import { rm } from './commands/rm.js';
 import { rollback } from './commands/rollback.js';
 import { sandbox } from './commands/sandbox.js';
 import { schedule } from './commands/schedule.js';
+import { serve } from './commands/serve.js';
 import { show } from './commands/show.js';
 import { source } from './commands/source-freshness.js';
 import { sql } from './commands/sql.js';
@@ -125,7 +126,7 @@ export const COMMAND_TREE: readonly HelpGroup[] = [
     heading: 'Workflows:',
     commands: [load, schedule, sandbox, promote, deploy, rollback, env, events, metrics],
   },
-  { heading: 'Access:', commands: [auth, user, key, group, policy] },
+  { heading: 'Server:', commands: [serve, auth, user, key, group, policy] },
   { heading: 'Maintenance:', commands: [gc, fsck] },
   { heading: 'Other:', commands: [quickstart, completion] },
 ];

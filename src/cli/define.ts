@@ -60,6 +60,12 @@ export interface CommandSpec {
    * refuses `--remote` (RemoteUnsupportedError).
    */
   remote?: () => Promise<Handler>;
+  /**
+   * It runs where the repository is, never against a server: $SLUICE_REMOTE does not apply
+   * (`sluice serve` started in a shell that talks to a server must still serve), and `--remote`
+   * is refused.
+   */
+  localOnly?: boolean;
   /** Subcommands (`check history`, …) of a command that also runs itself. */
   subcommands?: readonly Spec[];
   /** It runs SQL on the tables: mount gives it `--memory-limit` (see the top of this file). */

@@ -146,3 +146,32 @@ export function memoryLimit(value: string | undefined, argument: string): string
     });
   return value;
 }
+
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
+
+/** A size in bytes: `1048576`, `100MB`, `5GiB`. */
+export function byteSize(value: string | undefined, argument: string): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?i?b)?\s*$/i.exec(value);
+  const unit = SIZE_UNITS[(m?.[2] ?? '').toLowerCase()];
+  const bytes = m && unit !== undefined ? Math.floor(Number(m[1]) * unit) : Number.NaN;
+  if (!(bytes >= 1) || !Number.isSafeInteger(bytes)) {
+    const reason = 'expected a size such as 100MB, 5GiB or a number of bytes';
+    throw new InvalidArgumentError(`${argument}: ${reason} (got ${JSON.stringify(value)})`, {
+      argument,
+      reason,
+    });
+  }
+  return bytes;
+}

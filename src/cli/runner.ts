@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import type { Repository } from '../index.js';
 import { type IgnoredKey, ignoredKeysWarning, withConfigNotices } from '../internal.js';
-import type { ActionFactory, Handler } from './define.js';
+import { type ActionFactory, type Handler, specOf } from './define.js';
 import { EXIT_OK, exitCodeOf, toCliError } from './errors.js';
 import { type Io, Output } from './output.js';
 import { type ProgressBar, startProgress } from './progress.js';
@@ -83,6 +83,12 @@ export class CommandContext {
   }
 }
 
+/** A command that runs where the repository is, whatever $SLUICE_REMOTE says (define.ts). */
+function isLocalOnly(cmd: Command): boolean {
+  const spec = specOf(cmd);
+  return spec !== undefined && 'localOnly' in spec && spec.localOnly === true;
+}
+
 /** A handler called with what commander parsed (its declaration says what that is). */
 type Invocable = (ctx: CommandContext, ...args: unknown[]) => Promise<number | undefined>;
 
@@ -129,7 +135,7 @@ export class Runner implements ActionFactory {
         repo: g.repo,
         json: g.json === true,
         quiet: g.quiet === true,
-        remote: g.remote ?? (process.env.SLUICE_REMOTE || undefined),
+        remote: g.remote ?? (isLocalOnly(cmd) ? undefined : process.env.SLUICE_REMOTE || undefined),
       };
       const out = new Output(this.io, globals);
       const ctx = new CommandContext(this.io, globals, out, cmd);

@@ -262,6 +262,8 @@ export class RouteNotFoundError extends NotFoundError<{ method: string; path: st
 export class ServerUnavailableError extends UnavailableError<{ url: string; reason: string }> {}
 /** A command that does not run against a server (`--remote`): it needs the repository's directory. */
 export class RemoteUnsupportedError extends ValidationError<{ command: string }> {}
+/** `sluice serve` before `sluice auth bootstrap`: no server key, or no admin to manage users. */
+export class NotBootstrappedError extends PreconditionError<{ reason: string }> {}
 /** A run id (build, load, promote …) the server does not know. */
 export class RunNotFoundError extends NotFoundError<{ run: string }> {}
 /** A built-in group or policy cannot be deleted or rewritten. */

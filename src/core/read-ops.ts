@@ -42,8 +42,11 @@ export async function getObject(
   return readVerified(ctx.store, e, opts.signal);
 }
 
+/** Objects up to this size are read whole by openObject (and handed back as `bytes` too). */
+const WHOLE_READ_MAX = 64 * 1024;
+
 /**
- * A stream of the object's content; it fails at the end if the stored bytes are corrupted. With a
+ * A stream of the object's content (and, for a small object, its verified `bytes`); it fails at the end if the stored bytes are corrupted. With a
  * `range` (inclusive bytes, within the object: the caller checks it against the entry's size) only
  * those bytes are read — a part cannot be checked against the address, except for a packed (small)
  * object, which is read whole, verified and cut.
@@ -53,9 +56,14 @@ export async function openObject(
   ref: string,
   path: string,
   opts: { signal?: AbortSignal; range?: { start: number; end: number } },
-): Promise<{ entry: TreeEntry; stream: Readable }> {
+): Promise<{ entry: TreeEntry; stream: Readable; bytes?: Uint8Array }> {
   const entry = await stat(ctx, ref, path);
   const range = opts.range;
+  if (range === undefined && entry.size <= WHOLE_READ_MAX) {
+    // A small object costs less read whole (one read, verified) than opened as a file stream.
+    const bytes = await readVerified(ctx.store, entry, opts.signal);
+    return { entry, bytes, stream: Readable.from([Buffer.from(bytes)]) };
+  }
   if (range === undefined)
     return { entry, stream: await openVerified(ctx.store, entry, opts.signal) };
   if (range.start < 0 || range.end < range.start || range.end >= entry.size)

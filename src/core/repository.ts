@@ -258,7 +258,7 @@ export class Repository {
     ref: string,
     path: string,
     opts: { signal?: AbortSignal; range?: { start: number; end: number } } = {},
-  ): Promise<{ entry: TreeEntry; stream: Readable }> {
+  ): Promise<{ entry: TreeEntry; stream: Readable; bytes?: Uint8Array }> {
     return reads.openObject(this.ctx, ref, path, opts);
   }
 

@@ -3,6 +3,7 @@
 // Dialect differences are confined to transactions (BEGIN IMMEDIATE vs SELECT … FOR SHARE), the
 // row source of bulk staging inserts (VALUES vs unnest) and migrations; every other query is the
 // same builder code for both.
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { KyselyBranchMoveStore } from './kysely/branch-move-store.js';
 import { KyselyBuildMemoStore } from './kysely/build-memo-store.js';
@@ -15,6 +16,7 @@ import { KyselyRefStore } from './kysely/ref-store.js';
 import { KyselyRepositoryCatalog } from './kysely/repository-catalog.js';
 import { KyselySandboxStore } from './kysely/sandbox-store.js';
 import { KyselyStagingStore } from './kysely/staging-store.js';
+import { type LeaseStore, processLeaseStore } from './lease-store.js';
 import type {
   BranchMoveStore,
   BuildMemoStore,
@@ -34,6 +36,8 @@ import type { Database, MetaDialect } from './schema.js';
 export interface KyselyMetaStoreOptions {
   /** Releases the database; defaults to `db.destroy()`. */
   close?: () => Promise<void>;
+  /** Leader leases (PostgreSQL: advisory locks); default: held in this process only. */
+  leases?: LeaseStore;
 }
 
 /**
@@ -53,6 +57,7 @@ export class KyselyMetaStore implements MetaStore {
   readonly #events: EventStore;
   readonly #sandboxes: SandboxStore;
   readonly #identities: IdentityStore;
+  readonly #leases: LeaseStore;
 
   constructor(
     db: Kysely<Database>,
@@ -72,6 +77,7 @@ export class KyselyMetaStore implements MetaStore {
     this.#events = new KyselyEventStore(m);
     this.#sandboxes = new KyselySandboxStore(m);
     this.#identities = new KyselyIdentityStore(m);
+    this.#leases = opts.leases ?? processLeaseStore(`store:${randomUUID()}`);
   }
 
   // ---- lifecycle and repositories -------------------------------------------------------------
@@ -300,5 +306,11 @@ export class KyselyMetaStore implements MetaStore {
   }
   deleteAccessKey(...a: Parameters<IdentityStore['deleteAccessKey']>) {
     return this.#identities.deleteAccessKey(...a);
+  }
+
+  // ---- LeaseStore -----------------------------------------------------------------------------
+
+  tryLead(...a: Parameters<LeaseStore['tryLead']>) {
+    return this.#leases.tryLead(...a);
   }
 }

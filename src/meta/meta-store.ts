@@ -6,8 +6,10 @@
 // Records are plain strings here; core brands them. The identity records (users, groups,
 // policies, access keys; issue 15) are global to the database, declared in identity-store.ts.
 import type { IdentityStore } from './identity-store.js';
+import type { LeaseStore } from './lease-store.js';
 
 export type * from './identity-store.js';
+export type { Lease, LeaseStore } from './lease-store.js';
 
 export interface RepositoryRecord {
   name: string;
@@ -387,7 +389,8 @@ export interface MetaStore
     QualityHistoryStore,
     BuildMemoStore,
     EventStore,
-    SandboxStore {
+    SandboxStore,
+    LeaseStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** Applies pending versioned migrations; safe to call on every open and concurrently. */
   migrate(): Promise<void>;

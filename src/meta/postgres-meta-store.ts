@@ -14,6 +14,7 @@ import {
   pgTargetOf,
   withPgPassword,
 } from './postgres-connection.js';
+import { PgLeaseStore } from './postgres-lease-store.js';
 import type { Database } from './schema.js';
 
 const POOL_SIZE = 4;
@@ -54,7 +55,12 @@ export async function openPostgresMetaStore(
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: outageAwarePool(pool, target, secrets) }),
   });
-  const store = new KyselyMetaStore(db, 'postgres');
+  const leases = new PgLeaseStore({
+    connectionString: withPgPassword(url, password),
+    target,
+    secrets,
+  });
+  const store = new KyselyMetaStore(db, 'postgres', { leases });
   try {
     await store.migrate();
   } catch (err) {

@@ -1,9 +1,11 @@
 // The embedded MetaStore: one SQLite file, shared safely by many processes (CLI invocations, a
 // server, workers) through WAL and IMMEDIATE write transactions.
+import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
 import { KyselyMetaStore } from './kysely-meta-store.js';
+import { processLeaseStore } from './lease-store.js';
 import type { MetaStore } from './meta-store.js';
 import type { Database } from './schema.js';
 
@@ -48,6 +50,8 @@ export async function openSqliteMetaStore(file: string): Promise<MetaStore> {
   }
   let closed = false;
   return new KyselyMetaStore(e.db, 'sqlite', {
+    // One server per directory: leases are held in this process (lease-store.ts).
+    leases: processLeaseStore(typeof key === 'string' ? `sqlite:${key}` : `sqlite:${randomUUID()}`),
     close: async () => {
       if (closed) return;
       closed = true;

@@ -16,12 +16,14 @@ import { RouteNotFoundError } from '../index.js';
 import type { RepositoryHost } from '../internal.js';
 import { actingAs, newRunId } from '../internal.js';
 import { auditRequest } from './audit.js';
+import { cachedAuthenticator } from './auth-cache.js';
 import { type Authenticator, authenticate } from './authenticate.js';
 import type { ServerContext } from './context.js';
 import { errorDocument, toHttpError } from './errors.js';
 import { FailureLimiter, type FailureLimiterOptions } from './failure-limiter.js';
 import { loggerOptions } from './logger.js';
 import { ServerMetrics } from './metrics.js';
+import { refuseTraversal } from './path-guard.js';
 import { enforce } from './permissions.js';
 import type { PermissionSpec } from './route-config.js';
 import { registerRoutes } from './routes/index.js';
@@ -38,10 +40,22 @@ export interface ServerOptions {
   bodyLimit?: number;
   objectBodyLimit?: number;
   failures?: FailureLimiterOptions;
+  /**
+   * How long the identity layer's answers (a key's user, a user's groups and policies) are kept:
+   * a revoked key or a changed policy applies within this time on each replica. Default 1000 ms;
+   * 0 asks the identity layer on every request (auth-cache.ts).
+   */
+  authCacheMs?: number;
   /** TLS key and certificate (PEM); plain HTTP without them. */
   https?: { key: Buffer; cert: Buffer };
   /** Collect process metrics (default true; off in tests with many servers). */
   processMetrics?: boolean;
+  /**
+   * Proxies whose X-Forwarded-For is believed (fastify's trustProxy: addresses or CIDRs, comma
+   * separated): the client's address then is the one they forward — what failed sign-ins are
+   * counted per and what the audit log records. Off by default: a client could forge it.
+   */
+  trustProxy?: string;
 }
 
 export type ApiApp = FastifyInstance & { withTypeProvider: FastifyInstance['withTypeProvider'] };
@@ -60,6 +74,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     requestIdHeader: false,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     ...(opts.https ? { https: opts.https } : {}),
+    ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}),
     // Graceful shutdown: close() stops accepting, lets in-flight requests finish.
     forceCloseConnections: 'idle',
   }).withTypeProvider<ZodTypeProvider>();
@@ -68,7 +83,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   const ctx: ServerContext = {
     host: opts.host,
-    auth: opts.auth,
+    auth: cachedAuthenticator(opts.auth, opts.authCacheMs ?? 1000),
     limiter: new FailureLimiter(opts.failures),
     metrics: new ServerMetrics({ processMetrics: opts.processMetrics }),
     objectBodyLimit: opts.objectBodyLimit ?? 5 * 1024 ** 3,
@@ -124,6 +139,8 @@ function installGuards(app: FastifyInstance, ctx: ServerContext): void {
     if (permission === undefined || permission === 'public') return;
     req.user = await authenticate(req, ctx.auth, ctx.limiter);
   });
+  // Before the schema and the permission: a name that climbs (`..%2F`) is refused outright.
+  app.addHook('preValidation', refuseTraversal);
   app.addHook('preHandler', async (req) => {
     const permission = permissionOf(req);
     if (permission === undefined || permission === 'public' || req.user === undefined) return;

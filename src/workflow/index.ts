@@ -120,3 +120,4 @@ export {
 } from './sandbox.js';
 export { type ScheduledJob, Scheduler, startScheduler, validateCron } from './schedule.js';
 export { runScheduledBuild, type ScheduledBuildRun } from './scheduled-build.js';
+export { type JobOutcome, scheduledJobs } from './scheduled-jobs.js';

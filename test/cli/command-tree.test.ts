@@ -172,7 +172,7 @@ describe('sluice help', () => {
         'Quality:',
         'Pipelines:',
         'Workflows:',
-        'Access:',
+        'Server:',
         'Maintenance:',
         'Other:',
       ]);
@@ -182,7 +182,8 @@ describe('sluice help', () => {
       expect(section('Quality:')).toMatch(/^ {2}check /m);
       expect(section('Pipelines:')).toMatch(/^ {2}build /m);
       expect(section('Workflows:')).toMatch(/^ {2}deploy /m);
-      expect(section('Access:')).toMatch(/^ {2}user /m);
+      expect(section('Server:')).toMatch(/^ {2}serve /m);
+      expect(section('Server:')).toMatch(/^ {2}user /m);
       expect(section('Maintenance:')).toMatch(/^ {2}gc /m);
       expect(section('Other:')).toMatch(/^ {2}help \[command\]/m);
     }

@@ -1,6 +1,6 @@
 // The edges call the public API only (docs/architecture.md): the CLI — and the server to come — imports
 // Sluice's code through the entries package.json exports (`sluice`, `sluice/tables`,
-// `sluice/quality`, `sluice/pipeline`, `sluice/workflow`, `sluice/auth`, `sluice/internal`), never a layer's
+// `sluice/quality`, `sluice/pipeline`, `sluice/workflow`, `sluice/auth`, `sluice/server`, `sluice/internal`), never a layer's
 // internals. Each entry only re-exports, and each is really exported by the package.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -66,6 +66,7 @@ describe('the public API', () => {
         './pipeline',
         './quality',
         './schemas',
+        './server',
         './tables',
         './workflow',
       ].sort(),

@@ -7,4 +7,5 @@ export const aliasDelete = defineCommand({
   writes: 'ref',
   configure: (cmd) => cmd.argument('<name>', 'alias to delete'),
   handler: async () => (await import('../handlers/alias-delete.js')).run,
+  remote: async () => (await import('../remote/alias-delete.js')).run,
 });

@@ -6,4 +6,5 @@ export const aliasList = defineCommand({
   description: 'list aliases',
   writes: 'read',
   handler: async () => (await import('../handlers/alias-list.js')).run,
+  remote: async () => (await import('../remote/alias-list.js')).run,
 });

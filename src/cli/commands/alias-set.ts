@@ -7,4 +7,5 @@ export const aliasSet = defineCommand({
   writes: 'ref',
   configure: (cmd) => cmd.argument('<name>', 'alias name').argument('<branch>', 'branch it names'),
   handler: async () => (await import('../handlers/alias-set.js')).run,
+  remote: async () => (await import('../remote/alias-set.js')).run,
 });

@@ -10,4 +10,5 @@ export const branchCreate = defineCommand({
       .argument('<name>', 'name of the new branch')
       .option('--from <ref>', 'where the branch starts (default: the default branch)'),
   handler: async () => (await import('../handlers/branch-create.js')).run,
+  remote: async () => (await import('../remote/branch-create.js')).run,
 });

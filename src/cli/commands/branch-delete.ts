@@ -7,4 +7,5 @@ export const branchDelete = defineCommand({
   writes: 'ref',
   configure: (cmd) => cmd.argument('<name>', 'branch to delete'),
   handler: async () => (await import('../handlers/branch-delete.js')).run,
+  remote: async () => (await import('../remote/branch-delete.js')).run,
 });

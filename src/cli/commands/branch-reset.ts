@@ -10,4 +10,5 @@ export const branchReset = defineCommand({
       .argument('<name>', 'branch to move')
       .requiredOption('--to <ref>', 'commit (or any ref) to point the branch at'),
   handler: async () => (await import('../handlers/branch-reset.js')).run,
+  remote: async () => (await import('../remote/branch-reset.js')).run,
 });

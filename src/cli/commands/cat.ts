@@ -7,4 +7,5 @@ export const cat = defineCommand({
   writes: 'read',
   configure: (cmd) => cmd.argument('<path>', 'path in the repository').addOption(refOption()),
   handler: async () => (await import('../handlers/cat.js')).run,
+  remote: async () => (await import('../remote/cat.js')).run,
 });

@@ -17,4 +17,5 @@ export const commit = defineCommand({
         repeatable,
       ),
   handler: async () => (await import('../handlers/commit.js')).run,
+  remote: async () => (await import('../remote/commit.js')).run,
 });

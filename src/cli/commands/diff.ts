@@ -13,4 +13,5 @@ export const diff = defineCommand({
       .option('--prefix <prefix>', 'only paths starting with this prefix')
       .addOption(branchOption()),
   handler: async () => (await import('../handlers/diff.js')).run,
+  remote: async () => (await import('../remote/diff.js')).run,
 });

@@ -11,4 +11,5 @@ export const get = defineCommand({
       .argument('<dest>', 'local file or directory')
       .addOption(refOption()),
   handler: async () => (await import('../handlers/get.js')).run,
+  remote: async () => (await import('../remote/get.js')).run,
 });

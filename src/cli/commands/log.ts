@@ -12,4 +12,5 @@ export const log = defineCommand({
       .option('--path <path>', 'only commits that changed this path (or anything under it)')
       .option('--oneline', 'one line per commit'),
   handler: async () => (await import('../handlers/log.js')).run,
+  remote: async () => (await import('../remote/log.js')).run,
 });

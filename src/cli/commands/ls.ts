@@ -11,4 +11,5 @@ export const ls = defineCommand({
       .option('-r, --recursive', 'list every object below the prefix')
       .addOption(refOption()),
   handler: async () => (await import('../handlers/ls.js')).run,
+  remote: async () => (await import('../remote/ls.js')).run,
 });

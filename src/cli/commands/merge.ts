@@ -19,4 +19,5 @@ export const merge = defineCommand({
         "merge although the destination's gate refused (only where sluice.yml allows; recorded)",
       ),
   handler: async () => (await import('../handlers/merge.js')).run,
+  remote: async () => (await import('../remote/merge.js')).run,
 });

@@ -19,4 +19,5 @@ export const put = defineCommand({
         'in a directory, also follow symbolic links that lead outside it (default: skip them)',
       ),
   handler: async () => (await import('../handlers/put.js')).run,
+  remote: async () => (await import('../remote/put.js')).run,
 });

@@ -10,4 +10,5 @@ export const revert = defineCommand({
       .argument('<commit>', 'commit (any ref naming it)')
       .option('--parent <n>', 'for a merge commit: which parent to compare with (1-based)'),
   handler: async () => (await import('../handlers/revert.js')).run,
+  remote: async () => (await import('../remote/revert.js')).run,
 });

@@ -10,4 +10,5 @@ export const rm = defineCommand({
       .argument('<paths...>', 'paths to remove')
       .option('-r, --recursive', 'also remove everything under each path'),
   handler: async () => (await import('../handlers/rm.js')).run,
+  remote: async () => (await import('../remote/rm.js')).run,
 });

@@ -7,4 +7,5 @@ export const show = defineCommand({
   writes: 'read',
   configure: (cmd) => cmd.argument('[ref]', 'commit to show (default: the default branch)'),
   handler: async () => (await import('../handlers/show.js')).run,
+  remote: async () => (await import('../remote/show.js')).run,
 });

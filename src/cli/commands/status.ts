@@ -7,4 +7,5 @@ export const status = defineCommand({
   writes: 'read',
   configure: (cmd) => cmd.addOption(branchOption()),
   handler: async () => (await import('../handlers/status.js')).run,
+  remote: async () => (await import('../remote/status.js')).run,
 });

@@ -10,4 +10,5 @@ export const tagCreate = defineCommand({
       .argument('<name>', 'name of the tag')
       .argument('[ref]', 'what to tag (default: the default branch)'),
   handler: async () => (await import('../handlers/tag-create.js')).run,
+  remote: async () => (await import('../remote/tag-create.js')).run,
 });

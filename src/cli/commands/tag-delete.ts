@@ -7,4 +7,5 @@ export const tagDelete = defineCommand({
   writes: 'ref',
   configure: (cmd) => cmd.argument('<name>', 'tag to delete'),
   handler: async () => (await import('../handlers/tag-delete.js')).run,
+  remote: async () => (await import('../remote/tag-delete.js')).run,
 });

@@ -7,4 +7,5 @@ export const tagList = defineCommand({
   writes: 'read',
   configure: (cmd) => cmd.option('--prefix <prefix>', 'only tags whose name starts with this'),
   handler: async () => (await import('../handlers/tag-list.js')).run,
+  remote: async () => (await import('../remote/tag-list.js')).run,
 });

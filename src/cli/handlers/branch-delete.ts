@@ -4,6 +4,11 @@ import type { CommandContext } from '../runner.js';
 export async function run(ctx: CommandContext, name: string): Promise<number> {
   const repo = await ctx.repo();
   await repo.deleteBranch(name);
-  ctx.out.result({ deleted: { branch: name } }, () => ctx.out.note(`deleted branch ${name}`));
+  printDeleted(ctx, 'branch', name);
   return 0;
+}
+
+/** `deleted <kind> <name>` (branch, tag, alias), for the local and the remote commands. */
+export function printDeleted(ctx: CommandContext, kind: 'branch' | 'tag' | 'alias', name: string) {
+  ctx.out.result({ deleted: { [kind]: name } }, () => ctx.out.note(`deleted ${kind} ${name}`));
 }

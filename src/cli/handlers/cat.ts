@@ -1,5 +1,6 @@
 // `sluice cat PATH`: an object's content on stdout. Objects up to 8 MiB are read and verified
 // whole before any byte is printed; bigger ones stream and fail at the end if corrupted.
+import type { EntryJson } from '../../internal.js';
 import { entryJson } from '../output.js';
 import type { CommandContext } from '../runner.js';
 
@@ -14,16 +15,7 @@ export async function run(
   const ref = await ctx.ref(opts.ref);
   if (ctx.out.json) {
     const entry = await repo.stat(ref, path);
-    const bytes = await repo.getObject(ref, path);
-    let content: string;
-    let encoding: 'utf8' | 'base64' = 'utf8';
-    try {
-      content = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      content = Buffer.from(bytes).toString('base64');
-      encoding = 'base64';
-    }
-    ctx.out.result({ entry: entryJson(entry), encoding, content }, () => {});
+    printCatJson(ctx, entryJson(entry), await repo.getObject(ref, path));
     return 0;
   }
   const entry = await repo.stat(ref, path);
@@ -34,4 +26,17 @@ export async function run(
     for await (const chunk of stream) await ctx.out.raw(chunk as Buffer);
   }
   return 0;
+}
+
+/** `cat --json`: the entry and the content (UTF-8 text, else base64), locally and remotely. */
+export function printCatJson(ctx: CommandContext, entry: EntryJson, bytes: Uint8Array): void {
+  let content: string;
+  let encoding: 'utf8' | 'base64' = 'utf8';
+  try {
+    content = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    content = Buffer.from(bytes).toString('base64');
+    encoding = 'base64';
+  }
+  ctx.out.result({ entry, encoding, content }, () => {});
 }

@@ -1,7 +1,7 @@
 // `sluice commit -m MSG`: seals a branch's staged changes into a commit — all of them, or with
 // `--path P…` only those at or under the named paths (the rest stays staged).
 import { EmptyCommitError } from '../../index.js';
-import { firstLine } from '../../internal.js';
+import { type CommitJson, firstLine } from '../../internal.js';
 import { metadata, nonEmpty } from '../options.js';
 import { commitJson, shortId } from '../output.js';
 import type { CommandContext } from '../runner.js';
@@ -26,16 +26,25 @@ export async function run(ctx: CommandContext, opts: CommitCliOptions): Promise<
       allowEmpty: opts.allowEmpty === true,
       ...(opts.path?.length ? { paths: opts.path } : {}),
     })
-    .catch((err: unknown) => {
-      if (!(err instanceof EmptyCommitError)) throw err;
-      // Same error, worded for the command line.
-      throw new EmptyCommitError(
-        `nothing to commit on ${branch}${opts.path?.length ? ` at ${opts.path.join(', ')}` : ''}; pass --allow-empty to record an empty commit`,
-        err.data,
-      );
-    });
-  ctx.out.result({ branch, commit: commitJson(c) }, () =>
-    ctx.out.note(`[${branch} ${shortId(c.id)}] ${firstLine(c.message)}`),
-  );
+    .catch(cliWording(branch, opts.path));
+  printCommitted(ctx, branch, commitJson(c));
   return 0;
+}
+
+/** EmptyCommitError worded for the command line (the same error); others as they are. */
+export function cliWording(branch: string, paths: string[] | undefined) {
+  return (err: unknown): never => {
+    if (!(err instanceof EmptyCommitError)) throw err;
+    throw new EmptyCommitError(
+      `nothing to commit on ${branch}${paths?.length ? ` at ${paths.join(', ')}` : ''}; pass --allow-empty to record an empty commit`,
+      err.data,
+    );
+  };
+}
+
+/** `[branch id] message`: what commit, revert and cherry-pick print, locally and remotely. */
+export function printCommitted(ctx: CommandContext, branch: string, commit: CommitJson): void {
+  ctx.out.result({ branch, commit }, () =>
+    ctx.out.note(`[${branch} ${shortId(commit.id)}] ${firstLine(commit.message)}`),
+  );
 }

@@ -23,8 +23,17 @@ export async function run(
     changes = await collect(repo.diff(left, to, { prefix: opts.prefix }));
     doc = { left, right: to };
   }
+  printDiff(ctx, doc, changes);
+  return 0;
+}
+
+/** What both the local and the remote command print (`doc`: what was compared). */
+export function printDiff(
+  ctx: CommandContext,
+  doc: Record<string, unknown>,
+  changes: Change[],
+): void {
   ctx.out.result({ ...doc, changes: changes.map(changeJson), counts: countChanges(changes) }, () =>
     printChanges(ctx.out, changes, 'no changes'),
   );
-  return 0;
 }

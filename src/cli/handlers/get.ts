@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, sep } from 'node:path';
-import { Transform } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SluiceError } from '../../index.js';
 import { fileError } from '../local-files.js';
@@ -31,6 +31,21 @@ export async function run(
   const repo = await ctx.repo();
   const ref = await ctx.ref(opts.ref);
   const { entry, stream } = await repo.openObject(ref, path);
+  const target = await download(ctx, entry, stream, dest);
+  printGot(ctx, entry, target);
+  return 0;
+}
+
+/**
+ * Writes an object's stream to DEST (a file, or into a directory under the object's name) through
+ * a temp file renamed at the end; on any failure no DEST file is left. Returns the file written.
+ */
+export async function download(
+  ctx: CommandContext,
+  entry: { path: string; size: number },
+  stream: Readable,
+  dest: string,
+): Promise<string> {
   const into = dest.endsWith('/') || dest.endsWith(sep) || (await isDirectory(dest));
   const target = into ? join(dest, basename(entry.path)) : dest;
   const tmp = join(
@@ -56,9 +71,17 @@ export async function run(
   } finally {
     bar?.stop();
   }
+  return target;
+}
+
+/** What both the local and the remote command print. */
+export function printGot(
+  ctx: CommandContext,
+  entry: { path: string; size: number; checksum: string },
+  target: string,
+): void {
   ctx.out.result(
     { path: entry.path, destination: target, size: entry.size, checksum: entry.checksum },
     () => ctx.out.note(`${entry.path} → ${target} (${formatBytes(entry.size)})`),
   );
-  return 0;
 }

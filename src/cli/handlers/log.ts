@@ -20,8 +20,18 @@ export async function run(
   const start = await ctx.ref(ref);
   const commits: Commit[] = [];
   for await (const c of repo.log(start, { limit, path: opts.path })) commits.push(c);
-  ctx.out.result({ ref: start, commits: commits.map(commitJson) }, () =>
-    printCommits(ctx.out, commits, opts.oneline),
-  );
+  printLog(ctx, start, commits, opts.oneline);
   return 0;
+}
+
+/** What both the local and the remote command print. */
+export function printLog(
+  ctx: CommandContext,
+  ref: string,
+  commits: Commit[],
+  oneline: boolean | undefined,
+): void {
+  ctx.out.result({ ref, commits: commits.map(commitJson) }, () =>
+    printCommits(ctx.out, commits, oneline),
+  );
 }

@@ -1,7 +1,7 @@
 // `sluice ls [PREFIX]`: objects at a ref. Without -r, keys below the next "/" collapse into
 // directories ("dir/"); a PREFIX that names an object lists that object.
 import { type ListItem, PathNotFoundError, parseRepoPath } from '../../index.js';
-import { entryJson } from '../output.js';
+import { type ListItemJson, listItemJson } from '../../internal.js';
 import type { CommandContext } from '../runner.js';
 
 export async function run(
@@ -34,24 +34,25 @@ export async function run(
   if (given !== undefined && prefix !== '' && items.length === 0) {
     throw new PathNotFoundError(`${given} not found at ${ref}`, { path: given, ref });
   }
-  const list = items;
-  ctx.out.result(
-    {
-      ref,
-      prefix,
-      entries: list.map((i) =>
-        i.type === 'object' ? { type: 'object', ...entryJson(i.entry) } : i,
-      ),
-    },
-    () =>
-      ctx.out.table(
-        list.map((i) =>
-          i.type === 'object'
-            ? [String(i.entry.size), i.entry.checksum.slice(0, 12), i.entry.path]
-            : ['-', '-', i.path],
-        ),
-        [0],
-      ),
-  );
+  printLs(ctx, ref, prefix, items.map(listItemJson));
   return 0;
+}
+
+/** What both the local and the remote command print. */
+export function printLs(
+  ctx: CommandContext,
+  ref: string,
+  prefix: string,
+  entries: ListItemJson[],
+): void {
+  ctx.out.result({ ref, prefix, entries }, () =>
+    ctx.out.table(
+      entries.map((i) =>
+        i.type === 'object'
+          ? [String(i.size), i.checksum.slice(0, 12), i.path]
+          : ['-', '-', i.path],
+      ),
+      [0],
+    ),
+  );
 }

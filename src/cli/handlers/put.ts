@@ -15,7 +15,7 @@ import { metadata } from '../options.js';
 import { formatBytes } from '../output.js';
 import type { CommandContext } from '../runner.js';
 
-interface PutOptions {
+export interface PutOptions {
   branch?: string;
   contentType?: string;
   meta?: string[];
@@ -38,6 +38,66 @@ async function checkManifests(repo: Repository, branch: string, paths: string[])
 /** Store concurrency passed to the engine: small objects are latency-bound, not bandwidth-bound. */
 const STORE_CONCURRENCY = 32;
 
+/** The local files a put reads and the repository paths they go to (a file, or a tree). */
+export interface PutPlan {
+  files: LocalFile[];
+  paths: string[];
+  skipped: SkippedFile[];
+}
+
+/** Is `src` a directory? (a missing file is the file error of its name) */
+export async function isDirectory(src: string): Promise<boolean> {
+  try {
+    return (await stat(src)).isDirectory();
+  } catch (err) {
+    throw fileError(err, src);
+  }
+}
+
+/** Walks `src` (a directory: its files under the prefix `dest`; a file: `dest`). */
+export async function planPut(
+  ctx: CommandContext,
+  src: string,
+  dest: string,
+  isDir: boolean,
+  opts: PutOptions,
+): Promise<PutPlan> {
+  if (isDir) {
+    const prefix =
+      dest === '.' || dest === './' || dest === '' ? '' : dest.endsWith('/') ? dest : `${dest}/`;
+    const { files, skipped } = await walkFiles(src, (m) => ctx.out.warn(m), {
+      followSymlinks: opts.followSymlinks === true,
+    });
+    if (files.length === 0) ctx.out.warn(`${src} holds no files; nothing to stage`);
+    return { files, paths: files.map((f) => prefix + f.rel), skipped };
+  }
+  // A file named on the command line is read wherever a link there leads: the user chose it.
+  let abs: string;
+  try {
+    abs = await realpath(src);
+  } catch (err) {
+    throw fileError(err, src);
+  }
+  return {
+    files: [{ abs, rel: basename(src) }],
+    paths: [dest.endsWith('/') ? dest + basename(src) : dest],
+    skipped: [],
+  };
+}
+
+/** Reads the files' bodies, with a progress bar. */
+export async function readPlan(
+  ctx: CommandContext,
+  files: LocalFile[],
+): Promise<{ bodies: LocalBody[]; bytes: number }> {
+  const reading = ctx.progress('read', files.length);
+  try {
+    return await readBodies(files, { onProgress: (n) => reading.update(n) });
+  } finally {
+    reading.stop();
+  }
+}
+
 export async function run(
   ctx: CommandContext,
   src: string,
@@ -46,50 +106,14 @@ export async function run(
 ): Promise<number> {
   const meta = metadata(opts.meta);
   parseRepoPath(dest, { allowEmpty: true, allowTrailingSlash: true });
-  let isDir: boolean;
-  try {
-    isDir = (await stat(src)).isDirectory();
-  } catch (err) {
-    throw fileError(err, src);
-  }
+  const isDir = await isDirectory(src);
   const repo = await ctx.repo();
   const branch = await ctx.branch(opts.branch);
   // Refuse a missing branch (or a tag) before reading a single file.
   await repo.getBranch(branch);
-
-  let files: LocalFile[];
-  let paths: string[];
-  let skipped: SkippedFile[] = [];
-  if (isDir) {
-    const prefix =
-      dest === '.' || dest === './' || dest === '' ? '' : dest.endsWith('/') ? dest : `${dest}/`;
-    ({ files, skipped } = await walkFiles(src, (m) => ctx.out.warn(m), {
-      followSymlinks: opts.followSymlinks === true,
-    }));
-    paths = files.map((f) => prefix + f.rel);
-    if (files.length === 0) ctx.out.warn(`${src} holds no files; nothing to stage`);
-  } else {
-    // A file named on the command line is read wherever a link there leads: the user chose it.
-    let abs: string;
-    try {
-      abs = await realpath(src);
-    } catch (err) {
-      throw fileError(err, src);
-    }
-    files = [{ abs, rel: basename(src) }];
-    paths = [dest.endsWith('/') ? dest + basename(src) : dest];
-  }
-
+  const { files, paths, skipped } = await planPut(ctx, src, dest, isDir, opts);
   await checkManifests(repo, branch, paths);
-
-  const reading = ctx.progress('read', files.length);
-  let bodies: LocalBody[];
-  let bytes: number;
-  try {
-    ({ bodies, bytes } = await readBodies(files, { onProgress: (n) => reading.update(n) }));
-  } finally {
-    reading.stop();
-  }
+  const { bodies, bytes } = await readPlan(ctx, files);
   const items: PutItem[] = files.map((_, i) => ({
     path: paths[i] as string,
     body: bodies[i] as LocalBody,
@@ -107,6 +131,18 @@ export async function run(
   } finally {
     storing.stop();
   }
+  printPut(ctx, branch, entries, bytes, skipped);
+  return 0;
+}
+
+/** What both the local and the remote command print. */
+export function printPut(
+  ctx: CommandContext,
+  branch: string,
+  entries: { path: string; size: number; checksum: string; address: string; contentType: string }[],
+  bytes: number,
+  skipped: SkippedFile[],
+): void {
   ctx.out.result(
     {
       branch,
@@ -131,5 +167,4 @@ export async function run(
       ctx.out.note(`${entries.length} object(s), ${formatBytes(bytes)} staged on ${branch}`);
     },
   );
-  return 0;
 }

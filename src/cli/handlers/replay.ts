@@ -1,10 +1,10 @@
 // Shared by `revert` and `cherry-pick`: both replay one commit's changes onto a branch as a new
 // commit, and differ only in direction.
 import type { Commit, Repository } from '../../index.js';
-import { firstLine } from '../../internal.js';
 import { positiveInt } from '../options.js';
-import { commitJson, shortId } from '../output.js';
+import { commitJson } from '../output.js';
 import type { CommandContext } from '../runner.js';
+import { printCommitted } from './commit.js';
 
 export type Replay = (
   repo: Repository,
@@ -23,8 +23,6 @@ export async function replayCommand(
   const repo = await ctx.repo();
   const branch = await ctx.branch(opts.branch);
   const c = await replay(repo, branch, commit, parent === undefined ? {} : { parent });
-  ctx.out.result({ branch, commit: commitJson(c) }, () =>
-    ctx.out.note(`[${branch} ${shortId(c.id)}] ${firstLine(c.message)}`),
-  );
+  printCommitted(ctx, branch, commitJson(c));
   return 0;
 }

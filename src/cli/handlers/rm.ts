@@ -11,9 +11,14 @@ export async function run(
   const removed = await repo.deleteObjects(branch, paths, {
     recursive: opts.recursive === true,
   });
+  printRemoved(ctx, branch, removed);
+  return 0;
+}
+
+/** What both the local and the remote command print. */
+export function printRemoved(ctx: CommandContext, branch: string, removed: string[]): void {
   ctx.out.result({ branch, removed }, () => {
     for (const p of removed) ctx.out.note(`removed ${p}`);
     ctx.out.note(`${removed.length} object(s) removed on ${branch} (staged)`);
   });
-  return 0;
 }

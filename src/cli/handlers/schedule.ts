@@ -12,11 +12,10 @@ import {
   InvalidArgumentError,
   loadWorkflowConfig,
   type Repository,
-  runLoad,
   type WorkflowConfig,
 } from '../../index.js';
 import { errorLine } from '../../internal.js';
-import { runScheduledBuild, type ScheduledJob, startScheduler } from '../../workflow/index.js';
+import { type ScheduledJob, scheduledJobs, startScheduler } from '../../workflow/index.js';
 import type { CommandContext } from '../runner.js';
 
 interface ScheduleCliOptions {
@@ -52,39 +51,6 @@ function say(s: Session, line: string): void {
   if (!s.ctx.globals.quiet) s.ctx.out.line(`${new Date().toISOString()} ${line}`);
 }
 
-function ingestorJobs(s: Session): ScheduledJob[] {
-  return s.config.ingestors
-    .filter((i) => i.schedule)
-    .map(
-      (i): ScheduledJob => ({
-        name: i.name,
-        cron: i.schedule as string,
-        run: async (signal) => {
-          const r = await runLoad(s.repo, s.dir, s.config, i.name, { signal });
-          const detail = `${r.status}${r.status === 'success' ? ` (${r.rows} rows into ${r.target})` : r.reason ? ` — ${r.reason}` : ''}`;
-          s.outcome.set(i.name, detail);
-          say(s, `${i.name}: ${detail}`);
-        },
-      }),
-    );
-}
-
-function buildJobs(s: Session): ScheduledJob[] {
-  return s.config.schedule.builds.map((b): ScheduledJob => {
-    const name = `build:${b.branch ?? s.repo.defaultBranch}`;
-    return {
-      name,
-      cron: b.cron,
-      run: async () => {
-        const { outcome: out } = await runScheduledBuild(s.repo, s.dir, s.config, b);
-        const detail = `${out.run.status} (run ${out.run.id})`;
-        s.outcome.set(name, detail);
-        say(s, `build on ${out.run.branch}: ${detail}`);
-      },
-    };
-  });
-}
-
 /** The jobs --only names; an unknown name is an error before anything runs. */
 function onlyJobs(jobs: ScheduledJob[], only: string[] | undefined): ScheduledJob[] {
   if (!only) return jobs;
@@ -102,7 +68,11 @@ export async function run(ctx: CommandContext, opts: ScheduleCliOptions): Promis
   const config = loadWorkflowConfig(dir);
   const repo = await ctx.repo();
   const s: Session = { ctx, repo, dir, config, outcome: new Map(), runs: [], skipped: [] };
-  const jobs = onlyJobs([...ingestorJobs(s), ...buildJobs(s)], opts.only);
+  const all = scheduledJobs(repo, dir, config, (o) => {
+    s.outcome.set(o.job, o.detail);
+    say(s, o.line);
+  });
+  const jobs = onlyJobs(all, opts.only);
   const jobsJson = jobs.map((j) => ({ name: j.name, cron: j.cron }));
   if (jobs.length === 0) {
     ctx.out.result({ schedule: { jobs: jobsJson, runs: [], skipped: [] } }, () =>

@@ -1,4 +1,5 @@
 // `sluice show REF`: a commit's details and its changes against its first parent.
+import type { Change, Commit } from '../../index.js';
 import { commitChanges } from '../../internal.js';
 import { changeJson, commitJson, countChanges, printChanges, printCommit } from '../output.js';
 import type { CommandContext } from '../runner.js';
@@ -7,6 +8,12 @@ export async function run(ctx: CommandContext, ref: string | undefined): Promise
   const repo = await ctx.repo();
   const c = await repo.getCommit(await ctx.ref(ref));
   const changes = await commitChanges(repo, c);
+  printShow(ctx, c, changes);
+  return 0;
+}
+
+/** What both the local and the remote command print. */
+export function printShow(ctx: CommandContext, c: Commit, changes: Change[]): void {
   ctx.out.result(
     {
       commit: commitJson(c),
@@ -19,5 +26,4 @@ export async function run(ctx: CommandContext, ref: string | undefined): Promise
       printChanges(ctx.out, changes, 'no changes');
     },
   );
-  return 0;
 }

@@ -1,4 +1,5 @@
 // `sluice status`: the uncommitted changes on a branch.
+import type { Change } from '../../index.js';
 import { changeJson, collect, countChanges, printChanges } from '../output.js';
 import type { CommandContext } from '../runner.js';
 
@@ -6,6 +7,12 @@ export async function run(ctx: CommandContext, opts: { branch?: string }): Promi
   const repo = await ctx.repo();
   const branch = await ctx.branch(opts.branch);
   const changes = await collect(repo.status(branch));
+  printStatus(ctx, branch, changes);
+  return 0;
+}
+
+/** What both the local and the remote command print. */
+export function printStatus(ctx: CommandContext, branch: string, changes: Change[]): void {
   ctx.out.result(
     { branch, changes: changes.map(changeJson), counts: countChanges(changes) },
     () => {
@@ -13,5 +20,4 @@ export async function run(ctx: CommandContext, opts: { branch?: string }): Promi
       printChanges(ctx.out, changes, 'nothing to commit');
     },
   );
-  return 0;
 }

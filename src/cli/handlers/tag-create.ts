@@ -1,4 +1,5 @@
 // `sluice tag create NAME [REF]`: an immutable name for a commit.
+import type { TagJson } from '../../internal.js';
 import { shortId, tagJson } from '../output.js';
 import type { CommandContext } from '../runner.js';
 
@@ -9,8 +10,11 @@ export async function run(
 ): Promise<number> {
   const repo = await ctx.repo();
   const rec = await repo.createTag(name, await ctx.ref(ref));
-  ctx.out.result({ tag: tagJson(rec) }, () =>
-    ctx.out.note(`created tag ${rec.name} at ${shortId(rec.commitId)}`),
-  );
+  printTagCreated(ctx, tagJson(rec));
   return 0;
+}
+
+/** What both the local and the remote command print. */
+export function printTagCreated(ctx: CommandContext, tag: TagJson): void {
+  ctx.out.result({ tag }, () => ctx.out.note(`created tag ${tag.name} at ${shortId(tag.commit)}`));
 }

@@ -1,24 +1,24 @@
-// Every page of a paged listing (`{results, pagination}`), for remote commands that print the
-// whole list as the local command does.
-
-interface Page<T> {
+// Reads every page of a listing route (`?after=&amount=`) — what a local command collects from
+// the library's iterator, the remote one collects page by page.
+export interface Page<T> {
   results: T[];
   pagination: { hasMore: boolean; nextOffset?: string };
 }
 
-/** Calls `fetch(after)` from the first page until there is no more (or `max` items). */
+/** Every result of the pages `fetch(after)` answers, following `nextOffset` until the last. */
 export async function allPages<T>(
   fetch: (after: string | undefined) => Promise<Page<T>>,
-  max = Number.POSITIVE_INFINITY,
+  limit = Number.POSITIVE_INFINITY,
 ): Promise<T[]> {
   const out: T[] = [];
   let after: string | undefined;
   for (;;) {
     const page = await fetch(after);
     out.push(...page.results);
-    if (!page.pagination.hasMore || out.length >= max || page.pagination.nextOffset === undefined)
-      break;
+    if (!page.pagination.hasMore || out.length >= limit) return out.slice(0, limit);
     after = page.pagination.nextOffset;
   }
-  return out.slice(0, max);
 }
+
+/** The most a page may hold (the server's `amount` maximum). */
+export const PAGE = 1000;

@@ -177,7 +177,12 @@ function registerDownload(api: ApiRoutes, ctx: ServerContext): void {
     async (req, reply) => {
       const path = parseRepoPath(req.query.path);
       const repo = await ctx.host.get(req.params.repository);
-      const entry = await repo.stat(req.params.ref, path);
+      // Without a range, one open gives the entry and the bytes (a small object read whole).
+      const whole =
+        req.headers.range === undefined && req.method !== 'HEAD'
+          ? await repo.openObject(req.params.ref, path)
+          : undefined;
+      const entry = whole?.entry ?? (await repo.stat(req.params.ref, path));
       reply.header('etag', `"${entry.checksum}"`);
       reply.header('accept-ranges', 'bytes');
       reply.header('content-type', entry.contentType);
@@ -195,6 +200,10 @@ function registerDownload(api: ApiRoutes, ctx: ServerContext): void {
       reply.header('content-length', String(range ? range.end - range.start + 1 : entry.size));
       // HEAD: an empty stream keeps the Content-Length above (Fastify's HEAD handling drains it).
       if (req.method === 'HEAD') return reply.send(Readable.from([]));
+      if (whole) {
+        const b = whole.bytes;
+        return reply.send(b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength) : whole.stream);
+      }
       const { stream } = await repo.openObject(req.params.ref, path, range ? { range } : {});
       return reply.send(stream);
     },
