@@ -30,6 +30,40 @@ export {
   type TagJson,
   tagJson,
 } from './api/wire-core.js';
+export {
+  type ColumnJson,
+  type QueryResultJson,
+  type RowJson,
+  type TableDiffJson,
+  type TableInfoJson,
+  type TableListJson,
+  type TableSummaryJson,
+  tableDiffFromJson,
+  tableDiffJson,
+  tableInfoJson,
+  tableSummaryJson,
+} from './api/wire-tables.js';
+export {
+  type EventJson,
+  eventFromJson,
+  eventJson,
+  type ImpactJson,
+  impactFromJson,
+  impactJson,
+  type LineageJson,
+  lineageFromJson,
+  lineageJson,
+  type MetricsJson,
+  metricsFromJson,
+  metricsJson,
+  type SandboxDeletedJson,
+  type SandboxJson,
+  type SandboxStatusJson,
+  sandboxFromJson,
+  sandboxJson,
+  sandboxStatusFromJson,
+  sandboxStatusJson,
+} from './api/wire-workflow.js';
 export { actingAs, currentActor } from './common/actor.js';
 export {
   type IgnoredKey,

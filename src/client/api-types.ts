@@ -1094,6 +1094,207 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/repositories/{repository}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The event log (`sluice events`), paged by id */
+        get: {
+            parameters: {
+                query?: {
+                    actor?: string;
+                    /** @description the last id of the page before (in `order`) */
+                    after?: number;
+                    amount?: number;
+                    /** @description asc: oldest first (the default) */
+                    order?: "asc" | "desc";
+                    /** @description a duration ago (7d, 24h, 30m) or an ISO time */
+                    since?: string;
+                    /** @description comma-separated: load, check, merge, build, promote, deploy, rollback, alert, config, request */
+                    type?: string;
+                    /** @description a duration ago or an ISO time */
+                    until?: string;
+                };
+                header?: never;
+                path: {
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pagination: {
+                                hasMore: boolean;
+                                maxPerPage: number;
+                                nextOffset?: string;
+                                results: number;
+                            };
+                            results: components["schemas"]["Event"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{repository}/impact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a branch changes against a base: models, downstream, exposures, breaking columns (`sluice impact`) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description the ref to compare with (e.g. main) */
+                    base: string;
+                    /** @description the branch with the changes (default: the default branch) */
+                    branch?: string;
+                };
+                header?: never;
+                path: {
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Impact"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{repository}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Outcome metrics from the event log: deployment frequency, lead time, change-failure rate, time to restore (`sluice metrics`) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description the environment deployed to */
+                    env?: string;
+                    /** @description start of the window: a duration ago or an ISO time */
+                    since?: string;
+                    /** @description end of the window (default now) */
+                    until?: string;
+                };
+                header?: never;
+                path: {
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OutcomeMetrics"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/repositories/{repository}/refs/{left}/diff/{right}": {
         parameters: {
             query?: never;
@@ -1152,6 +1353,70 @@ export interface paths {
                                 results: number;
                             };
                             results: components["schemas"]["Change"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{repository}/refs/{left}/tables/{table}/diff/{right}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How a table differs between two refs: schema, then rows added, removed and changed (`sluice table diff`) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description rows shown per kind of change (default 5) */
+                    sample?: number;
+                };
+                header?: never;
+                path: {
+                    left: string;
+                    repository: string;
+                    right: string;
+                    table: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            diff: components["schemas"]["TableDiff"];
                         };
                     };
                 };
@@ -1224,6 +1489,66 @@ export interface paths {
                             };
                             results: components["schemas"]["Commit"][];
                         };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{repository}/refs/{ref}/lineage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The pipeline lineage at a ref: sources → models → exposures, column by column (`sluice lineage`) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description only what this node depends on and what depends on it */
+                    node?: string;
+                };
+                header?: never;
+                path: {
+                    ref: string;
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Lineage"];
                     };
                 };
             };
@@ -1442,6 +1767,281 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/repositories/{repository}/refs/{ref}/tables": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the tables at a ref (`sluice table list`) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description return results after this key */
+                    after?: string;
+                    amount?: number;
+                    prefix?: string;
+                };
+                header?: never;
+                path: {
+                    ref: string;
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pagination: {
+                                hasMore: boolean;
+                                maxPerPage: number;
+                                nextOffset?: string;
+                                results: number;
+                            };
+                            ref: string;
+                            results: components["schemas"]["TableSummary"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{repository}/refs/{ref}/tables/{table}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A table's columns, key, rows, size and files (`sluice table show`) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ref: string;
+                    repository: string;
+                    table: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            table: components["schemas"]["TableInfo"];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{repository}/refs/{ref}/tables/{table}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The commits that changed a table, newest first (`sluice table history`) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description a commit id: the commits after it */
+                    after?: string;
+                    amount?: number;
+                };
+                header?: never;
+                path: {
+                    ref: string;
+                    repository: string;
+                    table: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pagination: {
+                                hasMore: boolean;
+                                maxPerPage: number;
+                                nextOffset?: string;
+                                results: number;
+                            };
+                            ref: string;
+                            results: components["schemas"]["Commit"][];
+                            table: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{repository}/refs/{ref}/tables/{table}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A table's first rows */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    ref: string;
+                    repository: string;
+                    table: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            columns: {
+                                name: string;
+                                type: string;
+                            }[];
+                            ref: string;
+                            rows: {
+                                [key: string]: unknown;
+                            }[];
+                            table: string;
+                            /** @description the table has more rows than `limit` */
+                            truncated: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/repositories/{repository}/refs/{source}/merge/{destination}": {
         parameters: {
             query?: never;
@@ -1506,6 +2106,269 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["MergeOutcome"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{repository}/sandboxes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List sandboxes with their age, expiry and state (`sluice sandbox list`) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description return results after this key */
+                    after?: string;
+                    amount?: number;
+                    prefix?: string;
+                };
+                header?: never;
+                path: {
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pagination: {
+                                hasMore: boolean;
+                                maxPerPage: number;
+                                nextOffset?: string;
+                                results: number;
+                            };
+                            results: components["schemas"]["SandboxStatus"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a sandbox: the branch sandbox/NAME, in O(1), from a ref */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description any ref (default: the default branch) */
+                        from?: string;
+                        /** @description letters, digits, ".", "_", "-" */
+                        name: string;
+                        /** @description readable only by its owner and admins */
+                        private?: boolean;
+                        /** @description removed at the first gc after this long (7d, 24h, 30m) */
+                        ttl?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sandbox: components["schemas"]["Sandbox"];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{repository}/sandboxes/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a sandbox: its branch (with uncommitted changes) and its record */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deleted: {
+                                branch: string;
+                                branchDeleted: boolean;
+                                sandbox: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{repository}/sql": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run read-only SQL over the tables of refs (`sluice sql --read-only`) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default 1000 */
+                        limit?: number;
+                        /** @description SQL; several statements run in order and the last one is answered */
+                        query: string;
+                        /** @description refs whose tables are views (default: the default branch); several: one schema each */
+                        refs?: string[];
+                        /** @default 30000 */
+                        timeoutMs?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            columns: components["schemas"]["Column"][];
+                            rows: {
+                                [key: string]: unknown;
+                            }[];
+                            /** @description more rows than `limit`: the answer was cut */
+                            truncated: boolean;
+                        };
                     };
                 };
             };
@@ -1926,6 +2789,14 @@ export interface components {
             /** @enum {string} */
             type: "added" | "removed" | "changed";
         };
+        Column: {
+            name: string;
+            type: string;
+        };
+        ColumnInput: {
+            name: string;
+            type: string;
+        };
         Commit: {
             committer: string;
             createdAt: string;
@@ -1985,6 +2856,138 @@ export interface components {
                 data: unknown;
                 message: string;
             };
+        };
+        Event: {
+            actor: string;
+            id: number;
+            outcome: string;
+            time: string;
+            type: string;
+        } & {
+            [key: string]: unknown;
+        };
+        EventInput: {
+            actor: string;
+            id: number;
+            outcome: string;
+            time: string;
+            type: string;
+        } & {
+            [key: string]: unknown;
+        };
+        Impact: {
+            base: string;
+            branch: string;
+            breaking: {
+                /** @enum {string} */
+                change: "removed" | "retyped";
+                column: string;
+                consumer: string;
+                /** @enum {string} */
+                consumerKind: "model" | "exposure";
+                table: string;
+            }[];
+            brokenExposures: string[];
+            changed: string[];
+            columnChanges: {
+                after?: string;
+                before?: string;
+                /** @enum {string} */
+                change: "removed" | "retyped" | "added";
+                column: string;
+                table: string;
+            }[];
+            downstream: string[];
+            exposures: string[];
+        };
+        ImpactInput: {
+            base: string;
+            branch: string;
+            breaking: {
+                /** @enum {string} */
+                change: "removed" | "retyped";
+                column: string;
+                consumer: string;
+                /** @enum {string} */
+                consumerKind: "model" | "exposure";
+                table: string;
+            }[];
+            brokenExposures: string[];
+            changed: string[];
+            columnChanges: {
+                after?: string;
+                before?: string;
+                /** @enum {string} */
+                change: "removed" | "retyped" | "added";
+                column: string;
+                table: string;
+            }[];
+            downstream: string[];
+            exposures: string[];
+        };
+        Lineage: {
+            columns: {
+                [key: string]: {
+                    columns: {
+                        [key: string]: {
+                            column: string;
+                            relation: string;
+                        }[];
+                    };
+                    unresolved: {
+                        column: string;
+                        reason: string;
+                    }[];
+                    used: {
+                        column: string;
+                        relation: string;
+                    }[];
+                };
+            };
+            edges: [
+                string,
+                string
+            ][];
+            nodes: {
+                id: string;
+                /** @enum {string} */
+                kind: "seed" | "model" | "test" | "source" | "exposure";
+                name: string;
+                relation?: string;
+            }[];
+            ref: string;
+        };
+        LineageInput: {
+            columns: {
+                [key: string]: {
+                    columns: {
+                        [key: string]: {
+                            column: string;
+                            relation: string;
+                        }[];
+                    };
+                    unresolved: {
+                        column: string;
+                        reason: string;
+                    }[];
+                    used: {
+                        column: string;
+                        relation: string;
+                    }[];
+                };
+            };
+            edges: [
+                string,
+                string
+            ][];
+            nodes: {
+                id: string;
+                /** @enum {string} */
+                kind: "seed" | "model" | "test" | "source" | "exposure";
+                name: string;
+                relation?: string;
+            }[];
+            ref: string;
         };
         ListItem: {
             address: string;
@@ -2087,6 +3090,314 @@ export interface components {
             /** @description the merge event's id in the event log */
             event: number | null;
             merge: components["schemas"]["MergeInput"];
+        };
+        OutcomeMetrics: {
+            changeFailureRate: {
+                deploys: number;
+                failed: number;
+                failedDeploys: number;
+                rate: number | null;
+                rolledBack: number;
+            };
+            daily: {
+                day: string;
+                deploys: number;
+                failedDeploys: number;
+                rollbacks: number;
+                rolledBack: number;
+            }[];
+            days: number;
+            deploymentFrequency: {
+                deploys: number;
+                perDay: number;
+                perWeek: number;
+            };
+            environment: string;
+            leadTime: {
+                count: number;
+                medianMs: number | null;
+                p90Ms: number | null;
+            };
+            loads: {
+                error: number;
+                failure: number;
+                skipped: number;
+                success: number;
+            };
+            since: string;
+            timeToRestore: {
+                count: number;
+                incidents: {
+                    deployId: string | null;
+                    detectedAt: string;
+                    restoredAt: string | null;
+                    restoredBy: ("rollback" | "deploy") | null;
+                }[];
+                medianMs: number | null;
+                open: number;
+                p90Ms: number | null;
+            };
+            until: string;
+        };
+        OutcomeMetricsInput: {
+            changeFailureRate: {
+                deploys: number;
+                failed: number;
+                failedDeploys: number;
+                rate: number | null;
+                rolledBack: number;
+            };
+            daily: {
+                day: string;
+                deploys: number;
+                failedDeploys: number;
+                rollbacks: number;
+                rolledBack: number;
+            }[];
+            days: number;
+            deploymentFrequency: {
+                deploys: number;
+                perDay: number;
+                perWeek: number;
+            };
+            environment: string;
+            leadTime: {
+                count: number;
+                medianMs: number | null;
+                p90Ms: number | null;
+            };
+            loads: {
+                error: number;
+                failure: number;
+                skipped: number;
+                success: number;
+            };
+            since: string;
+            timeToRestore: {
+                count: number;
+                incidents: {
+                    deployId: string | null;
+                    detectedAt: string;
+                    restoredAt: string | null;
+                    restoredBy: ("rollback" | "deploy") | null;
+                }[];
+                medianMs: number | null;
+                open: number;
+                p90Ms: number | null;
+            };
+            until: string;
+        };
+        Sandbox: {
+            branch: string;
+            createdAt: string;
+            expiresAt: string | null;
+            from: string;
+            fromCommit: string;
+            name: string;
+            owner: string;
+            /** @description readable only by its owner and admins */
+            private: boolean;
+        };
+        SandboxInput: {
+            branch: string;
+            createdAt: string;
+            expiresAt: string | null;
+            from: string;
+            fromCommit: string;
+            name: string;
+            owner: string;
+            /** @description readable only by its owner and admins */
+            private: boolean;
+        };
+        SandboxStatus: {
+            ageMs: number;
+            branch: string;
+            createdAt: string;
+            expired: boolean;
+            expiresAt: string | null;
+            expiresInMs: number | null;
+            from: string;
+            fromCommit: string;
+            head: string | null;
+            name: string;
+            owner: string;
+            /** @description readable only by its owner and admins */
+            private: boolean;
+            /** @enum {string} */
+            state: "active" | "expired" | "missing";
+            uncommitted: boolean;
+        };
+        SandboxStatusInput: {
+            ageMs: number;
+            branch: string;
+            createdAt: string;
+            expired: boolean;
+            expiresAt: string | null;
+            expiresInMs: number | null;
+            from: string;
+            fromCommit: string;
+            head: string | null;
+            name: string;
+            owner: string;
+            /** @description readable only by its owner and admins */
+            private: boolean;
+            /** @enum {string} */
+            state: "active" | "expired" | "missing";
+            uncommitted: boolean;
+        };
+        TableDiff: {
+            added: number;
+            changed: number;
+            filesCompared: {
+                left: number;
+                right: number;
+            };
+            filesSkipped: number;
+            left: {
+                commit?: string;
+                ref: string;
+            };
+            primaryKey?: string[];
+            primaryKeyChange?: {
+                after?: string[];
+                before?: string[];
+            };
+            removed: number;
+            right: {
+                commit?: string;
+                ref: string;
+            };
+            samples: {
+                added: {
+                    [key: string]: unknown;
+                }[];
+                changed: {
+                    /** @description a row: JSON values (big integers and decimals as strings) */
+                    key: {
+                        [key: string]: unknown;
+                    };
+                    /** @description a row: JSON values (big integers and decimals as strings) */
+                    left: {
+                        [key: string]: unknown;
+                    };
+                    /** @description a row: JSON values (big integers and decimals as strings) */
+                    right: {
+                        [key: string]: unknown;
+                    };
+                }[];
+                removed: {
+                    [key: string]: unknown;
+                }[];
+            };
+            schemaChanges: {
+                after?: string;
+                before?: string;
+                /** @enum {string} */
+                change: "added" | "removed" | "retyped";
+                column: string;
+            }[];
+            table: string;
+        };
+        TableDiffInput: {
+            added: number;
+            changed: number;
+            filesCompared: {
+                left: number;
+                right: number;
+            };
+            filesSkipped: number;
+            left: {
+                commit?: string;
+                ref: string;
+            };
+            primaryKey?: string[];
+            primaryKeyChange?: {
+                after?: string[];
+                before?: string[];
+            };
+            removed: number;
+            right: {
+                commit?: string;
+                ref: string;
+            };
+            samples: {
+                added: {
+                    [key: string]: unknown;
+                }[];
+                changed: {
+                    /** @description a row: JSON values (big integers and decimals as strings) */
+                    key: {
+                        [key: string]: unknown;
+                    };
+                    /** @description a row: JSON values (big integers and decimals as strings) */
+                    left: {
+                        [key: string]: unknown;
+                    };
+                    /** @description a row: JSON values (big integers and decimals as strings) */
+                    right: {
+                        [key: string]: unknown;
+                    };
+                }[];
+                removed: {
+                    [key: string]: unknown;
+                }[];
+            };
+            schemaChanges: {
+                after?: string;
+                before?: string;
+                /** @enum {string} */
+                change: "added" | "removed" | "retyped";
+                column: string;
+            }[];
+            table: string;
+        };
+        TableInfo: {
+            bytes: number;
+            columns: components["schemas"]["Column"][];
+            files: {
+                address: string;
+                path: string;
+                rows: number;
+                size: number;
+            }[];
+            name: string;
+            partitionBy?: string[];
+            primaryKey?: string[];
+            ref: string;
+            rows: number;
+        };
+        TableInfoInput: {
+            bytes: number;
+            columns: components["schemas"]["ColumnInput"][];
+            files: {
+                address: string;
+                path: string;
+                rows: number;
+                size: number;
+            }[];
+            name: string;
+            partitionBy?: string[];
+            primaryKey?: string[];
+            ref: string;
+            rows: number;
+        };
+        TableSummary: {
+            bytes: number;
+            columns: components["schemas"]["Column"][];
+            files: number;
+            name: string;
+            partitionBy?: string[];
+            primaryKey?: string[];
+            rows: number;
+        };
+        TableSummaryInput: {
+            bytes: number;
+            columns: components["schemas"]["ColumnInput"][];
+            files: number;
+            name: string;
+            partitionBy?: string[];
+            primaryKey?: string[];
+            rows: number;
         };
         Tag: {
             commit: string;

@@ -135,6 +135,12 @@ export class ProjectError extends ValidationError<{
 /** A SQL statement DuckDB refused (syntax, unknown table or column, a failed cast, …). */
 export class SqlError extends ValidationError<{ sql?: string; line?: number }> {}
 /**
+ * A query that ran past its time limit (the server's SQL, `timeoutMs`) and was interrupted. A
+ * validation error (400, exit 1): the same request asks for the same work and times out again —
+ * not 408, which says the client was slow to send and which clients and proxies retry on their own.
+ */
+export class QueryTimeoutError extends ValidationError<{ timeoutMs: number }> {}
+/**
  * Commit or merge metadata a caller may not give: keys Sluice records to attest something — a
  * forced gate (`sluice.gate.*`), a rules change (`sluice.config.*`); from the command line,
  * every `sluice.*` key (docs/quality.md, "Reserved metadata").

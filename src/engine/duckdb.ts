@@ -145,7 +145,12 @@ export async function withDuck<T>(
  */
 export function toSqlError(err: unknown, sql?: string): SqlError | ReadOnlySqlError {
   if (err instanceof SqlError || err instanceof ReadOnlySqlError) return err;
-  const message = err instanceof Error ? err.message : String(err);
+  // Streaming extracts the statements first and says so; the error is DuckDB's parser's all the
+  // same, and reads the same whichever way the query ran.
+  const message = (err instanceof Error ? err.message : String(err)).replace(
+    /^Failed to extract statements: /,
+    '',
+  );
   const refused = refusalOf(message);
   if (refused) {
     const data = { refused: refused.kind, ...(sql !== undefined ? { sql } : {}) };

@@ -11,6 +11,7 @@ import {
   PayloadTooLargeError,
   PermissionDeniedError,
   PreconditionError,
+  QueryTimeoutError,
   RangeNotSatisfiableError,
   RateLimitedError,
   ReadOnlySqlError,
@@ -32,6 +33,9 @@ export function statusOf(err: SluiceError): number {
   if (err instanceof ObjectNotFoundError) return 500;
   if (err instanceof PayloadTooLargeError) return 413;
   if (err instanceof RangeNotSatisfiableError) return 416;
+  // Not 408 (the client was slow to send; clients retry it on their own): the same query times out
+  // again, so it is the request that must change (common/errors.ts).
+  if (err instanceof QueryTimeoutError) return 400;
   if (err instanceof ValidationError) return 400;
   if (err instanceof UnauthenticatedError) return 401;
   if (err instanceof RateLimitedError) return 429;

@@ -12,6 +12,7 @@ export {
   schemaNameOf,
   withSqlSession,
 } from '../engine/session.js';
+export { splitStatements } from '../engine/sql-statements.js';
 export {
   type Column,
   checkTableNameFree,

@@ -94,6 +94,7 @@ export {
   renderMetricsHtml,
 } from './metrics.js';
 export { notify } from './notify.js';
+export { repositoryMetrics } from './repository-metrics.js';
 export {
   type RunKind,
   runWorkflow,
@@ -114,6 +115,7 @@ export {
   type Sandbox,
   type SandboxState,
   type SandboxStatus,
+  sandboxBranch,
   validateSandboxName,
 } from './sandbox.js';
 export { type ScheduledJob, Scheduler, startScheduler, validateCron } from './schedule.js';

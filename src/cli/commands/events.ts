@@ -17,4 +17,5 @@ export const events = defineCommand({
       .option('-n, --limit <n>', 'only the newest N events')
       .option('--actor <name>', 'only events by this actor (a user of the server, an ingestor …)'),
   handler: async () => (await import('../handlers/events.js')).run,
+  remote: async () => (await import('../remote/events.js')).events,
 });

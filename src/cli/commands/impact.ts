@@ -13,4 +13,5 @@ export const impact = defineCommand({
       .option('--allow-breaking', 'exit 0 even when an exposure is broken')
       .option('--project <dir>', 'the project directory (default: the repository directory)'),
   handler: async () => (await import('../handlers/impact.js')).run,
+  remote: async () => (await import('../remote/lineage.js')).impact,
 });

@@ -12,4 +12,5 @@ export const lineage = defineCommand({
       .option('--dot', 'print the graph in Graphviz DOT')
       .option('--project <dir>', 'the project directory (default: the repository directory)'),
   handler: async () => (await import('../handlers/lineage.js')).run,
+  remote: async () => (await import('../remote/lineage.js')).lineage,
 });

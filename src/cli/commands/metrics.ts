@@ -20,4 +20,5 @@ export const metrics = defineCommand({
         'also write an HTML page with the table and a deploys-per-day chart',
       ),
   handler: async () => (await import('../handlers/metrics.js')).run,
+  remote: async () => (await import('../remote/events.js')).metrics,
 });

@@ -19,6 +19,7 @@ const create = defineCommand({
       )
       .option('--private', 'readable only by its owner and admins (through `sluice serve`)'),
   handler: async () => (await import('../handlers/sandbox.js')).create,
+  remote: async () => (await import('../remote/sandbox.js')).create,
 });
 
 const list = defineCommand({
@@ -26,6 +27,7 @@ const list = defineCommand({
   description: 'list sandboxes with their age, expiry and state',
   writes: 'read',
   handler: async () => (await import('../handlers/sandbox.js')).list,
+  remote: async () => (await import('../remote/sandbox.js')).list,
 });
 
 const remove = defineCommand({
@@ -34,6 +36,7 @@ const remove = defineCommand({
   writes: 'ref',
   configure: (cmd) => cmd.argument('<name>', 'name of the sandbox'),
   handler: async () => (await import('../handlers/sandbox.js')).remove,
+  remote: async () => (await import('../remote/sandbox.js')).remove,
 });
 
 export const sandbox = defineGroup({

@@ -25,4 +25,5 @@ export const sql = defineCommand({
         "the repository's tables only: no file reads or writes (COPY … TO, read_csv, ATTACH), no SET (as the server runs SQL)",
       ),
   handler: async () => (await import('../handlers/sql.js')).run,
+  remote: async () => (await import('../remote/sql.js')).run,
 });

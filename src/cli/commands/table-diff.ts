@@ -13,4 +13,5 @@ export const tableDiff = defineCommand({
       .argument('<right>', 'the ref to compare to')
       .option('--sample <n>', 'rows shown per kind of change (default 5)'),
   handler: async () => (await import('../handlers/table-diff.js')).run,
+  remote: async () => (await import('../remote/table.js')).diff,
 });

@@ -12,4 +12,5 @@ export const tableHistory = defineCommand({
       .option('-n, --limit <n>', 'show at most N commits')
       .option('--oneline', 'one line per commit'),
   handler: async () => (await import('../handlers/table-history.js')).run,
+  remote: async () => (await import('../remote/table.js')).history,
 });

@@ -7,4 +7,5 @@ export const tableList = defineCommand({
   writes: 'read',
   configure: (cmd) => cmd.addOption(refOption()),
   handler: async () => (await import('../handlers/table-list.js')).run,
+  remote: async () => (await import('../remote/table.js')).list,
 });

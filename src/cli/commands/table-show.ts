@@ -8,4 +8,5 @@ export const tableShow = defineCommand({
   runsSql: true,
   configure: (cmd) => cmd.argument('<name>', 'table name').addOption(refOption()),
   handler: async () => (await import('../handlers/table-show.js')).run,
+  remote: async () => (await import('../remote/table.js')).show,
 });

@@ -2,13 +2,14 @@
 // changes against a base — the changed models (SQL, config or output columns), everything
 // downstream, the exposures affected, and the breaking changes: a column removed or retyped that a
 // downstream model reads or an exposure depends on. Exit code 2 when an exposure is broken, unless
-// --allow-breaking.
+// --allow-breaking. The printing is shared with the remote command (remote/lineage.ts).
 import { resolve } from 'node:path';
 import { findRepoDir, withDuck } from '../../index.js';
+import { type ImpactJson, impactJson } from '../../internal.js';
 import { compileProject, impactOf, loadProject } from '../../pipeline/index.js';
 import type { CommandContext } from '../runner.js';
 
-interface ImpactCliOptions {
+export interface ImpactCliOptions {
   base: string;
   branch?: string;
   allowBreaking?: boolean;
@@ -21,6 +22,16 @@ export async function run(ctx: CommandContext, opts: ImpactCliOptions): Promise<
   const repo = await ctx.repo();
   const branch = await ctx.branch(opts.branch);
   const impact = await withDuck({}, (duck) => impactOf(repo, compiled, duck, opts.base, branch));
+  return printImpact(ctx, impactJson(impact), opts);
+}
+
+/** What both the local and the remote command print; the exit code (remote/lineage.ts). */
+export function printImpact(
+  ctx: CommandContext,
+  impact: ImpactJson,
+  opts: ImpactCliOptions,
+): number {
+  const { branch } = impact;
   ctx.out.result(impact, () => {
     const list = (xs: string[]) => (xs.length ? xs.join(', ') : 'none');
     ctx.out.line(`${branch} against ${opts.base}`);

@@ -1,8 +1,10 @@
 // `sluice lineage [NODE] [--ref REF] [--json | --dot] [--project DIR]`: sources and seeds → models
 // → exposures, and per model the input columns each output column comes from (where DuckDB's
-// parser lets us trace it). With NODE: only what it depends on and what depends on it.
+// parser lets us trace it). With NODE: only what it depends on and what depends on it. The
+// printing is shared with the remote command (remote/lineage.ts).
 import { resolve } from 'node:path';
 import { findRepoDir, listTables, withDuck } from '../../index.js';
+import { type LineageJson, lineageFromJson, lineageJson } from '../../internal.js';
 import {
   compileProject,
   type Lineage,
@@ -12,7 +14,7 @@ import {
 } from '../../pipeline/index.js';
 import type { CommandContext } from '../runner.js';
 
-interface LineageCliOptions {
+export interface LineageCliOptions {
   ref?: string;
   dot?: boolean;
   project?: string;
@@ -56,11 +58,22 @@ export async function run(
       columns: Object.fromEntries(Object.entries(lineage.columns).filter(([id]) => only.has(id))),
     };
   }
-  if (opts.dot && !ctx.globals.json) {
+  printLineage(ctx, lineageJson(ref, lineage), opts.dot);
+  return 0;
+}
+
+/** What both the local and the remote command print (remote/lineage.ts). */
+export function printLineage(
+  ctx: CommandContext,
+  doc: LineageJson,
+  dot: boolean | undefined,
+): void {
+  const { lineage } = lineageFromJson(doc);
+  if (dot && !ctx.globals.json) {
     ctx.out.block(toDot(lineage));
-    return 0;
+    return;
   }
-  ctx.out.result({ ref, ...lineage }, () => {
+  ctx.out.result(doc, () => {
     const name = new Map(lineage.nodes.map((n) => [n.id, `${n.kind} ${n.name}`]));
     for (const n of lineage.nodes) {
       const from = lineage.edges.filter(([, b]) => b === n.id).map(([a]) => name.get(a) ?? a);
@@ -74,5 +87,4 @@ export async function run(
       for (const u of cols.unresolved) ctx.out.line(`    ${u.column}  ? ${u.reason}`);
     }
   });
-  return 0;
 }

@@ -1,27 +1,30 @@
 // `sluice metrics [--since 30d|ISO] [--until …] [--env production] [--html FILE]`: the outcome
 // (DORA) metrics computed from the event log — deployment frequency, lead time for changes,
 // change-failure rate, time to restore — as a table, one JSON document, or an HTML page with a
-// deploys-per-day chart. Definitions: src/workflow/metrics.ts.
+// deploys-per-day chart. Definitions: src/workflow/metrics.ts. The printing is shared with the
+// remote command (remote/metrics.ts).
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { computeMetrics, InvalidArgumentError, listEvents } from '../../index.js';
-import { metricsTable, parseSince, renderMetricsHtml } from '../../workflow/index.js';
+import { InvalidArgumentError } from '../../index.js';
+import {
+  metricsTable,
+  type OutcomeMetrics,
+  parseSince,
+  renderMetricsHtml,
+  repositoryMetrics,
+} from '../../workflow/index.js';
 import { nonEmpty } from '../options.js';
-import { collect } from '../output.js';
 import type { CommandContext } from '../runner.js';
 
-/** Deploys and rollbacks this long before the window are read too: what a rollback undid. */
-const CONTEXT_MS = 90 * 86_400_000;
-
-interface MetricsCommandOptions {
+export interface MetricsCommandOptions {
   since?: string;
   until?: string;
   env?: string;
   html?: string;
 }
 
-export async function run(ctx: CommandContext, opts: MetricsCommandOptions): Promise<number> {
-  const now = new Date();
+/** The window and environment of the command line, checked before anything is opened. */
+export function metricsWindow(opts: MetricsCommandOptions, now: Date) {
   const since = parseSince(opts.since ?? '30d', now, '--since');
   const until = opts.until === undefined ? now : parseSince(opts.until, now, '--until');
   if (until <= since) {
@@ -30,18 +33,29 @@ export async function run(ctx: CommandContext, opts: MetricsCommandOptions): Pro
       { argument: '--until', reason: 'empty window' },
     );
   }
-  const environment = nonEmpty(opts.env ?? 'production', '--env');
+  return { since, until, environment: nonEmpty(opts.env ?? 'production', '--env') };
+}
+
+export async function run(ctx: CommandContext, opts: MetricsCommandOptions): Promise<number> {
+  const now = new Date();
+  const window = metricsWindow(opts, now);
   const repo = await ctx.repo();
-  const context = new Date(since.getTime() - CONTEXT_MS);
-  const events = [
-    ...(await collect(listEvents(repo, { since: context, types: ['deploy', 'rollback'] }))),
-    ...(await collect(listEvents(repo, { since, until, types: ['load'] }))),
-  ];
-  const m = computeMetrics(events, { since, until, environment });
+  printMetrics(ctx, await repositoryMetrics(repo, window), opts, repo.name, now);
+  return 0;
+}
+
+/** What both the local and the remote command print and write (remote/metrics.ts). */
+export function printMetrics(
+  ctx: CommandContext,
+  m: OutcomeMetrics,
+  opts: MetricsCommandOptions,
+  repoName: string,
+  now: Date,
+): void {
   const html = opts.html === undefined ? undefined : resolve(opts.html);
   if (html !== undefined) {
     try {
-      writeFileSync(html, renderMetricsHtml(m, { repo: repo.name, generatedAt: now }));
+      writeFileSync(html, renderMetricsHtml(m, { repo: repoName, generatedAt: now }));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (typeof code !== 'string') throw err;
@@ -61,5 +75,4 @@ export async function run(ctx: CommandContext, opts: MetricsCommandOptions): Pro
       ctx.out.note(`no deploys to ${m.environment} in this window (sluice deploy records them)`);
     if (html !== undefined) ctx.out.note(`wrote ${html}`);
   });
-  return 0;
 }

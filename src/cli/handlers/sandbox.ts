@@ -1,22 +1,29 @@
 // `sluice sandbox create NAME [--from REF] [--ttl 7d]`, `sandbox list`, `sandbox delete NAME`:
 // a developer's writable, zero-copy snapshot of production data on the branch sandbox/NAME.
-// Expired sandboxes are removed by `sluice gc`.
+// Expired sandboxes are removed by `sluice gc`. The printing is shared with the remote commands
+// (remote/sandbox.ts), fed with the same JSON documents.
+import { createSandbox, deleteSandbox, listSandboxes } from '../../index.js';
 import {
-  createSandbox,
-  deleteSandbox,
-  listSandboxes,
-  type Sandbox,
-  type SandboxStatus,
-} from '../../index.js';
+  type SandboxDeletedJson,
+  type SandboxJson,
+  type SandboxStatusJson,
+  sandboxJson,
+  sandboxStatusJson,
+} from '../../internal.js';
 import { formatDuration, parseDuration } from '../../workflow/index.js';
 import { shortId } from '../output.js';
 import type { CommandContext } from '../runner.js';
 
-interface CreateCliOptions {
+export interface CreateCliOptions {
   from?: string;
   ttl?: string;
   owner?: string;
   private?: boolean;
+}
+
+/** `--ttl` in milliseconds (checked before anything is opened, locally and remotely). */
+export function ttlOf(opts: CreateCliOptions): number | undefined {
+  return opts.ttl === undefined ? undefined : parseDuration(opts.ttl, '--ttl');
 }
 
 /** `sluice sandbox create NAME`: the branch sandbox/NAME, in O(1), from a ref. */
@@ -25,7 +32,7 @@ export async function create(
   name: string,
   opts: CreateCliOptions,
 ): Promise<number> {
-  const ttlMs = opts.ttl === undefined ? undefined : parseDuration(opts.ttl, '--ttl');
+  const ttlMs = ttlOf(opts);
   const repo = await ctx.repo();
   const s = await createSandbox(repo, name, {
     ...(opts.from !== undefined ? { from: opts.from } : {}),
@@ -33,25 +40,33 @@ export async function create(
     ...(opts.owner !== undefined ? { owner: opts.owner } : {}),
     ...(opts.private === true ? { private: true } : {}),
   });
-  ctx.out.result({ sandbox: sandboxJson(s) }, () => {
+  printCreated(ctx, sandboxJson(s));
+  return 0;
+}
+
+export function printCreated(ctx: CommandContext, s: SandboxJson): void {
+  ctx.out.result({ sandbox: s }, () => {
     ctx.out.line(
-      `created ${s.private ? 'private ' : ''}sandbox ${s.name}: branch ${s.branch} at ${shortId(s.fromCommit)} (from ${s.fromRef})` +
-        (s.expiresAt ? `, expires ${s.expiresAt.toISOString()}` : ''),
+      `created ${s.private ? 'private ' : ''}sandbox ${s.name}: branch ${s.branch} at ${shortId(s.fromCommit)} (from ${s.from})` +
+        (s.expiresAt ? `, expires ${s.expiresAt}` : ''),
     );
     ctx.out.note(`next: sluice sql --ref ${s.branch} "select …"`);
     ctx.out.note(
       `      sluice build --branch ${s.branch}; sluice diff main ${s.branch}; sluice merge ${s.branch}`,
     );
   });
-  return 0;
 }
 
 /** `sluice sandbox list`: every sandbox with its age, expiry and state. */
 export async function list(ctx: CommandContext): Promise<number> {
   const repo = await ctx.repo();
-  const now = new Date();
-  const all = await listSandboxes(repo, { now });
-  ctx.out.result({ sandboxes: all.map(statusJson) }, () => {
+  const all = await listSandboxes(repo, { now: new Date() });
+  printList(ctx, all.map(sandboxStatusJson));
+  return 0;
+}
+
+export function printList(ctx: CommandContext, all: SandboxStatusJson[]): void {
+  ctx.out.result({ sandboxes: all }, () => {
     if (all.length === 0) {
       ctx.out.note('no sandboxes (sluice sandbox create NAME)');
       return;
@@ -62,62 +77,40 @@ export async function list(ctx: CommandContext): Promise<number> {
         s.name,
         s.branch,
         s.private ? `${s.owner} (private)` : s.owner,
-        `${s.fromRef}@${shortId(s.fromCommit)}`,
+        `${s.from}@${shortId(s.fromCommit)}`,
         formatDuration(Math.max(0, s.ageMs)),
         expiresText(s),
         stateText(s),
       ]),
     ]);
   });
-  return 0;
 }
 
 /** `sluice sandbox delete NAME`: its branch (with uncommitted changes) and its record. */
 export async function remove(ctx: CommandContext, name: string): Promise<number> {
   const repo = await ctx.repo();
   const { sandbox: s, branchDeleted } = await deleteSandbox(repo, name);
-  ctx.out.result({ deleted: { sandbox: s.name, branch: s.branch, branchDeleted } }, () =>
-    ctx.out.note(
-      branchDeleted
-        ? `deleted sandbox ${s.name} (branch ${s.branch})`
-        : `deleted sandbox ${s.name} (its branch ${s.branch} was already gone)`,
-    ),
-  );
+  printDeleted(ctx, { sandbox: s.name, branch: s.branch, branchDeleted });
   return 0;
 }
 
-function expiresText(s: SandboxStatus): string {
+export function printDeleted(ctx: CommandContext, d: SandboxDeletedJson): void {
+  ctx.out.result({ deleted: d }, () =>
+    ctx.out.note(
+      d.branchDeleted
+        ? `deleted sandbox ${d.sandbox} (branch ${d.branch})`
+        : `deleted sandbox ${d.sandbox} (its branch ${d.branch} was already gone)`,
+    ),
+  );
+}
+
+function expiresText(s: SandboxStatusJson): string {
   if (s.expiresInMs === null) return 'never';
   if (s.expiresInMs > 0) return `in ${formatDuration(s.expiresInMs)}`;
   return `${formatDuration(-s.expiresInMs)} ago`;
 }
 
-function stateText(s: SandboxStatus): string {
+function stateText(s: SandboxStatusJson): string {
   if (s.state === 'missing') return 'missing (branch deleted; sluice sandbox delete to clean up)';
   return s.uncommitted ? `${s.state}, uncommitted changes` : s.state;
-}
-
-function sandboxJson(s: Sandbox): Record<string, unknown> {
-  return {
-    name: s.name,
-    branch: s.branch,
-    from: s.fromRef,
-    fromCommit: s.fromCommit,
-    owner: s.owner,
-    private: s.private,
-    createdAt: s.createdAt.toISOString(),
-    expiresAt: s.expiresAt === null ? null : s.expiresAt.toISOString(),
-  };
-}
-
-function statusJson(s: SandboxStatus): Record<string, unknown> {
-  return {
-    ...sandboxJson(s),
-    state: s.state,
-    ageMs: s.ageMs,
-    expired: s.expired,
-    expiresInMs: s.expiresInMs,
-    head: s.head,
-    uncommitted: s.uncommitted,
-  };
 }

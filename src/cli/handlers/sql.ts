@@ -14,6 +14,7 @@ import {
   OUTPUT_FORMATS,
   type OutputFormat,
   outputFormatOf,
+  splitStatements,
 } from '../../tables/index.js';
 import { toCliError } from '../errors.js';
 import { oneOf } from '../options.js';
@@ -21,10 +22,12 @@ import type { Output } from '../output.js';
 import type { CommandContext } from '../runner.js';
 import { terminalText } from '../terminal-text.js';
 
+export { splitStatements };
+
 const SQL_FORMATS = ['table', 'csv', 'json', 'ndjson', 'parquet'] as const;
 type SqlFormat = (typeof SQL_FORMATS)[number];
 
-interface SqlCliOptions {
+export interface SqlCliOptions {
   ref?: string[];
   format?: string;
   out?: string;
@@ -35,11 +38,23 @@ type Row = QueryResult['rows'][number];
 type Value = Row[string];
 type Columns = QueryResult['columns'];
 
-export async function run(
+/** What the command line asks, checked before anything is opened (locally and remotely). */
+export interface SqlPlan {
+  format: SqlFormat | undefined;
+  fileFormat: OutputFormat | undefined;
+  /** No QUERY, stdin a terminal: the prompt. */
+  interactive: boolean;
+  /** The SQL text (QUERY or stdin) and its statements; empty when interactive. */
+  text: string;
+  statements: string[];
+  stdin: NodeJS.ReadableStream;
+}
+
+export async function planSql(
   ctx: CommandContext,
   query: string | undefined,
   opts: SqlCliOptions,
-): Promise<number> {
+): Promise<SqlPlan> {
   const format = oneOf(opts.format, SQL_FORMATS, '--format');
   if (opts.readOnly && opts.out !== undefined) {
     throw new InvalidArgumentError('--out writes a file: not with --read-only', {
@@ -57,9 +72,10 @@ export async function run(
   const stdin = ctx.io.stdin ?? process.stdin;
   const interactive =
     query === undefined && (stdin as { isTTY?: boolean }).isTTY === true && !ctx.out.json;
+  let text = '';
   let statements: string[] = [];
   if (!interactive) {
-    const text = query ?? (await readAll(stdin));
+    text = query ?? (await readAll(stdin));
     statements = splitStatements(text).statements;
     if (statements.length === 0) {
       throw new InvalidArgumentError(
@@ -68,11 +84,21 @@ export async function run(
       );
     }
   }
+  return { format, fileFormat, interactive, text, statements, stdin };
+}
+
+export async function run(
+  ctx: CommandContext,
+  query: string | undefined,
+  opts: SqlCliOptions,
+): Promise<number> {
+  const plan = await planSql(ctx, query, opts);
+  const { statements, fileFormat } = plan;
   const repo = await ctx.repo();
   const refs = opts.ref?.length ? opts.ref : [await ctx.ref(undefined)];
   return withSqlSession(repo, { refs, readOnly: opts.readOnly === true }, async (session) => {
-    if (interactive) {
-      await repl(ctx, session, stdin);
+    if (plan.interactive) {
+      await repl(ctx, session, plan.stdin);
       return 0;
     }
     const last = statements[statements.length - 1] as string;
@@ -85,16 +111,31 @@ export async function run(
       );
       return 0;
     }
-    if (ctx.out.json) {
-      const r = await session.duck.query(last);
-      ctx.out.result({ columns: r.columns, rows: r.rows }, () => {});
-      return 0;
-    }
-    const f = format ?? 'table';
-    if (f === 'table') printTable(ctx.out, await session.duck.query(last));
-    else await streamRows(ctx, session, last, f as 'csv' | 'json' | 'ndjson');
+    // parquet without --out was refused by planSql.
+    const f = (ctx.out.json ? 'json' : (plan.format ?? 'table')) as Exclude<SqlFormat, 'parquet'>;
+    if (ctx.out.json || f === 'table') printResult(ctx, f, await session.duck.query(last));
+    else await writeRows(ctx, session.duck.stream(last), f as RowFormat);
     return 0;
   });
+}
+
+/**
+ * A whole result as the command prints it: one JSON document under --json, else the aligned
+ * table, or CSV, JSON or NDJSON (the remote command's result comes whole).
+ */
+export async function printResult(
+  ctx: CommandContext,
+  format: Exclude<SqlFormat, 'parquet'>,
+  r: QueryResult,
+): Promise<void> {
+  if (ctx.out.json) ctx.out.result({ columns: r.columns, rows: r.rows }, () => {});
+  else if (format === 'table') printTable(ctx.out, r);
+  else await writeRows(ctx, oneChunk(r), format);
+}
+
+async function* oneChunk(r: QueryResult): AsyncIterable<QueryResult> {
+  // DuckDB yields no chunk for an empty result: neither does this (CSV then has no header).
+  if (r.rows.length > 0) yield r;
 }
 
 function outFormat(out: string, format: SqlFormat | undefined): OutputFormat {
@@ -111,54 +152,6 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-// ---- splitting SQL into statements ----------------------------------------------------------------
-
-/**
- * Splits SQL at the `;` that end statements (not those inside quotes, comments or dollar-quoted
- * strings). `rest` is an unfinished last statement (no `;` yet); statements holding only comments
- * and blanks are dropped.
- */
-export function splitStatements(sql: string): { statements: string[]; rest: string } {
-  const statements: string[] = [];
-  let start = 0;
-  let content = false; // anything but blanks and comments since `start`
-  let i = 0;
-  const n = sql.length;
-  while (i < n) {
-    const ch = sql[i] as string;
-    const next = sql[i + 1];
-    if (ch === '-' && next === '-') {
-      const end = sql.indexOf('\n', i);
-      i = end < 0 ? n : end + 1;
-    } else if (ch === '/' && next === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      i = end < 0 ? n : end + 2;
-    } else if (ch === "'" || ch === '"') {
-      content = true;
-      const end = sql.indexOf(ch, i + 1); // a doubled quote reads as two adjacent strings
-      i = end < 0 ? n : end + 1;
-    } else if (ch === '$' && /^\$[A-Za-z_]*\$/.test(sql.slice(i, i + 64))) {
-      content = true;
-      const tag = (/^\$[A-Za-z_]*\$/.exec(sql.slice(i, i + 64)) as RegExpExecArray)[0];
-      const end = sql.indexOf(tag, i + tag.length);
-      i = end < 0 ? n : end + tag.length;
-    } else if (ch === ';') {
-      if (content) statements.push(sql.slice(start, i).trim());
-      start = i + 1;
-      content = false;
-      i++;
-    } else {
-      if (!/\s/.test(ch)) content = true;
-      i++;
-    }
-  }
-  const tail = sql.slice(start);
-  return {
-    statements: content ? [...statements, tail.trim()] : statements,
-    rest: content ? tail : '',
-  };
 }
 
 // ---- rendering ------------------------------------------------------------------------------------
@@ -204,16 +197,17 @@ function jsonRow(columns: Columns, row: Row): string {
 }
 
 /** CSV (with a header), a JSON array or NDJSON on stdout, chunk by chunk as DuckDB yields rows. */
-async function streamRows(
+type RowFormat = 'csv' | 'json' | 'ndjson';
+
+async function writeRows(
   ctx: CommandContext,
-  session: SqlSession,
-  sql: string,
-  format: 'csv' | 'json' | 'ndjson',
+  chunks: AsyncIterable<QueryResult>,
+  format: RowFormat,
 ): Promise<void> {
   const write = (text: string): Promise<void> => ctx.out.raw(Buffer.from(text));
   let first = true;
   let columns: Columns | undefined;
-  for await (const chunk of session.duck.stream(sql)) {
+  for await (const chunk of chunks) {
     if (!columns) {
       columns = chunk.columns;
       if (format === 'csv') await write(`${columns.map((c) => csvCell(c.name)).join(',')}\n`);

@@ -1,8 +1,9 @@
 // `sluice table diff NAME LEFT RIGHT [--sample N]`: how a table differs between two refs — schema
 // changes first, then rows added, removed and changed (by primary key when declared, else as
-// multisets), with a sample of each. Files both sides share are skipped unread.
+// multisets), with a sample of each. Files both sides share are skipped unread. The printing is
+// shared with the remote command (remote/table.ts).
 import { diffTable } from '../../index.js';
-import type { Row } from '../../tables/index.js';
+import { type RowJson as Row, type TableDiffJson, tableDiffJson } from '../../internal.js';
 import { nonNegativeInt } from '../options.js';
 import type { CommandContext } from '../runner.js';
 
@@ -23,7 +24,22 @@ export async function run(
 ): Promise<number> {
   const sample = nonNegativeInt(opts.sample, '--sample');
   const repo = await ctx.repo();
-  const d = await diffTable(repo, name, left, right, { sample });
+  printTableDiff(
+    ctx,
+    left,
+    right,
+    tableDiffJson(await diffTable(repo, name, left, right, { sample })),
+  );
+  return 0;
+}
+
+/** What both the local and the remote command print (remote/table.ts). */
+export function printTableDiff(
+  ctx: CommandContext,
+  left: string,
+  right: string,
+  d: TableDiffJson,
+): void {
   ctx.out.result({ diff: d }, () => {
     ctx.out.line(`table ${d.table}: ${left} → ${right}`);
     if (d.schemaChanges.length === 0 && !d.primaryKeyChange) ctx.out.line('schema: unchanged');
@@ -73,5 +89,4 @@ export async function run(
       ctx.out.table(rowsTable(flat));
     }
   });
-  return 0;
 }

@@ -5,7 +5,7 @@ import { positiveInt } from '../options.js';
 import { commitJson, printCommits } from '../output.js';
 import type { CommandContext } from '../runner.js';
 
-interface HistoryOptions {
+export interface HistoryOptions {
   ref?: string;
   limit?: string;
   oneline?: boolean;
@@ -21,8 +21,19 @@ export async function run(
   const ref = await ctx.ref(opts.ref);
   const commits: Commit[] = [];
   for await (const c of tableHistory(repo, ref, name, { limit })) commits.push(c);
-  ctx.out.result({ table: name, ref, commits: commits.map(commitJson) }, () =>
-    printCommits(ctx.out, commits, opts.oneline),
-  );
+  printTableHistory(ctx, name, ref, commits, opts.oneline);
   return 0;
+}
+
+/** What both the local and the remote command print (remote/table.ts). */
+export function printTableHistory(
+  ctx: CommandContext,
+  name: string,
+  ref: string,
+  commits: Commit[],
+  oneline: boolean | undefined,
+): void {
+  ctx.out.result({ table: name, ref, commits: commits.map(commitJson) }, () =>
+    printCommits(ctx.out, commits, oneline),
+  );
 }

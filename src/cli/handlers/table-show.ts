@@ -1,5 +1,7 @@
 // `sluice table show NAME [--ref REF]`: a table's columns, key, row count, size and files.
+// The printing is shared with the remote command (remote/table.ts).
 import { showTable } from '../../index.js';
+import { type TableInfoJson, tableInfoJson } from '../../internal.js';
 import { formatBytes } from '../output.js';
 import type { CommandContext } from '../runner.js';
 
@@ -10,7 +12,11 @@ export async function run(
 ): Promise<number> {
   const repo = await ctx.repo();
   const ref = await ctx.ref(opts.ref);
-  const t = await showTable(repo, ref, name);
+  printTableShow(ctx, ref, tableInfoJson(await showTable(repo, ref, name)));
+  return 0;
+}
+
+export function printTableShow(ctx: CommandContext, ref: string, t: TableInfoJson): void {
   ctx.out.result({ table: t }, () => {
     ctx.out.line(`table ${t.name} at ${ref}`);
     if (t.primaryKey) ctx.out.line(`key:   ${t.primaryKey.join(', ')}`);
@@ -35,5 +41,4 @@ export async function run(
       );
     }
   });
-  return 0;
 }

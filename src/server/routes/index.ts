@@ -13,10 +13,15 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ServerContext } from '../context.js';
 import { registerBranchRoutes } from './branches.js';
 import { registerCommitRoutes } from './commits.js';
+import { registerEventRoutes } from './events.js';
+import { registerLineageRoutes } from './lineage.js';
 import { registerMergeRoutes } from './merges.js';
 import { registerObjectRoutes } from './objects.js';
 import { registerRepositoryRoutes } from './repositories.js';
+import { registerSandboxRoutes } from './sandboxes.js';
 import { registerServerInfoRoutes } from './server-info.js';
+import { registerSqlRoutes } from './sql.js';
+import { registerTableRoutes } from './tables.js';
 import { registerTagAliasRoutes } from './tags-aliases.js';
 
 export type ApiRoutes = FastifyInstance<
@@ -47,4 +52,9 @@ export function registerRoutes(app: FastifyInstance, ctx: ServerContext): void {
   registerCommitRoutes(api, ctx);
   registerMergeRoutes(api, ctx);
   registerTagAliasRoutes(api, ctx);
+  registerTableRoutes(api, ctx);
+  registerSqlRoutes(api, ctx);
+  registerLineageRoutes(api, ctx);
+  registerEventRoutes(api, ctx);
+  registerSandboxRoutes(api, ctx);
 }
