@@ -134,7 +134,9 @@ function installGuards(app: FastifyInstance, ctx: ServerContext): void {
     };
   });
   // Credentials are checked before the body is read: an unauthenticated upload is not accepted.
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
+    // The id of the request's log line and audit event, for a client to quote.
+    reply.header('x-request-id', String(req.id));
     const permission = permissionOf(req);
     if (permission === undefined || permission === 'public') return;
     req.user = await authenticate(req, ctx.auth, ctx.limiter);
@@ -156,8 +158,8 @@ function installGuards(app: FastifyInstance, ctx: ServerContext): void {
     ctx.metrics.latency.observe(labels, reply.elapsedTime / 1000);
     if ([401, 403, 429].includes(reply.statusCode))
       ctx.metrics.authFailures.inc({ status: String(reply.statusCode) });
-    if (MUTATING.has(req.method) || [401, 403].includes(reply.statusCode))
-      await auditRequest(ctx, req, reply);
+    const mutating = MUTATING.has(req.method) && req.routeOptions.config?.readOnly !== true;
+    if (mutating || [401, 403].includes(reply.statusCode)) await auditRequest(ctx, req, reply);
   });
 }
 

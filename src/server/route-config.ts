@@ -14,6 +14,8 @@ export type PermissionSpec =
 declare module 'fastify' {
   interface FastifyContextConfig {
     permission?: PermissionSpec;
+    /** A POST that changes nothing (a query): not recorded as a mutating request (audit.ts). */
+    readOnly?: boolean;
   }
   interface FastifyRequest {
     /** The authenticated user (undefined on public routes). */

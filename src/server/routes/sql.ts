@@ -49,7 +49,9 @@ export function registerSqlRoutes(api: ApiRoutes, ctx: ServerContext): void {
           }),
         }),
       },
+      // A POST for its body's size, not to change anything: not an audited write.
       config: {
+        readOnly: true,
         permission: (req): PermissionAsk[] => {
           const repository = paramsOf(req).repository;
           const refs = (req.body as { refs?: string[] }).refs;
