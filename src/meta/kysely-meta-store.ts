@@ -14,6 +14,7 @@ import { KyselyQualityHistoryStore } from './kysely/quality-history-store.js';
 import { KyselyRefStore } from './kysely/ref-store.js';
 import { KyselyRepositoryCatalog } from './kysely/repository-catalog.js';
 import { KyselySandboxStore } from './kysely/sandbox-store.js';
+import { KyselyServerRunStore } from './kysely/server-run-store.js';
 import { KyselyStagingStore } from './kysely/staging-store.js';
 import type {
   BranchMoveStore,
@@ -26,6 +27,7 @@ import type {
   RefStore,
   RepositoryRecord,
   SandboxStore,
+  ServerRunStore,
   StagingStore,
 } from './meta-store.js';
 import { migrateToLatest } from './migrations/index.js';
@@ -53,6 +55,7 @@ export class KyselyMetaStore implements MetaStore {
   readonly #events: EventStore;
   readonly #sandboxes: SandboxStore;
   readonly #identities: IdentityStore;
+  readonly #runs: ServerRunStore;
 
   constructor(
     db: Kysely<Database>,
@@ -72,6 +75,7 @@ export class KyselyMetaStore implements MetaStore {
     this.#events = new KyselyEventStore(m);
     this.#sandboxes = new KyselySandboxStore(m);
     this.#identities = new KyselyIdentityStore(m);
+    this.#runs = new KyselyServerRunStore(m);
   }
 
   // ---- lifecycle and repositories -------------------------------------------------------------
@@ -300,5 +304,26 @@ export class KyselyMetaStore implements MetaStore {
   }
   deleteAccessKey(...a: Parameters<IdentityStore['deleteAccessKey']>) {
     return this.#identities.deleteAccessKey(...a);
+  }
+
+  // ---- ServerRunStore -------------------------------------------------------------------------
+
+  createServerRun(...a: Parameters<ServerRunStore['createServerRun']>) {
+    return this.#runs.createServerRun(...a);
+  }
+  getServerRun(...a: Parameters<ServerRunStore['getServerRun']>) {
+    return this.#runs.getServerRun(...a);
+  }
+  listServerRuns(...a: Parameters<ServerRunStore['listServerRuns']>) {
+    return this.#runs.listServerRuns(...a);
+  }
+  updateServerRun(...a: Parameters<ServerRunStore['updateServerRun']>) {
+    return this.#runs.updateServerRun(...a);
+  }
+  appendServerRunLog(...a: Parameters<ServerRunStore['appendServerRunLog']>) {
+    return this.#runs.appendServerRunLog(...a);
+  }
+  listServerRunLog(...a: Parameters<ServerRunStore['listServerRunLog']>) {
+    return this.#runs.listServerRunLog(...a);
   }
 }
