@@ -32,6 +32,26 @@ export {
 } from './api/wire-core.js';
 export { actingAs, currentActor } from './common/actor.js';
 export {
+  type BuildDocument,
+  buildDocument,
+  type CheckDocument,
+  type CheckHistoryDocument,
+  type CheckHistoryRun,
+  checkDocument,
+  checkHistoryDocument,
+  DocumentJson,
+  isFinished,
+  loadDocument,
+  RUN_STATUSES,
+  RunJson,
+  RunLogLineJson,
+  RunStatusJson,
+  rollbackDocument,
+  runJson,
+  runLogLineJson,
+  workflowRunJson,
+} from './api/wire-ops.js';
+export {
   type IgnoredKey,
   ignoredKeysWarning,
   noteIgnoredKey,
@@ -50,6 +70,11 @@ export type {
   QualityHistoryStore,
   RefStore,
   SandboxStore,
+  ServerRunLogLine,
+  ServerRunPatch,
+  ServerRunRecord,
+  ServerRunStatus,
+  ServerRunStore,
   StagingStore,
 } from './meta/meta-store.js';
 export type { ObjectStore } from './storage/object-store.js';

@@ -7,6 +7,7 @@
 // event (../events.ts): success, failure (a node failed) or error (it threw, compile errors too).
 import { resolve } from 'node:path';
 import { type BuildCommand, buildProject, findRepoDir } from '../../index.js';
+import { buildDocument } from '../../internal.js';
 import type { NodeResult } from '../../pipeline/index.js';
 import { buildErrorEvent, buildEvent } from '../../workflow/index.js';
 import { withEvent } from '../events.js';
@@ -93,30 +94,21 @@ export async function run(ctx: CommandContext, opts: BuildCliOptions): Promise<n
   );
   const { run } = outcome;
   for (const w of outcome.warnings) ctx.out.warn(w);
-  ctx.out.result(
-    {
-      run: { ...run, results: run.results },
-      ...(outcome.landed ? { commit: outcome.landed.id } : {}),
-      ...(outcome.artifacts ? { artifacts: outcome.artifacts } : {}),
-      warnings: outcome.warnings,
-      event: event?.id ?? null,
-    },
-    () => {
-      const count = (s: NodeResult['status']) => run.results.filter((r) => r.status === s).length;
-      ctx.out.line(
-        `${run.status === 'success' ? 'Done' : 'FAILED'}: ${count('success')} built, ${count('reused')} reused, ${count('pass')} passed, ${count('warn')} warned, ${count('fail')} failed, ${count('error')} errored, ${count('skipped')} skipped`,
+  ctx.out.result(buildDocument(outcome, event), () => {
+    const count = (s: NodeResult['status']) => run.results.filter((r) => r.status === s).length;
+    ctx.out.line(
+      `${run.status === 'success' ? 'Done' : 'FAILED'}: ${count('success')} built, ${count('reused')} reused, ${count('pass')} passed, ${count('warn')} warned, ${count('fail')} failed, ${count('error')} errored, ${count('skipped')} skipped`,
+    );
+    if (run.status === 'success')
+      ctx.out.note(
+        outcome.landed
+          ? `${run.branch} is now at ${outcome.landed.id.slice(0, 12)} (run ${run.id})`
+          : `nothing changed: ${run.branch} stays where it was (run ${run.id})`,
       );
-      if (run.status === 'success')
-        ctx.out.note(
-          outcome.landed
-            ? `${run.branch} is now at ${outcome.landed.id.slice(0, 12)} (run ${run.id})`
-            : `nothing changed: ${run.branch} stays where it was (run ${run.id})`,
-        );
-      else
-        ctx.out.note(
-          `${run.branch} did not move; the outputs are on ${run.runBranch} (sluice sql --ref ${run.runBranch} …)`,
-        );
-    },
-  );
+    else
+      ctx.out.note(
+        `${run.branch} did not move; the outputs are on ${run.runBranch} (sluice sql --ref ${run.runBranch} …)`,
+      );
+  });
   return run.status === 'success' ? 0 : 2;
 }

@@ -3,9 +3,10 @@
 // load), 2 when its checks refused it (the batch stays on ingest/NAME/RUN-ID, an alert went out),
 // and the error's own code when the run could not happen (a source error, bad input).
 import { findRepoDir, type LoadRun, loadWorkflowConfig, runLoad } from '../../index.js';
+import { loadDocument } from '../../internal.js';
 import { destinationBranch } from '../options.js';
 import type { CommandContext } from '../runner.js';
-import { phaseLines, printRefused, runJson } from '../workflow-output.js';
+import { phaseLines, printRefused } from '../workflow-output.js';
 
 interface LoadCliOptions {
   branch?: string;
@@ -27,8 +28,7 @@ export async function run(
     ...(opts.idempotencyKey !== undefined ? { idempotencyKey: opts.idempotencyKey } : {}),
     onPhase: phaseLines(ctx),
   });
-  const { checks, ...shown } = run;
-  ctx.out.result({ ...runJson(shown), ...(checks ? { checks: checks.summary } : {}) }, () => {
+  ctx.out.result(loadDocument(run), () => {
     if (run.replayed) {
       ctx.out.line(
         `nothing loaded: ${run.reason}; ${run.target} is at ${run.mergeCommit?.slice(0, 12)}`,

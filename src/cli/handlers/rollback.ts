@@ -9,6 +9,7 @@ import {
   type RollbackRun,
   rollback,
 } from '../../index.js';
+import { rollbackDocument } from '../../internal.js';
 import { parseSince } from '../../workflow/index.js';
 import type { CommandContext } from '../runner.js';
 
@@ -38,8 +39,7 @@ export async function run(
     ...(opts.to ? { to: opts.to } : {}),
     ...(detectedAt ? { detectedAt } : {}),
   });
-  const { event, ...rest } = run;
-  ctx.out.result({ ...rest, event: event.id }, () => {
+  ctx.out.result(rollbackDocument(run), () => {
     ctx.out.line(
       `rolled back ${run.environment} to deploy ${run.deployId}: ${run.alias} → ${run.branch} (${run.colour}) @ ${run.commit.slice(0, 12)}; flip ${run.flipMs.toFixed(1)} ms${run.flipOnly ? '' : ` (${run.branch} was reset to it first)`}`,
     );

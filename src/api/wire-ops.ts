@@ -1,0 +1,152 @@
+// The JSON shapes of Sluice's long operations as both edges show them: the documents `sluice
+// check | check history | build | load | promote | deploy | rollback --json` print, which are also
+// the results of the server's runs; and a server run itself (its status, log lines). One
+// definition each, so a remote command prints exactly what a local one does.
+import * as z from 'zod';
+import type {
+  CheckResultRecord,
+  ServerRunLogLine,
+  ServerRunRecord,
+  ServerRunStatus,
+} from '../meta/meta-store.js';
+import type { BuildOutcome } from '../pipeline/build.js';
+import type { CheckResult, CheckRun } from '../quality/index.js';
+import type { SendAlertResult, StoredEvent } from '../workflow/index.js';
+
+// ---- server runs ----------------------------------------------------------------------------------
+
+export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'lost'] as const;
+export const RunStatusJson = z.enum(RUN_STATUSES);
+
+const ErrorJson = z.object({ code: z.string(), message: z.string(), data: z.unknown() });
+
+export const RunJson = z.object({
+  runId: z.string(),
+  kind: z.string().describe('check, build, load, promote, deploy, rollback'),
+  status: RunStatusJson.describe('lost: the process running it stopped answering'),
+  actor: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string().describe('the last heartbeat or change'),
+  request: z.unknown().describe('the request as accepted'),
+  result: z.unknown().optional().describe('the document the CLI prints with --json'),
+  error: ErrorJson.optional().describe('when the run threw: the error document'),
+  exitCode: z.number().int().optional().describe('the exit code the CLI gives this outcome'),
+  links: z.object({ self: z.string(), log: z.string(), events: z.string() }),
+});
+export type RunJson = z.infer<typeof RunJson>;
+
+/** A run record as JSON; `base` is the run's URL path (`/api/v1/repositories/R/runs/ID`). */
+export function runJson(rec: ServerRunRecord & { status: ServerRunStatus }, base: string): RunJson {
+  return {
+    runId: rec.id,
+    kind: rec.kind,
+    status: rec.status,
+    actor: rec.actor,
+    createdAt: rec.createdAt.toISOString(),
+    updatedAt: rec.updatedAt.toISOString(),
+    request: JSON.parse(rec.request) as unknown,
+    ...(rec.result !== null ? { result: JSON.parse(rec.result) as unknown } : {}),
+    ...(rec.error !== null
+      ? { error: (JSON.parse(rec.error) as { error: z.infer<typeof ErrorJson> }).error }
+      : {}),
+    ...(rec.exitCode !== null ? { exitCode: rec.exitCode } : {}),
+    links: { self: base, log: `${base}/log`, events: `${base}/events` },
+  };
+}
+
+export const RunLogLineJson = z.object({
+  seq: z.number().int(),
+  time: z.string(),
+  line: z.string(),
+});
+export type RunLogLineJson = z.infer<typeof RunLogLineJson>;
+
+export function runLogLineJson(l: ServerRunLogLine): RunLogLineJson {
+  return { seq: l.seq, time: l.time.toISOString(), line: l.line };
+}
+
+/** True once a run will not change again. */
+export const isFinished = (status: ServerRunStatus): boolean =>
+  status === 'succeeded' || status === 'failed' || status === 'lost';
+
+// ---- the documents of the commands ------------------------------------------------------------
+
+/** `sluice check --json`. */
+export function checkDocument(run: CheckRun, event: StoredEvent | undefined, html?: string) {
+  return { check: run, ...(html !== undefined ? { html } : {}), event: event?.id ?? null };
+}
+export type CheckDocument = ReturnType<typeof checkDocument>;
+
+export interface CheckHistoryRun {
+  id: string;
+  commit: string;
+  at: string;
+  results: CheckResult[];
+}
+export interface CheckHistoryDocument {
+  table: string;
+  runs: CheckHistoryRun[];
+}
+
+/** `sluice check history TABLE --json`: the stored results, grouped by run, newest `limit` runs. */
+export function checkHistoryDocument(
+  table: string,
+  rows: readonly CheckResultRecord[],
+  limit: number,
+): CheckHistoryDocument {
+  const runs: CheckHistoryRun[] = [];
+  for (const r of rows) {
+    let run = runs.at(-1);
+    if (run?.id !== r.runId) {
+      if (runs.length === limit) break;
+      run = { id: r.runId, commit: r.commitId, at: r.createdAt.toISOString(), results: [] };
+      runs.push(run);
+    }
+    run.results.push(JSON.parse(r.data) as CheckResult);
+  }
+  return { table, runs };
+}
+
+/** `sluice build --json`. */
+export function buildDocument(outcome: BuildOutcome, event: StoredEvent | undefined) {
+  const { run } = outcome;
+  return {
+    run: { ...run, results: run.results },
+    ...(outcome.landed ? { commit: outcome.landed.id } : {}),
+    ...(outcome.artifacts ? { artifacts: outcome.artifacts } : {}),
+    warnings: outcome.warnings,
+    event: event?.id ?? null,
+  };
+}
+export type BuildDocument = ReturnType<typeof buildDocument>;
+
+/** A workflow run (load, promote, deploy) as JSON: its event by id, its alert as `{ok, sinks}`. */
+export function workflowRunJson<R extends { event: StoredEvent; alert?: SendAlertResult }>(
+  run: R,
+): Omit<R, 'event' | 'alert'> & { event: number; alert?: { ok: boolean; sinks: string[] } } {
+  const { event, alert, ...rest } = run;
+  return {
+    ...rest,
+    event: event.id,
+    ...(alert ? { alert: { ok: alert.ok, sinks: alert.results.map((r) => r.sink) } } : {}),
+  };
+}
+
+/** `sluice load --json`: the run, its checks as their summary. */
+export function loadDocument<
+  R extends { event: StoredEvent; alert?: SendAlertResult; checks?: { summary: unknown } },
+>(run: R) {
+  const { checks, ...shown } = run;
+  return { ...workflowRunJson(shown), ...(checks ? { checks: checks.summary } : {}) };
+}
+
+/** `sluice rollback --json`: the run, its event by id. */
+export function rollbackDocument<R extends { event: StoredEvent }>(run: R) {
+  const { event, ...rest } = run;
+  return { ...rest, event: event.id };
+}
+
+/** Any command's document, as a response schema: an object (the CLI's --json shape). */
+export const DocumentJson = z
+  .record(z.string(), z.unknown())
+  .describe('the document the CLI prints with --json');
