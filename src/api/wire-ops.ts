@@ -10,6 +10,7 @@ import type {
   ServerRunStatus,
 } from '../meta/meta-store.js';
 import type { BuildOutcome } from '../pipeline/build.js';
+import type { NodeResult } from '../pipeline/types.js';
 import type { CheckResult, CheckRun } from '../quality/index.js';
 import type { SendAlertResult, StoredEvent } from '../workflow/index.js';
 
@@ -77,6 +78,17 @@ export function checkDocument(run: CheckRun, event: StoredEvent | undefined, htm
 }
 export type CheckDocument = ReturnType<typeof checkDocument>;
 
+export const CheckHistoryJson = z.object({
+  table: z.string(),
+  runs: z.array(
+    z.object({
+      id: z.string(),
+      commit: z.string(),
+      at: z.string(),
+      results: z.array(z.record(z.string(), z.unknown())),
+    }),
+  ),
+});
 export interface CheckHistoryRun {
   id: string;
   commit: string;
@@ -150,3 +162,35 @@ export function rollbackDocument<R extends { event: StoredEvent }>(run: R) {
 export const DocumentJson = z
   .record(z.string(), z.unknown())
   .describe('the document the CLI prints with --json');
+
+// ---- progress lines (the CLI prints them as they come; a server run logs them) -----------------
+
+const WORD: Record<NodeResult['status'], string> = {
+  success: 'OK',
+  reused: 'REUSED',
+  pass: 'PASS',
+  warn: 'WARN',
+  fail: 'FAIL',
+  error: 'ERROR',
+  skipped: 'SKIP',
+};
+
+function describeNode(r: NodeResult): string {
+  const what =
+    r.kind === 'test'
+      ? `test ${r.name}`
+      : `${r.kind} ${r.name}${r.rows !== undefined ? ` (${r.rows} rows)` : ''}`;
+  return r.message && r.status !== 'success' && r.status !== 'pass'
+    ? `${what}: ${r.message}`
+    : what;
+}
+
+/** A build's line for a finished node, like dbt: ` 3 of 12 OK     model orders (40 rows) [0.12s]`. */
+export function buildNodeLine(r: NodeResult, done: number, total: number): string {
+  const seconds = ((r.completedAt.getTime() - r.startedAt.getTime()) / 1000).toFixed(2);
+  return `${String(done).padStart(String(total).length)} of ${total} ${WORD[r.status].padEnd(6)} ${describeNode(r)} [${seconds}s]`;
+}
+
+/** A workflow run's phase line (load, promote, deploy): `phase detail`. */
+export const phaseLine = (phase: string, detail?: string): string =>
+  `${phase}${detail ? ` ${detail}` : ''}`;

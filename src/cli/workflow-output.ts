@@ -2,6 +2,7 @@
 // stderr while they work, the run as JSON (its event by id, the alert it sent summarised), the
 // checks that refused it, and a check summary in words.
 import type { CheckSummary } from '../index.js';
+import { phaseLine } from '../internal.js';
 import type { CommandContext } from './runner.js';
 import { terminalText } from './terminal-text.js';
 
@@ -9,7 +10,7 @@ import { terminalText } from './terminal-text.js';
 export function phaseLines(ctx: CommandContext): (phase: string, detail?: string) => void {
   return (phase, detail) => {
     if (!ctx.globals.json && !ctx.globals.quiet)
-      ctx.io.stderr.write(`${terminalText(`${phase}${detail ? ` ${detail}` : ''}`)}\n`);
+      ctx.io.stderr.write(`${terminalText(phaseLine(phase, detail))}\n`);
   };
 }
 

@@ -7,7 +7,7 @@
 // event (../events.ts): success, failure (a node failed) or error (it threw, compile errors too).
 import { resolve } from 'node:path';
 import { type BuildCommand, buildProject, findRepoDir } from '../../index.js';
-import { buildDocument } from '../../internal.js';
+import { buildDocument, buildNodeLine } from '../../internal.js';
 import type { NodeResult } from '../../pipeline/index.js';
 import { buildErrorEvent, buildEvent } from '../../workflow/index.js';
 import { withEvent } from '../events.js';
@@ -25,29 +25,6 @@ interface BuildCliOptions {
   openlineageFile?: string;
   openlineageUrl?: string;
   artifacts: boolean;
-}
-
-const WORD: Record<NodeResult['status'], string> = {
-  success: 'OK',
-  reused: 'REUSED',
-  pass: 'PASS',
-  warn: 'WARN',
-  fail: 'FAIL',
-  error: 'ERROR',
-  skipped: 'SKIP',
-};
-
-const seconds = (r: NodeResult): string =>
-  `${((r.completedAt.getTime() - r.startedAt.getTime()) / 1000).toFixed(2)}s`;
-
-function describe(r: NodeResult): string {
-  const what =
-    r.kind === 'test'
-      ? `test ${r.name}`
-      : `${r.kind} ${r.name}${r.rows !== undefined ? ` (${r.rows} rows)` : ''}`;
-  return r.message && r.status !== 'success' && r.status !== 'pass'
-    ? `${what}: ${r.message}`
-    : what;
 }
 
 /** `sluice build | run | test | seed`: which one is the command's own name. */
@@ -82,9 +59,7 @@ export async function run(ctx: CommandContext, opts: BuildCliOptions): Promise<n
         artifacts: opts.artifacts,
         onNode: (r, done, total) => {
           if (ctx.globals.json || ctx.globals.quiet) return;
-          ctx.out.line(
-            `${String(done).padStart(String(total).length)} of ${total} ${WORD[r.status].padEnd(6)} ${describe(r)} [${seconds(r)}]`,
-          );
+          ctx.out.line(buildNodeLine(r, done, total));
         },
       }),
     {

@@ -12,10 +12,15 @@ import type {
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ServerContext } from '../context.js';
 import { registerBranchRoutes } from './branches.js';
+import { registerBuildRoutes } from './builds.js';
+import { registerCheckRoutes } from './checks.js';
 import { registerCommitRoutes } from './commits.js';
+import { registerEnvironmentRoutes } from './environments.js';
+import { registerLoadRoutes } from './loads.js';
 import { registerMergeRoutes } from './merges.js';
 import { registerObjectRoutes } from './objects.js';
 import { registerRepositoryRoutes } from './repositories.js';
+import { registerRunRoutes } from './runs.js';
 import { registerServerInfoRoutes } from './server-info.js';
 import { registerTagAliasRoutes } from './tags-aliases.js';
 
@@ -47,4 +52,9 @@ export function registerRoutes(app: FastifyInstance, ctx: ServerContext): void {
   registerCommitRoutes(api, ctx);
   registerMergeRoutes(api, ctx);
   registerTagAliasRoutes(api, ctx);
+  registerRunRoutes(api, ctx);
+  registerCheckRoutes(api, ctx);
+  registerBuildRoutes(api, ctx);
+  registerLoadRoutes(api, ctx);
+  registerEnvironmentRoutes(api, ctx);
 }
