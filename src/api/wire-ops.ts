@@ -1,8 +1,8 @@
 // The JSON shapes of Sluice's long operations as both edges show them: the documents `sluice
 // check | check history | build | load | promote | deploy | rollback --json` print, which are also
 // the results of the server's runs; and a server run itself (its status, log lines). One
-// definition each, so a remote command prints exactly what a local one does.
-import * as z from 'zod';
+// definition each, so a remote command prints exactly what a local one does. Their zod schemas
+// (the server's response schemas) are in wire-ops-schemas.ts, apart so the CLI's start loads no zod.
 import type {
   CheckResultRecord,
   ServerRunLogLine,
@@ -17,24 +17,26 @@ import type { SendAlertResult, StoredEvent } from '../workflow/index.js';
 // ---- server runs ----------------------------------------------------------------------------------
 
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'lost'] as const;
-export const RunStatusJson = z.enum(RUN_STATUSES);
 
-const ErrorJson = z.object({ code: z.string(), message: z.string(), data: z.unknown() });
+export interface RunErrorJson {
+  code: string;
+  message: string;
+  data: unknown;
+}
 
-export const RunJson = z.object({
-  runId: z.string(),
-  kind: z.string().describe('check, build, load, promote, deploy, rollback'),
-  status: RunStatusJson.describe('lost: the process running it stopped answering'),
-  actor: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string().describe('the last heartbeat or change'),
-  request: z.unknown().describe('the request as accepted'),
-  result: z.unknown().optional().describe('the document the CLI prints with --json'),
-  error: ErrorJson.optional().describe('when the run threw: the error document'),
-  exitCode: z.number().int().optional().describe('the exit code the CLI gives this outcome'),
-  links: z.object({ self: z.string(), log: z.string(), events: z.string() }),
-});
-export type RunJson = z.infer<typeof RunJson>;
+export interface RunJson {
+  runId: string;
+  kind: string;
+  status: ServerRunStatus;
+  actor: string;
+  createdAt: string;
+  updatedAt: string;
+  request: unknown;
+  result?: unknown;
+  error?: RunErrorJson;
+  exitCode?: number;
+  links: { self: string; log: string; events: string };
+}
 
 /** A run record as JSON; `base` is the run's URL path (`/api/v1/repositories/R/runs/ID`). */
 export function runJson(rec: ServerRunRecord & { status: ServerRunStatus }, base: string): RunJson {
@@ -48,19 +50,18 @@ export function runJson(rec: ServerRunRecord & { status: ServerRunStatus }, base
     request: JSON.parse(rec.request) as unknown,
     ...(rec.result !== null ? { result: JSON.parse(rec.result) as unknown } : {}),
     ...(rec.error !== null
-      ? { error: (JSON.parse(rec.error) as { error: z.infer<typeof ErrorJson> }).error }
+      ? { error: (JSON.parse(rec.error) as { error: RunErrorJson }).error }
       : {}),
     ...(rec.exitCode !== null ? { exitCode: rec.exitCode } : {}),
     links: { self: base, log: `${base}/log`, events: `${base}/events` },
   };
 }
 
-export const RunLogLineJson = z.object({
-  seq: z.number().int(),
-  time: z.string(),
-  line: z.string(),
-});
-export type RunLogLineJson = z.infer<typeof RunLogLineJson>;
+export interface RunLogLineJson {
+  seq: number;
+  time: string;
+  line: string;
+}
 
 export function runLogLineJson(l: ServerRunLogLine): RunLogLineJson {
   return { seq: l.seq, time: l.time.toISOString(), line: l.line };
@@ -78,17 +79,6 @@ export function checkDocument(run: CheckRun, event: StoredEvent | undefined, htm
 }
 export type CheckDocument = ReturnType<typeof checkDocument>;
 
-export const CheckHistoryJson = z.object({
-  table: z.string(),
-  runs: z.array(
-    z.object({
-      id: z.string(),
-      commit: z.string(),
-      at: z.string(),
-      results: z.array(z.record(z.string(), z.unknown())),
-    }),
-  ),
-});
 export interface CheckHistoryRun {
   id: string;
   commit: string;
@@ -157,11 +147,6 @@ export function rollbackDocument<R extends { event: StoredEvent }>(run: R) {
   const { event, ...rest } = run;
   return { ...rest, event: event.id };
 }
-
-/** Any command's document, as a response schema: an object (the CLI's --json shape). */
-export const DocumentJson = z
-  .record(z.string(), z.unknown())
-  .describe('the document the CLI prints with --json');
 
 // ---- progress lines (the CLI prints them as they come; a server run logs them) -----------------
 

@@ -1101,37 +1101,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            actor: string;
-                            createdAt: string;
-                            /** @description when the run threw: the error document */
-                            error?: {
-                                code: string;
-                                data: unknown;
-                                message: string;
-                            };
-                            /** @description the exit code the CLI gives this outcome */
-                            exitCode?: number;
-                            /** @description check, build, load, promote, deploy, rollback */
-                            kind: string;
-                            links: {
-                                events: string;
-                                log: string;
-                                self: string;
-                            };
-                            /** @description the request as accepted */
-                            request: unknown;
-                            /** @description the document the CLI prints with --json */
-                            result?: unknown;
-                            runId: string;
-                            /**
-                             * @description lost: the process running it stopped answering
-                             * @enum {string}
-                             */
-                            status: "queued" | "running" | "succeeded" | "failed" | "lost";
-                            /** @description the last heartbeat or change */
-                            updatedAt: string;
-                        };
+                        "application/json": components["schemas"]["Run"];
                     };
                 };
             };
@@ -1203,37 +1173,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            actor: string;
-                            createdAt: string;
-                            /** @description when the run threw: the error document */
-                            error?: {
-                                code: string;
-                                data: unknown;
-                                message: string;
-                            };
-                            /** @description the exit code the CLI gives this outcome */
-                            exitCode?: number;
-                            /** @description check, build, load, promote, deploy, rollback */
-                            kind: string;
-                            links: {
-                                events: string;
-                                log: string;
-                                self: string;
-                            };
-                            /** @description the request as accepted */
-                            request: unknown;
-                            /** @description the document the CLI prints with --json */
-                            result?: unknown;
-                            runId: string;
-                            /**
-                             * @description lost: the process running it stopped answering
-                             * @enum {string}
-                             */
-                            status: "queued" | "running" | "succeeded" | "failed" | "lost";
-                            /** @description the last heartbeat or change */
-                            updatedAt: string;
-                        };
+                        "application/json": components["schemas"]["Run"];
                     };
                 };
             };
@@ -1549,37 +1489,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            actor: string;
-                            createdAt: string;
-                            /** @description when the run threw: the error document */
-                            error?: {
-                                code: string;
-                                data: unknown;
-                                message: string;
-                            };
-                            /** @description the exit code the CLI gives this outcome */
-                            exitCode?: number;
-                            /** @description check, build, load, promote, deploy, rollback */
-                            kind: string;
-                            links: {
-                                events: string;
-                                log: string;
-                                self: string;
-                            };
-                            /** @description the request as accepted */
-                            request: unknown;
-                            /** @description the document the CLI prints with --json */
-                            result?: unknown;
-                            runId: string;
-                            /**
-                             * @description lost: the process running it stopped answering
-                             * @enum {string}
-                             */
-                            status: "queued" | "running" | "succeeded" | "failed" | "lost";
-                            /** @description the last heartbeat or change */
-                            updatedAt: string;
-                        };
+                        "application/json": components["schemas"]["Run"];
                     };
                 };
             };
@@ -1636,37 +1546,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            actor: string;
-                            createdAt: string;
-                            /** @description when the run threw: the error document */
-                            error?: {
-                                code: string;
-                                data: unknown;
-                                message: string;
-                            };
-                            /** @description the exit code the CLI gives this outcome */
-                            exitCode?: number;
-                            /** @description check, build, load, promote, deploy, rollback */
-                            kind: string;
-                            links: {
-                                events: string;
-                                log: string;
-                                self: string;
-                            };
-                            /** @description the request as accepted */
-                            request: unknown;
-                            /** @description the document the CLI prints with --json */
-                            result?: unknown;
-                            runId: string;
-                            /**
-                             * @description lost: the process running it stopped answering
-                             * @enum {string}
-                             */
-                            status: "queued" | "running" | "succeeded" | "failed" | "lost";
-                            /** @description the last heartbeat or change */
-                            updatedAt: string;
-                        };
+                        "application/json": components["schemas"]["Run"];
                     };
                 };
             };
@@ -1732,37 +1612,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            actor: string;
-                            createdAt: string;
-                            /** @description when the run threw: the error document */
-                            error?: {
-                                code: string;
-                                data: unknown;
-                                message: string;
-                            };
-                            /** @description the exit code the CLI gives this outcome */
-                            exitCode?: number;
-                            /** @description check, build, load, promote, deploy, rollback */
-                            kind: string;
-                            links: {
-                                events: string;
-                                log: string;
-                                self: string;
-                            };
-                            /** @description the request as accepted */
-                            request: unknown;
-                            /** @description the document the CLI prints with --json */
-                            result?: unknown;
-                            runId: string;
-                            /**
-                             * @description lost: the process running it stopped answering
-                             * @enum {string}
-                             */
-                            status: "queued" | "running" | "succeeded" | "failed" | "lost";
-                            /** @description the last heartbeat or change */
-                            updatedAt: string;
-                        };
+                        "application/json": components["schemas"]["Run"];
                     };
                 };
             };
@@ -1827,37 +1677,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            actor: string;
-                            createdAt: string;
-                            /** @description when the run threw: the error document */
-                            error?: {
-                                code: string;
-                                data: unknown;
-                                message: string;
-                            };
-                            /** @description the exit code the CLI gives this outcome */
-                            exitCode?: number;
-                            /** @description check, build, load, promote, deploy, rollback */
-                            kind: string;
-                            links: {
-                                events: string;
-                                log: string;
-                                self: string;
-                            };
-                            /** @description the request as accepted */
-                            request: unknown;
-                            /** @description the document the CLI prints with --json */
-                            result?: unknown;
-                            runId: string;
-                            /**
-                             * @description lost: the process running it stopped answering
-                             * @enum {string}
-                             */
-                            status: "queued" | "running" | "succeeded" | "failed" | "lost";
-                            /** @description the last heartbeat or change */
-                            updatedAt: string;
-                        };
+                        "application/json": components["schemas"]["Run"];
                     };
                 };
             };
@@ -2345,37 +2165,7 @@ export interface paths {
                                 nextOffset?: string;
                                 results: number;
                             };
-                            results: {
-                                actor: string;
-                                createdAt: string;
-                                /** @description when the run threw: the error document */
-                                error?: {
-                                    code: string;
-                                    data: unknown;
-                                    message: string;
-                                };
-                                /** @description the exit code the CLI gives this outcome */
-                                exitCode?: number;
-                                /** @description check, build, load, promote, deploy, rollback */
-                                kind: string;
-                                links: {
-                                    events: string;
-                                    log: string;
-                                    self: string;
-                                };
-                                /** @description the request as accepted */
-                                request: unknown;
-                                /** @description the document the CLI prints with --json */
-                                result?: unknown;
-                                runId: string;
-                                /**
-                                 * @description lost: the process running it stopped answering
-                                 * @enum {string}
-                                 */
-                                status: "queued" | "running" | "succeeded" | "failed" | "lost";
-                                /** @description the last heartbeat or change */
-                                updatedAt: string;
-                            }[];
+                            results: components["schemas"]["Run"][];
                         };
                     };
                 };
@@ -2433,37 +2223,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            actor: string;
-                            createdAt: string;
-                            /** @description when the run threw: the error document */
-                            error?: {
-                                code: string;
-                                data: unknown;
-                                message: string;
-                            };
-                            /** @description the exit code the CLI gives this outcome */
-                            exitCode?: number;
-                            /** @description check, build, load, promote, deploy, rollback */
-                            kind: string;
-                            links: {
-                                events: string;
-                                log: string;
-                                self: string;
-                            };
-                            /** @description the request as accepted */
-                            request: unknown;
-                            /** @description the document the CLI prints with --json */
-                            result?: unknown;
-                            runId: string;
-                            /**
-                             * @description lost: the process running it stopped answering
-                             * @enum {string}
-                             */
-                            status: "queued" | "running" | "succeeded" | "failed" | "lost";
-                            /** @description the last heartbeat or change */
-                            updatedAt: string;
-                        };
+                        "application/json": components["schemas"]["Run"];
                     };
                 };
             };
@@ -2593,11 +2353,7 @@ export interface paths {
                                 nextOffset?: string;
                                 results: number;
                             };
-                            results: {
-                                line: string;
-                                seq: number;
-                                time: string;
-                            }[];
+                            results: components["schemas"]["RunLogLine"][];
                             /**
                              * @description the run's status before these lines were read
                              * @enum {string}
@@ -3187,6 +2943,78 @@ export interface components {
             /** @description the merge event's id in the event log */
             event: number | null;
             merge: components["schemas"]["MergeInput"];
+        };
+        Run: {
+            actor: string;
+            createdAt: string;
+            /** @description when the run threw: the error document */
+            error?: {
+                code: string;
+                data: unknown;
+                message: string;
+            };
+            /** @description the exit code the CLI gives this outcome */
+            exitCode?: number;
+            /** @description check, build, load, promote, deploy, rollback */
+            kind: string;
+            links: {
+                events: string;
+                log: string;
+                self: string;
+            };
+            /** @description the request as accepted */
+            request: unknown;
+            /** @description the document the CLI prints with --json */
+            result?: unknown;
+            runId: string;
+            /**
+             * @description lost: the process running it stopped answering
+             * @enum {string}
+             */
+            status: "queued" | "running" | "succeeded" | "failed" | "lost";
+            /** @description the last heartbeat or change */
+            updatedAt: string;
+        };
+        RunInput: {
+            actor: string;
+            createdAt: string;
+            /** @description when the run threw: the error document */
+            error?: {
+                code: string;
+                data: unknown;
+                message: string;
+            };
+            /** @description the exit code the CLI gives this outcome */
+            exitCode?: number;
+            /** @description check, build, load, promote, deploy, rollback */
+            kind: string;
+            links: {
+                events: string;
+                log: string;
+                self: string;
+            };
+            /** @description the request as accepted */
+            request: unknown;
+            /** @description the document the CLI prints with --json */
+            result?: unknown;
+            runId: string;
+            /**
+             * @description lost: the process running it stopped answering
+             * @enum {string}
+             */
+            status: "queued" | "running" | "succeeded" | "failed" | "lost";
+            /** @description the last heartbeat or change */
+            updatedAt: string;
+        };
+        RunLogLine: {
+            line: string;
+            seq: number;
+            time: string;
+        };
+        RunLogLineInput: {
+            line: string;
+            seq: number;
+            time: string;
         };
         Tag: {
             commit: string;

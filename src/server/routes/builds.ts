@@ -3,8 +3,9 @@
 // run's log. The project is the server's own directory (ServerContext.projectDirOf), never a path
 // a client names; OpenLineage delivery (a client-chosen file or URL) is not offered here.
 import * as z from 'zod';
+import { RunJson } from '../../api/schemas.js';
 import { type BuildCommand, buildProject, type Repository } from '../../index.js';
-import { buildDocument, buildNodeLine, RunJson } from '../../internal.js';
+import { buildDocument, buildNodeLine } from '../../internal.js';
 import { buildErrorEvent, buildEvent } from '../../workflow/index.js';
 import type { ServerContext } from '../context.js';
 import { paramsOf } from '../route-config.js';
@@ -64,7 +65,6 @@ async function buildRun(
     throw err;
   }
   const event = await recordRunEvent(log, repo, 'build', () => buildEvent(command, outcome));
-  for (const w of outcome.warnings) log(`warning: ${w}`);
   return {
     result: buildDocument(outcome, event),
     exitCode: outcome.run.status === 'success' ? 0 : 2,

@@ -2,6 +2,7 @@
 // check`), the stored results at a ref, and a table's check history (`sluice check history`).
 // The project — checks/*.yml, models/*.yml — is the server's own (ServerContext.projectDirOf).
 import * as z from 'zod';
+import { CheckHistoryJson, DocumentJson, RunJson } from '../../api/schemas.js';
 import {
   type CheckRun,
   CheckSpecError,
@@ -10,13 +11,7 @@ import {
   type Repository,
   runChecks,
 } from '../../index.js';
-import {
-  CheckHistoryJson,
-  checkDocument,
-  checkHistoryDocument,
-  DocumentJson,
-  RunJson,
-} from '../../internal.js';
+import { checkDocument, checkHistoryDocument } from '../../internal.js';
 import { parseTableName } from '../../tables/index.js';
 import { checkErrorEvent, checkEvent } from '../../workflow/index.js';
 import type { ServerContext } from '../context.js';

@@ -2,6 +2,7 @@
 // deploy and rollback as runs (their phase lines the run's log, their results the commands'
 // --json documents). The environments are those of the server's project (sluice.yml).
 import * as z from 'zod';
+import { DocumentJson, RunJson } from '../../api/schemas.js';
 import {
   deploy,
   envStatus,
@@ -10,13 +11,7 @@ import {
   promote,
   rollback,
 } from '../../index.js';
-import {
-  DocumentJson,
-  phaseLine,
-  RunJson,
-  rollbackDocument,
-  workflowRunJson,
-} from '../../internal.js';
+import { phaseLine, rollbackDocument, workflowRunJson } from '../../internal.js';
 import { parseSince } from '../../workflow/index.js';
 import type { ServerContext } from '../context.js';
 import { paramsOf } from '../route-config.js';

@@ -2,8 +2,9 @@
 // server's project (sluice.yml, ingestors/*.yml) — `sluice load` as a run, its phase lines the
 // run's log. The ingestor's checks and gates decide; the request needs load:Run.
 import * as z from 'zod';
+import { RunJson } from '../../api/schemas.js';
 import { loadWorkflowConfig, runLoad } from '../../index.js';
-import { loadDocument, phaseLine, RunJson } from '../../internal.js';
+import { loadDocument, phaseLine } from '../../internal.js';
 import type { ServerContext } from '../context.js';
 import { paramsOf } from '../route-config.js';
 import type { ApiRoutes } from './index.js';

@@ -4,12 +4,12 @@
 // route that starts an operation answers: 202 with the run.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import * as z from 'zod';
+import { RunJson, RunLogLineJson } from '../../api/schemas.js';
 import type { Repository } from '../../index.js';
+import type { RunJson as RunShape } from '../../internal.js';
 import {
   isFinished,
   RUN_STATUSES,
-  RunJson,
-  RunLogLineJson,
   runJson,
   runLogLineJson,
   type ServerRunRecord,
@@ -30,7 +30,7 @@ export function runPath(repository: string, id: string): string {
   return `${API_PREFIX}/repositories/${encodeURIComponent(repository)}/runs/${encodeURIComponent(id)}`;
 }
 
-export function runJsonOf(repository: string, rec: ServerRunRecord): RunJson {
+export function runJsonOf(repository: string, rec: ServerRunRecord): RunShape {
   return runJson(rec, runPath(repository, rec.id));
 }
 
@@ -46,7 +46,7 @@ export async function accepted(
   kind: string,
   request: unknown,
   op: (log: RunLog) => Promise<RunOutcome>,
-): Promise<RunJson> {
+): Promise<RunShape> {
   const rec = await ctx.runs.start(repo, kind, req.user ?? 'anonymous', request, op);
   const json = runJsonOf(repo.name, rec);
   reply.code(202).header('location', json.links.self);
