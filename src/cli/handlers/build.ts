@@ -7,7 +7,7 @@
 // event (../events.ts): success, failure (a node failed) or error (it threw, compile errors too).
 import { resolve } from 'node:path';
 import { type BuildCommand, buildProject, findRepoDir } from '../../index.js';
-import { buildDocument, buildNodeLine } from '../../internal.js';
+import { type BuildDocument, buildDocument, buildNodeLine } from '../../internal.js';
 import type { NodeResult } from '../../pipeline/index.js';
 import { buildErrorEvent, buildEvent } from '../../workflow/index.js';
 import { withEvent } from '../events.js';
@@ -67,17 +67,23 @@ export async function run(ctx: CommandContext, opts: BuildCliOptions): Promise<n
       failed: (err) => buildErrorEvent(command, branch, err, startedAt),
     },
   );
-  const { run } = outcome;
-  for (const w of outcome.warnings) ctx.out.warn(w);
-  ctx.out.result(buildDocument(outcome, event), () => {
+  printBuild(ctx, buildDocument(outcome, event));
+  return outcome.run.status === 'success' ? 0 : 2;
+}
+
+/** Prints a build's warnings and document (`--json`: as it is): the local and the remote command's. */
+export function printBuild(ctx: CommandContext, doc: BuildDocument): void {
+  const { run } = doc;
+  for (const w of doc.warnings) ctx.out.warn(w);
+  ctx.out.result(doc, () => {
     const count = (s: NodeResult['status']) => run.results.filter((r) => r.status === s).length;
     ctx.out.line(
       `${run.status === 'success' ? 'Done' : 'FAILED'}: ${count('success')} built, ${count('reused')} reused, ${count('pass')} passed, ${count('warn')} warned, ${count('fail')} failed, ${count('error')} errored, ${count('skipped')} skipped`,
     );
     if (run.status === 'success')
       ctx.out.note(
-        outcome.landed
-          ? `${run.branch} is now at ${outcome.landed.id.slice(0, 12)} (run ${run.id})`
+        doc.commit
+          ? `${run.branch} is now at ${doc.commit.slice(0, 12)} (run ${run.id})`
           : `nothing changed: ${run.branch} stays where it was (run ${run.id})`,
       );
     else
@@ -85,5 +91,4 @@ export async function run(ctx: CommandContext, opts: BuildCliOptions): Promise<n
         `${run.branch} did not move; the outputs are on ${run.runBranch} (sluice sql --ref ${run.runBranch} …)`,
       );
   });
-  return run.status === 'success' ? 0 : 2;
 }

@@ -17,14 +17,14 @@ import {
   runChecks,
   type StoredEvent,
 } from '../../index.js';
-import { checkDocument } from '../../internal.js';
+import { type CheckDocument, checkDocument } from '../../internal.js';
 import { writeDataDocs } from '../../quality/index.js';
 import { checkErrorEvent, checkEvent } from '../../workflow/index.js';
 import { withEvent } from '../events.js';
 import { nonNegativeInt } from '../options.js';
 import type { CommandContext } from '../runner.js';
 
-const EXIT: Record<CheckStatus, number> = { pass: 0, warn: 1, fail: 2, error: 3 };
+export const EXIT: Record<CheckStatus, number> = { pass: 0, warn: 1, fail: 2, error: 3 };
 const MARK: Record<CheckStatus, string> = {
   pass: 'PASS',
   warn: 'WARN',
@@ -103,7 +103,14 @@ export async function run(ctx: CommandContext, opts: CheckCliOptions): Promise<n
       return EXIT.error;
     }
   }
-  const doc = checkDocument(run, event, html);
+  printCheck(ctx, checkDocument(run, event, html));
+  return EXIT[run.status];
+}
+
+/** Prints a check run's document (`--json`: as it is): the local and the remote command's. */
+export function printCheck(ctx: CommandContext, doc: CheckDocument): void {
+  const run = doc.check;
+  const html = doc.html;
   ctx.out.result(doc, () => {
     const byTable = new Map<string, CheckResult[]>();
     for (const r of run.results) byTable.set(r.table, [...(byTable.get(r.table) ?? []), r]);
@@ -137,5 +144,4 @@ export async function run(ctx: CommandContext, opts: CheckCliOptions): Promise<n
     );
     if (html !== undefined) ctx.out.note(`data docs written to ${html}`);
   });
-  return EXIT[run.status];
 }

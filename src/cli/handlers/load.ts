@@ -6,6 +6,9 @@ import { findRepoDir, type LoadRun, loadWorkflowConfig, runLoad } from '../../in
 import { loadDocument } from '../../internal.js';
 import { destinationBranch } from '../options.js';
 import type { CommandContext } from '../runner.js';
+
+export type LoadDocument = ReturnType<typeof loadDocument<LoadRun>>;
+
 import { phaseLines, printRefused } from '../workflow-output.js';
 
 interface LoadCliOptions {
@@ -28,7 +31,14 @@ export async function run(
     ...(opts.idempotencyKey !== undefined ? { idempotencyKey: opts.idempotencyKey } : {}),
     onPhase: phaseLines(ctx),
   });
-  ctx.out.result(loadDocument(run), () => {
+  printLoad(ctx, loadDocument(run));
+  return run.status === 'failure' ? 2 : 0;
+}
+
+/** Prints the run's document (`--json`: as it is): the local and the remote command's. */
+export function printLoad(ctx: CommandContext, doc: LoadDocument): void {
+  const run = doc;
+  ctx.out.result(doc, () => {
     if (run.replayed) {
       ctx.out.line(
         `nothing loaded: ${run.reason}; ${run.target} is at ${run.mergeCommit?.slice(0, 12)}`,
@@ -46,5 +56,4 @@ export async function run(
       );
     }
   });
-  return run.status === 'failure' ? 2 : 0;
 }
