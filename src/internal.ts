@@ -31,6 +31,26 @@ export {
   tagJson,
 } from './api/wire-core.js';
 export {
+  type BuildDocument,
+  buildDocument,
+  buildNodeLine,
+  type CheckDocument,
+  type CheckHistoryDocument,
+  type CheckHistoryRun,
+  checkDocument,
+  checkHistoryDocument,
+  isFinished,
+  loadDocument,
+  phaseLine,
+  RUN_STATUSES,
+  type RunJson,
+  type RunLogLineJson,
+  rollbackDocument,
+  runJson,
+  runLogLineJson,
+  workflowRunJson,
+} from './api/wire-ops.js';
+export {
   type ColumnJson,
   type QueryResultJson,
   type RowJson,
@@ -86,6 +106,11 @@ export type {
   QualityHistoryStore,
   RefStore,
   SandboxStore,
+  ServerRunLogLine,
+  ServerRunPatch,
+  ServerRunRecord,
+  ServerRunStatus,
+  ServerRunStore,
   StagingStore,
 } from './meta/meta-store.js';
 export type { ObjectStore } from './storage/object-store.js';

@@ -3,5 +3,6 @@
 // validate what it receives with them; their TypeScript types are in `sluice/internal`
 // (`BranchJson`, `CommitJson` …) and in the generated client (`sluice/client`).
 export * from './wire-core-schemas.js';
+export * from './wire-ops-schemas.js';
 export * from './wire-tables-schemas.js';
 export * from './wire-workflow-schemas.js';

@@ -1,8 +1,8 @@
 // What the workflow commands (load, promote, deploy) share in their output: phase lines on
 // stderr while they work, the run as JSON (its event by id, the alert it sent summarised), the
 // checks that refused it, and a check summary in words.
-import type { CheckSummary, StoredEvent } from '../index.js';
-import type { SendAlertResult } from '../workflow/index.js';
+import type { CheckSummary } from '../index.js';
+import { phaseLine } from '../internal.js';
 import type { CommandContext } from './runner.js';
 import { terminalText } from './terminal-text.js';
 
@@ -10,21 +10,12 @@ import { terminalText } from './terminal-text.js';
 export function phaseLines(ctx: CommandContext): (phase: string, detail?: string) => void {
   return (phase, detail) => {
     if (!ctx.globals.json && !ctx.globals.quiet)
-      ctx.io.stderr.write(`${terminalText(`${phase}${detail ? ` ${detail}` : ''}`)}\n`);
+      ctx.io.stderr.write(`${terminalText(phaseLine(phase, detail))}\n`);
   };
 }
 
-/** A workflow run for `--json`: its event by id, the alert it sent as `{ok, sinks}`. */
-export function runJson<R extends { event: StoredEvent; alert?: SendAlertResult }>(
-  run: R,
-): Omit<R, 'event' | 'alert'> & { event: number; alert?: { ok: boolean; sinks: string[] } } {
-  const { event, alert, ...rest } = run;
-  return {
-    ...rest,
-    event: event.id,
-    ...(alert ? { alert: { ok: alert.ok, sinks: alert.results.map((r) => r.sink) } } : {}),
-  };
-}
+/** A workflow run for `--json` (shared with the server: api/wire-ops.ts). */
+export { workflowRunJson as runJson } from '../internal.js';
 
 /** `REFUSED: reason`, then a line per check that refused the run. */
 export function printRefused(

@@ -266,6 +266,8 @@ export class RemoteUnsupportedError extends ValidationError<{ command: string }>
 export class NotBootstrappedError extends PreconditionError<{ reason: string }> {}
 /** A run id (build, load, promote …) the server does not know. */
 export class RunNotFoundError extends NotFoundError<{ run: string }> {}
+/** A server's long operation on a repository it holds no project directory for. */
+export class NoProjectError extends PreconditionError<{ repository: string }> {}
 /** A built-in group or policy cannot be deleted or rewritten. */
 export class BuiltinIdentityError extends PreconditionError<{ name: string; kind: string }> {}
 /** Deleting the last member of Admins, or removing it from the group: nobody could manage users. */

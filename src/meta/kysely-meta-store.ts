@@ -15,6 +15,7 @@ import { KyselyQualityHistoryStore } from './kysely/quality-history-store.js';
 import { KyselyRefStore } from './kysely/ref-store.js';
 import { KyselyRepositoryCatalog } from './kysely/repository-catalog.js';
 import { KyselySandboxStore } from './kysely/sandbox-store.js';
+import { KyselyServerRunStore } from './kysely/server-run-store.js';
 import { KyselyStagingStore } from './kysely/staging-store.js';
 import { type LeaseStore, processLeaseStore } from './lease-store.js';
 import type {
@@ -28,6 +29,7 @@ import type {
   RefStore,
   RepositoryRecord,
   SandboxStore,
+  ServerRunStore,
   StagingStore,
 } from './meta-store.js';
 import { migrateToLatest } from './migrations/index.js';
@@ -58,6 +60,7 @@ export class KyselyMetaStore implements MetaStore {
   readonly #sandboxes: SandboxStore;
   readonly #identities: IdentityStore;
   readonly #leases: LeaseStore;
+  readonly #runs: ServerRunStore;
 
   constructor(
     db: Kysely<Database>,
@@ -78,6 +81,7 @@ export class KyselyMetaStore implements MetaStore {
     this.#sandboxes = new KyselySandboxStore(m);
     this.#identities = new KyselyIdentityStore(m);
     this.#leases = opts.leases ?? processLeaseStore(`store:${randomUUID()}`);
+    this.#runs = new KyselyServerRunStore(m);
   }
 
   // ---- lifecycle and repositories -------------------------------------------------------------
@@ -312,5 +316,26 @@ export class KyselyMetaStore implements MetaStore {
 
   tryLead(...a: Parameters<LeaseStore['tryLead']>) {
     return this.#leases.tryLead(...a);
+  }
+
+  // ---- ServerRunStore -------------------------------------------------------------------------
+
+  createServerRun(...a: Parameters<ServerRunStore['createServerRun']>) {
+    return this.#runs.createServerRun(...a);
+  }
+  getServerRun(...a: Parameters<ServerRunStore['getServerRun']>) {
+    return this.#runs.getServerRun(...a);
+  }
+  listServerRuns(...a: Parameters<ServerRunStore['listServerRuns']>) {
+    return this.#runs.listServerRuns(...a);
+  }
+  updateServerRun(...a: Parameters<ServerRunStore['updateServerRun']>) {
+    return this.#runs.updateServerRun(...a);
+  }
+  appendServerRunLog(...a: Parameters<ServerRunStore['appendServerRunLog']>) {
+    return this.#runs.appendServerRunLog(...a);
+  }
+  listServerRunLog(...a: Parameters<ServerRunStore['listServerRunLog']>) {
+    return this.#runs.listServerRunLog(...a);
   }
 }

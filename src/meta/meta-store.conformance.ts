@@ -11,6 +11,7 @@ import { describeQualityHistoryStore } from './conformance/quality-history.confo
 import { describeRefStore } from './conformance/refs.conformance.js';
 import { describeRepositories } from './conformance/repositories.conformance.js';
 import { describeSandboxStore } from './conformance/sandboxes.conformance.js';
+import { describeServerRunStore } from './conformance/server-runs.conformance.js';
 import { describeStagingStore } from './conformance/staging.conformance.js';
 import { type ConformanceFixture, type ConformanceSubject, R, T0 } from './conformance/support.js';
 
@@ -60,5 +61,6 @@ export function describeMetaStoreConformance(
     describeEventStore(fx);
     describeSandboxStore(fx);
     describeIdentityStore(fx);
+    describeServerRunStore(fx);
   });
 }

@@ -376,6 +376,84 @@ export interface BranchMoveStore {
   getIdempotencyKey(repo: string, key: string): Promise<IdempotencyRecord | undefined>;
 }
 
+/** Where a long operation the server started stands (`lost`: its process stopped heartbeating). */
+export type ServerRunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'lost';
+
+/**
+ * A long operation the server runs for a request (issue 15): a check run, build, load, promote,
+ * deploy or rollback. The process that accepted the request runs it and writes this record; any
+ * replica reads it. JSON fields are owned by the server.
+ */
+export interface ServerRunRecord {
+  id: string;
+  /** `check`, `build`, `load`, `promote`, `deploy`, `rollback` … */
+  kind: string;
+  status: ServerRunStatus;
+  /** Who asked for it. */
+  actor: string;
+  createdAt: Date;
+  /** The last write or heartbeat of the process running it. */
+  updatedAt: Date;
+  /** JSON: the request as accepted. */
+  request: string;
+  /** JSON: the operation's document, once it has one. */
+  result: string | null;
+  /** JSON: the error document, when it threw. */
+  error: string | null;
+  /** The exit code the CLI gives the same outcome, once finished. */
+  exitCode: number | null;
+}
+
+/** What a finished or progressing run changes of its record. */
+export interface ServerRunPatch {
+  status?: ServerRunStatus;
+  updatedAt: Date;
+  result?: string | null;
+  error?: string | null;
+  exitCode?: number | null;
+}
+
+/** One line of a run's log: `seq` is 1, 2, 3 … per run, in the order they were appended. */
+export interface ServerRunLogLine {
+  seq: number;
+  time: Date;
+  line: string;
+}
+
+/**
+ * The server's long-running operations (issue 15): a record per run and its append-only log, so
+ * that every replica sees a run another started. Invariants: a run in a final state (succeeded,
+ * failed, lost) never changes again; log lines are numbered 1, 2, 3 … per run without gaps and
+ * never change. Runs list newest first (ids sort by start time).
+ */
+export interface ServerRunStore {
+  /** Stores a new run. RefAlreadyExistsError (kind `run`) if the id is taken. */
+  createServerRun(repo: string, rec: ServerRunRecord): Promise<void>;
+  getServerRun(repo: string, id: string): Promise<ServerRunRecord | undefined>;
+  /** Runs newest first, of one kind when given, with ids before `before` when given. */
+  listServerRuns(
+    repo: string,
+    opts?: { kind?: string; before?: string; limit?: number },
+  ): Promise<ServerRunRecord[]>;
+  /**
+   * Applies `patch` while the run is still queued or running; false (nothing changed) when it is
+   * finished or unknown.
+   */
+  updateServerRun(repo: string, id: string, patch: ServerRunPatch): Promise<boolean>;
+  /** Appends lines to a run's log; returns the seq of the last one (0 when none were given). */
+  appendServerRunLog(
+    repo: string,
+    id: string,
+    lines: readonly { time: Date; line: string }[],
+  ): Promise<number>;
+  /** Log lines with seq greater than `after` (default 0), in seq order, at most `limit`. */
+  listServerRunLog(
+    repo: string,
+    id: string,
+    opts?: { after?: number; limit?: number },
+  ): Promise<ServerRunLogLine[]>;
+}
+
 /**
  * The whole metadata store: every role, plus its lifecycle (dialect, migrations, close) and the
  * repositories that scope every other record.
@@ -390,7 +468,8 @@ export interface MetaStore
     BuildMemoStore,
     EventStore,
     SandboxStore,
-    LeaseStore {
+    LeaseStore,
+    ServerRunStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** Applies pending versioned migrations; safe to call on every open and concurrently. */
   migrate(): Promise<void>;

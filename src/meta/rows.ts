@@ -12,6 +12,9 @@ import type {
   IdempotencyRecord,
   RepositoryRecord,
   SandboxRecord,
+  ServerRunLogLine,
+  ServerRunRecord,
+  ServerRunStatus,
   StagedChange,
   TableProfileRecord,
   TagRecord,
@@ -27,6 +30,8 @@ import type {
   IdempotencyKeysTable,
   RepositoriesTable,
   SandboxesTable,
+  ServerRunLogsTable,
+  ServerRunsTable,
   StagingTable,
   TableProfilesTable,
   TagsTable,
@@ -174,4 +179,23 @@ export function toIdempotencyRecord(r: Selectable<IdempotencyKeysTable>): Idempo
     createdAt: new Date(Number(r.created_at)),
     data: r.data,
   };
+}
+
+export function toServerRun(r: Selectable<ServerRunsTable>): ServerRunRecord {
+  return {
+    id: r.id,
+    kind: r.kind,
+    status: r.status as ServerRunStatus,
+    actor: r.actor,
+    createdAt: new Date(Number(r.created_at)),
+    updatedAt: new Date(Number(r.updated_at)),
+    request: r.request,
+    result: r.result,
+    error: r.error,
+    exitCode: r.exit_code === null ? null : Number(r.exit_code),
+  };
+}
+
+export function toServerRunLogLine(r: Selectable<ServerRunLogsTable>): ServerRunLogLine {
+  return { seq: Number(r.seq), time: new Date(Number(r.time)), line: r.line };
 }

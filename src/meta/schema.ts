@@ -187,6 +187,31 @@ export interface AccessKeysTable {
   sealed_secret: string;
 }
 
+/** The server's long-running operations: one row per run, updated while it runs. */
+export interface ServerRunsTable {
+  repo: string;
+  id: string;
+  kind: string;
+  status: string;
+  actor: string;
+  created_at: number;
+  updated_at: number;
+  /** JSON (the server's shapes). */
+  request: string;
+  result: string | null;
+  error: string | null;
+  exit_code: number | null;
+}
+
+/** A run's log: rows are inserted, never updated. */
+export interface ServerRunLogsTable {
+  repo: string;
+  run_id: string;
+  seq: number;
+  time: number;
+  line: string;
+}
+
 export interface Database {
   repositories: RepositoriesTable;
   branches: BranchesTable;
@@ -208,6 +233,8 @@ export interface Database {
   policies: PoliciesTable;
   policy_attachments: PolicyAttachmentsTable;
   access_keys: AccessKeysTable;
+  server_runs: ServerRunsTable;
+  server_run_logs: ServerRunLogsTable;
 }
 
 export type MetaDialect = 'sqlite' | 'postgres';

@@ -12,7 +12,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { RouteNotFoundError } from '../index.js';
+import { NoProjectError, RouteNotFoundError } from '../index.js';
 import type { RepositoryHost } from '../internal.js';
 import { actingAs, newRunId } from '../internal.js';
 import { auditRequest } from './audit.js';
@@ -25,11 +25,12 @@ import { loggerOptions } from './logger.js';
 import { ServerMetrics } from './metrics.js';
 import { refuseTraversal } from './path-guard.js';
 import { enforce } from './permissions.js';
-import type { PermissionSpec } from './route-config.js';
+import { API_PREFIX, type PermissionSpec } from './route-config.js';
 import { registerRoutes } from './routes/index.js';
 import { registerSystemRoutes } from './routes/system.js';
+import { type RunsOptions, ServerRuns } from './runs.js';
 
-export const API_PREFIX = '/api/v1';
+export { API_PREFIX };
 
 export interface ServerOptions {
   host: RepositoryHost;
@@ -56,6 +57,14 @@ export interface ServerOptions {
    * counted per and what the audit log records. Off by default: a client could forge it.
    */
   trustProxy?: string;
+  /** The long operations' settings (heartbeat, lost-after, log flush), or the runner itself. */
+  runs?: RunsOptions | ServerRuns;
+  /**
+   * The project directory of the repository the server was started in (checks, builds, loads,
+   * environments read it), default that repository's own directory. Other repositories of the
+   * database have none: their long operations are refused.
+   */
+  projectDir?: string;
 }
 
 export type ApiApp = FastifyInstance & { withTypeProvider: FastifyInstance['withTypeProvider'] };
@@ -64,6 +73,14 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 function permissionOf(req: FastifyRequest): PermissionSpec | undefined {
   return req.routeOptions.config?.permission;
+}
+
+function projectDirOf(opts: ServerOptions, repository: string): string {
+  if (repository === opts.host.defaultRepository) return opts.projectDir ?? opts.host.root;
+  throw new NoProjectError(
+    `repository ${repository} has no project on this server (only ${opts.host.defaultRepository}, the repository it was started in, has one)`,
+    { repository },
+  );
 }
 
 /** Builds the server (not listening). */
@@ -87,7 +104,11 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     limiter: new FailureLimiter(opts.failures),
     metrics: new ServerMetrics({ processMetrics: opts.processMetrics }),
     objectBodyLimit: opts.objectBodyLimit ?? 5 * 1024 ** 3,
+    runs: opts.runs instanceof ServerRuns ? opts.runs : new ServerRuns(opts.runs),
+    projectDirOf: (repository) => projectDirOf(opts, repository),
   };
+  // Graceful shutdown: the runs this process started finish before the repositories close.
+  app.addHook('onClose', () => ctx.runs.drain());
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -148,7 +169,7 @@ function installGuards(app: FastifyInstance, ctx: ServerContext): void {
     if (permission === undefined || permission === 'public' || req.user === undefined) return;
     req.subject = await ctx.auth.subjectOf(req.user);
     if (permission === 'authenticated') return;
-    const asks = permission(req);
+    const asks = await permission(req);
     await enforce(ctx.host, req.subject, Array.isArray(asks) ? asks : [asks as never]);
   });
   app.addHook('onResponse', async (req, reply) => {

@@ -5,6 +5,7 @@ import type { RepositoryHost } from '../internal.js';
 import type { Authenticator } from './authenticate.js';
 import type { FailureLimiter } from './failure-limiter.js';
 import type { ServerMetrics } from './metrics.js';
+import type { ServerRuns } from './runs.js';
 
 export interface ServerContext {
   host: RepositoryHost;
@@ -13,4 +14,11 @@ export interface ServerContext {
   metrics: ServerMetrics;
   /** Largest object body a PUT may stream, in bytes. */
   objectBodyLimit: number;
+  /** The long operations this process runs (their state lives in the metadata store). */
+  runs: ServerRuns;
+  /**
+   * The project directory (sluice.yml, models/, checks/) of a repository, from the server's own
+   * configuration — never from a request. Throws when the repository has none on this server.
+   */
+  projectDirOf(repository: string): string;
 }

@@ -6,10 +6,17 @@ import type { FastifyRequest } from 'fastify';
 import type { Subject } from '../auth/index.js';
 import type { PermissionAsk } from './permissions.js';
 
+/** Where the REST API is mounted (links in responses name it). */
+export const API_PREFIX = '/api/v1';
+
 export type PermissionSpec =
   | 'public'
   | 'authenticated'
-  | ((req: FastifyRequest) => PermissionAsk | readonly PermissionAsk[]);
+  | ((req: FastifyRequest) =>
+      | PermissionAsk
+      | readonly PermissionAsk[]
+      // A permission may read the repository first (the default branch a request leaves out).
+      | Promise<PermissionAsk | readonly PermissionAsk[]>);
 
 declare module 'fastify' {
   interface FastifyContextConfig {

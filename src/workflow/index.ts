@@ -56,6 +56,8 @@ export {
   type CheckEvent,
   type Colour,
   type ConfigEvent,
+  checkErrorEvent,
+  checkEvent,
   type DeployEvent,
   type DeployedLoad,
   defaultActor,

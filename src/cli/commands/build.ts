@@ -49,6 +49,7 @@ function declare(command: BuildCommand): CommandSpec {
       options(cmd, command);
     },
     handler: async () => (await import('../handlers/build.js')).run,
+    remote: async () => (await import('../remote/build.js')).run,
   });
 }
 

@@ -10,4 +10,5 @@ export const checkHistory = defineCommand({
       .argument('<table>', 'table name')
       .option('-n, --limit <n>', 'at most this many runs (default 20)'),
   handler: async () => (await import('../handlers/check-history.js')).run,
+  remote: async () => (await import('../remote/check-history.js')).run,
 });

@@ -21,5 +21,6 @@ export const check = defineCommand({
       .option('--no-store', 'do not record the results and profiles in the repository')
       .option('--html <file>', 'also write the data docs of the run (one HTML page) to this file'),
   handler: async () => (await import('../handlers/check.js')).run,
+  remote: async () => (await import('../remote/check.js')).run,
   subcommands: [checkHistory, checkImportGe, checkSuggest],
 });

@@ -9,4 +9,5 @@ export const deploy = defineCommand({
   runsSql: true,
   configure: (cmd) => cmd.argument('[environment]', 'the environment to deploy', 'production'),
   handler: async () => (await import('../handlers/deploy.js')).run,
+  remote: async () => (await import('../remote/deploy.js')).run,
 });

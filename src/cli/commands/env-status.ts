@@ -10,6 +10,7 @@ export const env = defineGroup({
       description: "each environment's commit, colour, age, last deploy and last checks",
       writes: 'read',
       handler: async () => (await import('../handlers/env-status.js')).run,
+      remote: async () => (await import('../remote/env-status.js')).run,
     }),
   ],
 });

@@ -17,4 +17,5 @@ export const load = defineCommand({
         'a retry with the same key loads nothing and answers with the run that landed',
       ),
   handler: async () => (await import('../handlers/load.js')).run,
+  remote: async () => (await import('../remote/load.js')).run,
 });

@@ -9,4 +9,5 @@ export const promote = defineCommand({
   runsSql: true,
   configure: (cmd) => cmd.argument('[environment]', 'the environment to promote to', 'staging'),
   handler: async () => (await import('../handlers/promote.js')).run,
+  remote: async () => (await import('../remote/promote.js')).run,
 });

@@ -14,4 +14,5 @@ export const rollback = defineCommand({
         'when the problem was noticed — a duration ago (15m, 2h) or an ISO time; time to restore counts from it (default: now)',
       ),
   handler: async () => (await import('../handlers/rollback.js')).run,
+  remote: async () => (await import('../remote/rollback.js')).run,
 });

@@ -7,6 +7,7 @@
 // event (../events.ts): success, failure (a node failed) or error (it threw, compile errors too).
 import { resolve } from 'node:path';
 import { type BuildCommand, buildProject, findRepoDir } from '../../index.js';
+import { type BuildDocument, buildDocument, buildNodeLine } from '../../internal.js';
 import type { NodeResult } from '../../pipeline/index.js';
 import { buildErrorEvent, buildEvent } from '../../workflow/index.js';
 import { withEvent } from '../events.js';
@@ -24,29 +25,6 @@ interface BuildCliOptions {
   openlineageFile?: string;
   openlineageUrl?: string;
   artifacts: boolean;
-}
-
-const WORD: Record<NodeResult['status'], string> = {
-  success: 'OK',
-  reused: 'REUSED',
-  pass: 'PASS',
-  warn: 'WARN',
-  fail: 'FAIL',
-  error: 'ERROR',
-  skipped: 'SKIP',
-};
-
-const seconds = (r: NodeResult): string =>
-  `${((r.completedAt.getTime() - r.startedAt.getTime()) / 1000).toFixed(2)}s`;
-
-function describe(r: NodeResult): string {
-  const what =
-    r.kind === 'test'
-      ? `test ${r.name}`
-      : `${r.kind} ${r.name}${r.rows !== undefined ? ` (${r.rows} rows)` : ''}`;
-  return r.message && r.status !== 'success' && r.status !== 'pass'
-    ? `${what}: ${r.message}`
-    : what;
 }
 
 /** `sluice build | run | test | seed`: which one is the command's own name. */
@@ -81,9 +59,7 @@ export async function run(ctx: CommandContext, opts: BuildCliOptions): Promise<n
         artifacts: opts.artifacts,
         onNode: (r, done, total) => {
           if (ctx.globals.json || ctx.globals.quiet) return;
-          ctx.out.line(
-            `${String(done).padStart(String(total).length)} of ${total} ${WORD[r.status].padEnd(6)} ${describe(r)} [${seconds(r)}]`,
-          );
+          ctx.out.line(buildNodeLine(r, done, total));
         },
       }),
     {
@@ -91,32 +67,28 @@ export async function run(ctx: CommandContext, opts: BuildCliOptions): Promise<n
       failed: (err) => buildErrorEvent(command, branch, err, startedAt),
     },
   );
-  const { run } = outcome;
-  for (const w of outcome.warnings) ctx.out.warn(w);
-  ctx.out.result(
-    {
-      run: { ...run, results: run.results },
-      ...(outcome.landed ? { commit: outcome.landed.id } : {}),
-      ...(outcome.artifacts ? { artifacts: outcome.artifacts } : {}),
-      warnings: outcome.warnings,
-      event: event?.id ?? null,
-    },
-    () => {
-      const count = (s: NodeResult['status']) => run.results.filter((r) => r.status === s).length;
-      ctx.out.line(
-        `${run.status === 'success' ? 'Done' : 'FAILED'}: ${count('success')} built, ${count('reused')} reused, ${count('pass')} passed, ${count('warn')} warned, ${count('fail')} failed, ${count('error')} errored, ${count('skipped')} skipped`,
+  printBuild(ctx, buildDocument(outcome, event));
+  return outcome.run.status === 'success' ? 0 : 2;
+}
+
+/** Prints a build's warnings and document (`--json`: as it is): the local and the remote command's. */
+export function printBuild(ctx: CommandContext, doc: BuildDocument): void {
+  const { run } = doc;
+  for (const w of doc.warnings) ctx.out.warn(w);
+  ctx.out.result(doc, () => {
+    const count = (s: NodeResult['status']) => run.results.filter((r) => r.status === s).length;
+    ctx.out.line(
+      `${run.status === 'success' ? 'Done' : 'FAILED'}: ${count('success')} built, ${count('reused')} reused, ${count('pass')} passed, ${count('warn')} warned, ${count('fail')} failed, ${count('error')} errored, ${count('skipped')} skipped`,
+    );
+    if (run.status === 'success')
+      ctx.out.note(
+        doc.commit
+          ? `${run.branch} is now at ${doc.commit.slice(0, 12)} (run ${run.id})`
+          : `nothing changed: ${run.branch} stays where it was (run ${run.id})`,
       );
-      if (run.status === 'success')
-        ctx.out.note(
-          outcome.landed
-            ? `${run.branch} is now at ${outcome.landed.id.slice(0, 12)} (run ${run.id})`
-            : `nothing changed: ${run.branch} stays where it was (run ${run.id})`,
-        );
-      else
-        ctx.out.note(
-          `${run.branch} did not move; the outputs are on ${run.runBranch} (sluice sql --ref ${run.runBranch} …)`,
-        );
-    },
-  );
-  return run.status === 'success' ? 0 : 2;
+    else
+      ctx.out.note(
+        `${run.branch} did not move; the outputs are on ${run.runBranch} (sluice sql --ref ${run.runBranch} …)`,
+      );
+  });
 }

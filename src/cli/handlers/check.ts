@@ -14,18 +14,17 @@ import {
   findRepoDir,
   InvalidArgumentError,
   loadSpecs,
-  type Repository,
   runChecks,
   type StoredEvent,
 } from '../../index.js';
-import { errorLine } from '../../internal.js';
+import { type CheckDocument, checkDocument } from '../../internal.js';
 import { writeDataDocs } from '../../quality/index.js';
-import type { CheckEvent } from '../../workflow/index.js';
+import { checkErrorEvent, checkEvent } from '../../workflow/index.js';
 import { withEvent } from '../events.js';
 import { nonNegativeInt } from '../options.js';
 import type { CommandContext } from '../runner.js';
 
-const EXIT: Record<CheckStatus, number> = { pass: 0, warn: 1, fail: 2, error: 3 };
+export const EXIT: Record<CheckStatus, number> = { pass: 0, warn: 1, fail: 2, error: 3 };
 const MARK: Record<CheckStatus, string> = {
   pass: 'PASS',
   warn: 'WARN',
@@ -52,49 +51,6 @@ function detail(r: CheckResult): string {
   else if (r.observed !== undefined) parts.push(`observed ${JSON.stringify(r.observed)}`);
   if (r.message) parts.push(r.message);
   return parts.join('; ');
-}
-
-/** The event of a check run that returned: failure when a check failed or could not run. */
-function checkEvent(run: CheckRun): CheckEvent {
-  const s = run.summary;
-  return {
-    type: 'check',
-    outcome: s.fail + s.error > 0 ? 'failure' : 'success',
-    ref: run.ref,
-    commit: run.commit,
-    ...(run.id ? { runId: run.id } : {}),
-    tables: [...new Set(run.results.map((r) => r.table))].sort(),
-    summary: { pass: s.pass, warn: s.warn, fail: s.fail, error: s.error },
-    durationMs: Math.round(run.durationMs),
-  };
-}
-
-/**
- * The event of a check run that threw. A check event names the commit it checked: when the ref
- * does not resolve there is none, and nothing to record (the error says what is wrong).
- */
-async function checkErrorEvent(
-  repo: Repository,
-  ref: string,
-  table: string | undefined,
-  err: unknown,
-  startedAt: number,
-): Promise<CheckEvent | undefined> {
-  const commit = await repo.resolve(ref).then(
-    (r) => r.commit as string,
-    () => undefined,
-  );
-  if (commit === undefined) return undefined;
-  return {
-    type: 'check',
-    outcome: 'error',
-    ref,
-    commit,
-    ...(table ? { tables: [table] } : {}),
-    summary: { pass: 0, warn: 0, fail: 0, error: 0 },
-    reason: errorLine(err),
-    durationMs: Date.now() - startedAt,
-  };
 }
 
 /** Registers `check` and returns it, for its subcommands (`history`, …). */
@@ -147,11 +103,14 @@ export async function run(ctx: CommandContext, opts: CheckCliOptions): Promise<n
       return EXIT.error;
     }
   }
-  const doc = {
-    check: run,
-    ...(html !== undefined ? { html } : {}),
-    event: event?.id ?? null,
-  };
+  printCheck(ctx, checkDocument(run, event, html));
+  return EXIT[run.status];
+}
+
+/** Prints a check run's document (`--json`: as it is): the local and the remote command's. */
+export function printCheck(ctx: CommandContext, doc: CheckDocument): void {
+  const run = doc.check;
+  const html = doc.html;
   ctx.out.result(doc, () => {
     const byTable = new Map<string, CheckResult[]>();
     for (const r of run.results) byTable.set(r.table, [...(byTable.get(r.table) ?? []), r]);
@@ -185,5 +144,4 @@ export async function run(ctx: CommandContext, opts: CheckCliOptions): Promise<n
     );
     if (html !== undefined) ctx.out.note(`data docs written to ${html}`);
   });
-  return EXIT[run.status];
 }

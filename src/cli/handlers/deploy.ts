@@ -4,6 +4,9 @@
 // (the alias did not move, an alert went out), the error's own code when it could not run.
 import { type DeployRun, deploy, findRepoDir, loadWorkflowConfig } from '../../index.js';
 import type { CommandContext } from '../runner.js';
+
+export type DeployDocument = ReturnType<typeof runJson<DeployRun>>;
+
 import { phaseLines, printRefused, runJson, summaryText } from '../workflow-output.js';
 
 export async function run(ctx: CommandContext, env: string): Promise<number> {
@@ -13,7 +16,14 @@ export async function run(ctx: CommandContext, env: string): Promise<number> {
   const run: DeployRun = await deploy(repo, dir, config, env, {
     onPhase: phaseLines(ctx),
   });
-  ctx.out.result(runJson(run), () => {
+  printDeploy(ctx, runJson(run));
+  return run.status === 'failure' ? 2 : 0;
+}
+
+/** Prints the run's document (`--json`: as it is): the local and the remote command's. */
+export function printDeploy(ctx: CommandContext, doc: DeployDocument): void {
+  const run = doc;
+  ctx.out.result(doc, () => {
     if (run.unmaskedFrom && run.builtFrom)
       ctx.out.note(
         `staging holds sampled or masked data: production takes the commit it was promoted from (${run.builtFrom.slice(0, 12)}), built on ${run.branch}`,
@@ -33,5 +43,4 @@ export async function run(ctx: CommandContext, env: string): Promise<number> {
       );
     }
   });
-  return run.status === 'failure' ? 2 : 0;
 }

@@ -20,6 +20,12 @@ export async function run(ctx: CommandContext): Promise<number> {
   const config = loadWorkflowConfig(dir);
   const repo = await ctx.repo();
   const s: EnvStatus = await envStatus(repo, config);
+  printEnvStatus(ctx, s);
+  return 0;
+}
+
+/** Prints the run's document (`--json`: as it is): the local and the remote command's. */
+export function printEnvStatus(ctx: CommandContext, s: EnvStatus): void {
   ctx.out.result(s, () => {
     const st = s.staging;
     const p = s.production;
@@ -54,5 +60,4 @@ export async function run(ctx: CommandContext): Promise<number> {
     if (!st.configured && !p.configured)
       ctx.out.note('no environments: in sluice.yml; showing the defaults');
   });
-  return 0;
 }

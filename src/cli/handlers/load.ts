@@ -3,9 +3,13 @@
 // load), 2 when its checks refused it (the batch stays on ingest/NAME/RUN-ID, an alert went out),
 // and the error's own code when the run could not happen (a source error, bad input).
 import { findRepoDir, type LoadRun, loadWorkflowConfig, runLoad } from '../../index.js';
+import { loadDocument } from '../../internal.js';
 import { destinationBranch } from '../options.js';
 import type { CommandContext } from '../runner.js';
-import { phaseLines, printRefused, runJson } from '../workflow-output.js';
+
+export type LoadDocument = ReturnType<typeof loadDocument<LoadRun>>;
+
+import { phaseLines, printRefused } from '../workflow-output.js';
 
 interface LoadCliOptions {
   branch?: string;
@@ -27,8 +31,14 @@ export async function run(
     ...(opts.idempotencyKey !== undefined ? { idempotencyKey: opts.idempotencyKey } : {}),
     onPhase: phaseLines(ctx),
   });
-  const { checks, ...shown } = run;
-  ctx.out.result({ ...runJson(shown), ...(checks ? { checks: checks.summary } : {}) }, () => {
+  printLoad(ctx, loadDocument(run));
+  return run.status === 'failure' ? 2 : 0;
+}
+
+/** Prints the run's document (`--json`: as it is): the local and the remote command's. */
+export function printLoad(ctx: CommandContext, doc: LoadDocument): void {
+  const run = doc;
+  ctx.out.result(doc, () => {
     if (run.replayed) {
       ctx.out.line(
         `nothing loaded: ${run.reason}; ${run.target} is at ${run.mergeCommit?.slice(0, 12)}`,
@@ -46,5 +56,4 @@ export async function run(
       );
     }
   });
-  return run.status === 'failure' ? 2 : 0;
 }

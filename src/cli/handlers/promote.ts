@@ -5,6 +5,9 @@
 // candidate stays, an alert went out), the error's own code when it could not run.
 import { findRepoDir, loadWorkflowConfig, type PromoteRun, promote } from '../../index.js';
 import type { CommandContext } from '../runner.js';
+
+export type PromoteDocument = ReturnType<typeof runJson<PromoteRun>>;
+
 import { phaseLines, printRefused, runJson, summaryText } from '../workflow-output.js';
 
 export async function run(ctx: CommandContext, env: string): Promise<number> {
@@ -14,7 +17,14 @@ export async function run(ctx: CommandContext, env: string): Promise<number> {
   const run: PromoteRun = await promote(repo, dir, config, env, {
     onPhase: phaseLines(ctx),
   });
-  ctx.out.result(runJson(run), () => {
+  printPromote(ctx, runJson(run));
+  return run.status === 'failure' ? 2 : 0;
+}
+
+/** Prints the run's document (`--json`: as it is): the local and the remote command's. */
+export function printPromote(ctx: CommandContext, doc: PromoteDocument): void {
+  const run = doc;
+  ctx.out.result(doc, () => {
     for (const s of run.sampled)
       ctx.out.note(`sampled ${s.table}: ${s.rowsAfter} of ${s.rowsBefore} row(s)`);
     for (const m of run.masked) ctx.out.note(`masked ${m.table}.${m.column} (${m.method})`);
@@ -34,5 +44,4 @@ export async function run(ctx: CommandContext, env: string): Promise<number> {
       );
     }
   });
-  return run.status === 'failure' ? 2 : 0;
 }

@@ -9,8 +9,11 @@ import {
   type RollbackRun,
   rollback,
 } from '../../index.js';
+import { rollbackDocument } from '../../internal.js';
 import { parseSince } from '../../workflow/index.js';
 import type { CommandContext } from '../runner.js';
+
+export type RollbackDocument = ReturnType<typeof rollbackDocument<RollbackRun>>;
 
 interface RollbackCliOptions {
   to?: string;
@@ -38,8 +41,14 @@ export async function run(
     ...(opts.to ? { to: opts.to } : {}),
     ...(detectedAt ? { detectedAt } : {}),
   });
-  const { event, ...rest } = run;
-  ctx.out.result({ ...rest, event: event.id }, () => {
+  printRollback(ctx, rollbackDocument(run));
+  return 0;
+}
+
+/** Prints the run's document (`--json`: as it is): the local and the remote command's. */
+export function printRollback(ctx: CommandContext, doc: RollbackDocument): void {
+  const run = doc;
+  ctx.out.result(doc, () => {
     ctx.out.line(
       `rolled back ${run.environment} to deploy ${run.deployId}: ${run.alias} → ${run.branch} (${run.colour}) @ ${run.commit.slice(0, 12)}; flip ${run.flipMs.toFixed(1)} ms${run.flipOnly ? '' : ` (${run.branch} was reset to it first)`}`,
     );
@@ -47,5 +56,4 @@ export async function run(
       `was ${run.fromCommit.slice(0, 12)}${run.fromDeployId ? ` (deploy ${run.fromDeployId})` : ''}`,
     );
   });
-  return 0;
 }

@@ -20,6 +20,8 @@ const REPO_TABLES = [
   'event_sequences',
   'sandboxes',
   'idempotency_keys',
+  'server_runs',
+  'server_run_logs',
 ] as const;
 
 export class KyselyRepositoryCatalog {

@@ -10,6 +10,7 @@ import { eventsMigration } from './005-events.js';
 import { sandboxesMigration } from './006-sandboxes.js';
 import { idempotencyKeysMigration } from './007-idempotency-keys.js';
 import { identitiesMigration } from './008-identities.js';
+import { serverRunsMigration } from './009-server-runs.js';
 
 export function metaMigrations(dialect: MetaDialect): Record<string, Migration> {
   return {
@@ -21,6 +22,7 @@ export function metaMigrations(dialect: MetaDialect): Record<string, Migration> 
     '006-sandboxes': sandboxesMigration(dialect),
     '007-idempotency-keys': idempotencyKeysMigration(dialect),
     '008-identities': identitiesMigration(dialect),
+    '009-server-runs': serverRunsMigration(dialect),
   };
 }
 

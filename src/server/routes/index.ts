@@ -12,12 +12,17 @@ import type {
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ServerContext } from '../context.js';
 import { registerBranchRoutes } from './branches.js';
+import { registerBuildRoutes } from './builds.js';
+import { registerCheckRoutes } from './checks.js';
 import { registerCommitRoutes } from './commits.js';
+import { registerEnvironmentRoutes } from './environments.js';
 import { registerEventRoutes } from './events.js';
 import { registerLineageRoutes } from './lineage.js';
+import { registerLoadRoutes } from './loads.js';
 import { registerMergeRoutes } from './merges.js';
 import { registerObjectRoutes } from './objects.js';
 import { registerRepositoryRoutes } from './repositories.js';
+import { registerRunRoutes } from './runs.js';
 import { registerSandboxRoutes } from './sandboxes.js';
 import { registerServerInfoRoutes } from './server-info.js';
 import { registerSqlRoutes } from './sql.js';
@@ -57,4 +62,9 @@ export function registerRoutes(app: FastifyInstance, ctx: ServerContext): void {
   registerLineageRoutes(api, ctx);
   registerEventRoutes(api, ctx);
   registerSandboxRoutes(api, ctx);
+  registerRunRoutes(api, ctx);
+  registerCheckRoutes(api, ctx);
+  registerBuildRoutes(api, ctx);
+  registerLoadRoutes(api, ctx);
+  registerEnvironmentRoutes(api, ctx);
 }

@@ -1,12 +1,14 @@
 // The workflow's event log, its front door: the typed kinds of event (types.ts), appending and
-// listing them (log.ts), one line per event for humans (describe-event.ts), the build event's
-// shape (build-events.ts), what a deploy brings (new-loads.ts) and durations (times.ts).
+// listing them (log.ts), one line per event for humans (describe-event.ts), the build and check
+// events' shapes (build-events.ts, check-events.ts), what a deploy brings (new-loads.ts) and
+// durations (times.ts).
 export {
   buildCounts,
   buildErrorEvent,
   buildEvent,
   describeBroken,
 } from './build-events.js';
+export { checkErrorEvent, checkEvent } from './check-events.js';
 export { describeEvent } from './describe-event.js';
 export {
   defaultActor,
