@@ -20,13 +20,14 @@ const USER: Record<Group, string> = {
   none: 'nobody',
 };
 
-type Kind = 'protected' | 'unprotected' | 'ingest' | 'private';
+type Kind = 'protected' | 'unprotected' | 'ingest' | 'private' | 'repository';
 /** Existing branches of each kind (the private sandbox belongs to `owner`, not to `dev`). */
 const BRANCH: Record<Kind, string> = {
   protected: 'main',
   unprotected: 'dev',
   ingest: 'ingest/crm/1',
   private: 'sandbox/secret',
+  repository: '',
 };
 /** New branch names of each kind, for create and delete (release/* is protected too). */
 const FRESH: Record<Kind, (n: number) => string> = {
@@ -34,9 +35,23 @@ const FRESH: Record<Kind, (n: number) => string> = {
   unprotected: (n) => `feat/${n}`,
   ingest: (n) => `ingest/crm/new-${n}`,
   private: (n) => `sandbox/secret-${n}`,
+  repository: (n) => `unused-${n}`,
 };
 
-type ActionClass = 'read' | 'create' | 'write' | 'commit' | 'merge' | 'delete' | 'tag';
+type ActionClass =
+  | 'read'
+  | 'create'
+  | 'write'
+  | 'commit'
+  | 'merge'
+  | 'delete'
+  | 'tag'
+  | 'sandbox'
+  | 'check'
+  | 'load'
+  | 'promote'
+  | 'deploy'
+  | 'rollback';
 const ALL: Group[] = ['Admins', 'Developers', 'Viewers', 'Ingestors', 'Deployers'];
 /** Who may, by action class and branch kind (the table). Absent: not applicable. */
 const TABLE: Record<ActionClass, Partial<Record<Kind, Group[]>>> = {
@@ -76,6 +91,13 @@ const TABLE: Record<ActionClass, Partial<Record<Kind, Group[]>>> = {
     ingest: ['Admins', 'Developers', 'Ingestors'],
   },
   tag: { unprotected: ['Admins', 'Developers'] },
+  // Repository-level actions: the long ones answer 202 (or their own refusal) when permitted.
+  sandbox: { repository: ['Admins', 'Developers'] },
+  check: { repository: ['Admins', 'Developers', 'Deployers'] },
+  load: { repository: ['Admins', 'Ingestors'] },
+  promote: { repository: ['Admins', 'Deployers'] },
+  deploy: { repository: ['Admins', 'Deployers'] },
+  rollback: { repository: ['Admins', 'Deployers'] },
 };
 
 describe('the permission matrix, through the API', () => {
@@ -163,7 +185,41 @@ describe('the permission matrix, through the API', () => {
           url: `${s.base}/tags`,
           payload: { name: `t-${user}-${n}`, ref: BRANCH[kind] },
         });
+      case 'sandbox':
+        return s.call(user, {
+          method: 'POST',
+          url: `${s.base}/sandboxes`,
+          payload: { name: `s${n}` },
+        });
+      case 'check':
+        return s.call(user, { method: 'POST', url: `${s.base}/checks`, payload: { ref: 'dev' } });
+      case 'load':
+        return s.call(user, {
+          method: 'POST',
+          url: `${s.base}/loads`,
+          payload: { ingestor: 'crm' },
+        });
+      case 'promote':
+      case 'deploy':
+      case 'rollback':
+        return s.call(user, {
+          method: 'POST',
+          url: `${s.base}/environments/production/${cls}`,
+          payload: {},
+        });
     }
+  }
+
+  /** A permitted long operation runs on: wait for its end, so it changes nothing later. */
+  async function settle(res: { statusCode: number; json(): { runId?: string } }): Promise<void> {
+    if (res.statusCode !== 202) return;
+    const id = res.json().runId;
+    for (let i = 0; i < 200; i++) {
+      const run = await s.call('admin', { method: 'GET', url: `${s.base}/runs/${id}` });
+      if (!['queued', 'running'].includes(run.json().status)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`run ${id} did not finish`);
   }
 
   /** The branch a delete removes: a fresh one of its kind, made by the library first. */
@@ -192,6 +248,7 @@ describe('the permission matrix, through the API', () => {
           expected.push(`${group}: ${may ? 'allowed' : 'denied'}`);
           verdicts.push(`${group}: ${res.statusCode === 403 ? 'denied' : 'allowed'}`);
           expect(res.statusCode, `${group} ${cls} ${kind}: ${res.body}`).toBeLessThan(500);
+          await settle(res);
           if (res.statusCode === 403) {
             expect(res.json().error.code).toBe('PermissionDeniedError');
             expect(await snapshot(), `${group}'s refused ${cls} changed nothing`).toBe(before);
