@@ -14,7 +14,8 @@ import { withEvent } from '../events.js';
 import { positiveInt } from '../options.js';
 import type { CommandContext } from '../runner.js';
 
-interface BuildCliOptions {
+/** What commander parses for build, run, test and seed (the remote command takes the same). */
+export interface BuildCliOptions {
   branch?: string;
   select?: string[];
   exclude?: string[];

@@ -1,24 +1,12 @@
 // `sluice --remote URL build | run | test | seed`: the server builds its project on the branch;
 // the node lines, the summary and the exit code are the local command's.
 import type { BuildDocument, RunJson } from '../../internal.js';
+import type { BuildCliOptions } from '../handlers/build.js';
 import { printBuild } from '../handlers/build.js';
 import { positiveInt } from '../options.js';
 import type { CommandContext } from '../runner.js';
 import { runRemotely, stdoutLines } from './follow-run.js';
 import { refuseLocalOption } from './unsupported-option.js';
-
-interface BuildCliOptions {
-  branch?: string;
-  select?: string[];
-  exclude?: string[];
-  fullRefresh?: boolean;
-  state?: string;
-  threads?: string;
-  project?: string;
-  openlineageFile?: string;
-  openlineageUrl?: string;
-  artifacts: boolean;
-}
 
 export async function run(ctx: CommandContext, opts: BuildCliOptions): Promise<number> {
   refuseLocalOption('--project', opts.project);
