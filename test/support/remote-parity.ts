@@ -3,6 +3,8 @@
 // to compare: the remote CLI must print what the local one prints, with the same exit codes.
 // What differs by nature between two repositories (commit ids, times, the repository's name and
 // directory) is replaced by placeholders numbered in order of appearance.
+import { isAbsolute, relative } from 'node:path';
+import { ROOT } from './build-once.js';
 import { runCli } from './cli.js';
 
 export interface Step {
@@ -35,7 +37,10 @@ export interface ParityTarget {
  */
 export function normaliser(names: string[]): (text: string) => string {
   const seen = new Map<string, string>();
-  return (text) => normalise(text, names, seen);
+  // A directory also prints relative to the working directory (check results name their files
+  // so): its relative form is a name too, whatever depth the checkout sits at.
+  const all = names.flatMap((n) => (isAbsolute(n) ? [n, relative(ROOT, n)] : [n]));
+  return (text) => normalise(text, all, seen);
 }
 
 function normalise(text: string, names: string[], seen: Map<string, string>): string {
