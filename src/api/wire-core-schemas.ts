@@ -2,6 +2,7 @@
 // OpenAPI document's components). Kept apart from the converters so the CLI's start does not load
 // zod; each schema is checked against its TypeScript shape.
 import * as z from 'zod';
+import type { Same } from './same-shape.js';
 import type {
   AliasJson as AliasShape,
   BranchJson as BranchShape,
@@ -125,7 +126,6 @@ z.globalRegistry.add(MergeJson, { id: 'Merge' });
 z.globalRegistry.add(MergeOutcomeJson, { id: 'MergeOutcome' });
 
 // Each schema's output is its shape: a change to one without the other fails to compile.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 export const shapesAgree: [
   Same<z.infer<typeof BranchJson>, BranchShape>,
   Same<z.infer<typeof CommitJson>, CommitShape>,

@@ -2,6 +2,7 @@
 // the long operations' documents (and so the OpenAPI document's components). Kept apart from the
 // converters so the CLI's start does not load zod; each schema is checked against its shape.
 import * as z from 'zod';
+import type { Same } from './same-shape.js';
 import {
   type CheckHistoryDocument,
   RUN_STATUSES,
@@ -54,7 +55,6 @@ z.globalRegistry.add(RunJson, { id: 'Run' });
 z.globalRegistry.add(RunLogLineJson, { id: 'RunLogLine' });
 
 // Each schema's output is its shape: a change to one without the other fails to compile.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 type Loose<T> = { [K in keyof T]: T[K] };
 export const opsShapesAgree: [
   Same<Loose<z.infer<typeof RunJson>>, Loose<RunShape>>,

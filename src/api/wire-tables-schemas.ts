@@ -2,6 +2,7 @@
 // OpenAPI document's components). Kept apart from the converters so the CLI's start does not load
 // zod; each schema is checked against its TypeScript shape.
 import * as z from 'zod';
+import type { Same } from './same-shape.js';
 import type {
   QueryResultJson as QueryResultShape,
   TableDiffJson as TableDiffShape,
@@ -82,7 +83,6 @@ z.globalRegistry.add(TableSummaryJson, { id: 'TableSummary' });
 z.globalRegistry.add(TableDiffJson, { id: 'TableDiff' });
 
 // Each schema's output is its shape: a change to one without the other fails to compile.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 export const tableShapesAgree: [
   Same<z.infer<typeof TableInfoJson>, TableInfoShape>,
   Same<z.infer<typeof TableSummaryJson>, TableSummaryShape>,

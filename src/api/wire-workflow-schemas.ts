@@ -2,6 +2,7 @@
 // the OpenAPI document's components). Kept apart from the converters so the CLI's start does not
 // load zod; each schema is checked against its TypeScript shape.
 import * as z from 'zod';
+import type { Same } from './same-shape.js';
 import type {
   EventJson as EventShape,
   ImpactJson as ImpactShape,
@@ -172,7 +173,6 @@ z.globalRegistry.add(LineageJson, { id: 'Lineage' });
 z.globalRegistry.add(ImpactJson, { id: 'Impact' });
 
 // Each schema's output is its shape: a change to one without the other fails to compile.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 export const workflowShapesAgree: [
   Same<z.infer<typeof EventJson>, EventShape>,
   Same<z.infer<typeof MetricsJson>, MetricsShape>,

@@ -133,7 +133,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
 
   installGuards(app, ctx);
-  installErrorHandling(app, ctx);
+  installErrorHandling(app);
   registerSystemRoutes(app, ctx);
   await app.register(async (api) => registerRoutes(api, ctx), { prefix: API_PREFIX });
   return app;
@@ -184,7 +184,7 @@ function installGuards(app: FastifyInstance, ctx: ServerContext): void {
   });
 }
 
-function installErrorHandling(app: FastifyInstance, _ctx: ServerContext): void {
+function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(async (err, req, reply) => {
     const { status, error } = toHttpError(err);
     if (status >= 500) req.log.error({ err: error, code: error.code }, error.message);
