@@ -14,6 +14,45 @@ export interface EntryValue {
    * objects written in bulk (see object-io.ts). Not part of the content: equal values may differ.
    */
   physical?: string;
+  /**
+   * The S3 ETag (without quotes) when the writer knew it: the MD5 hex of a single-part gateway
+   * write, `md5-of-md5s-N` of a multipart one, an imported object's own. Absent on entries written
+   * by `sluice put` (their ETag is the checksum). Not part of the content, like `physical`.
+   */
+  etag?: string;
+  /** Checksums a writer sent and had verified (S3 `x-amz-checksum-*`), base64 as S3 prints them. */
+  checksums?: EntryChecksums;
+  /**
+   * Set on entries imported without copying (`sluice import`): the bytes stay where they were,
+   * and every read checks they are still what was recorded here.
+   */
+  external?: ExternalLocation;
+}
+
+export type ChecksumAlgorithm = 'crc32' | 'crc32c' | 'sha1' | 'sha256';
+export type EntryChecksums = Partial<Record<ChecksumAlgorithm, string>>;
+
+/** Where an imported object lives and what it was when imported. */
+export interface ExternalLocation {
+  /** `s3://bucket/key` or `file:///abs/path`. */
+  uri: string;
+  /** The source's ETag (S3) at import, checked on every read. */
+  etag?: string;
+  /** The file's modification time (local files) at import, in ms, checked on every read. */
+  mtimeMs?: number;
+}
+
+/** The optional fields after `physical`, as the node codec writes them. */
+export type EntryExtras = Pick<EntryValue, 'etag' | 'checksums' | 'external'>;
+
+export function extrasOf(e: EntryValue): EntryExtras | undefined {
+  if (e.etag === undefined && e.checksums === undefined && e.external === undefined)
+    return undefined;
+  const x: EntryExtras = {};
+  if (e.etag !== undefined) x.etag = e.etag;
+  if (e.checksums !== undefined) x.checksums = e.checksums;
+  if (e.external !== undefined) x.external = e.external;
+  return x;
 }
 
 export interface TreeEntry extends EntryValue {
@@ -44,6 +83,7 @@ export function sameValue(
   if (!a || !b) return !a && !b;
   if (a.address !== b.address || a.size !== b.size || a.checksum !== b.checksum) return false;
   if (a.contentType !== b.contentType) return false;
+  if (a.external?.uri !== b.external?.uri) return false;
   const ka = Object.keys(a.metadata);
   const kb = Object.keys(b.metadata);
   return ka.length === kb.length && ka.every((k) => a.metadata[k] === b.metadata[k]);

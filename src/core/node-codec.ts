@@ -10,7 +10,7 @@
 import { IntegrityError } from '../common/errors.js';
 import { canonicalJson, sha256Hex, tag } from '../common/hash.js';
 import type { NodeId, ObjectAddress, RepoPath } from '../common/ids.js';
-import type { TreeEntry } from './entry.js';
+import { type EntryExtras, extrasOf, type TreeEntry } from './entry.js';
 
 /** Where a copy of a node is stored inside a node pack. */
 export interface NodeLocation {
@@ -59,7 +59,14 @@ export function encodeNode(node: TreeNode): Uint8Array {
     lines.push(LEAF_TAG);
     for (const e of node.entries) {
       const meta = isEmpty(e.metadata) ? '{}' : canonicalJson(e.metadata);
-      const physical = e.physical === undefined ? '' : `,${JSON.stringify(e.physical)}`;
+      const x = extrasOf(e);
+      // Optional trailing fields: `physical` (null when only the extras are set), then the extras.
+      const physical =
+        x !== undefined
+          ? `,${e.physical === undefined ? 'null' : JSON.stringify(e.physical)},${canonicalJson(x)}`
+          : e.physical === undefined
+            ? ''
+            : `,${JSON.stringify(e.physical)}`;
       lines.push(
         `[${JSON.stringify(e.path)},"${e.address}",${e.size},"${e.checksum}",${JSON.stringify(e.contentType)},${meta}${physical}]\n`,
       );
@@ -131,7 +138,8 @@ export function decodeNode(bytes: Uint8Array, id: string): TreeNode {
         contentType: r[4] as string,
         metadata: r[5] as Record<string, string>,
       };
-      if (r[6] !== undefined) entry.physical = r[6] as string;
+      if (r[6] !== undefined && r[6] !== null) entry.physical = r[6] as string;
+      if (r[7] !== undefined) Object.assign(entry, r[7] as EntryExtras);
       entries.push(entry);
     }
     return { kind: 'leaf', entries };

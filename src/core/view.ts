@@ -34,6 +34,9 @@ export function toEntryValue(v: StagedValue): EntryValue {
     metadata: v.metadata,
   };
   if (typeof v.physical === 'string') value.physical = v.physical;
+  if (v.etag !== undefined) value.etag = v.etag;
+  if (v.checksums !== undefined) value.checksums = v.checksums;
+  if (v.external !== undefined) value.external = v.external;
   return value;
 }
 export const toPathChange = (c: StagedChange): PathChange => ({

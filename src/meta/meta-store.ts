@@ -40,6 +40,12 @@ export interface StagedValue {
   metadata: Record<string, string>;
   /** Where the bytes are when not under the address's own key (e.g. `pack:<id>:<offset>`). */
   physical?: string;
+  /** The S3 ETag the writer knew (see core/entry.ts). */
+  etag?: string;
+  /** Checksums the writer sent, by algorithm, base64. */
+  checksums?: Record<string, string>;
+  /** An imported object's location and what it was at import. */
+  external?: { uri: string; etag?: string; mtimeMs?: number };
 }
 
 export interface StagedChange {

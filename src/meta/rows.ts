@@ -16,6 +16,7 @@ import type {
   ServerRunRecord,
   ServerRunStatus,
   StagedChange,
+  StagedValue,
   TableProfileRecord,
   TagRecord,
 } from './meta-store.js';
@@ -57,6 +58,18 @@ export function toBranch(r: Selectable<BranchesTable>): BranchRecord {
   };
 }
 
+type StagedExtras = Partial<Pick<StagedValue, 'etag' | 'checksums' | 'external'>>;
+
+/** The optional fields as one JSON text, or null when none is set. */
+function extrasJson(v: StagedValue): string | null {
+  if (v.etag === undefined && v.checksums === undefined && v.external === undefined) return null;
+  const x: StagedExtras = {};
+  if (v.etag !== undefined) x.etag = v.etag;
+  if (v.checksums !== undefined) x.checksums = v.checksums;
+  if (v.external !== undefined) x.external = v.external;
+  return JSON.stringify(x);
+}
+
 export function toStagingRow(repo: string, token: string, c: StagedChange): StagingTable {
   const v = c.value;
   return {
@@ -69,6 +82,7 @@ export function toStagingRow(repo: string, token: string, c: StagedChange): Stag
     content_type: v ? v.contentType : '',
     metadata: v ? JSON.stringify(v.metadata) : '{}',
     physical: v?.physical ?? null,
+    extras: v ? extrasJson(v) : null,
   };
 }
 
@@ -83,6 +97,7 @@ export function toStaged(r: Selectable<StagingTable>): StagedChange {
       contentType: r.content_type,
       metadata: JSON.parse(r.metadata) as Record<string, string>,
       ...(r.physical !== null && { physical: r.physical }),
+      ...(r.extras !== null && r.extras !== undefined && (JSON.parse(r.extras) as StagedExtras)),
     },
   };
 }

@@ -32,6 +32,8 @@ export interface StagingTable {
   metadata: string;
   /** Where the bytes are when not under the address's own key; null when they are. */
   physical: string | null;
+  /** JSON of the entry's optional fields (ETag, checksums, external location); null when none. */
+  extras: string | null;
 }
 
 export interface CommitsTable {

@@ -45,6 +45,25 @@ export function describeStagingStore(fx: ConformanceFixture): void {
       expect(await collect(meta.listStaged(R, []))).toEqual([]);
     });
 
+    it('round-trips the optional entry fields (ETag, checksums, external location)', async () => {
+      await branch('main');
+      const extras = {
+        ...value('v1'),
+        etag: 'd41d8cd98f00b204e9800998ecf8427e-3',
+        checksums: { crc32c: 'AAAAAA==', sha256: 'x' },
+        external: { uri: 's3://lake/a b.csv', etag: '"abc"', mtimeMs: 1700000000123 },
+      };
+      await meta.stage(R, 'main', [
+        { path: 'p', value: extras },
+        { path: 'q', value: { ...value('v2'), physical: 'pack:x:1', etag: 'e' } },
+      ]);
+      expect(await collect(meta.listStaged(R, ['tok-main']))).toEqual([
+        { path: 'p', value: extras },
+        { path: 'q', value: { ...value('v2'), physical: 'pack:x:1', etag: 'e' } },
+      ]);
+      expect((await meta.getStaged(R, ['tok-main'], 'p'))?.value).toEqual(extras);
+    });
+
     it('overwrites a path within a token and round-trips metadata', async () => {
       await branch('main');
       const meta1 = { 'x-owner': 'ada', empty: '', unicode: 'ünï €😀', quote: `"'\\` };

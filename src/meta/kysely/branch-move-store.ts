@@ -147,6 +147,8 @@ function sameStagedValue(a: StagedValue | null, b: StagedValue | null): boolean 
     a.checksum === b.checksum &&
     a.contentType === b.contentType &&
     (a.physical ?? null) === (b.physical ?? null) &&
+    (a.etag ?? null) === (b.etag ?? null) &&
+    (a.external?.uri ?? null) === (b.external?.uri ?? null) &&
     ka.length === Object.keys(b.metadata).length &&
     ka.every((k) => a.metadata[k] === b.metadata[k])
   );

@@ -16,6 +16,7 @@ const STAGING_COLUMN_NAMES = [
   'content_type',
   'metadata',
   'physical',
+  'extras',
 ] as const satisfies (keyof StagingTable)[];
 const STAGING_COLUMNS = STAGING_COLUMN_NAMES.length;
 /** Rows per PostgreSQL staging INSERT (one array parameter per column). */
@@ -39,6 +40,7 @@ export function upsertStaging(db: Kysely<Database>, dialect: MetaDialect, rows: 
       content_type: eb.ref('excluded.content_type'),
       metadata: eb.ref('excluded.metadata'),
       physical: eb.ref('excluded.physical'),
+      extras: eb.ref('excluded.extras'),
     })),
   );
 }
@@ -66,6 +68,6 @@ function pgUnnest(rows: StagingTable[]) {
   return sql<StagingTable>`select ${first.repo}::text, ${first.token}::text, t.* from unnest(
     ${col('path')}::text[], ${col('address')}::text[], ${col('size')}::bigint[],
     ${col('checksum')}::text[], ${col('content_type')}::text[], ${col('metadata')}::text[],
-    ${col('physical')}::text[]
+    ${col('physical')}::text[], ${col('extras')}::text[]
   ) as t`;
 }

@@ -11,6 +11,7 @@ import { sandboxesMigration } from './006-sandboxes.js';
 import { idempotencyKeysMigration } from './007-idempotency-keys.js';
 import { identitiesMigration } from './008-identities.js';
 import { serverRunsMigration } from './009-server-runs.js';
+import { stagingExtrasMigration } from './010-staging-extras.js';
 
 export function metaMigrations(dialect: MetaDialect): Record<string, Migration> {
   return {
@@ -23,6 +24,7 @@ export function metaMigrations(dialect: MetaDialect): Record<string, Migration> 
     '007-idempotency-keys': idempotencyKeysMigration(dialect),
     '008-identities': identitiesMigration(dialect),
     '009-server-runs': serverRunsMigration(dialect),
+    '010-staging-extras': stagingExtrasMigration,
   };
 }
 
