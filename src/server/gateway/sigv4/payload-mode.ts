@@ -1,6 +1,7 @@
 // What `x-amz-content-sha256` promises about the body, as the mode the payload decoder reads it
 // in. The value is signed as sent; only the comparison with the body's hash ignores hex case.
 import { S3Error } from '../s3-errors.js';
+import { single } from './request-time.js';
 import type { CheckedSignature } from './signature-check.js';
 import { EMPTY_SHA256, type PayloadMode, UNSIGNED_PAYLOAD } from './types.js';
 
@@ -34,7 +35,9 @@ export function checkContentSha256(value: string): void {
  * (as generic SigV4 signers and MinIO do), one with a body is refused as S3 refuses it.
  */
 export function headerPayloadHash(headers: Record<string, string | string[] | undefined>): string {
-  const value = headers['x-amz-content-sha256'];
+  const raw = headers['x-amz-content-sha256'];
+  // Node gives a string; `headersDistinct` gives a one-element array: both are one value.
+  const value = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
   if (typeof value === 'string') {
     checkContentSha256(value);
     return value;
@@ -52,9 +55,9 @@ export function headerPayloadHash(headers: Record<string, string | string[] | un
 }
 
 function hasBody(headers: Record<string, string | string[] | undefined>): boolean {
-  const length = headers['content-length'];
   if (headers['transfer-encoding'] !== undefined) return true;
-  return typeof length === 'string' && length.trim() !== '' && Number(length) !== 0;
+  const length = single(headers['content-length']);
+  return length !== undefined && length.trim() !== '' && Number(length) !== 0;
 }
 
 /** The mode for a verified request's payload hash. */

@@ -134,6 +134,18 @@ describe('header authentication', () => {
     expect(v.payload).toEqual({ kind: 'sha256', hex: EMPTY });
   });
 
+  it("accepts Node's headersDistinct (every value an array) as well as its headers", async () => {
+    const req = await signed({
+      method: 'PUT',
+      contentSha256: 'UNSIGNED-PAYLOAD',
+      headers: { 'x-a': 'b' },
+    });
+    const distinct = Object.fromEntries(
+      Object.entries(req.headers).map(([k, v]) => [k, [v as string]]),
+    );
+    expect((await verify({ ...req, headers: distinct })).payload).toEqual({ kind: 'unsigned' });
+  });
+
   it('accepts any region the client is configured with', async () => {
     const v = await verify(await signed({ contentSha256: EMPTY, region: 'eu-sluice-1' }));
     expect(v.region).toBe('eu-sluice-1');

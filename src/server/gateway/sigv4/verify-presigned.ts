@@ -4,7 +4,7 @@ import { S3Error } from '../s3-errors.js';
 import { splitQuery } from './canonical.js';
 import { checkScopeDate, parseCredential, QUERY_ERRORS } from './credential-scope.js';
 import { checkContentSha256, payloadModeFor } from './payload-mode.js';
-import { DEFAULT_MAX_SKEW_MS, formatAmzDate, parseAmzDate } from './request-time.js';
+import { DEFAULT_MAX_SKEW_MS, formatAmzDate, parseAmzDate, single } from './request-time.js';
 import { checkSignature } from './signature-check.js';
 import {
   ALGORITHM,
@@ -105,8 +105,8 @@ function presignedPayloadHash(
       return values[0];
     }
   }
-  const header = req.headers['x-amz-content-sha256'];
-  if (typeof header === 'string' && signed.includes('x-amz-content-sha256')) {
+  const header = single(req.headers['x-amz-content-sha256']);
+  if (header !== undefined && signed.includes('x-amz-content-sha256')) {
     checkContentSha256(header);
     return header;
   }
