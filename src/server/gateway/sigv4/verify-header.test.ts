@@ -313,9 +313,18 @@ describe('property: SDK-signed requests', () => {
         }),
         fc.dictionary(headerName, headerValue, { maxKeys: 4 }),
         fc.nat(5),
-        async (method, segments, query, headers, mutation) => {
+        fc.boolean(),
+        async (method, segments, query, headers, mutation, oddWire) => {
           const path = '/' + segments.map((s) => uriEncode(s)).join('/');
-          const req = await signed({ method, path, query, headers, contentSha256: EMPTY });
+          const signedReq = await signed({ method, path, query, headers, contentSha256: EMPTY });
+          // The same request sent with every byte percent-encoded in lower-case hex: equivalent.
+          const req = oddWire
+            ? {
+                ...signedReq,
+                rawPath: encodeAll(path, true),
+                rawQuery: encodeAll(signedReq.rawQuery, false),
+              }
+            : signedReq;
           const v = await verify(req);
           expect(v.user).toBe('alice');
           const changed = mutate(req, mutation, headers);
@@ -326,6 +335,18 @@ describe('property: SDK-signed requests', () => {
     );
   });
 });
+
+/** Every byte percent-encoded (lower-case hex), keeping '/' (paths) or '&' and '=' (queries). */
+function encodeAll(wire: string, path: boolean): string {
+  const keep = path ? '/' : '&=';
+  return wire.replace(/%[0-9A-F]{2}|[^%]/g, (t) =>
+    t.length === 3
+      ? t.toLowerCase()
+      : keep.includes(t)
+        ? t
+        : `%${t.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
 
 /** One signed part of `req` changed. */
 function mutate(req: SigV4Request, which: number, headers: Record<string, string>): SigV4Request {
