@@ -145,6 +145,25 @@ describe('AWS SDK for JavaScript v3', () => {
     expect(out.trailers).toEqual({ 'x-amz-checksum-crc32': crc32Base64(data) });
   });
 
+  it('PutObject with a stream of unknown length (WHEN_REQUIRED): UNSIGNED-PAYLOAD, HTTP-chunked', async () => {
+    const data = randomBytes(150_000);
+    const client = new S3Client({
+      region: 'us-east-1',
+      endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: AKID, secretAccessKey: SECRET },
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    });
+    const body = Readable.from([data.subarray(0, 1000), data.subarray(1000)]);
+    const c = await capture(() =>
+      client.send(new PutObjectCommand({ Bucket: 'b', Key: 'u', Body: body })),
+    );
+    expect(c.req.headers['transfer-encoding']).toBe('chunked');
+    const v = await verifySigV4(c.req, lookup);
+    expect(v.payload).toEqual({ kind: 'unsigned' });
+    expect((await decodeBody(c, v.payload)).bytes.equals(data)).toBe(true);
+  });
+
   it('PutObject with a buffer: the body hash signed in x-amz-content-sha256', async () => {
     const data = Buffer.from('hello, sluice');
     const c = await capture(() =>
