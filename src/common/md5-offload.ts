@@ -4,6 +4,7 @@
 // SHA-256s instead of after them. One worker per process, shared by every hash in flight (each
 // has an id); chunks are copied to it, and a writer waits while more than LIMIT bytes are queued.
 import { Worker } from 'node:worker_threads';
+import { InternalError } from './errors.js';
 
 const SOURCE = `
 const { parentPort } = require('node:worker_threads');
@@ -69,7 +70,7 @@ function theWorker(): Worker {
     }
   };
   w.on('error', broken);
-  w.on('exit', (code) => broken(new Error(`the MD5 worker exited (${code})`)));
+  w.on('exit', (code) => broken(new InternalError(`the MD5 worker exited (${code})`)));
   worker = w;
   return w;
 }
