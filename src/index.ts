@@ -18,7 +18,13 @@ export type {
 } from './common/ids.js';
 export { parseAliasName, parseBranchName, parseRepoPath, parseTagName } from './common/ids.js';
 export type { Commit } from './core/commit-codec.js';
-export type { Change, ChangeType, EntryValue, TreeEntry } from './core/entry.js';
+export type {
+  Change,
+  ChangeType,
+  EntryValue,
+  ExternalLocation,
+  TreeEntry,
+} from './core/entry.js';
 export type { FsckOptions, FsckProblem, FsckReport } from './core/fsck.js';
 export type { GcOptions, GcReport } from './core/gc.js';
 export type { MergeStrategy } from './core/merge.js';
@@ -26,8 +32,12 @@ export type { ResolvedRef } from './core/refs.js';
 export {
   type BranchInfo,
   type CommitOutcome,
+  type ExportOptions,
+  type ExportResult,
   type IdempotencyClaim,
   type IdempotencyRecord,
+  type ImportOptions,
+  type ImportResult,
   type ListItem,
   type MergeOptions,
   type MergeResult,

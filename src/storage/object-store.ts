@@ -6,6 +6,8 @@ export interface ObjectInfo {
   key: string;
   size: number;
   lastModified: Date;
+  /** The S3 ETag (without quotes), when the store lists it (S3 only). */
+  etag?: string;
 }
 
 export interface ByteRange {
