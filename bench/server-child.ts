@@ -52,6 +52,9 @@ function standIn(group: string): { auth: Authenticator; creds: Credentials } {
     async subjectOf(user) {
       return { user, groups: [group], policies };
     },
+    async secretOf(id) {
+      return id === creds.accessKeyId ? { user: 'bench', ...creds } : undefined;
+    },
   };
   return { auth, creds };
 }
@@ -121,6 +124,7 @@ function cached(auth: Authenticator, ms: number): Authenticator {
       return user;
     },
     verifySession: (token) => auth.verifySession(token),
+    secretOf: (id) => auth.secretOf(id),
     subjectOf(user) {
       const hit = subjects.get(user);
       if (hit && hit.until > Date.now()) return hit.subject;

@@ -27,6 +27,7 @@ describe('entry extras', () => {
       etag: '0cc175b9c0f1b6a831c399e269772661-2',
       checksums: { crc32: 'AAAAAA==' },
       external: { uri: 's3://lake/x.csv', etag: 'abc' },
+      mtime: 1764800000000,
     };
     const packed: TreeEntry = {
       ...base,

@@ -27,6 +27,11 @@ export interface EntryValue {
    * and every read checks they are still what was recorded here.
    */
   external?: ExternalLocation;
+  /**
+   * When the writer wrote it (ms since the epoch), recorded by the S3 gateway: S3 clients compare
+   * it with local files' times (`aws s3 sync`). Absent: the ref's head commit time stands in.
+   */
+  mtime?: number;
 }
 
 export type ChecksumAlgorithm = 'crc32' | 'crc32c' | 'sha1' | 'sha256';
@@ -43,15 +48,21 @@ export interface ExternalLocation {
 }
 
 /** The optional fields after `physical`, as the node codec writes them. */
-export type EntryExtras = Pick<EntryValue, 'etag' | 'checksums' | 'external'>;
+export type EntryExtras = Pick<EntryValue, 'etag' | 'checksums' | 'external' | 'mtime'>;
 
 export function extrasOf(e: EntryValue): EntryExtras | undefined {
-  if (e.etag === undefined && e.checksums === undefined && e.external === undefined)
+  if (
+    e.etag === undefined &&
+    e.checksums === undefined &&
+    e.external === undefined &&
+    e.mtime === undefined
+  )
     return undefined;
   const x: EntryExtras = {};
   if (e.etag !== undefined) x.etag = e.etag;
   if (e.checksums !== undefined) x.checksums = e.checksums;
   if (e.external !== undefined) x.external = e.external;
+  if (e.mtime !== undefined) x.mtime = e.mtime;
   return x;
 }
 

@@ -37,6 +37,7 @@ export function toEntryValue(v: StagedValue): EntryValue {
   if (v.etag !== undefined) value.etag = v.etag;
   if (v.checksums !== undefined) value.checksums = v.checksums;
   if (v.external !== undefined) value.external = v.external;
+  if (v.mtime !== undefined) value.mtime = v.mtime;
   return value;
 }
 export const toPathChange = (c: StagedChange): PathChange => ({

@@ -46,6 +46,8 @@ export interface StagedValue {
   checksums?: Record<string, string>;
   /** An imported object's location and what it was at import. */
   external?: { uri: string; etag?: string; mtimeMs?: number };
+  /** When the writer wrote it (ms), for S3 clients' Last-Modified. */
+  mtime?: number;
 }
 
 export interface StagedChange {

@@ -58,15 +58,22 @@ export function toBranch(r: Selectable<BranchesTable>): BranchRecord {
   };
 }
 
-type StagedExtras = Partial<Pick<StagedValue, 'etag' | 'checksums' | 'external'>>;
+type StagedExtras = Partial<Pick<StagedValue, 'etag' | 'checksums' | 'external' | 'mtime'>>;
 
 /** The optional fields as one JSON text, or null when none is set. */
 function extrasJson(v: StagedValue): string | null {
-  if (v.etag === undefined && v.checksums === undefined && v.external === undefined) return null;
+  if (
+    v.etag === undefined &&
+    v.checksums === undefined &&
+    v.external === undefined &&
+    v.mtime === undefined
+  )
+    return null;
   const x: StagedExtras = {};
   if (v.etag !== undefined) x.etag = v.etag;
   if (v.checksums !== undefined) x.checksums = v.checksums;
   if (v.external !== undefined) x.external = v.external;
+  if (v.mtime !== undefined) x.mtime = v.mtime;
   return JSON.stringify(x);
 }
 

@@ -21,6 +21,7 @@ import { type Authenticator, authenticate } from './authenticate.js';
 import type { ServerContext } from './context.js';
 import { errorDocument, toHttpError } from './errors.js';
 import { FailureLimiter, type FailureLimiterOptions } from './failure-limiter.js';
+import { type GatewayOptions, gatewayRewrite, registerGateway } from './gateway/index.js';
 import { loggerOptions } from './logger.js';
 import { ServerMetrics } from './metrics.js';
 import { refuseTraversal } from './path-guard.js';
@@ -65,6 +66,8 @@ export interface ServerOptions {
    * database have none: their long operations are refused.
    */
   projectDir?: string;
+  /** The S3 gateway's settings (virtual-host domain, redirected reads, region); false: no gateway. */
+  gateway?: GatewayOptions | false;
 }
 
 export type ApiApp = FastifyInstance & { withTypeProvider: FastifyInstance['withTypeProvider'] };
@@ -94,6 +97,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}),
     // Graceful shutdown: close() stops accepting, lets in-flight requests finish.
     forceCloseConnections: 'idle',
+    // S3 clients' requests (signed with AWS SigV4, or under --s3-domain) go to the gateway.
+    ...(opts.gateway === false ? {} : { rewriteUrl: gatewayRewrite(opts.gateway?.domain) }),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -136,6 +141,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   installErrorHandling(app);
   registerSystemRoutes(app, ctx);
   await app.register(async (api) => registerRoutes(api, ctx), { prefix: API_PREFIX });
+  if (opts.gateway !== false) await registerGateway(app, ctx, opts.gateway || {});
   return app;
 }
 
@@ -173,7 +179,9 @@ function installGuards(app: FastifyInstance, ctx: ServerContext): void {
     await enforce(ctx.host, req.subject, Array.isArray(asks) ? asks : [asks as never]);
   });
   app.addHook('onResponse', async (req, reply) => {
-    const route = req.routeOptions.url ?? 'unknown';
+    const route = req.s3?.operation
+      ? `s3:${req.s3.operation}`
+      : (req.routeOptions.url ?? 'unknown');
     const labels = { method: req.method, route, status: String(reply.statusCode) };
     ctx.metrics.requests.inc(labels);
     ctx.metrics.latency.observe(labels, reply.elapsedTime / 1000);

@@ -35,6 +35,7 @@ function admitRefusal(ctx: ServerContext, key: string, now: number): number | fa
 }
 
 function repositoryOf(req: FastifyRequest, ctx: ServerContext): string {
+  if (req.s3?.bucket !== undefined) return req.s3.bucket;
   const params = req.params as Record<string, unknown> | undefined;
   const named = params?.repository;
   return typeof named === 'string' ? named : ctx.host.defaultRepository;
@@ -64,8 +65,8 @@ export async function auditRequest(
       outcome: status < 400 ? 'success' : status >= 500 ? 'error' : 'failure',
       actor: req.user ?? 'anonymous',
       method: req.method,
-      route: req.routeOptions.url ?? 'unknown',
-      path: req.url.split('?')[0] ?? '',
+      route: req.s3?.operation ? `s3:${req.s3.operation}` : (req.routeOptions.url ?? 'unknown'),
+      path: (req.s3 ? req.s3.rawPath : req.url.split('?')[0]) ?? '',
       status,
       requestId: String(req.id),
       sourceAddress: req.ip,

@@ -21,6 +21,10 @@ function counting(): { auth: Authenticator; calls: string[]; revoked: Set<string
       calls.push(`subject ${user}`);
       return { user, groups: [], policies: [] };
     },
+    async secretOf(id) {
+      calls.push(`secret ${id}`);
+      return revoked.has(id) ? undefined : { user: `user-of-${id}`, secretAccessKey: 'right' };
+    },
   };
   return { auth, calls, revoked };
 }

@@ -44,6 +44,7 @@ export function cachedAuthenticator(
   if (ttlMs <= 0) return auth;
   const keys = new TtlMap<string>(ttlMs, now);
   const subjects = new TtlMap<Subject>(ttlMs, now);
+  const secrets = new TtlMap<{ user: string; secretAccessKey: string } | undefined>(ttlMs, now);
   return {
     authenticateKey: (id, secret) =>
       // The secret's hash, never the secret, is the key of what is remembered.
@@ -52,5 +53,6 @@ export function cachedAuthenticator(
       ),
     verifySession: (token) => auth.verifySession(token),
     subjectOf: (user) => subjects.get(user, () => auth.subjectOf(user)),
+    secretOf: (id) => secrets.get(id, () => auth.secretOf(id)),
   };
 }

@@ -13,6 +13,11 @@ export interface Authenticator {
   /** The user a session token names; UnauthenticatedError when invalid or expired. */
   verifySession(token: string): Promise<string>;
   subjectOf(user: string): Promise<Subject>;
+  /**
+   * A key's user and secret, for checking an AWS signature (the S3 gateway), or undefined for an
+   * unknown or revoked key. The secret never leaves the server.
+   */
+  secretOf(accessKeyId: string): Promise<{ user: string; secretAccessKey: string } | undefined>;
 }
 
 export interface Credentials {

@@ -23,6 +23,8 @@ declare module 'fastify' {
     permission?: PermissionSpec;
     /** A POST that changes nothing (a query): not recorded as a mutating request (audit.ts). */
     readOnly?: boolean;
+    /** The S3 gateway's catch-all routes (gateway/index.ts): they authenticate by signature. */
+    gateway?: boolean;
   }
   interface FastifyRequest {
     /** The authenticated user (undefined on public routes). */

@@ -29,6 +29,9 @@ export function testAuthenticator(users: Record<string, string[]>): Authenticato
         policies: BUILTIN_POLICIES.filter((p) => groups.includes(p.name)),
       };
     },
+    async secretOf(id) {
+      return id in users ? { user: id, secretAccessKey: secretOf(id) } : undefined;
+    },
   };
 }
 

@@ -52,6 +52,7 @@ export function describeStagingStore(fx: ConformanceFixture): void {
         etag: 'd41d8cd98f00b204e9800998ecf8427e-3',
         checksums: { crc32c: 'AAAAAA==', sha256: 'x' },
         external: { uri: 's3://lake/a b.csv', etag: '"abc"', mtimeMs: 1700000000123 },
+        mtime: 1764800000000,
       };
       await meta.stage(R, 'main', [
         { path: 'p', value: extras },
