@@ -102,6 +102,8 @@ export const COMMAND_TREE: readonly HelpGroup[] = [
       put,
       get,
       cat,
+      importCmd,
+      exportRef,
       ls,
       rm,
       status,
@@ -118,7 +120,6 @@ export const COMMAND_TREE: readonly HelpGroup[] = [
       alias,
     ],
   },
-  { heading: 'Lake:', commands: [importCmd, exportRef] },
   { heading: 'Tables:', commands: [ingest, sql, exportCmd, table] },
   { heading: 'Quality:', commands: [check, profile, config] },
   {
