@@ -126,6 +126,26 @@ describe('import of a local directory', () => {
     }
   });
 
+  it('importing the same source again records what changed, and commits even when nothing did', async () => {
+    const lake = join(dir, 'lake');
+    writeLake(lake, 4);
+    const first = await repo.importExternal(lake, { branch: 'main' });
+    const kept = await repo.stat('main', 'd1/e1/f00001.bin');
+    writeFileSync(join(lake, 'd0/e0/f00000.bin'), 'new content');
+    const second = await repo.importExternal(lake, { branch: 'main', message: 'again' });
+    expect(second.commit.parents).toEqual([first.commit.id]);
+    expect(Buffer.from(await repo.getObject('main', 'd0/e0/f00000.bin')).toString()).toBe(
+      'new content',
+    );
+    expect((await repo.stat('main', 'd1/e1/f00001.bin')).address).toBe(kept.address);
+    const changes = [];
+    for await (const c of repo.diff(first.commit.id, second.commit.id)) changes.push(c.path);
+    expect(changes).toEqual(['d0/e0/f00000.bin']);
+    const third = await repo.importExternal(lake, { branch: 'main' });
+    expect(third.commit.tree).toBe(second.commit.tree);
+    expect(await snapshot(repo)).not.toContain('  ');
+  });
+
   it('GC after the import branch is deleted leaves the external files in place', async () => {
     const lake = join(dir, 'lake');
     const files = writeLake(lake, 50);
