@@ -107,7 +107,8 @@ export function refuseRepositoryStorage(
 
 /** Whether one of two paths is the other or under it. */
 function nested(a: string, b: string, separator: string): boolean {
-  const under = (x: string, y: string) => y === '' || x === y || x.startsWith(`${y}${separator}`);
+  const under = (x: string, y: string) =>
+    y === '' || x === y || x.startsWith(y.endsWith(separator) ? y : `${y}${separator}`);
   return under(a, b) || under(b, a);
 }
 
