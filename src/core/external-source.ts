@@ -13,7 +13,7 @@ import {
   ObjectNotFoundError,
 } from '../common/errors.js';
 import type { ByteRange, ObjectStore } from '../storage/object-store.js';
-import { openS3Store, S3Store } from '../storage/s3-store.js';
+import { openBucketStore } from '../storage/open-store.js';
 import type { ExternalLocation } from './entry.js';
 
 export interface ExternalRead {
@@ -37,7 +37,7 @@ export function parseS3Location(uri: string): { bucket: string; key: string } {
 }
 
 export class ExternalSources {
-  private readonly buckets = new Map<string, Promise<S3Store>>();
+  private readonly buckets = new Map<string, Promise<ObjectStore>>();
 
   constructor(private readonly repoStore: ObjectStore) {}
 
@@ -45,13 +45,10 @@ export class ExternalSources {
    * A client for `bucket`: the repository's own S3 connection settings when its store is on that
    * bucket, else the standard AWS environment (AWS_ENDPOINT_URL[_S3], AWS_REGION, credentials).
    */
-  bucket(bucket: string): Promise<S3Store> {
+  bucket(bucket: string): Promise<ObjectStore> {
     let s = this.buckets.get(bucket);
     if (!s) {
-      const own = this.repoStore instanceof S3Store && this.repoStore.bucket === bucket;
-      s = own
-        ? Promise.resolve((this.repoStore as S3Store).forBucket(bucket))
-        : openS3Store(`s3://${bucket}`);
+      s = openBucketStore(bucket, this.repoStore);
       this.buckets.set(bucket, s);
     }
     return s;
@@ -107,7 +104,9 @@ export class ExternalSources {
     const { bucket, key } = parseS3Location(loc.uri);
     const store = await this.bucket(bucket);
     try {
-      if (loc.etag === undefined) return { stream: await store.getStream(key, read) };
+      // Without an ETag (or a store that cannot check one) only the size is checked.
+      if (loc.etag === undefined || !store.openVersion)
+        return { stream: await store.getStream(key, read) };
       const out = await store.openVersion(key, loc.etag, {
         range: read.range,
         signal: read.signal,

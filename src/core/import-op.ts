@@ -14,7 +14,7 @@ import {
 import { sha256Hex, tag } from '../common/hash.js';
 import type { ObjectAddress, RepoPath } from '../common/ids.js';
 import type { RefStore, StagingStore } from '../meta/meta-store.js';
-import { parseS3Uri } from '../storage/s3-store.js';
+import { parseS3Uri } from '../storage/open-store.js';
 import type { Commit } from './commit-codec.js';
 import { commitBranch } from './commit-op.js';
 import { guessContentType } from './content-type.js';
