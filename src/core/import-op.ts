@@ -53,6 +53,8 @@ export interface ImportResult {
 interface Listed {
   rel: string;
   size: number;
+  /** The source's modification time (ms): the entry's `mtime`, as S3 clients see it. */
+  modified: number;
   external: ExternalLocation;
 }
 
@@ -178,6 +180,7 @@ function toEntry(l: Listed, prefix: string): TreeEntry {
     metadata: {},
     ...(l.external.etag !== undefined ? { etag: l.external.etag } : {}),
     external: l.external,
+    mtime: Math.floor(l.modified),
   };
 }
 
@@ -194,6 +197,7 @@ async function listS3(
     out.push({
       rel: o.key.slice(under.length),
       size: o.size,
+      modified: o.lastModified.getTime(),
       external: { uri: `s3://${loc.bucket}/${o.key}`, ...(o.etag ? { etag: o.etag } : {}) },
     });
     if (out.length % 1000 === 0) opts.onProgress?.(out.length);
@@ -227,7 +231,12 @@ async function listLocal(
     const f = files[i] as string;
     const st = statSync(f);
     const rel = relative(loc.dir, f).split(sep).join('/');
-    out[i] = { rel, size: st.size, external: { uri: pathToFileURL(f).href, mtimeMs: st.mtimeMs } };
+    out[i] = {
+      rel,
+      size: st.size,
+      modified: st.mtimeMs,
+      external: { uri: pathToFileURL(f).href, mtimeMs: st.mtimeMs },
+    };
   }
   opts.onProgress?.(out.length);
   return out;

@@ -75,6 +75,7 @@ describe('import of a local directory', () => {
     expect(e).toMatchObject({ size: big.length, checksum: '', contentType: 'text/csv' });
     expect(e.external?.uri).toBe(`file://${join(lake, 'big.csv')}`);
     expect(e.external?.mtimeMs).toBe(statSync(join(lake, 'big.csv')).mtimeMs);
+    expect(e.mtime).toBe(Math.floor(statSync(join(lake, 'big.csv')).mtimeMs));
     const { stream } = await repo.openObject('main', 'raw/big.csv');
     expect(await text(stream)).toBe(big.toString());
     const ranged = await repo.openObject('main', 'raw/big.csv', {

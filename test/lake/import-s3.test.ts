@@ -95,6 +95,7 @@ describe('import of an S3 prefix', () => {
       expect(e.external).toEqual({ uri: `s3://${s3.bucket}/lake/big/blob.bin`, etag: e.etag });
       expect(e.etag).toMatch(/^[0-9a-f]{32}$/);
       expect(e.checksum).toBe('');
+      expect(e.mtime).toBeGreaterThan(Date.now() - 3_600_000);
       const whole = await repo.openObject('main', 'landing/big/blob.bin');
       expect((await text(whole.stream)).length).toBe(300_000);
       const part = await repo.openObject('main', 'landing/big/blob.bin', {
