@@ -50,6 +50,7 @@ export class ExternalSources {
     if (!s) {
       s = openBucketStore(bucket, this.repoStore);
       this.buckets.set(bucket, s);
+      s.catch(() => this.buckets.delete(bucket)); // a failed open is tried again next time
     }
     return s;
   }
@@ -94,7 +95,7 @@ export class ExternalSources {
   async close(): Promise<void> {
     const stores = [...this.buckets.values()];
     this.buckets.clear();
-    for (const s of stores) await (await s).close();
+    for (const s of stores) await (await s.catch(() => undefined))?.close();
   }
 
   private async openS3(
