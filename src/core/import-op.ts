@@ -4,7 +4,7 @@
 // against what is recorded here (external-source.ts). An entry's address names the external object
 // version (its URI, size and ETag or mtime), under a tag no content address can take.
 import { type Dirent, readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   FileNotFoundError,
@@ -220,7 +220,8 @@ async function listLocal(
   opts: ImportOptions,
 ): Promise<Listed[]> {
   const files = await walkDir(loc.dir, opts.signal);
-  files.sort();
+  files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  const base = loc.uri.replace(/\/$/, '');
   const out: Listed[] = new Array(files.length);
   for (let i = 0; i < files.length; i++) {
     if (i % WALK_BATCH === 0 && i > 0) {
@@ -228,43 +229,56 @@ async function listLocal(
       await yieldLoop();
       opts.signal?.throwIfAborted();
     }
-    const f = files[i] as string;
-    const st = statSync(f);
-    const rel = relative(loc.dir, f).split(sep).join('/');
+    const { full, rel } = files[i] as WalkedFile;
+    const st = statSync(full);
+    // Plain names join the directory's URL as they are; anything else is encoded by the URL API.
+    const uri = URL_SAFE.test(rel) ? `${base}/${rel}` : pathToFileURL(full).href;
     out[i] = {
       rel,
       size: st.size,
       modified: st.mtimeMs,
-      external: { uri: pathToFileURL(f).href, mtimeMs: st.mtimeMs },
+      external: { uri, mtimeMs: st.mtimeMs },
     };
   }
   opts.onProgress?.(out.length);
   return out;
 }
 
+/** Characters pathToFileURL leaves as they are: a path of only these needs no encoding. */
+const URL_SAFE = /^[A-Za-z0-9._!$&'()*+,;=:@/-]*$/;
+
+interface WalkedFile {
+  full: string;
+  /** Below the walked directory, `/`-separated. */
+  rel: string;
+}
+
 /** The regular files below `root` (FileNotFoundError when it is not a directory). */
-async function walkDir(root: string, signal: AbortSignal | undefined): Promise<string[]> {
-  const files: string[] = [];
-  const dirs = [root];
+async function walkDir(root: string, signal: AbortSignal | undefined): Promise<WalkedFile[]> {
+  const files: WalkedFile[] = [];
+  const dirs: WalkedFile[] = [{ full: root, rel: '' }];
   for (let calls = 1; dirs.length > 0; calls++) {
     if (calls % WALK_BATCH === 0) {
       await yieldLoop();
       signal?.throwIfAborted();
     }
-    const dir = dirs.pop() as string;
+    const dir = dirs.pop() as WalkedFile;
     let items: Dirent[];
     try {
-      items = readdirSync(dir, { withFileTypes: true });
+      items = readdirSync(dir.full, { withFileTypes: true });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (dir === root && (code === 'ENOENT' || code === 'ENOTDIR'))
+      if (dir.full === root && (code === 'ENOENT' || code === 'ENOTDIR'))
         throw new FileNotFoundError(`${root} is not a directory`, { file: root });
       throw err;
     }
     for (const d of items) {
-      const full = join(dir, d.name);
-      if (d.isDirectory()) dirs.push(full);
-      else if (d.isFile()) files.push(full);
+      const entry = {
+        full: join(dir.full, d.name),
+        rel: dir.rel ? `${dir.rel}/${d.name}` : d.name,
+      };
+      if (d.isDirectory()) dirs.push(entry);
+      else if (d.isFile()) files.push(entry);
     }
   }
   return files;

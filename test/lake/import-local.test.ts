@@ -14,6 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initRepository } from '../../src/api/open-repository.js';
 import {
@@ -145,6 +146,21 @@ describe('import of a local directory', () => {
     const third = await repo.importExternal(lake, { branch: 'main' });
     expect(third.commit.tree).toBe(second.commit.tree);
     expect(await snapshot(repo)).not.toContain('  ');
+  });
+
+  it('names that need encoding in a file URL read back', async () => {
+    const lake = join(dir, 'lake dir');
+    const names = ['a b/c#1.csv', 'ü/ß%20.txt', "it's (1)/x,y=z.csv", 'tilde~/f'];
+    for (const [i, n] of names.entries()) {
+      mkdirSync(join(lake, n, '..'), { recursive: true });
+      writeFileSync(join(lake, n), `content ${i}`);
+    }
+    await repo.importExternal(lake, { branch: 'main' });
+    for (const [i, n] of names.entries()) {
+      expect(Buffer.from(await repo.getObject('main', n)).toString()).toBe(`content ${i}`);
+      const e = await repo.stat('main', n);
+      expect(e.external?.uri).toBe(pathToFileURL(join(lake, n)).href);
+    }
   });
 
   it('GC after the import branch is deleted leaves the external files in place', async () => {
