@@ -255,7 +255,10 @@ export async function putEntries(
     opts.remove,
     opts.authorization,
   );
-  await forEachConcurrent(entries, { concurrency: 16 }, async (e) => {
+  // An imported (external) entry's bytes are not in the store: they are checked where they live
+  // on every read, so it is staged as it is (and stays external).
+  const stored = entries.filter((e) => e.external === undefined);
+  await forEachConcurrent(stored, { concurrency: 16 }, async (e) => {
     const { key } = locate(e);
     if ((await ctx.store.head(key)) === undefined)
       throw new ObjectNotFoundError(`the contents of ${e.path} (${e.address}) are not stored`, {
