@@ -1,18 +1,15 @@
 // A PUT body received for the library: read once from the decoded (signature-checked) stream while
-// its MD5 and checksums are taken (upload-digests.ts), kept in memory when small, else spooled to
-// a temp file the library reads back. Nothing is staged until the whole body arrived and every
-// digest matched: a body cut short or a bad chunk signature fails here.
-// TODO(i16-multipart): core's hashingSpool would spare the library's second read of the spool.
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// its MD5 and checksums are taken (upload-digests.ts), kept in memory when small, else spooled by
+// core's hashingSpool (hashed on the way, so storing it is a rename on the local store, never a
+// second read). Nothing is staged until the whole body arrived and every digest matched: a body
+// cut short or a bad chunk signature fails here.
 import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ObjectBody } from '../object-body.js';
+import { discardSpool, hashingSpool, type Repository } from '../../index.js';
 import type { DecodedBody } from './body.js';
 import { S3Error } from './s3-errors.js';
 import type { UploadDigests } from './upload-digests.js';
+
+type Body = Parameters<Repository['putObject']>[2];
 
 /** Bodies declared up to this size are read into memory. */
 const SMALL = 1024 * 1024;
@@ -20,9 +17,9 @@ const SMALL = 1024 * 1024;
 export const MAX_PUT = 5 * 1024 ** 3;
 
 export interface ReceivedUpload {
-  body: ObjectBody;
+  body: Body;
   size: number;
-  /** Removes the spooled file, if any. */
+  /** Removes the spooled file if the library did not take it. */
   cleanup(): Promise<void>;
 }
 
@@ -52,8 +49,22 @@ async function readSmall(stream: DecodedBody, digests: UploadDigests): Promise<U
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
 }
 
+/** Spools a large body through `digests` with core's hashingSpool. */
+async function spool(
+  repo: Repository,
+  stream: DecodedBody,
+  digests: UploadDigests,
+): Promise<ReceivedUpload> {
+  const t = tap(digests);
+  stream.on('error', (err) => t.destroy(err));
+  // The MD5 is taken by `digests` (with the checksums), once.
+  const body = await hashingSpool(stream.pipe(t), await repo.spoolDir(), { md5: false });
+  return { body, size: digests.size, cleanup: () => discardSpool(body) };
+}
+
 /** Reads the body (of `declared` bytes, if the client said) through `digests`. */
 export async function receiveUpload(
+  repo: Repository,
   stream: DecodedBody,
   declared: number | undefined,
   digests: UploadDigests,
@@ -64,20 +75,7 @@ export async function receiveUpload(
     const bytes = await readSmall(stream, digests);
     received = { body: bytes, size: bytes.byteLength, cleanup: async () => {} };
   } else {
-    const dir = await mkdtemp(join(tmpdir(), 'sluice-s3-put-'));
-    const cleanup = () => rm(dir, { recursive: true, force: true });
-    try {
-      const file = join(dir, 'body');
-      await pipeline(stream, tap(digests), createWriteStream(file, { flags: 'wx' }));
-      received = {
-        body: { size: digests.size, open: () => createReadStream(file) },
-        size: digests.size,
-        cleanup,
-      };
-    } catch (err) {
-      await cleanup();
-      throw err;
-    }
+    received = await spool(repo, stream, digests);
   }
   if (declared !== undefined && received.size !== declared) {
     await received.cleanup();

@@ -23,12 +23,6 @@ import { UploadDigests } from '../upload-digests.js';
 /** Types a client sends when it knows no better: the path's guess is better. */
 const UNKNOWN_TYPES = new Set(['application/octet-stream', 'binary/octet-stream']);
 
-type PutItem = Parameters<Repository['putObjects']>[1][number];
-type PutOptions = NonNullable<Parameters<Repository['putObjects']>[2]>;
-/** The entry extras the gateway records (PutItem's options as i16-multipart adds them). */
-type GatewayPutItem = PutItem & Pick<TreeEntry, 'etag' | 'checksums' | 'mtime'>;
-type GatewayPutOptions = PutOptions & { ifAbsent?: boolean };
-
 function header(s3: S3Request, name: string): string | undefined {
   const v = s3.headers[name];
   return Array.isArray(v) ? v[0] : v;
@@ -109,22 +103,19 @@ export const putObject: Operation = {
     const path = writePath(s3);
     const { ifAbsent } = await checkWriteConditions(s3, repo, branch, path);
     const body = call.body();
-    const received = await receiveUpload(body, declaredLength(call.req), digests);
+    const received = await receiveUpload(repo, body, declaredLength(call.req), digests);
     try {
       const { md5, checksums } = digests.finish(body.trailers());
       const contentType = contentTypeOf(s3);
       const metadata = metadataFromHeaders(s3.headers);
-      const item: GatewayPutItem = {
-        path,
-        body: received.body,
+      await repo.putObject(branch, path, received.body, {
         ...(contentType ? { contentType } : {}),
         ...(metadata ? { metadata } : {}),
         etag: md5,
         ...(checksums ? { checksums } : {}),
         mtime: Date.now(),
-      };
-      const opts: GatewayPutOptions = ifAbsent ? { ifAbsent } : {};
-      await repo.putObjects(branch, [item], opts);
+        ...(ifAbsent ? { ifAbsent } : {}),
+      });
       return answer(call, md5, checksums);
     } finally {
       await received.cleanup();
