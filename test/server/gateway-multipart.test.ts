@@ -16,6 +16,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repository } from '../../src/index.js';
+import { KEEP_ALIVE } from '../../src/server/gateway/operations/complete-multipart-upload.js';
 import { type Gateway, startGateway } from '../support/gateway.js';
 
 const BUCKET = 'repo';
@@ -310,5 +311,41 @@ describe('uploads in progress', () => {
     const keys = (left.Uploads ?? []).map((u) => u.Key);
     for (const key of ['production/x.bin', 'v1/x.bin', 'main/v.bin'])
       expect(keys).not.toContain(key);
+  });
+
+  it('answers a long completion as S3 does: 200 at once, padding, then the result or an Error', async () => {
+    const saved = { ...KEEP_ALIVE };
+    Object.assign(KEEP_ALIVE, { afterMs: 0, everyMs: 5 });
+    try {
+      const key = 'dev/slow/late.bin';
+      const id = await create(key);
+      const a = randomBytes(5 * MiB);
+      const b = randomBytes(3 * MiB);
+      const pa = await part(key, id, 1, a);
+      const pb = await part(key, id, 2, b);
+      const complete = (etag2: string | undefined) =>
+        s3.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: BUCKET,
+            Key: key,
+            UploadId: id,
+            MultipartUpload: {
+              Parts: [
+                { PartNumber: 1, ETag: pa.ETag },
+                { PartNumber: 2, ETag: etag2 },
+              ],
+            },
+          }),
+        );
+      // The error arrives in the 200 body; the SDK reports it as S3's error.
+      expect(await errorOf(complete(pa.ETag))).toBe('InvalidPart');
+      expect(await staged('dev')).toEqual([]);
+      const done = await complete(pb.ETag);
+      expect(done.ETag).toBe(md5OfMd5s([a, b]));
+      expect(sha256(await readBack('dev', 'slow/late.bin'))).toBe(sha256(Buffer.concat([a, b])));
+    } finally {
+      Object.assign(KEEP_ALIVE, saved);
+      await repo.resetStaging('dev');
+    }
   });
 });
