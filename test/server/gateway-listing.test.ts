@@ -241,17 +241,40 @@ describe('ListObjectsV2 under a ref', () => {
 });
 
 describe('the repository root', () => {
-  it('lists the refs as common prefixes: branches, aliases, tags; not sandboxes', async () => {
+  it('lists the refs as common prefixes: branches, aliases, tags; a private sandbox to its owner only', async () => {
     await createSandbox(repo, 'secret', { owner: 'dev', private: true });
-    for (const user of ['admin', 'viewer', 'dev']) {
+    const refs = ['dev/', 'main/', 'production/', 'v1/'];
+    for (const [user, shown] of [
+      ['admin', [...refs.slice(0, 3), 'sandbox/', 'v1/']],
+      ['viewer', refs],
+      ['dev', [...refs.slice(0, 3), 'sandbox/', 'v1/']],
+    ] as const) {
       const out = await v2({ Delimiter: '/' }, gw.client(user));
-      expect(prefixesOf(out)).toEqual(['dev/', 'main/', 'production/', 'v1/']);
+      expect(prefixesOf(out)).toEqual(shown);
       expect(keysOf(out)).toEqual([]);
     }
+    // Branch names hold slashes: `sandbox/` rolls up the sandboxes, and a sandbox lists its keys.
+    expect(prefixesOf(await v2({ Delimiter: '/', Prefix: 'sandbox/' }, gw.client('dev')))).toEqual([
+      'sandbox/secret/',
+    ]);
+    expect(
+      prefixesOf(await v2({ Delimiter: '/', Prefix: 'sandbox/' }, gw.client('viewer'))),
+    ).toEqual([]);
+    expect((await errorOf(v2({ Prefix: 'sandbox/secret/' }, gw.client('viewer')))).name).toBe(
+      'AccessDenied',
+    );
+    // A sandbox's keys are read under its branch's name, slashes and all.
+    const inSandbox: string[] = [];
+    for await (const e of repo.list('sandbox/secret', { prefix: 'data/' }))
+      if (e.type === 'object') inSandbox.push(`sandbox/secret/${e.entry.path}`);
+    expect(inSandbox).toContain('sandbox/secret/data/top.csv');
+    expect(keysOf(await v2({ Prefix: 'sandbox/secret/data/' }, gw.client('dev')))).toEqual(
+      inSandbox,
+    );
     const some = await v2({ Delimiter: '/', Prefix: 'ma' });
     expect(prefixesOf(some)).toEqual(['main/']);
     const paged = await allPagesV2({ Delimiter: '/', MaxKeys: 3 });
-    expect(paged.flatMap(prefixesOf)).toEqual(['dev/', 'main/', 'production/', 'v1/']);
+    expect(paged.flatMap(prefixesOf)).toEqual(['dev/', 'main/', 'production/', 'sandbox/', 'v1/']);
     expect(paged.length).toBe(2);
   });
 

@@ -12,7 +12,7 @@ import { enforce } from '../permissions.js';
 import { authenticateS3 } from './authenticate-s3.js';
 import { decodedBody } from './body.js';
 import { GATEWAY_PREFIX } from './detect.js';
-import { splitKey } from './key-ref.js';
+import { splitKey, splitPrefix } from './key-ref.js';
 import type { GatewayContext, GatewayOptions, S3Call } from './operation.js';
 import { OPERATIONS } from './operations/index.js';
 import { sendS3Error } from './respond.js';
@@ -34,6 +34,21 @@ declare module 'fastify' {
   }
 }
 
+const LISTINGS = new Set(['ListObjectsV2', 'ListObjects', 'ListMultipartUploads']);
+
+/** The ref the key names, or for a listing the ref its prefix names (key-ref.ts). */
+async function locateRef(g: GatewayContext, s3: S3Request): Promise<void> {
+  if (s3.bucket === undefined) return;
+  if (s3.key !== '') {
+    Object.assign(s3, await splitKey(await g.server.host.get(s3.bucket), s3.key));
+    return;
+  }
+  const prefix = s3.query.get('prefix') ?? '';
+  if (!LISTINGS.has(s3.operation ?? '') || !prefix.includes('/')) return;
+  const split = await splitPrefix(await g.server.host.get(s3.bucket), prefix);
+  if (split) Object.assign(s3, split);
+}
+
 async function handle(g: GatewayContext, req: FastifyRequest, reply: FastifyReply) {
   let s3: S3Request | undefined;
   try {
@@ -50,8 +65,7 @@ async function handle(g: GatewayContext, req: FastifyRequest, reply: FastifyRepl
     req.subject = await g.server.auth.subjectOf(auth.user);
     // The ref a key names is looked up once signed (branch names may hold slashes: key-ref.ts).
     // That a repository exists is not secret (as in the API): an unknown one is NoSuchBucket.
-    if (s3.bucket !== undefined && s3.key !== '')
-      Object.assign(s3, await splitKey(await g.server.host.get(s3.bucket), s3.key));
+    await locateRef(g, s3);
     await enforce(g.server.host, req.subject, op.permission(s3));
     const call: S3Call = { s3, auth, req, reply, body: () => decodedBody(req, auth) };
     return await actingAs(auth.user, () => op.handle(g, call));

@@ -34,12 +34,30 @@ async function tryResolve(repo: Repository, ref: string): Promise<ResolvedRef | 
 
 /** Splits `key` into its ref and path (see the top of this file). */
 export async function splitKey(repo: Repository, key: string): Promise<KeyRef> {
+  return (await findRef(repo, key, true)) ?? fallback(key);
+}
+
+/**
+ * The ref a listing prefix reads: one followed by `/` in the prefix (`main/`, `sandbox/alice/da`)
+ * — undefined when the prefix names none (`ma`, `sandbox/`): the listing then shows refs.
+ */
+export function splitPrefix(repo: Repository, prefix: string): Promise<KeyRef | undefined> {
+  return findRef(repo, prefix, false);
+}
+
+function fallback(key: string): KeyRef {
   const segments = key.split('/');
-  for (let i = 1; i <= segments.length; i++) {
+  return { ref: segments[0] ?? '', path: segments.slice(1).join('/') };
+}
+
+async function findRef(repo: Repository, key: string, whole: boolean): Promise<KeyRef | undefined> {
+  const segments = key.split('/');
+  const last = whole ? segments.length : segments.length - 1;
+  for (let i = 1; i <= last; i++) {
     const ref = segments.slice(0, i).join('/');
     if (ref === '' || ref.endsWith('/')) break;
     const resolved = await tryResolve(repo, ref);
     if (resolved) return { ref, path: segments.slice(i).join('/'), resolved };
   }
-  return { ref: segments[0] ?? '', path: segments.slice(1).join('/') };
+  return undefined;
 }

@@ -64,8 +64,8 @@ describe('listParams', () => {
     expect(listParamsV1(req('')).after).toBeUndefined();
   });
 
-  it('asks read on the prefix ref, or on the repository at its root', () => {
-    expect(listingAsk(req('prefix=main/data/'))).toEqual([
+  it('asks read on the ref the prefix names, or on the repository at its root', () => {
+    expect(listingAsk({ ...req('prefix=main/data/'), ref: 'main' })).toEqual([
       { action: 'repo:Read', repository: 'repo', ref: 'main' },
     ]);
     expect(listingAsk(req('prefix=ma'))).toEqual([{ action: 'repo:Read', repository: 'repo' }]);

@@ -108,14 +108,13 @@ export function listParamsV1(s3: S3Request): ListParams & { marker: string } {
 }
 
 /**
- * The ref a bucket-level listing reads is the prefix's first segment: read permission on it.
- * A prefix without `/` lists the refs themselves: the repository's read permission lets the
- * request in, and each ref is then shown only to those who may read it.
+ * The ref a bucket-level listing reads is the one its prefix names (found by key-ref.ts before
+ * the permission is asked: `s3.ref`): read permission on it. A prefix naming no ref lists the
+ * refs themselves: the repository's read permission lets the request in, and each ref is then
+ * shown only to those who may read it.
  */
-export function listingAsk(s3: S3Request, param = 'prefix'): PermissionAsk[] {
-  const prefix = s3.query.get(param) ?? '';
-  const slash = prefix.indexOf('/');
+export function listingAsk(s3: S3Request): PermissionAsk[] {
   const repository = s3.bucket as string;
-  if (slash <= 0) return [{ action: 'repo:Read', repository }];
-  return [{ action: 'repo:Read', repository, ref: prefix.slice(0, slash) }];
+  if (s3.ref === undefined) return [{ action: 'repo:Read', repository }];
+  return [{ action: 'repo:Read', repository, ref: s3.ref }];
 }

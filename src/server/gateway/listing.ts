@@ -47,9 +47,10 @@ export async function listPage(
   p: ListParams,
 ): Promise<ListPage> {
   const repo = await g.server.host.get(bucket);
-  const slash = p.prefix.indexOf('/');
-  if (slash <= 0) return listRefs(g, req, repo, p);
-  return listUnderRef(repo, p.prefix.slice(0, slash), p);
+  // The ref the prefix names was found before the permission was asked (gateway/index.ts).
+  const ref = req.s3?.ref;
+  if (ref === undefined) return listRefs(g, req, repo, p);
+  return listUnderRef(repo, ref, p);
 }
 
 // ---- the repository's root: refs as common prefixes ---------------------------------------------
@@ -74,29 +75,47 @@ export async function mayRead(
   return authorize(req.subject, 'repo:Read', facts).allowed;
 }
 
+async function anyReadable(
+  g: GatewayContext,
+  req: FastifyRequest,
+  repo: Repository,
+  refs: string[],
+): Promise<boolean> {
+  for (const ref of refs) if (await mayRead(g, req, repo, ref)) return true;
+  return false;
+}
+
 async function listRefs(
   g: GatewayContext,
   req: FastifyRequest,
   repo: Repository,
   p: ListParams,
 ): Promise<ListPage> {
+  // Refs with slashes (`sandbox/alice`) roll up at the first "/" after the prefix, as keys do:
+  // the root shows `sandbox/`, the prefix `sandbox/` shows `sandbox/alice/`.
+  const members = new Map<string, string[]>();
+  for (const name of await refNames(repo)) {
+    const key = `${name}/`;
+    if (!key.startsWith(p.prefix)) continue;
+    const rolled = key.slice(0, key.indexOf('/', p.prefix.length) + 1);
+    if (p.after !== undefined && compareUtf8(rolled, p.after) <= 0) continue;
+    members.set(rolled, [...(members.get(rolled) ?? []), name]);
+  }
+  // A prefix no ref starts with lists nothing, as an S3 prefix that matches no key.
+  if (members.size === 0) return EMPTY;
   if (p.delimiter !== '/')
     throw new S3Error(
       'InvalidArgument',
       `The repository's root lists its refs, with the delimiter "/" only. Name a ref to list its objects: prefix "main/" (s3://${repo.name}/main/).`,
       { ArgumentName: 'delimiter', ArgumentValue: (p.delimiter ?? '').slice(0, 40) },
     );
-  // A ref with "/" in its name (a sandbox's branch) cannot be named as a key's first segment.
-  const keys = (await refNames(repo))
-    .filter((n) => !n.includes('/'))
-    .map((n) => `${n}/`)
-    .filter((k) => k.startsWith(p.prefix) && (p.after === undefined || compareUtf8(k, p.after) > 0))
-    .sort(compareUtf8);
+  const keys = [...members.keys()].sort(compareUtf8);
   const prefixes: string[] = [];
   let truncated = false;
   if (p.maxKeys === 0) return EMPTY;
   for (const key of keys) {
-    if (!(await mayRead(g, req, repo, key.slice(0, -1)))) continue;
+    // A rolled-up prefix shows when one ref under it may be read (a private sandbox does not).
+    if (!(await anyReadable(g, req, repo, members.get(key) ?? []))) continue;
     if (prefixes.length === p.maxKeys) {
       truncated = true;
       break;

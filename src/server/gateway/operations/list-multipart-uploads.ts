@@ -4,6 +4,8 @@
 // upload-id-marker for the same key) resumes; with a delimiter the page's keys roll up into
 // CommonPrefixes (within the page: uploads in progress are few).
 
+import type { Repository } from '../../../index.js';
+import { splitKey } from '../key-ref.js';
 import { mayRead } from '../listing.js';
 import { compareUtf8, listingAsk, pageSize } from '../listing-params.js';
 import { principal } from '../multipart-target.js';
@@ -12,11 +14,10 @@ import type { GatewayContext, Operation, S3Call } from '../operation.js';
 import { sendXml } from '../respond.js';
 import { xmlDocument } from '../xml.js';
 
-function splitKey(key: string): { branch: string; path: string } {
-  const slash = key.indexOf('/');
-  return slash < 0
-    ? { branch: key, path: '' }
-    : { branch: key.slice(0, slash), path: key.slice(slash + 1) };
+/** A key marker as branch and path (branch names may hold slashes: key-ref.ts). */
+async function markerOf(repo: Repository, key: string): Promise<{ branch: string; path: string }> {
+  const { ref, path } = await splitKey(repo, key);
+  return { branch: ref, path };
 }
 
 export const listMultipartUploads: Operation = {
@@ -29,10 +30,11 @@ export const listMultipartUploads: Operation = {
     const keyMarker = s3.query.get('key-marker') ?? '';
     const uploadIdMarker = s3.query.get('upload-id-marker') ?? '';
     const max = pageSize(s3, 'max-uploads');
-    const scope = prefix.includes('/') ? splitKey(prefix) : undefined;
+    // The ref the prefix names was found before the permission was asked (gateway/index.ts).
+    const scope = s3.ref !== undefined ? { branch: s3.ref, path: s3.path } : undefined;
     const { uploads, truncated } = await repo.listMultipartUploads({
       ...(scope ? { branch: scope.branch, prefix: scope.path } : {}),
-      ...(keyMarker !== '' ? { keyMarker: splitKey(keyMarker) } : {}),
+      ...(keyMarker !== '' ? { keyMarker: await markerOf(repo, keyMarker) } : {}),
       ...(keyMarker !== '' && uploadIdMarker !== '' ? { uploadIdMarker } : {}),
       max,
     });
