@@ -3,7 +3,7 @@
 // PutObject with metadata, Content-MD5 and the SDK's checksums; refusals that stage nothing;
 // zero-copy CopyObject; DeleteObject and DeleteObjects with per-key refusals.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CopyObjectCommand,
@@ -169,6 +169,34 @@ describe('PutObject and GetObject', () => {
     expect(h.ETag).toBe(`"${sha256('from the library')}"`);
     expect(h.LastModified?.getTime()).toBe(Math.floor(c.createdAt.getTime() / 1000) * 1000);
     expect(h.ContentType).toBe('text/plain');
+  });
+});
+
+describe('corrupted bytes', () => {
+  it('are caught whether the client checks checksums (SDK default) or not (the server then does)', async () => {
+    const body = Buffer.alloc(300_000, 5);
+    await put('main/c.bin', body);
+    const entry = await (await gw.repo()).stat('main', 'c.bin');
+    const file = join(
+      gw.server.root,
+      '.sluice',
+      'objects',
+      'data',
+      entry.address.slice(0, 2),
+      entry.address,
+    );
+    const fd = openSync(file, 'r+');
+    writeSync(fd, Buffer.from([6]), 0, 1, 150_000);
+    closeSync(fd);
+    const read = async (client: S3Client) => {
+      const r = await client.send(new GetObjectCommand({ Bucket, Key: 'main/c.bin' }));
+      return Buffer.from(
+        await (r.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+      );
+    };
+    await expect(read(s3)).rejects.toThrow(/[Cc]hecksum mismatch/);
+    const trusting = gw.client('admin', { responseChecksumValidation: 'WHEN_REQUIRED' });
+    await expect(read(trusting)).rejects.toThrow();
   });
 });
 
