@@ -527,3 +527,33 @@ describe('DeleteObject and DeleteObjects', () => {
     ]);
   });
 });
+
+describe('refs whose names hold slashes', () => {
+  it('writes, reads, copies and deletes on ingest/airbyte beside a branch named ingest', async () => {
+    const repo = await gw.repo();
+    await repo.createBranch('ingest/airbyte');
+    await repo.createBranch('ingest');
+    await put('ingest/airbyte/raw/orders.csv', 'id\n1\n');
+    expect((await staged('ingest/airbyte')).map((c) => c.path)).toEqual(['raw/orders.csv']);
+    expect((await text('ingest/airbyte/raw/orders.csv')).body).toBe('id\n1\n');
+    // `ingest` is a branch too: each of the two keeps its own keys (the longest ref wins).
+    await put('ingest/other.csv', 'x');
+    expect((await staged('ingest')).map((c) => c.path)).toEqual(['other.csv']);
+    await s3.send(
+      new CopyObjectCommand({
+        Bucket,
+        Key: 'dev/copied.csv',
+        CopySource: `${Bucket}/ingest/airbyte/raw/orders.csv`,
+      }),
+    );
+    expect((await text('dev/copied.csv')).body).toBe('id\n1\n');
+    const out = await s3.send(
+      new DeleteObjectsCommand({
+        Bucket,
+        Delete: { Objects: [{ Key: 'ingest/airbyte/raw/orders.csv' }, { Key: 'dev/copied.csv' }] },
+      }),
+    );
+    expect(out.Errors ?? []).toEqual([]);
+    expect(await staged('ingest/airbyte')).toEqual([]);
+  });
+});

@@ -14,6 +14,7 @@ import { decodedBody } from './body.js';
 import { GATEWAY_PREFIX } from './detect.js';
 import { splitKey, splitPrefix } from './key-ref.js';
 import type { GatewayContext, GatewayOptions, S3Call } from './operation.js';
+import { copySourceOf } from './operations/copy-object.js';
 import { OPERATIONS } from './operations/index.js';
 import { sendS3Error } from './respond.js';
 import { routeOperation } from './route-operation.js';
@@ -40,7 +41,13 @@ const LISTINGS = new Set(['ListObjectsV2', 'ListObjects', 'ListMultipartUploads'
 async function locateRef(g: GatewayContext, s3: S3Request): Promise<void> {
   if (s3.bucket === undefined) return;
   if (s3.key !== '') {
-    Object.assign(s3, await splitKey(await g.server.host.get(s3.bucket), s3.key));
+    const repo = await g.server.host.get(s3.bucket);
+    Object.assign(s3, await splitKey(repo, s3.key));
+    if (s3.operation === 'CopyObject' || s3.operation === 'UploadPartCopy') {
+      const parsed = copySourceOf(s3);
+      const { ref, path } = await splitKey(repo, parsed.key);
+      s3.copySource = { ...parsed, ref, path };
+    }
     return;
   }
   const prefix = s3.query.get('prefix') ?? '';

@@ -1,8 +1,9 @@
 // Which ref a key names. Keys are `{ref}/{path}`, but branch names may hold slashes
-// (`sandbox/alice`, `ingest/airbyte`), so the ref is the shortest run of leading segments that
-// names an existing ref: `main/a.csv` asks one lookup, `sandbox/alice/a.csv` two. (A branch `x`
-// beside a branch `x/y` hides `x/y` from the gateway: `x` wins, as the shorter.) A key whose
-// segments name no ref keeps its first segment as the ref, so the error names it.
+// (`sandbox/alice`, `ingest/airbyte`), so the ref is the longest run of leading segments that
+// names an existing ref. Found cheaply: the shortest one first (`main/a/b.csv`: one lookup), then
+// one query for branches named under it (`main/…`): only when there are, longer runs are tried —
+// so a branch `ingest` beside `ingest/airbyte` leaves each its own keys. A key whose segments name
+// no ref keeps its first segment as the ref, so the error names it.
 import {
   InvalidNameError,
   InvalidRefError,
@@ -56,6 +57,30 @@ async function findRef(repo: Repository, key: string, whole: boolean): Promise<K
   for (let i = 1; i <= last; i++) {
     const ref = segments.slice(0, i).join('/');
     if (ref === '' || ref.endsWith('/')) break;
+    const resolved = await tryResolve(repo, ref);
+    if (!resolved) continue;
+    const shortest = { ref, path: segments.slice(i).join('/'), resolved };
+    if (i === last || !(await hasBranchesUnder(repo, ref))) return shortest;
+    return (await longest(repo, segments, i, last)) ?? shortest;
+  }
+  return undefined;
+}
+
+async function hasBranchesUnder(repo: Repository, ref: string): Promise<boolean> {
+  for await (const _ of repo.listBranches({ prefix: `${ref}/` })) return true;
+  return false;
+}
+
+/** The longest run of more than `shortest` segments naming a ref, if any. */
+async function longest(
+  repo: Repository,
+  segments: string[],
+  shortest: number,
+  last: number,
+): Promise<KeyRef | undefined> {
+  for (let i = last; i > shortest; i--) {
+    const ref = segments.slice(0, i).join('/');
+    if (ref.endsWith('/')) continue;
     const resolved = await tryResolve(repo, ref);
     if (resolved) return { ref, path: segments.slice(i).join('/'), resolved };
   }

@@ -21,6 +21,8 @@ export interface S3Request {
   path: string;
   /** The ref resolved, once key-ref.ts found it (kind: branch, alias, tag or commit). */
   resolved?: ResolvedRef;
+  /** A copy's source (`x-amz-copy-source`), its ref found by key-ref.ts like the key's. */
+  copySource?: { bucket: string; key: string; ref: string; path: string };
   query: URLSearchParams;
   headers: FastifyRequest['headers'];
   /** The path and query exactly as sent (what the signature covers). */

@@ -13,7 +13,7 @@ import { S3Error } from '../s3-errors.js';
 import type { S3Request } from '../s3-request.js';
 import { xmlDocument } from '../xml.js';
 
-interface CopySource {
+export interface CopySource {
   bucket: string;
   ref: string;
   path: string;
@@ -30,6 +30,8 @@ function decode(raw: string): string {
 
 /** `x-amz-copy-source: /{bucket}/{ref}/{path}` (URL-encoded), in this repository only. */
 export function copySourceOf(s3: S3Request): CopySource {
+  // Its ref, found by key-ref.ts once the request was signed (branch names may hold slashes).
+  if (s3.copySource) return s3.copySource;
   const raw = String(s3.headers['x-amz-copy-source'] ?? '');
   const q = raw.indexOf('?');
   if (q >= 0 && new URLSearchParams(raw.slice(q + 1)).has('versionId'))

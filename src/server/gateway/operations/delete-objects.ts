@@ -5,6 +5,7 @@
 // as deleted, as in S3. Content-MD5 or x-amz-checksum-* is checked when sent.
 import { PathNotFoundError, type Repository } from '../../../index.js';
 import { enforce } from '../../permissions.js';
+import { splitKey } from '../key-ref.js';
 import { canonicalPath, entryAt, repositoryOf, writableBranch } from '../object-target.js';
 import type { GatewayContext, Operation, S3Call } from '../operation.js';
 import { sendXml } from '../respond.js';
@@ -53,20 +54,13 @@ function keysOf(doc: Record<string, unknown>): { keys: string[]; quiet: boolean 
   return { keys, quiet: String(doc.Quiet).toLowerCase() === 'true' };
 }
 
-function splitKey(key: string): { ref: string; path: string } {
-  const slash = key.indexOf('/');
-  return slash < 0
-    ? { ref: key, path: '' }
-    : { ref: key.slice(0, slash), path: key.slice(slash + 1) };
-}
-
 /** Deletes the paths of one ref's keys; the refusal of the ref or the branch answers for each. */
 async function deleteOnRef(
   g: GatewayContext,
   call: S3Call,
   repo: Repository,
   ref: string,
-  keys: string[],
+  keys: { key: string; path: string }[],
 ): Promise<KeyResult[]> {
   try {
     const branch = await writableBranch(g, repo, ref);
@@ -76,8 +70,8 @@ async function deleteOnRef(
       { action: 'branch:Write', repository: repo.name, branch },
     ]);
     const present: string[] = [];
-    for (const key of keys) {
-      const p = canonicalPath(splitKey(key).path);
+    for (const { path } of keys) {
+      const p = canonicalPath(path);
       if (p !== undefined && (await entryAt(repo, branch, p))) present.push(p);
     }
     if (present.length > 0) {
@@ -89,10 +83,10 @@ async function deleteOnRef(
         for (const p of present) await deleteIfPresent(repo, branch, p);
       }
     }
-    return keys.map((key) => ({ key }));
+    return keys.map(({ key }) => ({ key }));
   } catch (err) {
     const error = toS3Error(err);
-    return keys.map((key) => ({ key, error }));
+    return keys.map(({ key }) => ({ key, error }));
   }
 }
 
@@ -116,11 +110,12 @@ export const deleteObjects: Operation = {
   async handle(g: GatewayContext, call: S3Call) {
     const repo = await repositoryOf(g, call.s3);
     const { keys, quiet } = keysOf(parseXmlBody(await readBody(call), 'Delete'));
-    const byRef = new Map<string, string[]>();
+    // Keys are grouped by the ref they name (key-ref.ts: branch names may hold slashes).
+    const byRef = new Map<string, { key: string; path: string }[]>();
     for (const key of keys) {
-      const { ref } = splitKey(key);
+      const { ref, path } = await splitKey(repo, key);
       const list = byRef.get(ref) ?? [];
-      list.push(key);
+      list.push({ key, path });
       byRef.set(ref, list);
     }
     const outcome = new Map<string, KeyResult>();
