@@ -93,6 +93,7 @@ export {
   withConfigNotices,
 } from './common/config-notices.js';
 export { errorCode, errorLine, firstLine } from './common/error-line.js';
+export { OffloadedMd5 } from './common/md5-offload.js';
 export { newRunId, RUN_ID_PATTERN } from './common/run-id.js';
 export { SLUICE_YML_SECTIONS } from './common/sluice-yml.js';
 export type { WriteOp, WritePolicy } from './core/repository.js';

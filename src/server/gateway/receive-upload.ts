@@ -33,8 +33,10 @@ function tooLarge(): S3Error {
 function tap(digests: UploadDigests): Transform {
   return new Transform({
     transform(chunk: Buffer, _enc, cb) {
-      digests.update(chunk);
-      cb(digests.size > MAX_PUT ? tooLarge() : null, chunk);
+      const wait = digests.update(chunk);
+      const next = () => cb(digests.size > MAX_PUT ? tooLarge() : null, chunk);
+      if (wait) wait.then(next, cb);
+      else next();
     },
   });
 }
@@ -55,11 +57,17 @@ async function spool(
   stream: DecodedBody,
   digests: UploadDigests,
 ): Promise<ReceivedUpload> {
+  // The MD5 is taken by `digests` (with the checksums), once, on the worker beside the SHA-256s.
+  digests.offloadMd5();
   const t = tap(digests);
   stream.on('error', (err) => t.destroy(err));
-  // The MD5 is taken by `digests` (with the checksums), once.
-  const body = await hashingSpool(stream.pipe(t), await repo.spoolDir(), { md5: false });
-  return { body, size: digests.size, cleanup: () => discardSpool(body) };
+  try {
+    const body = await hashingSpool(stream.pipe(t), await repo.spoolDir(), { md5: false });
+    return { body, size: digests.size, cleanup: () => discardSpool(body) };
+  } catch (err) {
+    digests.discard();
+    throw err;
+  }
 }
 
 /** Reads the body (of `declared` bytes, if the client said) through `digests`. */

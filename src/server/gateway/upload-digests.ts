@@ -6,6 +6,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { TreeEntry } from '../../index.js';
+import { OffloadedMd5 } from '../../internal.js';
 import { crc32c } from './crc32c.js';
 import { S3Error } from './s3-errors.js';
 import type { S3Request } from './s3-request.js';
@@ -79,7 +80,8 @@ function contentMd5(headers: S3Request['headers']): Buffer | undefined {
 
 /** The MD5 and checksums of one upload's body. */
 export class UploadDigests {
-  private readonly md5 = createHash('md5');
+  private md5: Hash | OffloadedMd5 = createHash('md5');
+  private hashed = false;
   private readonly expectedMd5: Buffer | undefined;
   /** Expected values from headers, by algorithm (undefined: from the trailer). */
   private readonly expected = new Map<ChecksumAlgorithm, string | undefined>();
@@ -110,18 +112,39 @@ export class UploadDigests {
     for (const alg of this.expected.keys()) this.digesters.set(alg, digesterOf(alg));
   }
 
-  update(chunk: Buffer): void {
+  /**
+   * Takes the MD5 on the shared worker thread (common/md5-offload.ts) beside the SHA-256s the
+   * library takes: for large bodies, where MD5 on this thread would cost more than the write.
+   * Before the first update only.
+   */
+  offloadMd5(): void {
+    if (!this.hashed && !(this.md5 instanceof OffloadedMd5)) this.md5 = new OffloadedMd5();
+  }
+
+  /** Returns a promise when the caller should wait before the next chunk (the worker is behind). */
+  update(chunk: Buffer): Promise<void> | undefined {
+    this.hashed = true;
     this.size += chunk.length;
-    this.md5.update(chunk);
     for (const d of this.digesters.values()) d.update(chunk);
+    return this.md5 instanceof OffloadedMd5 ? this.md5.update(chunk) : void this.md5.update(chunk);
+  }
+
+  /** Forgets an unfinished offloaded MD5 (the body failed). */
+  discard(): void {
+    if (this.md5 instanceof OffloadedMd5) this.md5.discard();
   }
 
   /**
    * Checks what was sent against what was received (`trailers`: read after the body ended);
    * returns the ETag (MD5 hex) and the verified checksums.
    */
-  finish(trailers: Record<string, string>): { md5: string; checksums?: EntryChecksums } {
-    const md5 = this.md5.digest();
+  async finish(
+    trailers: Record<string, string>,
+  ): Promise<{ md5: string; checksums?: EntryChecksums }> {
+    const md5 =
+      this.md5 instanceof OffloadedMd5
+        ? Buffer.from(await this.md5.digest(), 'hex')
+        : this.md5.digest();
     if (this.expectedMd5 && !md5.equals(this.expectedMd5))
       throw new S3Error(
         'BadDigest',

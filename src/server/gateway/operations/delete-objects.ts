@@ -33,7 +33,7 @@ async function readBody(call: S3Call): Promise<string> {
       throw new S3Error('MalformedXML', `The Delete document is larger than ${MAX_BODY} bytes.`);
     chunks.push(chunk as Buffer);
   }
-  digests.finish(body.trailers());
+  await digests.finish(body.trailers());
   return Buffer.concat(chunks).toString('utf8');
 }
 

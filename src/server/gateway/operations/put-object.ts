@@ -87,7 +87,7 @@ async function directoryMarker(call: S3Call, digests: UploadDigests) {
     );
   const body = call.body();
   for await (const chunk of body) digests.update(chunk as Buffer);
-  const { md5, checksums } = digests.finish(body.trailers());
+  const { md5, checksums } = await digests.finish(body.trailers());
   return answer(call, md5, checksums);
 }
 
@@ -105,7 +105,7 @@ export const putObject: Operation = {
     const body = call.body();
     const received = await receiveUpload(repo, body, declaredLength(call.req), digests);
     try {
-      const { md5, checksums } = digests.finish(body.trailers());
+      const { md5, checksums } = await digests.finish(body.trailers());
       const contentType = contentTypeOf(s3);
       const metadata = metadataFromHeaders(s3.headers);
       await repo.putObject(branch, path, received.body, {

@@ -21,7 +21,7 @@ export const uploadPart: Operation = {
     const body = call.body();
     const received = await receiveUpload(repo, body, declaredLength(call.req), digests);
     try {
-      const { md5, checksums } = digests.finish(body.trailers());
+      const { md5, checksums } = await digests.finish(body.trailers());
       const part = await repo.uploadPart(uploadId, partNumber, received.body, {
         md5,
         ...(checksums ? { checksums } : {}),
