@@ -113,4 +113,4 @@ export type {
   ServerRunStore,
   StagingStore,
 } from './meta/meta-store.js';
-export type { ObjectStore } from './storage/object-store.js';
+export type { DirectAccess, ObjectStore } from './storage/object-store.js';
