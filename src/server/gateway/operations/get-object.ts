@@ -1,7 +1,8 @@
 // GetObject: an object's bytes at any ref (a branch shows its staged changes, as `sluice cat`
 // does; a tag, an alias such as `production`, a commit id), one byte range (206), conditional
 // headers (304/412), response-header overrides. The bytes are the library's stream handed to the
-// socket as is: no copy or transform per chunk (a small object is one buffer).
+// socket as is: no copy or transform per chunk (a small object is one buffer). With
+// --redirect-reads an object the store holds under its own key is a 307 to it (redirect-reads.ts).
 import { Readable } from 'node:stream';
 import type { TreeEntry } from '../../../index.js';
 import { type ByteRange, parseRange } from '../../byte-range.js';
@@ -9,6 +10,7 @@ import { checkReadConditions, hasReadConditions } from '../object-conditions.js'
 import { etagOf, lastModifiedOf, quotedEtag, setObjectHeaders } from '../object-headers.js';
 import { readPath, repositoryOf } from '../object-target.js';
 import { type GatewayContext, type Operation, readAsk, type S3Call } from '../operation.js';
+import { redirectTarget } from '../redirect-reads.js';
 import { S3Error } from '../s3-errors.js';
 
 function header(call: S3Call, name: string): string | undefined {
@@ -40,6 +42,15 @@ export async function answerObject(g: GatewayContext, call: S3Call, head: boolea
   refuseParts(call);
   const ref = s3.ref as string;
   const repo = await repositoryOf(g, s3);
+  if (!head && g.redirectReads) {
+    const target = await redirectTarget(g, repo, await repo.stat(ref, path), s3);
+    if (target)
+      return reply
+        .code(307)
+        .header('location', target.href)
+        .header('x-amz-request-id', s3.requestId)
+        .send();
+  }
   // Without a range or a condition, one open gives the entry and the bytes.
   const simple = !head && header(call, 'range') === undefined && !hasReadConditions(s3);
   const opened = simple ? await repo.openObject(ref, path) : undefined;
