@@ -114,6 +114,7 @@ export function hasClient(name: 'aws' | 'boto3' | 'rclone'): boolean {
 export interface ToolResult {
   code: number;
   stdout: string;
+  stdoutBytes: Buffer;
   stderr: string;
 }
 
@@ -136,6 +137,7 @@ export function runTool(
       resolve({
         code: code ?? -1,
         stdout: Buffer.concat(out).toString('utf8'),
+        stdoutBytes: Buffer.concat(out),
         stderr: Buffer.concat(err).toString('utf8'),
       }),
     );
@@ -188,6 +190,9 @@ export function rcloneEnv(gw: GatewayUnderTest, key: Key = gw.key): Record<strin
     RCLONE_CONFIG_SLUICE_SECRET_ACCESS_KEY: key.secretAccessKey,
     RCLONE_CONFIG_SLUICE_REGION: 'us-east-1',
     RCLONE_CONFIG_SLUICE_FORCE_PATH_STYLE: 'true',
+    // rclone's copyto first sends CreateBucket (PUT /lake), which the gateway answers
+    // NotImplemented; real S3 says BucketAlreadyOwnedByYou, which rclone would ignore.
+    RCLONE_CONFIG_SLUICE_NO_CHECK_BUCKET: 'true',
   };
 }
 
