@@ -134,7 +134,11 @@ export async function readVerified(
   return bytes;
 }
 
-/** A stream of an object that fails at its end if the content does not match the address. */
+/**
+ * A stream of an object that fails at its end if the content does not match the address. Its last
+ * chunk is held back until the content is checked: a reader (an HTTP response with a
+ * Content-Length) never receives every byte of corrupted content, so it cannot take it as whole.
+ */
 export async function openVerified(
   store: ObjectStore,
   obj: Located,
@@ -145,14 +149,18 @@ export async function openVerified(
   const { key } = locate(obj);
   const source = await store.getStream(key, { signal });
   const hasher = new BlobHasher();
+  let held: Buffer | undefined;
   const check = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       hasher.update(chunk);
-      cb(null, chunk);
+      const previous = held;
+      held = chunk;
+      cb(null, previous);
     },
     flush(cb) {
       const actual = hasher.digest().address;
-      cb(actual === obj.address ? null : corrupted(obj.address, actual, key));
+      if (actual !== obj.address) return cb(corrupted(obj.address, actual, key));
+      cb(null, held);
     },
   });
   source.on('error', (err) => check.destroy(err));

@@ -3,7 +3,7 @@
 // PutObject with metadata, Content-MD5 and the SDK's checksums; refusals that stage nothing;
 // zero-copy CopyObject; DeleteObject and DeleteObjects with per-key refusals.
 import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CopyObjectCommand,
@@ -15,6 +15,7 @@ import {
   type S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
+import type { FinalizeRequestMiddleware, MetadataBearer } from '@smithy/types';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Change } from '../../src/index.js';
 import { type Gateway, startGateway } from '../support/gateway.js';
@@ -168,6 +169,34 @@ describe('PutObject and GetObject', () => {
     expect(h.ETag).toBe(`"${sha256('from the library')}"`);
     expect(h.LastModified?.getTime()).toBe(Math.floor(c.createdAt.getTime() / 1000) * 1000);
     expect(h.ContentType).toBe('text/plain');
+  });
+});
+
+describe('corrupted bytes', () => {
+  it('are caught whether the client checks checksums (SDK default) or not (the server then does)', async () => {
+    const body = Buffer.alloc(300_000, 5);
+    await put('main/c.bin', body);
+    const entry = await (await gw.repo()).stat('main', 'c.bin');
+    const file = join(
+      gw.server.root,
+      '.sluice',
+      'objects',
+      'data',
+      entry.address.slice(0, 2),
+      entry.address,
+    );
+    const fd = openSync(file, 'r+');
+    writeSync(fd, Buffer.from([6]), 0, 1, 150_000);
+    closeSync(fd);
+    const read = async (client: S3Client) => {
+      const r = await client.send(new GetObjectCommand({ Bucket, Key: 'main/c.bin' }));
+      return Buffer.from(
+        await (r.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+      );
+    };
+    await expect(read(s3)).rejects.toThrow(/[Cc]hecksum mismatch/);
+    const trusting = gw.client('admin', { responseChecksumValidation: 'WHEN_REQUIRED' });
+    await expect(read(trusting)).rejects.toThrow();
   });
 });
 
@@ -327,6 +356,30 @@ describe('PutObject refusals and conditions', () => {
       status: 412,
     });
     expect((await text('main/once.txt')).body).toBe('first');
+  });
+
+  it.each([
+    ['a small body', 1000],
+    ['a spooled body', 3 * 1024 * 1024],
+  ])('stages nothing when %s is not what was signed', async (_what, size) => {
+    // Signed over one body, sent with another of the same length (after the signer ran).
+    const client = gw.client('admin', { requestChecksumCalculation: 'WHEN_REQUIRED' });
+    const tampered = Buffer.alloc(size, 1);
+    const tamper: FinalizeRequestMiddleware<object, MetadataBearer> = (next) => async (args) => {
+      (args.request as { body: unknown }).body = tampered;
+      return next(args);
+    };
+    client.middlewareStack.addRelativeTo(
+      tamper as Parameters<typeof client.middlewareStack.addRelativeTo>[0],
+      { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'tamper' },
+    );
+    const e = await failure(
+      client.send(new PutObjectCommand({ Bucket, Key: 'main/t.bin', Body: Buffer.alloc(size, 0) })),
+    );
+    expect(e.code).toBe('XAmzContentSHA256Mismatch');
+    expect(await staged()).toEqual([]);
+    const spool = join(gw.server.root, '.sluice', 'objects', 'tmp');
+    expect(existsSync(spool) ? countFiles(spool) : 0).toBe(0);
   });
 
   it('takes an empty directory marker as a no-op', async () => {

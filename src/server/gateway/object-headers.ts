@@ -87,6 +87,11 @@ export function checksumHeaders(entry: TreeEntry): Record<string, string> {
   return out;
 }
 
+/** Whether the client asked for the object's checksums (`x-amz-checksum-mode: ENABLED`). */
+export function checksumModeOf(s3: S3Request): boolean {
+  return String(s3.headers['x-amz-checksum-mode']).toUpperCase() === 'ENABLED';
+}
+
 /** The headers of a GetObject or HeadObject answer (not the length and range). */
 export function setObjectHeaders(
   reply: FastifyReply,
@@ -101,7 +106,7 @@ export function setObjectHeaders(
   reply.header('content-type', entry.contentType);
   setMetadata(reply, entry.metadata);
   // S3 returns the whole object's checksums only when the whole object is sent.
-  if (opts.whole && String(s3.headers['x-amz-checksum-mode']).toUpperCase() === 'ENABLED')
+  if (opts.whole && checksumModeOf(s3))
     for (const [name, value] of Object.entries(checksumHeaders(entry))) reply.header(name, value);
   for (const [param, header] of Object.entries(OVERRIDES)) {
     const v = s3.query.get(param);

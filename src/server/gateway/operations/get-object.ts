@@ -1,13 +1,24 @@
 // GetObject: an object's bytes at any ref (a branch shows its staged changes, as `sluice cat`
 // does; a tag, an alias such as `production`, a commit id), one byte range (206), conditional
 // headers (304/412), response-header overrides. The bytes are the library's stream handed to the
-// socket as is: no copy or transform per chunk (a small object is one buffer). With
-// --redirect-reads an object the store holds under its own key is a 307 to it (redirect-reads.ts).
+// socket as is: no copy or transform per chunk (a small object is one buffer). The library checks
+// a whole read against the object's address (two SHA-256 passes, a third of the disk's speed);
+// a client that asks for the checksums (`x-amz-checksum-mode: ENABLED`, what current SDKs send on
+// every GET) checks the bytes end to end against them itself, so it is sent the stored bytes
+// unhashed — corruption is caught either way, by one side, once.
+// With --redirect-reads an object the store holds under its own key is a 307 to it
+// (redirect-reads.ts).
 import { Readable } from 'node:stream';
 import type { TreeEntry } from '../../../index.js';
 import { type ByteRange, parseRange } from '../../byte-range.js';
 import { checkReadConditions, hasReadConditions } from '../object-conditions.js';
-import { etagOf, lastModifiedOf, quotedEtag, setObjectHeaders } from '../object-headers.js';
+import {
+  checksumModeOf,
+  etagOf,
+  lastModifiedOf,
+  quotedEtag,
+  setObjectHeaders,
+} from '../object-headers.js';
 import { readPath, repositoryOf } from '../object-target.js';
 import { type GatewayContext, type Operation, readAsk, type S3Call } from '../operation.js';
 import { redirectTarget } from '../redirect-reads.js';
@@ -35,6 +46,17 @@ function rangeOf(call: S3Call, entry: TreeEntry): ByteRange | undefined {
   }
 }
 
+/** The library's read: the range, or the whole object unhashed when the client checks it. */
+function openOptions(
+  entry: TreeEntry,
+  range: ByteRange | undefined,
+  clientVerifies: boolean,
+): { range?: ByteRange } {
+  if (range) return { range };
+  if (clientVerifies && entry.size > 0) return { range: { start: 0, end: entry.size - 1 } };
+  return {};
+}
+
 /** GetObject and HeadObject: the same headers and decisions; HEAD sends no bytes. */
 export async function answerObject(g: GatewayContext, call: S3Call, head: boolean) {
   const { s3, reply } = call;
@@ -51,8 +73,10 @@ export async function answerObject(g: GatewayContext, call: S3Call, head: boolea
         .header('x-amz-request-id', s3.requestId)
         .send();
   }
-  // Without a range or a condition, one open gives the entry and the bytes.
-  const simple = !head && header(call, 'range') === undefined && !hasReadConditions(s3);
+  const ranged = header(call, 'range') !== undefined;
+  const clientVerifies = checksumModeOf(s3);
+  // Without a range, a condition or checksums asked, one open gives the entry and the bytes.
+  const simple = !head && !ranged && !hasReadConditions(s3) && !clientVerifies;
   const opened = simple ? await repo.openObject(ref, path) : undefined;
   const entry = opened?.entry ?? (await repo.stat(ref, path));
   const lastModified = await lastModifiedOf(repo, ref, entry).catch((err: unknown) => {
@@ -81,7 +105,7 @@ export async function answerObject(g: GatewayContext, call: S3Call, head: boolea
     const b = opened.bytes;
     return reply.send(b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength) : opened.stream);
   }
-  const { stream } = await repo.openObject(ref, path, range ? { range } : {});
+  const { stream } = await repo.openObject(ref, path, openOptions(entry, range, clientVerifies));
   return reply.send(stream);
 }
 
