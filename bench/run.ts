@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { branchBench } from './branch.js';
 import { commitDiffBench } from './commit-diff.js';
 import { importBench } from './import.js';
+import { importExternalBench } from './import-external.js';
 import { mergeBench } from './merge.js';
 import { pipelineBench } from './pipeline.js';
 import { qualityChecksBench } from './quality.js';
@@ -34,6 +35,7 @@ import { workflowWapBench } from './workflow-wap.js';
 
 const BENCHMARKS: Benchmark[] = [
   importBench,
+  importExternalBench,
   branchBench,
   commitDiffBench,
   mergeBench,

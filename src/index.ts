@@ -18,7 +18,13 @@ export type {
 } from './common/ids.js';
 export { parseAliasName, parseBranchName, parseRepoPath, parseTagName } from './common/ids.js';
 export type { Commit } from './core/commit-codec.js';
-export type { Change, ChangeType, EntryValue, TreeEntry } from './core/entry.js';
+export type {
+  Change,
+  ChangeType,
+  EntryValue,
+  ExternalLocation,
+  TreeEntry,
+} from './core/entry.js';
 export type { FsckOptions, FsckProblem, FsckReport } from './core/fsck.js';
 export type { GcOptions, GcReport } from './core/gc.js';
 export { discardSpool, hashingSpool } from './core/hashing-spool.js';
@@ -31,9 +37,13 @@ export {
   type CompletedPart,
   type CompleteOptions,
   type CreateUploadOptions,
+  type ExportOptions,
+  type ExportResult,
   type HashedBody,
   type IdempotencyClaim,
   type IdempotencyRecord,
+  type ImportOptions,
+  type ImportResult,
   type ListItem,
   type ListUploadsOptions,
   type MergeOptions,

@@ -30,6 +30,7 @@ export {
   type TagJson,
   tagJson,
 } from './api/wire-core.js';
+export { type ExportJson, exportJson, type ImportJson, importJson } from './api/wire-lake.js';
 export {
   type BuildDocument,
   buildDocument,

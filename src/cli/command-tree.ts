@@ -22,11 +22,13 @@ import { diff } from './commands/diff.js';
 import { env } from './commands/env-status.js';
 import { events } from './commands/events.js';
 import { exportCmd } from './commands/export.js';
+import { exportRef } from './commands/export-ref.js';
 import { fsck } from './commands/fsck.js';
 import { gc } from './commands/gc.js';
 import { get } from './commands/get.js';
 import { group } from './commands/group.js';
 import { impact } from './commands/impact.js';
+import { importCmd } from './commands/import.js';
 import { ingest } from './commands/ingest.js';
 import { init } from './commands/init.js';
 import { key } from './commands/key.js';
@@ -101,6 +103,8 @@ export const COMMAND_TREE: readonly HelpGroup[] = [
       put,
       get,
       cat,
+      importCmd,
+      exportRef,
       ls,
       rm,
       status,

@@ -300,6 +300,15 @@ export class ObjectCorruptedError extends IntegrityError<{
   expected: string;
   actual: string;
 }> {}
+/**
+ * An imported (external) object is no longer what was recorded at import: its size, ETag or
+ * modification time differ (`changed`), or it is gone (`vanished`). Never served as the content.
+ */
+export class ExternalObjectChangedError extends IntegrityError<{
+  uri: string;
+  path?: string;
+  reason: 'changed' | 'vanished';
+}> {}
 
 /** Wraps anything that is not a SluiceError so the edges can report it uniformly. */
 export function toSluiceError(err: unknown): SluiceError {

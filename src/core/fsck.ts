@@ -3,13 +3,14 @@
 // It runs in steps over one FsckRun: collect the refs (and the objects staging names), check the
 // commits they name exist, walk the commits and their trees, then check every object found. A
 // bad object that a staged (uncommitted) entry names is reported as that entry — branch and path —
-// so the user knows which write to redo or discard.
+// so the user knows which write to redo or discard. An imported (external) object is checked where
+// it lives: one that changed or vanished behind Sluice's back is an ExternalObjectChangedError.
 import { SluiceError } from '../common/errors.js';
 import type { CommitId, NodeId } from '../common/ids.js';
 import type { CommitRecordStore, RefStore, StagingStore } from '../meta/meta-store.js';
 import type { RepoContext } from './context.js';
 import { EMPTY_TREE_ID, type NodeRef, nodeCopyKey } from './node-codec.js';
-import { type Located, locate, readVerified } from './object-io.js';
+import { type Located, objectExists, readVerified } from './object-io.js';
 import { tokensOf } from './view.js';
 
 export interface FsckProblem {
@@ -91,6 +92,7 @@ async function collectRefs(run: FsckRun): Promise<void> {
         address: s.value.address,
         size: s.value.size,
         physical: s.value.physical,
+        ...(s.value.external ? { external: s.value.external } : {}),
       });
       const named = run.staged.get(key) ?? [];
       named.push({ branch: b.name, path: s.path });
@@ -190,7 +192,7 @@ async function checkObjects(run: FsckRun): Promise<void> {
     progress(run);
     try {
       if (opts.verifyData === false) {
-        if (!(await ctx.store.head(locate(obj).key))) {
+        if (!(await objectExists(ctx.store, obj, opts.signal))) {
           objectProblem(run, key, 'ObjectNotFoundError', `object ${address} is missing`);
         }
       } else {

@@ -9,6 +9,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidArgumentError, UploadNotFoundError } from '../common/errors.js';
 import { parseRepoPath } from '../common/ids.js';
+import { OffloadedMd5 } from '../common/md5-offload.js';
 import type {
   MultipartStore,
   MultipartUploadRecord,
@@ -19,6 +20,7 @@ import type {
 import { putLocalFile } from '../storage/put-file.js';
 import type { RepoContext } from './context.js';
 import type { EntryChecksums } from './entry.js';
+import { consumingSpools } from './hashing-spool.js';
 import { partKey, uploadPrefix } from './layout.js';
 import { type Body, type HashedBody, isHashedBody } from './object-io.js';
 import { openObject } from './read-ops.js';
@@ -159,7 +161,7 @@ async function storePart(
   return storeStreamWithMd5(ctx, key, body.open(), body.size, signal);
 }
 
-/** Streams into the store while hashing with MD5 (one pass). */
+/** Streams into the store while hashing with MD5 (one pass; the MD5 on the worker thread). */
 async function storeStreamWithMd5(
   ctx: RepoContext<unknown>,
   key: string,
@@ -167,17 +169,27 @@ async function storeStreamWithMd5(
   size: number,
   signal?: AbortSignal,
 ): Promise<{ md5: string; size: number }> {
-  const md5 = createHash('md5');
+  const md5 = new OffloadedMd5();
   let seen = 0;
   const tap = new Transform({
     transform(chunk: Buffer, _enc, cb) {
-      md5.update(chunk);
       seen += chunk.byteLength;
-      cb(null, chunk);
+      const wait = md5.update(chunk);
+      if (wait) wait.then(() => cb(null, chunk), cb);
+      else cb(null, chunk);
     },
   });
-  await Promise.all([pipeline(source, tap, { signal }), ctx.store.put(key, tap, { size, signal })]);
-  return { md5: md5.digest('hex'), size: seen };
+  try {
+    await Promise.all([
+      pipeline(source, tap, { signal }),
+      ctx.store.put(key, tap, { size, signal }),
+    ]);
+  } catch (err) {
+    tap.destroy(); // a failed put must not leave the source open
+    md5.discard();
+    throw err;
+  }
+  return { md5: await md5.digest(), size: seen };
 }
 
 /** Records a stored part; a replaced part's bytes are deleted, and so are ours if the upload went. */
@@ -203,17 +215,19 @@ export async function uploadPart(
   body: Body | HashedBody,
   opts: PartOptions = {},
 ): Promise<UploadedPart> {
-  checkPartNumber(partNumber);
-  await getUpload(ctx, uploadId);
-  const key = partKey(uploadId, partNumber, randomBytes(6).toString('hex'));
-  const { md5, size } = await storePart(ctx, key, body, opts);
-  return recordPart(ctx, uploadId, {
-    partNumber,
-    size,
-    md5,
-    checksums: opts.checksums ?? {},
-    key,
-    createdAt: new Date(),
+  return consumingSpools([body], async () => {
+    checkPartNumber(partNumber);
+    await getUpload(ctx, uploadId);
+    const key = partKey(uploadId, partNumber, randomBytes(6).toString('hex'));
+    const { md5, size } = await storePart(ctx, key, body, opts);
+    return recordPart(ctx, uploadId, {
+      partNumber,
+      size,
+      md5,
+      checksums: opts.checksums ?? {},
+      key,
+      createdAt: new Date(),
+    });
   });
 }
 

@@ -6,6 +6,8 @@ import { BlobHasher, hashBlob, sha256Hex, tag } from '../common/hash.js';
 import type { ObjectAddress } from '../common/ids.js';
 import type { ByteRange, ObjectStore } from '../storage/object-store.js';
 import { putLocalFile } from '../storage/put-file.js';
+import type { ExternalLocation } from './entry.js';
+import { externalSourcesOf } from './external-source.js';
 import { dataKey, packKey } from './layout.js';
 
 export interface StoredBlob {
@@ -37,6 +39,11 @@ const genuine = new WeakSet<object>();
 export function brandHashed(body: { file: string; blob: StoredBlob; md5: string }): HashedBody {
   genuine.add(body);
   return body as HashedBody;
+}
+
+/** True only for bodies hashingSpool made (never throws). */
+export function isGenuineHashed(body: unknown): body is HashedBody {
+  return typeof body === 'object' && body !== null && genuine.has(body);
 }
 
 export function isHashedBody(body: unknown): body is HashedBody {
@@ -93,6 +100,10 @@ export interface Located {
   address: string;
   size: number;
   physical?: string;
+  /** An imported object's own location: read there, checked against what was recorded. */
+  external?: ExternalLocation;
+  /** The repository path, for messages. */
+  path?: string;
 }
 
 /** The pack and offset of a `pack:<id>:<offset>` location. */
@@ -124,6 +135,8 @@ export async function readVerified(
   obj: Located,
   signal?: AbortSignal,
 ): Promise<Uint8Array> {
+  if (obj.external)
+    return externalSourcesOf(store).read(obj.external, { size: obj.size, path: obj.path, signal });
   const { key, range } = locate(obj);
   const bytes =
     obj.size === 0 && range === undefined && obj.physical
@@ -144,6 +157,8 @@ export async function openVerified(
   obj: Located,
   signal?: AbortSignal,
 ): Promise<Readable> {
+  if (obj.external)
+    return externalSourcesOf(store).open(obj.external, { size: obj.size, path: obj.path, signal });
   if (obj.physical !== undefined)
     return Readable.from([Buffer.from(await readVerified(store, obj, signal))]);
   const { key } = locate(obj);
@@ -165,6 +180,40 @@ export async function openVerified(
   });
   source.on('error', (err) => check.destroy(err));
   return source.pipe(check);
+}
+
+/**
+ * A byte range of an object stored whole, or of an external one (checked against its record and
+ * counted); `range` is inclusive and within the object. Bytes of a range cannot be hashed against
+ * the address.
+ */
+export async function openRange(
+  store: ObjectStore,
+  obj: Located,
+  range: { start: number; end: number },
+  signal?: AbortSignal,
+): Promise<Readable> {
+  if (obj.external)
+    return externalSourcesOf(store).open(obj.external, {
+      size: obj.size,
+      path: obj.path,
+      range,
+      signal,
+    });
+  return store.getStream(locate(obj).key, { signal, range });
+}
+
+/** Whether an object is there without reading it: a store HEAD, or an external object's check. */
+export async function objectExists(
+  store: ObjectStore,
+  obj: Located,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  if (obj.external) {
+    await externalSourcesOf(store).check(obj.external, { size: obj.size, path: obj.path, signal });
+    return true;
+  }
+  return (await store.head(locate(obj).key, { signal })) !== undefined;
 }
 
 const PACK_TAG = Buffer.from(tag('pack'));

@@ -11,7 +11,7 @@ import type { RepoContext } from './context.js';
 import type { Change, TreeEntry } from './entry.js';
 import { walkLog } from './history.js';
 import { EMPTY_TREE_ID } from './node-codec.js';
-import { locate, openVerified, readVerified } from './object-io.js';
+import { openRange, openVerified, readVerified } from './object-io.js';
 import { resolveBranch, resolveRef } from './refs.js';
 import { diffTrees } from './tree-diff.js';
 import { getEntry, listEntries, uncommittedChanges, viewOf } from './view.js';
@@ -71,15 +71,14 @@ export async function openObject(
       `range ${range.start}-${range.end} is outside ${entry.path} (${entry.size} bytes)`,
       { argument: 'range', reason: 'outside the object' },
     );
-  if (entry.physical !== undefined) {
+  if (entry.physical !== undefined && entry.external === undefined) {
     const bytes = await readVerified(ctx.store, entry, opts.signal);
     return {
       entry,
       stream: Readable.from([Buffer.from(bytes.subarray(range.start, range.end + 1))]),
     };
   }
-  const { key } = locate(entry);
-  return { entry, stream: await ctx.store.getStream(key, { signal: opts.signal, range }) };
+  return { entry, stream: await openRange(ctx.store, entry, range, opts.signal) };
 }
 
 /** Entries at a ref in key order; with `delimiter`, keys below it collapse into prefixes. */

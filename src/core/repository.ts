@@ -12,10 +12,13 @@ import type { Commit } from './commit-codec.js';
 import { type CommitOptions, commitBranch, newStagingToken } from './commit-op.js';
 import { makeContext, type RepoContext } from './context.js';
 import type { Change, EntryValue, TreeEntry } from './entry.js';
+import { type ExportOptions, type ExportResult, exportRef } from './export-op.js';
+import { closeExternalSources } from './external-source.js';
 import { type FsckOptions, type FsckReport, fsck } from './fsck.js';
 import { collectGarbage, type GcOptions, type GcReport } from './gc.js';
 import { spoolDirFor } from './hashing-spool.js';
 import { findApplied, type IdempotencyClaim } from './idempotency.js';
+import { type ImportOptions, type ImportResult, importExternal } from './import-op.js';
 import { dataKey } from './layout.js';
 import { type MergeOptions, type MergeResult, mergeIntoBranch } from './merge-op.js';
 import { type CompletedPart, type CompleteOptions, completeUpload } from './multipart-complete.js';
@@ -41,7 +44,9 @@ import * as writes from './write-ops.js';
 import type { HeadMove, WriteGuard, WritePolicy } from './write-policy.js';
 
 export type { IdempotencyRecord } from '../meta/meta-store.js';
+export type { ExportOptions, ExportResult } from './export-op.js';
 export type { IdempotencyClaim } from './idempotency.js';
+export type { ImportOptions, ImportResult } from './import-op.js';
 export type { MergeOptions, MergeResult } from './merge-op.js';
 export type { CompletedPart, CompleteOptions } from './multipart-complete.js';
 export type {
@@ -151,6 +156,7 @@ export class Repository {
   }
 
   async close(): Promise<void> {
+    await closeExternalSources(this.ctx.store);
     await this.ctx.meta.close();
     await this.ctx.store.close();
   }
@@ -245,7 +251,8 @@ export class Repository {
    * Writes one object. `etag`, `checksums` and `mtime` are recorded on the entry as given (the S3
    * gateway computes them while streaming); `ifAbsent` refuses with PreconditionFailedError when
    * the path holds an entry, staged or committed (checked atomically with the staging). A body
-   * from `hashingSpool` is not read again: its file is moved into the store.
+   * from `hashingSpool` is not read again: its file is moved into the store (and removed if the
+   * write fails: a spooled body is always consumed, here and by uploadPart).
    */
   async putObject(
     branch: string,
@@ -457,6 +464,22 @@ export class Repository {
   /** Commits `commitRef`'s changes again on top of the branch. */
   cherryPick(branch: string, commitRef: string, opts: ReplayOptions = {}): Promise<Commit> {
     return replay(this.ctx, this.guard, branch, commitRef, opts, 'cherry-pick');
+  }
+
+  // ---- import and export (import-op.ts, export-op.ts) ------------------------------------------
+
+  /**
+   * Zero-copy import: lists `source` (`s3://bucket/prefix` or a local directory) and commits one
+   * entry per object on `opts.branch` (under `opts.prefix`), pointing at the object where it is.
+   * Reads check it is still what was recorded (ExternalObjectChangedError otherwise).
+   */
+  importExternal(source: string, opts: ImportOptions): Promise<ImportResult> {
+    return importExternal(this.ctx, this.guard, source, opts);
+  }
+
+  /** Writes a ref's objects as a plain tree to `s3://bucket/prefix` or a local directory. */
+  exportRef(ref: string, destination: string, opts: ExportOptions = {}): Promise<ExportResult> {
+    return exportRef(this.ctx, ref, destination, opts);
   }
 
   // ---- maintenance -----------------------------------------------------------------------------

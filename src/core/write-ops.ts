@@ -11,6 +11,7 @@ import { refuseExisting, stageIfAbsent } from './conditional-stage.js';
 import { guessContentType } from './content-type.js';
 import type { RepoContext } from './context.js';
 import type { EntryChecksums, TreeEntry } from './entry.js';
+import { consumingSpools } from './hashing-spool.js';
 import {
   type Body,
   type HashedBody,
@@ -149,6 +150,19 @@ export async function putObjects(
   items: PutItem[],
   opts: PutObjectsOptions = {},
 ): Promise<TreeEntry[]> {
+  return consumingSpools(
+    items.map((i) => i.body),
+    () => putObjectsOnce(ctx, guard, branchName, items, opts),
+  );
+}
+
+async function putObjectsOnce(
+  ctx: RepoContext<WriteMeta>,
+  guard: WriteGuard,
+  branchName: string,
+  items: PutItem[],
+  opts: PutObjectsOptions,
+): Promise<TreeEntry[]> {
   const target = await writeTarget(
     ctx,
     guard,
@@ -241,7 +255,10 @@ export async function putEntries(
     opts.remove,
     opts.authorization,
   );
-  await forEachConcurrent(entries, { concurrency: 16 }, async (e) => {
+  // An imported (external) entry's bytes are not in the store: they are checked where they live
+  // on every read, so it is staged as it is (and stays external).
+  const stored = entries.filter((e) => e.external === undefined);
+  await forEachConcurrent(stored, { concurrency: 16 }, async (e) => {
     const { key } = locate(e);
     if ((await ctx.store.head(key)) === undefined)
       throw new ObjectNotFoundError(`the contents of ${e.path} (${e.address}) are not stored`, {

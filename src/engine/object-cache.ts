@@ -3,13 +3,15 @@
 // on S3 — is copied once into a content-addressed cache: `<dir>/<aa>/<address>`. An address names
 // immutable content, so a cached file is never stale; it is verified against its address while it
 // is copied, and the cache is kept under a size cap by deleting the least recently used files.
+// An imported (external) object is checked where it lives (a stat or HEAD) on every use, cached or
+// not: one that changed behind Sluice's back fails the query (ExternalObjectChangedError).
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { dataKey } from '../core/layout.js';
-import { type Located, openVerified } from '../core/object-io.js';
+import { type Located, objectExists, openVerified } from '../core/object-io.js';
 import type { ObjectStore } from '../storage/object-store.js';
 
 export interface ObjectCacheOptions {
@@ -42,7 +44,8 @@ export class ObjectCache {
 
   /** A local file holding exactly the object's bytes. */
   async fileFor(obj: Located): Promise<string> {
-    if (obj.physical === undefined && this.store.localPath) {
+    if (obj.external) await objectExists(this.store, obj);
+    else if (obj.physical === undefined && this.store.localPath) {
       const path = this.store.localPath(dataKey(obj.address));
       if (existsSync(path)) return path;
     }

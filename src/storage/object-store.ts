@@ -6,6 +6,8 @@ export interface ObjectInfo {
   key: string;
   size: number;
   lastModified: Date;
+  /** The S3 ETag (without quotes), when the store lists it (S3 only). */
+  etag?: string;
 }
 
 export interface ByteRange {
@@ -54,6 +56,15 @@ export interface ObjectStore {
    * can open it in place instead of through a copy.
    */
   localPath?(key: string): string;
+  /**
+   * S3 stores only: the object under `key` only if its ETag is still `etag` (`'changed'` when it
+   * differs; ObjectNotFoundError when it is gone) — how imported objects are read.
+   */
+  openVersion?(
+    key: string,
+    etag: string,
+    opts?: OpOptions & { range?: ByteRange },
+  ): Promise<Readable | 'changed'>;
   /**
    * S3 stores only: where a client may GET `key` straight from the store, and the credentials to
    * presign that URL with (the gateway's `--redirect-reads`). The credentials stay in the process.

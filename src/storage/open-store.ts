@@ -6,7 +6,9 @@ import { InvalidArgumentError } from '../common/errors.js';
 import { LocalFsStore, type LocalFsStoreOptions } from './local-fs-store.js';
 import { MemoryStore } from './memory-store.js';
 import type { ObjectStore } from './object-store.js';
-import { type OpenS3StoreOptions, openS3Store } from './s3-store.js';
+import { type OpenS3StoreOptions, openS3Store, S3Store } from './s3-store.js';
+
+export { parseS3Uri } from './s3-store.js';
 
 export interface OpenObjectStoreOptions {
   local?: LocalFsStoreOptions;
@@ -30,4 +32,14 @@ export async function openObjectStore(
     );
   }
   return new LocalFsStore(path, opts.local);
+}
+
+/**
+ * A store on the root of an S3 bucket, for objects Sluice did not write (imports, exports): over
+ * `like`'s connection settings and credentials when `like` is an S3 store on that bucket, else
+ * from the standard AWS environment (AWS_ENDPOINT_URL[_S3], AWS_REGION, credentials chain).
+ */
+export async function openBucketStore(bucket: string, like?: ObjectStore): Promise<ObjectStore> {
+  if (like instanceof S3Store && like.bucket === bucket) return like.forBucket(bucket);
+  return openS3Store(`s3://${bucket}`);
 }

@@ -49,7 +49,7 @@ export function printLs(
     ctx.out.table(
       entries.map((i) =>
         i.type === 'object'
-          ? [String(i.size), i.checksum.slice(0, 12), i.path]
+          ? [String(i.size), i.checksum.slice(0, 12) || '(external)', i.path]
           : ['-', '-', i.path],
       ),
       [0],
