@@ -24,6 +24,7 @@ describe('sluice presign', () => {
     const put = await runCli(['put', file, 'raw/a b+c.csv'], { env });
     expect(put.code, put.stderr).toBe(0);
     expect((await runCli(['commit', '-m', 'a file'], { env })).code).toBe(0);
+    expect((await runCli(['branch', 'create', 'feat/x'], { env })).code).toBe(0);
     served = await serve(dir, testAuthenticator({ alice: ['Viewers'] }));
   }, 120_000);
   afterAll(async () => served?.close());
@@ -62,6 +63,12 @@ describe('sluice presign', () => {
     const line = text.stdout.trim();
     expect(new URL(line).searchParams.get('X-Amz-Expires')).toBe('3600');
     expect(Buffer.from(await (await fetch(line)).arrayBuffer())).toEqual(bytes);
+
+    // A ref with a slash stays path segments; the gateway finds the ref among them.
+    const slashed = await runCli(['presign', 'raw/a b+c.csv', '--ref', 'feat/x'], { env: env() });
+    expect(slashed.code, slashed.stderr).toBe(0);
+    expect(slashed.stdout).toContain('/lake/feat/x/raw/a%20b%2Bc.csv?');
+    expect(Buffer.from(await (await fetch(slashed.stdout.trim())).arrayBuffer())).toEqual(bytes);
   });
 
   test('an expired URL is refused with AccessDenied XML; a URL signed with a wrong secret too', async () => {

@@ -34,14 +34,10 @@ export function expiresSeconds(text: string): number {
 
 /** The gateway's path-style URL of an object: the remote's URL, then bucket, ref and path. */
 export function objectUrl(remote: string, repository: string, ref: string, path: string): string {
-  if (ref.includes('/'))
-    throw new InvalidArgumentError(
-      `--ref ${ref}: the S3 gateway takes the ref from the key's first segment, so a ref with "/" cannot be addressed; use its commit id`,
-      { argument: '--ref', reason: 'contains /' },
-    );
+  // A ref with slashes (sandbox/alice/x) stays segments: the gateway finds the ref among them.
+  const segments = (text: string) => text.replace(/^\/+/, '').split('/').map(uriEncode).join('/');
   const base = remote.replace(/\/+$/, '');
-  const key = path.replace(/^\/+/, '').split('/').map(uriEncode).join('/');
-  return `${base}/${uriEncode(repository)}/${uriEncode(ref)}/${key}`;
+  return `${base}/${uriEncode(repository)}/${segments(ref)}/${segments(path)}`;
 }
 
 export async function run(
