@@ -115,4 +115,4 @@ export type {
   ServerRunStore,
   StagingStore,
 } from './meta/meta-store.js';
-export type { ObjectStore } from './storage/object-store.js';
+export type { DirectAccess, ObjectStore } from './storage/object-store.js';

@@ -39,6 +39,7 @@ import { ls } from './commands/ls.js';
 import { merge } from './commands/merge.js';
 import { metrics } from './commands/metrics.js';
 import { policy } from './commands/policy.js';
+import { presign } from './commands/presign.js';
 import { profile } from './commands/profile.js';
 import { promote } from './commands/promote.js';
 import { put } from './commands/put.js';
@@ -130,7 +131,7 @@ export const COMMAND_TREE: readonly HelpGroup[] = [
     heading: 'Workflows:',
     commands: [load, schedule, sandbox, promote, deploy, rollback, env, events, metrics],
   },
-  { heading: 'Server:', commands: [serve, auth, user, key, group, policy] },
+  { heading: 'Server:', commands: [serve, presign, auth, user, key, group, policy] },
   { heading: 'Maintenance:', commands: [gc, fsck] },
   { heading: 'Other:', commands: [quickstart, completion] },
 ];

@@ -7,11 +7,11 @@ import type { Readable } from 'node:stream';
 import { RepositoryNotFoundError } from '../common/errors.js';
 import { parseBranchName } from '../common/ids.js';
 import type { AliasRecord, IdempotencyRecord, MetaStore, TagRecord } from '../meta/meta-store.js';
-import type { ObjectStore } from '../storage/object-store.js';
+import type { DirectAccess, ObjectStore } from '../storage/object-store.js';
 import type { Commit } from './commit-codec.js';
 import { type CommitOptions, commitBranch, newStagingToken } from './commit-op.js';
 import { makeContext, type RepoContext } from './context.js';
-import type { Change, TreeEntry } from './entry.js';
+import type { Change, EntryValue, TreeEntry } from './entry.js';
 import { type ExportOptions, type ExportResult, exportRef } from './export-op.js';
 import { closeExternalSources } from './external-source.js';
 import { type FsckOptions, type FsckReport, fsck } from './fsck.js';
@@ -19,6 +19,7 @@ import { collectGarbage, type GcOptions, type GcReport } from './gc.js';
 import { spoolDirFor } from './hashing-spool.js';
 import { findApplied, type IdempotencyClaim } from './idempotency.js';
 import { type ImportOptions, type ImportResult, importExternal } from './import-op.js';
+import { dataKey } from './layout.js';
 import { type MergeOptions, type MergeResult, mergeIntoBranch } from './merge-op.js';
 import { type CompletedPart, type CompleteOptions, completeUpload } from './multipart-complete.js';
 import type {
@@ -94,6 +95,17 @@ export class Repository {
   }
   get store(): ObjectStore {
     return this.ctx.store;
+  }
+
+  /**
+   * Where a client may read an entry's bytes straight from the object store (S3 stores), for the
+   * gateway's redirected reads; undefined when they are not under their own key there — packed
+   * with others, imported from elsewhere, or a store without direct access.
+   */
+  async directAccess(entry: EntryValue): Promise<DirectAccess | undefined> {
+    if (entry.physical !== undefined || entry.external !== undefined) return undefined;
+    if (!this.ctx.store.directAccess) return undefined;
+    return this.ctx.store.directAccess(dataKey(entry.address));
   }
 
   /** Creates a repository: a root commit with an empty tree, and the default branch on it. */

@@ -3,6 +3,8 @@
 // singleton tasks `sluice serve` runs. The CLI's `serve` command starts it through this entry.
 export { API_PREFIX, buildServer, type ServerOptions } from './app.js';
 export type { Authenticator } from './authenticate.js';
+export type { GatewayOptions } from './gateway/index.js';
+export { presignUrl } from './gateway/sigv4/index.js';
 export {
   DEFAULT_LEASE_RETRY_MS,
   type LeaderLog,

@@ -8,6 +8,7 @@ import { InvalidArgumentError } from '../index.js';
 import type { RepositoryHost } from '../internal.js';
 import { buildServer, type ServerOptions } from './app.js';
 import type { Authenticator } from './authenticate.js';
+import { checkRedirectReads } from './gateway/redirect-reads.js';
 import { type LeaderLog, type Leadership, type SingletonTask, startLeadership } from './leader.js';
 
 export type StopSignal = 'SIGTERM' | 'SIGINT';
@@ -28,6 +29,7 @@ export interface ServeOptions
     | 'processMetrics'
     | 'trustProxy'
     | 'authCacheMs'
+    | 'gateway'
   > {
   /** The repositories served; closed when the server stops. */
   host: RepositoryHost;
@@ -104,6 +106,7 @@ function listenError(err: unknown, bind: string, port: number): unknown {
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const say = opts.say ?? ((line: string) => process.stderr.write(`${line}\n`));
   const bind = opts.bind ?? DEFAULT_BIND;
+  if (opts.gateway && opts.gateway.redirectReads === true) await checkRedirectReads(opts.host);
   const app = await buildServer({
     host: opts.host,
     auth: opts.auth,
@@ -115,6 +118,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     ...(opts.trustProxy !== undefined && { trustProxy: opts.trustProxy }),
     ...(opts.authCacheMs !== undefined && { authCacheMs: opts.authCacheMs }),
     ...(opts.tls && { https: opts.tls }),
+    ...(opts.gateway !== undefined && { gateway: opts.gateway }),
   });
   // Once stopping, a response in flight closes its connection: a keep-alive client would
   // otherwise hold the server open until the idle timeout.

@@ -65,4 +65,16 @@ export interface ObjectStore {
     etag: string,
     opts?: OpOptions & { range?: ByteRange },
   ): Promise<Readable | 'changed'>;
+  /**
+   * S3 stores only: where a client may GET `key` straight from the store, and the credentials to
+   * presign that URL with (the gateway's `--redirect-reads`). The credentials stay in the process.
+   */
+  directAccess?(key: string): Promise<DirectAccess>;
+}
+
+/** An object's own URL in its store (path or virtual-host style), unsigned, and how to sign it. */
+export interface DirectAccess {
+  url: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }

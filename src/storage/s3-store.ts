@@ -13,7 +13,13 @@ import {
 } from '../common/errors.js';
 import { Secrets } from '../common/secrets.js';
 import { checkRange, validateKey } from './keys.js';
-import type { ByteRange, ObjectInfo, ObjectStore, OpOptions } from './object-store.js';
+import type {
+  ByteRange,
+  DirectAccess,
+  ObjectInfo,
+  ObjectStore,
+  OpOptions,
+} from './object-store.js';
 import { streamFileIn } from './put-file.js';
 
 type S3Sdk = typeof import('@aws-sdk/client-s3');
@@ -92,6 +98,29 @@ export class S3Store implements ObjectStore {
         { abortSignal: opts.signal },
       ),
     );
+  }
+
+  async directAccess(key: string): Promise<DirectAccess> {
+    validateKey(key);
+    const { client } = await this.connect();
+    const creds = await client.config.credentials();
+    const region = this.options.region ?? 'us-east-1';
+    const endpoint = new URL(this.options.endpoint ?? `https://s3.${region}.amazonaws.com`);
+    const pathStyle = this.options.forcePathStyle ?? this.options.endpoint !== undefined;
+    const path = (this.keyPrefix + key).split('/').map(uriEncode).join('/');
+    const base = endpoint.pathname.replace(/\/+$/, '');
+    const url = pathStyle
+      ? `${endpoint.origin}${base}/${uriEncode(this.bucket)}/${path}`
+      : `${endpoint.protocol}//${this.bucket}.${endpoint.host}${base}/${path}`;
+    return {
+      url,
+      region,
+      credentials: {
+        accessKeyId: creds.accessKeyId,
+        secretAccessKey: creds.secretAccessKey,
+        ...(creds.sessionToken !== undefined && { sessionToken: creds.sessionToken }),
+      },
+    };
   }
 
   async get(key: string, opts: OpOptions & { range?: ByteRange } = {}): Promise<Uint8Array> {
@@ -325,6 +354,14 @@ export class S3Store implements ObjectStore {
     });
     return this.connection;
   }
+}
+
+/** S3's URI encoding of one path segment (RFC 3986 unreserved characters kept, as SigV4 wants). */
+function uriEncode(segment: string): string {
+  return encodeURIComponent(segment).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 /** Splits `s3://bucket/some/prefix` into bucket and prefix (no leading or trailing `/`). */

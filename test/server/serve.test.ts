@@ -234,3 +234,42 @@ describe('periodic GC', () => {
 async function until(cond: () => boolean): Promise<void> {
   while (!cond()) await new Promise((r) => setTimeout(r, 10));
 }
+
+describe('the S3 gateway options', () => {
+  it('--redirect-reads is refused at start on a repository whose objects are not on S3', async () => {
+    const host = await RepositoryHost.open(await repoDir());
+    try {
+      await expect(
+        startServer({
+          host,
+          auth: testAuthenticator({ dev: ['Developers'] }),
+          port: 0,
+          logger: false,
+          processMetrics: false,
+          signals: false,
+          say: () => {},
+          gateway: { redirectReads: true },
+        }),
+      ).rejects.toMatchObject({
+        code: 'InvalidArgumentError',
+        data: { argument: '--redirect-reads', reason: 'the object store is local' },
+        message: expect.stringMatching(/needs a repository on S3/),
+      });
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('without the gateway (--no-s3-gateway) an S3-signed request is the API’s, not S3 XML', async () => {
+    const server = await start(await repoDir(), { gateway: false });
+    const res = await fetch(`${server.url}/repo/main/a.csv`, {
+      headers: { 'x-amz-date': '20260101T000000Z', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+    });
+    expect(res.headers.get('content-type') ?? '').not.toMatch(/xml/);
+    const on = await start(await repoDir());
+    const s3 = await fetch(`${on.url}/repo/main/a.csv`, {
+      headers: { 'x-amz-date': '20260101T000000Z', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+    });
+    expect(s3.headers.get('content-type') ?? '').toMatch(/xml/);
+  });
+});

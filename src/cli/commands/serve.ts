@@ -5,7 +5,7 @@ import { defineCommand } from '../define.js';
 export const serve = defineCommand({
   name: 'serve',
   description:
-    'serve the repository (and every other of its database) over HTTP: the REST API, /metrics, /healthz, /readyz',
+    'serve the repository (and every other of its database) over HTTP: the REST API, the S3 gateway, /metrics, /healthz, /readyz',
   writes: 'repository',
   // A shell that talks to a server ($SLUICE_REMOTE) must still be able to start one.
   localOnly: true,
@@ -35,6 +35,19 @@ export const serve = defineCommand({
         '--trust-proxy <addresses>',
         'proxies (addresses or CIDRs, comma separated) whose X-Forwarded-For names the client',
       )
+      .option(
+        '--s3-domain <domain>',
+        'S3 gateway, virtual-host style: {repository}.DOMAIN names the bucket in the Host header (path style always works)',
+      )
+      .option(
+        '--s3-region <region>',
+        'the region S3 clients sign for and GetBucketLocation names (default us-east-1)',
+      )
+      .option(
+        '--redirect-reads',
+        'S3 gateway on an S3-backed repository: answer GETs with a 307 to a presigned URL of the backing object, so the bytes do not flow through the server',
+      )
+      .option('--no-s3-gateway', 'serve the REST API only: S3 requests are not answered')
       .addOption(
         new Option('--log-level <level>', 'JSON log level (default info)').choices([
           'fatal',

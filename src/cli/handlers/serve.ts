@@ -7,7 +7,13 @@ import { readFileSync } from 'node:fs';
 import { ADMINS, Identities, loadServerKey, SERVER_KEY_ENV } from '../../auth/index.js';
 import { InvalidArgumentError, NotBootstrappedError } from '../../index.js';
 import { RepositoryHost } from '../../internal.js';
-import { DEFAULT_PORT, gcTask, schedulerTask, startServer } from '../../server/index.js';
+import {
+  DEFAULT_PORT,
+  type GatewayOptions,
+  gcTask,
+  schedulerTask,
+  startServer,
+} from '../../server/index.js';
 import { parseDuration } from '../../workflow/index.js';
 import { byteSize, nonNegativeInt } from '../options.js';
 import type { CommandContext } from '../runner.js';
@@ -24,6 +30,11 @@ interface ServeCliOptions {
   authCache?: string;
   logLevel?: string;
   leaseRetry?: string;
+  s3Domain?: string;
+  s3Region?: string;
+  redirectReads?: boolean;
+  /** false with --no-s3-gateway. */
+  s3Gateway?: boolean;
 }
 
 function tlsOf(opts: ServeCliOptions): { key: Buffer; cert: Buffer } | undefined {
@@ -48,6 +59,44 @@ function tlsOf(opts: ServeCliOptions): { key: Buffer; cert: Buffer } | undefined
     }
   };
   return { cert: read(opts.tlsCert, '--tls-cert'), key: read(opts.tlsKey, '--tls-key') };
+}
+
+const DOMAIN = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i;
+const REGION = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** The gateway's settings, or false with --no-s3-gateway (then no gateway option may be given). */
+function gatewayOf(opts: ServeCliOptions): GatewayOptions | false {
+  const given = [
+    opts.s3Domain !== undefined && '--s3-domain',
+    opts.s3Region !== undefined && '--s3-region',
+    opts.redirectReads && '--redirect-reads',
+  ].filter((x): x is string => typeof x === 'string');
+  if (opts.s3Gateway === false) {
+    if (given[0] !== undefined)
+      throw new InvalidArgumentError(
+        `${given[0]} configures the S3 gateway: drop --no-s3-gateway`,
+        {
+          argument: given[0],
+          reason: 'the gateway is off',
+        },
+      );
+    return false;
+  }
+  if (opts.s3Domain !== undefined && !DOMAIN.test(opts.s3Domain))
+    throw new InvalidArgumentError(`--s3-domain: ${opts.s3Domain} is not a host name`, {
+      argument: '--s3-domain',
+      reason: 'not a host name',
+    });
+  if (opts.s3Region !== undefined && !REGION.test(opts.s3Region))
+    throw new InvalidArgumentError(
+      `--s3-region: ${opts.s3Region} is not a region name (lower-case letters, digits, -)`,
+      { argument: '--s3-region', reason: 'not a region name' },
+    );
+  return {
+    ...(opts.s3Domain !== undefined && { domain: opts.s3Domain.toLowerCase() }),
+    ...(opts.s3Region !== undefined && { region: opts.s3Region }),
+    ...(opts.redirectReads && { redirectReads: true }),
+  };
 }
 
 /** The identity layer, or NotBootstrappedError saying how to make one. */
@@ -76,6 +125,7 @@ export async function run(ctx: CommandContext, opts: ServeCliOptions): Promise<n
       reason: 'out of range',
     });
   const tls = tlsOf(opts);
+  const gateway = gatewayOf(opts);
   const objectBodyLimit = byteSize(opts.bodyLimit, '--body-limit');
   const authCacheMs = nonNegativeInt(opts.authCache, '--auth-cache');
   const gcIntervalMs =
@@ -97,6 +147,7 @@ export async function run(ctx: CommandContext, opts: ServeCliOptions): Promise<n
       ...(authCacheMs !== undefined && { authCacheMs }),
       logger: { level: opts.logLevel ?? 'info' },
       ...(leaseRetryMs !== undefined && { leaseRetryMs }),
+      gateway,
       tasks: (log) => [
         ...(opts.schedule ? [schedulerTask(host, log)] : []),
         ...(gcIntervalMs !== undefined ? [gcTask(host, gcIntervalMs, log)] : []),

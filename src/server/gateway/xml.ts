@@ -47,6 +47,39 @@ const parser = new XMLParser({
   ignoreDeclaration: true,
 });
 
+const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/**
+ * XML's own references in character data, decoded once after parsing (the parser leaves them, so
+ * no DOCTYPE entity is ever expanded): the five named ones and numeric ones — Go's encoding/xml
+ * (rclone) writes `"` as `&#34;`, the AWS SDKs `&quot;`. An unknown or invalid one is MalformedXML.
+ */
+export function decodeXmlText(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(/&([^;&]*);?/g, (whole, ref: string) => {
+    const named = NAMED[ref];
+    if (named !== undefined && whole.endsWith(';')) return named;
+    const m = /^#(?:x([0-9a-fA-F]{1,6})|([0-9]{1,7}))$/.exec(ref);
+    const code = m ? Number.parseInt(m[1] ?? (m[2] as string), m[1] ? 16 : 10) : Number.NaN;
+    if (
+      !whole.endsWith(';') ||
+      !(code > 0 && code <= 0x10ffff) ||
+      (code >= 0xd800 && code < 0xe000)
+    )
+      throw new S3Error('MalformedXML', 'The XML you provided has an invalid character reference.');
+    return String.fromCodePoint(code);
+  });
+}
+
+function decodeValues(v: unknown): unknown {
+  if (typeof v === 'string') return decodeXmlText(v);
+  if (Array.isArray(v)) return v.map(decodeValues);
+  if (v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = decodeValues(x);
+  return out;
+}
+
 /** Parses a request body; anything that is not XML with `root` at the top is MalformedXML. */
 export function parseXmlBody(text: string, root: string): Record<string, unknown> {
   let doc: unknown;
@@ -61,7 +94,7 @@ export function parseXmlBody(text: string, root: string): Record<string, unknown
   const top = (doc as Record<string, unknown> | undefined)?.[root];
   if (top === undefined || top === null || typeof top !== 'object')
     throw new S3Error('MalformedXML', `The XML you provided has no ${root} element.`);
-  return top as Record<string, unknown>;
+  return decodeValues(top) as Record<string, unknown>;
 }
 
 /** A repeated element as an array (the parser gives one object when there is one). */

@@ -42,7 +42,7 @@ function partsOf(text: string): CompletedPart[] {
     const etag = String(p.ETag ?? '');
     if (!/^\d{1,5}$/.test(n) || etag === '')
       throw new S3Error('MalformedXML', 'Every Part needs a PartNumber and an ETag.');
-    return { partNumber: Number(n), etag: etag.replace(/&quot;/g, '"') };
+    return { partNumber: Number(n), etag };
   });
 }
 

@@ -6,6 +6,8 @@
 // a client that asks for the checksums (`x-amz-checksum-mode: ENABLED`, what current SDKs send on
 // every GET) checks the bytes end to end against them itself, so it is sent the stored bytes
 // unhashed — corruption is caught either way, by one side, once.
+// With --redirect-reads an object the store holds under its own key is a 307 to it
+// (redirect-reads.ts).
 import { Readable } from 'node:stream';
 import type { TreeEntry } from '../../../index.js';
 import { type ByteRange, parseRange } from '../../byte-range.js';
@@ -19,6 +21,7 @@ import {
 } from '../object-headers.js';
 import { readPath, repositoryOf } from '../object-target.js';
 import { type GatewayContext, type Operation, readAsk, type S3Call } from '../operation.js';
+import { redirectTarget } from '../redirect-reads.js';
 import { S3Error } from '../s3-errors.js';
 
 function header(call: S3Call, name: string): string | undefined {
@@ -61,6 +64,15 @@ export async function answerObject(g: GatewayContext, call: S3Call, head: boolea
   refuseParts(call);
   const ref = s3.ref as string;
   const repo = await repositoryOf(g, s3);
+  if (!head && g.redirectReads) {
+    const target = await redirectTarget(g, repo, await repo.stat(ref, path), s3);
+    if (target)
+      return reply
+        .code(307)
+        .header('location', target.href)
+        .header('x-amz-request-id', s3.requestId)
+        .send();
+  }
   const ranged = header(call, 'range') !== undefined;
   const clientVerifies = checksumModeOf(s3);
   // Without a range, a condition or checksums asked, one open gives the entry and the bytes.
