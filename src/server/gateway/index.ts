@@ -102,7 +102,12 @@ export async function registerGateway(
           req.s3,
         ),
       );
-      const route = { bodyLimit: GATEWAY_BODY_LIMIT, config: { gateway: true } };
+      // Not part of the REST API's OpenAPI document: S3's own API is the contract.
+      const route = {
+        bodyLimit: GATEWAY_BODY_LIMIT,
+        config: { gateway: true },
+        schema: { hide: true },
+      };
       for (const url of ['', '/*'])
         scope.route({
           method: [...METHODS],
