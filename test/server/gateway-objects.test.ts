@@ -7,6 +7,7 @@ import { closeSync, existsSync, openSync, readdirSync, writeSync } from 'node:fs
 import { join } from 'node:path';
 import {
   CopyObjectCommand,
+  CreateBucketCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -555,5 +556,16 @@ describe('refs whose names hold slashes', () => {
     );
     expect(out.Errors ?? []).toEqual([]);
     expect(await staged('ingest/airbyte')).toEqual([]);
+  });
+});
+
+describe('CreateBucket', () => {
+  it('tells a tool making sure a repository exists that it does, and creates nothing', async () => {
+    const made = await failure(s3.send(new CreateBucketCommand({ Bucket })));
+    expect(made.code).toBe('BucketAlreadyOwnedByYou');
+    expect(made.status).toBe(409);
+    const fresh = await failure(s3.send(new CreateBucketCommand({ Bucket: 'no-such-repo' })));
+    expect(fresh.code).toBe('NotImplemented');
+    expect((await gw.server.host.list()).map((r) => r.name)).not.toContain('no-such-repo');
   });
 });

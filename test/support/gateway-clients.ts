@@ -192,7 +192,6 @@ export function rcloneEnv(gw: GatewayUnderTest, key: Key = gw.key): Record<strin
     RCLONE_CONFIG_SLUICE_FORCE_PATH_STYLE: 'true',
     // rclone's copyto first sends CreateBucket (PUT /lake), which the gateway answers
     // NotImplemented; real S3 says BucketAlreadyOwnedByYou, which rclone would ignore.
-    RCLONE_CONFIG_SLUICE_NO_CHECK_BUCKET: 'true',
   };
 }
 

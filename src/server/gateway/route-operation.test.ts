@@ -53,6 +53,7 @@ describe('routeOperation', () => {
     ['POST', '/repo/main/a.csv?uploadId=u', 'CompleteMultipartUpload'],
     ['DELETE', '/repo/main/a.csv?uploadId=u', 'AbortMultipartUpload'],
     ['GET', '/repo/main/a.csv?uploadId=u', 'ListParts'],
+    ['PUT', '/repo', 'CreateBucket'],
   ])('%s %s is %s', (method, target, name) => {
     expect(routeOperation(req(method, target))).toBe(name);
   });
@@ -79,7 +80,6 @@ describe('routeOperation', () => {
     ['POST', '/repo/main/a.csv?restore'],
     ['PUT', '/repo?policy'],
     ['PUT', '/repo?lifecycle'],
-    ['PUT', '/repo'],
     ['DELETE', '/repo'],
     ['GET', '/repo/main/a.csv?attributes'],
     ['GET', '/repo/main/a.csv?some-new-thing'],

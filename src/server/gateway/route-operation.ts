@@ -148,7 +148,8 @@ function bucketOperation(s3: S3Request): string {
       if (has(s3, 'delete')) return 'DeleteObjects';
       throw notImplemented('POST on a bucket (browser form uploads)', s3);
     case 'PUT':
-      throw notImplemented('CreateBucket (create a repository with `sluice init` or the API)', s3);
+      // Tools that "make sure the bucket exists" (rclone) are told it does; a new one is refused.
+      return 'CreateBucket';
     case 'DELETE':
       throw notImplemented('DeleteBucket (delete a repository with the API)', s3);
     default:

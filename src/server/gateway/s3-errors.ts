@@ -10,6 +10,7 @@ export const S3_STATUS = {
   AuthorizationQueryParametersError: 400,
   BadDigest: 400,
   BucketAlreadyExists: 409,
+  BucketAlreadyOwnedByYou: 409,
   BucketNotEmpty: 409,
   EntityTooLarge: 400,
   EntityTooSmall: 400,

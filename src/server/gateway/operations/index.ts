@@ -4,6 +4,7 @@ import type { Operation } from '../operation.js';
 import { abortMultipartUpload } from './abort-multipart-upload.js';
 import { completeMultipartUpload } from './complete-multipart-upload.js';
 import { copyObject } from './copy-object.js';
+import { createBucket } from './create-bucket.js';
 import { createMultipartUpload } from './create-multipart-upload.js';
 import { deleteObject } from './delete-object.js';
 import { deleteObjects } from './delete-objects.js';
@@ -25,6 +26,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = Object.fromEntrie
     listBuckets,
     headBucket,
     getBucketLocation,
+    createBucket,
     listObjectsV2,
     listObjects,
     getObject,
