@@ -17,7 +17,7 @@ export interface Plan {
 }
 
 export type TransferOp = 'get' | 'put';
-export type TransferSide = 'floor' | 'gateway' | 'gateway-sdk-defaults' | 's3rver';
+export type TransferSide = 'floor' | 'library' | 'gateway' | 'gateway-sdk-defaults' | 's3rver';
 export const transferKey = (op: TransferOp, side: TransferSide): string => `${op}:${side}`;
 
 export interface TransferSample {
@@ -62,11 +62,12 @@ function spread(xs: number[], fmt: (x: number) => string): string {
 
 const SIDE_LABEL: Record<TransferSide, string> = {
   floor: 'floor: ObjectStore put / getStream, in-process',
+  library: 'library: repo.openObject (verified read), in-process',
   gateway: 'gateway (S3Client, checksums when required)',
   'gateway-sdk-defaults': 'gateway (S3Client, SDK default checksums)',
   s3rver: 's3rver (S3Client, checksums when required)',
 };
-const SIDES: TransferSide[] = ['floor', 'gateway', 'gateway-sdk-defaults', 's3rver'];
+const SIDES: TransferSide[] = ['floor', 'library', 'gateway', 'gateway-sdk-defaults', 's3rver'];
 
 function medianRate(m: GatewayMeasured, op: TransferOp, side: TransferSide): number {
   return med((m.transfers.get(transferKey(op, side)) ?? []).map(mbps));
@@ -80,6 +81,7 @@ function transferTable(plan: Plan, m: GatewayMeasured): Table {
     const floor = medianRate(m, op, 'floor');
     const s3rver = medianRate(m, op, 's3rver');
     for (const side of SIDES) {
+      if (side === 'library' && op === 'put') continue;
       const samples = m.transfers.get(transferKey(op, side)) ?? [];
       const error = m.errors.get(transferKey(op, side));
       const rate = medianRate(m, op, side);

@@ -138,6 +138,10 @@ async function getOnce(
   verify: boolean,
 ): Promise<{ bytes: number; sha256?: string }> {
   if (side === 'floor') return drain(await t.repo.store.getStream(fx.storeKey), { hash: verify });
+  if (side === 'library') {
+    const { stream } = await t.repo.openObject(READ_BRANCH, 'object.bin');
+    return drain(stream, { hash: verify });
+  }
   const [client, bucket, key] =
     side === 's3rver'
       ? [t.s3, S3RVER_BUCKET, 'object.bin']
@@ -214,7 +218,16 @@ async function timedTransfer(
   return { ms, bytes, clientCpuMs: (client.user + client.system) / 1000, serverCpuMs };
 }
 
-const TRANSFER_SIDES: TransferSide[] = ['floor', 'gateway', 'gateway-sdk-defaults', 's3rver'];
+const TRANSFER_SIDES: TransferSide[] = [
+  'floor',
+  'library',
+  'gateway',
+  'gateway-sdk-defaults',
+  's3rver',
+];
+/** The library's verified read shows what the gateway's GET costs before HTTP; no PUT row. */
+const sidesOf = (op: TransferOp): TransferSide[] =>
+  op === 'get' ? TRANSFER_SIDES : TRANSFER_SIDES.filter((s) => s !== 'library');
 
 async function measureTransfers(t: Targets, plan: Plan, m: GatewayMeasured): Promise<void> {
   const size = plan.objectBytes;
@@ -236,14 +249,15 @@ async function measureTransfers(t: Targets, plan: Plan, m: GatewayMeasured): Pro
       const got = await getOnce(t, side, fx, size, true);
       if (got.sha256 !== fx.digest) throw new Error(`${side} GET read other bytes`);
     });
+    if (side === 'library') continue;
     await attempt('put', side, async () => {
       const check = await putOnce(t, side, size, 900 + TRANSFER_SIDES.indexOf(side));
       await check();
     });
   }
   for (let r = 0; r < plan.transferRounds; r++) {
-    const order = r % 2 ? [...TRANSFER_SIDES].reverse() : TRANSFER_SIDES;
     for (const op of ['get', 'put'] as const) {
+      const order = r % 2 ? [...sidesOf(op)].reverse() : sidesOf(op);
       for (const side of order) {
         await attempt(op, side, async () => {
           let check: (() => Promise<void>) | undefined;
