@@ -12,6 +12,7 @@ import { enforce } from '../permissions.js';
 import { authenticateS3 } from './authenticate-s3.js';
 import { decodedBody } from './body.js';
 import { GATEWAY_PREFIX } from './detect.js';
+import { splitKey } from './key-ref.js';
 import type { GatewayContext, GatewayOptions, S3Call } from './operation.js';
 import { OPERATIONS } from './operations/index.js';
 import { sendS3Error } from './respond.js';
@@ -47,6 +48,10 @@ async function handle(g: GatewayContext, req: FastifyRequest, reply: FastifyRepl
     s3.user = auth.user;
     req.user = auth.user;
     req.subject = await g.server.auth.subjectOf(auth.user);
+    // The ref a key names is looked up once signed (branch names may hold slashes: key-ref.ts).
+    // That a repository exists is not secret (as in the API): an unknown one is NoSuchBucket.
+    if (s3.bucket !== undefined && s3.key !== '')
+      Object.assign(s3, await splitKey(await g.server.host.get(s3.bucket), s3.key));
     await enforce(g.server.host, req.subject, op.permission(s3));
     const call: S3Call = { s3, auth, req, reply, body: () => decodedBody(req, auth) };
     return await actingAs(auth.user, () => op.handle(g, call));

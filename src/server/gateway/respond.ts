@@ -13,6 +13,11 @@ export function sendXml(reply: FastifyReply, xml: string, status = 200): Fastify
   return reply.code(status).header('content-type', XML_TYPE).send(xml);
 }
 
+function hasBody(req: FastifyRequest): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
 export function sendS3Error(
   err: unknown,
   req: FastifyRequest,
@@ -24,6 +29,8 @@ export function sendS3Error(
     req.log.error({ err, operation: s3?.operation }, 'S3 gateway request failed');
   (reply as unknown as { sluiceError?: string }).sluiceError = e.code;
   reply.header('x-amz-request-id', String(req.id));
+  // A refused upload is not read: the connection closes instead of draining gigabytes.
+  if (!req.raw.readableEnded && hasBody(req)) reply.header('connection', 'close');
   if (e.code === 'SlowDown') reply.header('retry-after', '1');
   if (req.method === 'HEAD') return reply.code(e.status).send();
   const resource = s3?.rawPath ?? (req.originalUrl ?? req.url).split('?')[0];

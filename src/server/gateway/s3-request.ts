@@ -2,6 +2,7 @@
 // ref and path the key names (`{ref}/{path}`: `main/data/a.csv`, `production/…`). Parsed from the
 // URL exactly as the client sent it (path style, or virtual-host style under `--s3-domain`).
 import type { FastifyRequest } from 'fastify';
+import type { ResolvedRef } from '../../index.js';
 import { virtualHostBucket } from './detect.js';
 import { S3Error } from './s3-errors.js';
 
@@ -11,10 +12,15 @@ export interface S3Request {
   bucket?: string;
   /** The whole key, decoded; '' when the request names the bucket only. */
   key: string;
-  /** The key's first segment: the ref it reads or the branch it writes. */
+  /**
+   * The ref the key reads or the branch it writes: its first segment when parsed, then the
+   * shortest run of leading segments naming an existing ref (key-ref.ts; `sandbox/alice`).
+   */
   ref?: string;
   /** The key after the ref ('' for `main/` or `main`). */
   path: string;
+  /** The ref resolved, once key-ref.ts found it (kind: branch, alias, tag or commit). */
+  resolved?: ResolvedRef;
   query: URLSearchParams;
   headers: FastifyRequest['headers'];
   /** The path and query exactly as sent (what the signature covers). */
