@@ -21,19 +21,30 @@ export type { Commit } from './core/commit-codec.js';
 export type { Change, ChangeType, EntryValue, TreeEntry } from './core/entry.js';
 export type { FsckOptions, FsckProblem, FsckReport } from './core/fsck.js';
 export type { GcOptions, GcReport } from './core/gc.js';
+export { discardSpool, hashingSpool } from './core/hashing-spool.js';
 export type { MergeStrategy } from './core/merge.js';
 export type { ResolvedRef } from './core/refs.js';
 export {
+  type Body,
   type BranchInfo,
   type CommitOutcome,
+  type CompletedPart,
+  type CompleteOptions,
+  type CreateUploadOptions,
+  type HashedBody,
   type IdempotencyClaim,
   type IdempotencyRecord,
   type ListItem,
+  type ListUploadsOptions,
   type MergeOptions,
   type MergeResult,
+  type MultipartUpload,
+  type PartOptions,
   type Progress,
   type PutItem,
+  type PutObjectsOptions,
   Repository,
+  type UploadedPart,
 } from './core/repository.js';
 
 // ---- tables and SQL ---------------------------------------------------------------------------

@@ -272,6 +272,22 @@ export class NoProjectError extends PreconditionError<{ repository: string }> {}
 export class BuiltinIdentityError extends PreconditionError<{ name: string; kind: string }> {}
 /** Deleting the last member of Admins, or removing it from the group: nobody could manage users. */
 export class LastAdminError extends PreconditionError<{ user: string }> {}
+/** A write asked to create a path only if absent (S3 `If-None-Match: *`), and it exists. */
+export class PreconditionFailedError extends PreconditionError<{ path: string; branch: string }> {}
+
+// ---- multipart uploads (issue 16) --------------------------------------------------------------
+/** No multipart upload with that id in the repository (never created, completed or aborted). */
+export class UploadNotFoundError extends NotFoundError<{ uploadId: string }> {}
+/** A part named at completion was never uploaded, or its ETag is not the one recorded. */
+export class InvalidPartError extends ValidationError<{ partNumber: number; reason: string }> {}
+/** The parts named at completion are not in ascending order (or one is named twice). */
+export class InvalidPartOrderError extends ValidationError<{ partNumber: number }> {}
+/** A part other than the last is smaller than the minimum part size (S3: 5 MiB). */
+export class EntityTooSmallError extends ValidationError<{
+  partNumber: number;
+  size: number;
+  minimum: number;
+}> {}
 
 // ---- integrity ------------------------------------------------------------------------------
 /**

@@ -3,10 +3,16 @@
 // Objects younger than the grace period are never deleted: a write in flight has stored its
 // content but not yet staged it, and a commit in flight has written nodes before moving its head.
 import type { CommitId, NodeId } from '../common/ids.js';
-import type { CommitRecordStore, RefStore, StagingStore } from '../meta/meta-store.js';
+import type {
+  CommitRecordStore,
+  MultipartStore,
+  RefStore,
+  StagingStore,
+} from '../meta/meta-store.js';
 import type { Commit } from './commit-codec.js';
 import type { RepoContext } from './context.js';
-import { DATA_PREFIX, idFromKey, PACKS_PREFIX, RANGES_PREFIX } from './layout.js';
+import { DATA_PREFIX, idFromKey, PACKS_PREFIX, RANGES_PREFIX, UPLOADS_PREFIX } from './layout.js';
+import { deleteUploadKeys } from './multipart-op.js';
 import { EMPTY_TREE_ID, type NodeRef, nodeCopyKey } from './node-codec.js';
 import { parsePackLocation } from './object-io.js';
 import { tokensOf } from './view.js';
@@ -19,6 +25,11 @@ export interface GcOptions {
   dryRun?: boolean;
   signal?: AbortSignal;
   onProgress?: (phase: string, n: number) => void;
+  /**
+   * Multipart uploads started more than this many days ago are abandoned: their records and parts
+   * are deleted (as lakeFS and S3 lifecycle rules do). Default 7.
+   */
+  uploadRetentionDays?: number;
   /** Injected clock, for tests. */
   now?: Date;
 }
@@ -33,10 +44,14 @@ export interface GcReport {
   objectsDeleted: number;
   bytesDeleted: number;
   stagingRowsDeleted: number;
+  /** Multipart uploads abandoned (older than the upload retention). */
+  uploadsDeleted: number;
+  /** Part objects deleted: of abandoned uploads, and of uploads that no longer exist. */
+  uploadPartsDeleted: number;
 }
 
 /** The MetaStore roles garbage collection reads (refs, staging) and sweeps (staging, commits). */
-type GcMeta = RefStore & StagingStore & CommitRecordStore;
+type GcMeta = RefStore & StagingStore & CommitRecordStore & MultipartStore;
 
 /** The id that keeps an object's bytes alive: its pack's id when packed, else its address. */
 function liveKeyOf(v: { address: string; size: number; physical?: string | null }): string {
@@ -130,6 +145,8 @@ export async function collectGarbage(
     objectsDeleted: 0,
     bytesDeleted: 0,
     stagingRowsDeleted: 0,
+    uploadsDeleted: 0,
+    uploadPartsDeleted: 0,
   };
   const live = await markReachable(ctx, {
     retentionCutoff: new Date(now.getTime() - retentionMs),
@@ -178,5 +195,48 @@ export async function collectGarbage(
       opts.onProgress?.('swept', report.nodesDeleted + report.objectsDeleted);
     }
   }
+  await sweepUploads(ctx, report, {
+    uploadCutoff: new Date(now.getTime() - (opts.uploadRetentionDays ?? 7) * 86_400_000),
+    graceCutoff,
+    signal: opts.signal,
+  });
   return report;
+}
+
+/**
+ * Abandoned multipart uploads: records older than the upload retention go with their parts; part
+ * objects of an upload that no longer exists (a crash between deleting its record and its parts)
+ * go once older than the grace period. Parts of live uploads are never touched: they are not
+ * reachable from any tree, so the mark phase above does not see them and they live under their
+ * own prefix, which the object sweep does not list.
+ */
+async function sweepUploads(
+  ctx: RepoContext<GcMeta>,
+  report: GcReport,
+  opts: { uploadCutoff: Date; graceCutoff: number; signal?: AbortSignal },
+): Promise<void> {
+  const stale = await ctx.meta.listUploads(ctx.repo, { createdBefore: opts.uploadCutoff });
+  for (const u of stale) {
+    report.uploadsDeleted++;
+    if (report.dryRun) {
+      for await (const _ of ctx.store.list(`${UPLOADS_PREFIX}${u.id}/`, { signal: opts.signal }))
+        report.uploadPartsDeleted++;
+      continue;
+    }
+    await ctx.meta.deleteUpload(ctx.repo, u.id);
+    report.uploadPartsDeleted += await deleteUploadKeys(ctx, u.id, opts.signal);
+  }
+  const known = new Map<string, boolean>();
+  for await (const info of ctx.store.list(UPLOADS_PREFIX, { signal: opts.signal })) {
+    const id = info.key.slice(UPLOADS_PREFIX.length).split('/')[0] as string;
+    if (info.lastModified.getTime() > opts.graceCutoff) continue;
+    let live = known.get(id);
+    if (live === undefined) {
+      live = (await ctx.meta.getUpload(ctx.repo, id)) !== undefined;
+      known.set(id, live);
+    }
+    if (live) continue;
+    if (!report.dryRun) await ctx.store.delete(info.key);
+    report.uploadPartsDeleted++;
+  }
 }

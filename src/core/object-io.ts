@@ -1,10 +1,11 @@
 // Writing content into the store under its address, and reading it back verified.
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { IntegrityError, ObjectCorruptedError } from '../common/errors.js';
+import { IntegrityError, InvalidArgumentError, ObjectCorruptedError } from '../common/errors.js';
 import { BlobHasher, hashBlob, sha256Hex, tag } from '../common/hash.js';
 import type { ObjectAddress } from '../common/ids.js';
 import type { ByteRange, ObjectStore } from '../storage/object-store.js';
+import { putLocalFile } from '../storage/put-file.js';
 import { dataKey, packKey } from './layout.js';
 
 export interface StoredBlob {
@@ -16,7 +17,40 @@ export interface StoredBlob {
 /** A body given as bytes, or as a factory for a stream (read twice: once to hash, once to store). */
 export type Body = Uint8Array | { size: number; open: () => Readable };
 
-export async function hashBody(body: Body, signal?: AbortSignal): Promise<StoredBlob> {
+/**
+ * A body already spooled to a local file and hashed on the way (hashing-spool.ts). Its address is
+ * trusted without reading the file again, so only `hashingSpool` makes one: the brand is a symbol
+ * no other module has, and the value is also checked against the set of genuine ones at run time.
+ * Storing it moves the file into the store (consumed: store it once).
+ */
+export interface HashedBody {
+  readonly [HASHED]: true;
+  readonly file: string;
+  readonly blob: StoredBlob;
+  /** Hex MD5 of the bytes (the S3 ETag of a single-part write). */
+  readonly md5: string;
+}
+declare const HASHED: unique symbol;
+const genuine = new WeakSet<object>();
+
+/** Brands a spooled body; for hashing-spool.ts only (not exported from the package). */
+export function brandHashed(body: { file: string; blob: StoredBlob; md5: string }): HashedBody {
+  genuine.add(body);
+  return body as HashedBody;
+}
+
+export function isHashedBody(body: unknown): body is HashedBody {
+  if (typeof body !== 'object' || body === null || !('file' in body)) return false;
+  if (!genuine.has(body))
+    throw new InvalidArgumentError('a hashed body must come from hashingSpool', {
+      argument: 'body',
+      reason: 'not hashed by Sluice',
+    });
+  return true;
+}
+
+export async function hashBody(body: Body | HashedBody, signal?: AbortSignal): Promise<StoredBlob> {
+  if (isHashedBody(body)) return body.blob;
   if (body instanceof Uint8Array) {
     const h = hashBlob(body);
     return { ...h, address: h.address as ObjectAddress };
@@ -35,9 +69,10 @@ export async function hashBody(body: Body, signal?: AbortSignal): Promise<Stored
 export async function storeBody(
   store: ObjectStore,
   blob: StoredBlob,
-  body: Body,
+  body: Body | HashedBody,
   signal?: AbortSignal,
 ): Promise<void> {
+  if (isHashedBody(body)) return putLocalFile(store, dataKey(blob.address), body.file, { signal });
   if (body instanceof Uint8Array) return store.put(dataKey(blob.address), body, { signal });
   return store.put(dataKey(blob.address), body.open(), { size: blob.size, signal });
 }

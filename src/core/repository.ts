@@ -14,10 +14,20 @@ import { makeContext, type RepoContext } from './context.js';
 import type { Change, TreeEntry } from './entry.js';
 import { type FsckOptions, type FsckReport, fsck } from './fsck.js';
 import { collectGarbage, type GcOptions, type GcReport } from './gc.js';
+import { spoolDirFor } from './hashing-spool.js';
 import { findApplied, type IdempotencyClaim } from './idempotency.js';
 import { type MergeOptions, type MergeResult, mergeIntoBranch } from './merge-op.js';
+import { type CompletedPart, type CompleteOptions, completeUpload } from './multipart-complete.js';
+import type {
+  CreateUploadOptions,
+  ListUploadsOptions,
+  MultipartUpload,
+  PartOptions,
+  UploadedPart,
+} from './multipart-op.js';
+import * as multipart from './multipart-op.js';
 import { EMPTY_TREE_ID } from './node-codec.js';
-import type { Body } from './object-io.js';
+import type { Body, HashedBody } from './object-io.js';
 import { type CommitOutcome, commitPaths } from './path-commit.js';
 import type { ListItem } from './read-ops.js';
 import * as reads from './read-ops.js';
@@ -32,10 +42,19 @@ import type { HeadMove, WriteGuard, WritePolicy } from './write-policy.js';
 export type { IdempotencyRecord } from '../meta/meta-store.js';
 export type { IdempotencyClaim } from './idempotency.js';
 export type { MergeOptions, MergeResult } from './merge-op.js';
+export type { CompletedPart, CompleteOptions } from './multipart-complete.js';
+export type {
+  CreateUploadOptions,
+  ListUploadsOptions,
+  MultipartUpload,
+  PartOptions,
+  UploadedPart,
+} from './multipart-op.js';
+export type { Body, HashedBody } from './object-io.js';
 export type { CommitOutcome } from './path-commit.js';
 export type { ListItem } from './read-ops.js';
 export type { BranchInfo } from './ref-ops.js';
-export type { Progress, PutItem } from './write-ops.js';
+export type { Progress, PutItem, PutObjectsOptions } from './write-ops.js';
 export type { HeadMove, WriteDetail, WriteOp, WritePolicy } from './write-policy.js';
 
 export interface RepositoryOptions {
@@ -210,14 +229,102 @@ export class Repository {
     return writes.putEntries(this.ctx, this.guard, branchName, entries, opts);
   }
 
+  /**
+   * Writes one object. `etag`, `checksums` and `mtime` are recorded on the entry as given (the S3
+   * gateway computes them while streaming); `ifAbsent` refuses with PreconditionFailedError when
+   * the path holds an entry, staged or committed (checked atomically with the staging). A body
+   * from `hashingSpool` is not read again: its file is moved into the store.
+   */
   async putObject(
     branch: string,
     path: string,
-    body: Body,
-    opts: Omit<PutItem, 'path' | 'body'> = {},
+    body: Body | HashedBody,
+    opts: Omit<PutItem, 'path' | 'body'> &
+      Pick<PutObjectsOptions, 'ifAbsent' | 'authorization' | 'signal'> = {},
   ): Promise<TreeEntry> {
-    const [entry] = await this.putObjects(branch, [{ path, body, ...opts }]);
+    const { ifAbsent, authorization, signal, ...item } = opts;
+    const [entry] = await this.putObjects(branch, [{ path, body, ...item }], {
+      ifAbsent,
+      authorization,
+      signal,
+    });
     return entry as TreeEntry;
+  }
+
+  /**
+   * A directory to spool request bodies to with `hashingSpool`: on the local store's own
+   * filesystem (so storing the body is a rename), else the system's temporary directory.
+   */
+  spoolDir(): Promise<string> {
+    return spoolDirFor(this.ctx.store);
+  }
+
+  // ---- multipart uploads (multipart-op.ts, multipart-complete.ts) ------------------------------
+
+  /** Starts an S3 multipart upload to `path` on a branch (the write policy is asked now). */
+  createMultipartUpload(
+    branch: string,
+    path: string,
+    opts: CreateUploadOptions = {},
+  ): Promise<MultipartUpload> {
+    return multipart.createUpload(this.ctx, this.guard, branch, path, opts);
+  }
+
+  /**
+   * Stores part `partNumber` (1..10000) of an upload, replacing an earlier one of that number.
+   * `md5` (hex), when the caller computed it while streaming, is recorded as the part's ETag;
+   * otherwise it is computed here in the same pass that stores the bytes.
+   */
+  uploadPart(
+    uploadId: string,
+    partNumber: number,
+    body: Body | HashedBody,
+    opts: PartOptions = {},
+  ): Promise<UploadedPart> {
+    return multipart.uploadPart(this.ctx, uploadId, partNumber, body, opts);
+  }
+
+  /** A part copied from an object (or an inclusive byte range of it) at any ref of this repository. */
+  uploadPartCopy(
+    uploadId: string,
+    partNumber: number,
+    source: { ref: string; path: string; range?: { start: number; end: number } },
+    opts: { signal?: AbortSignal } = {},
+  ): Promise<UploadedPart> {
+    return multipart.uploadPartCopy(this.ctx, uploadId, partNumber, source, opts);
+  }
+
+  /** An upload and its parts in part-number order (after `afterPart`, at most `max`, default 1000). */
+  listParts(
+    uploadId: string,
+    opts: { afterPart?: number; max?: number } = {},
+  ): Promise<{ upload: MultipartUpload; parts: UploadedPart[]; truncated: boolean }> {
+    return multipart.listParts(this.ctx, uploadId, opts);
+  }
+
+  /** Uploads in progress, by (branch, path) then initiation time. */
+  listMultipartUploads(
+    opts: ListUploadsOptions = {},
+  ): Promise<{ uploads: MultipartUpload[]; truncated: boolean }> {
+    return multipart.listUploads(this.ctx, opts);
+  }
+
+  /**
+   * Concatenates the named parts (ascending, ETags matching, all but the last ≥ 5 MiB) into one
+   * object in a single streaming pass and stages it at the upload's path with the S3 multipart
+   * ETag; then deletes the upload. Honours the write policy and `ifAbsent` like putObject.
+   */
+  completeMultipartUpload(
+    uploadId: string,
+    parts: CompletedPart[],
+    opts: CompleteOptions = {},
+  ): Promise<TreeEntry> {
+    return completeUpload(this.ctx, this.guard, uploadId, parts, opts);
+  }
+
+  /** Abandons an upload: its records and its parts' bytes. UploadNotFoundError when unknown. */
+  abortMultipartUpload(uploadId: string): Promise<void> {
+    return multipart.abortUpload(this.ctx, uploadId);
   }
 
   /**

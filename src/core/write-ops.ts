@@ -7,11 +7,13 @@ import { type CommitId, parseRepoPath, type RepoPath } from '../common/ids.js';
 import type { BranchRecord, RefStore, StagedChange, StagingStore } from '../meta/meta-store.js';
 import { forEachConcurrent } from '../storage/put-many.js';
 import { newStagingToken } from './commit-op.js';
+import { refuseExisting, stageIfAbsent } from './conditional-stage.js';
 import { guessContentType } from './content-type.js';
 import type { RepoContext } from './context.js';
-import type { TreeEntry } from './entry.js';
+import type { EntryChecksums, TreeEntry } from './entry.js';
 import {
   type Body,
+  type HashedBody,
   hashBody,
   locate,
   PACK_MAX_OBJECT,
@@ -25,9 +27,16 @@ import type { WriteGuard } from './write-policy.js';
 
 export interface PutItem {
   path: string;
-  body: Body;
+  /** Bytes, a stream factory, or a body hashingSpool spooled (stored by moving its file in). */
+  body: Body | HashedBody;
   contentType?: string;
   metadata?: Record<string, string>;
+  /** The S3 ETag the writer computed while streaming (core does not compute MD5), recorded as is. */
+  etag?: string;
+  /** Checksums the writer verified (S3 `x-amz-checksum-*`, base64), recorded as given. */
+  checksums?: EntryChecksums;
+  /** When the writer wrote it (ms since the epoch; see EntryValue.mtime), recorded as given. */
+  mtime?: number;
 }
 
 export interface Progress {
@@ -43,6 +52,12 @@ export interface PutObjectsOptions {
   remove?: string[];
   /** Passed to the write policy (see WritePolicy). */
   authorization?: unknown;
+  /**
+   * Refuse (PreconditionFailedError, nothing staged) when a path already holds an entry on the
+   * branch, staged or committed — S3 `If-None-Match: *`. Checked before the bytes are stored, and
+   * again atomically with the staging (conditional-stage.ts).
+   */
+  ifAbsent?: boolean;
 }
 
 type WriteMeta = RefStore & StagingStore;
@@ -82,16 +97,19 @@ async function writeTarget(
   return { branch, paths: parsed, removed };
 }
 
-/** Stages the entries and the tombstones of a write in one transaction. */
+/** Stages the entries and the tombstones of a write in one transaction (conditional: ifAbsent). */
 async function stageWrite(
-  ctx: RepoContext<StagingStore>,
+  ctx: RepoContext<WriteMeta>,
   target: WriteTarget,
   entries: TreeEntry[],
+  ifAbsent = false,
 ): Promise<void> {
-  await ctx.meta.stage(ctx.repo, target.branch.name, [
+  const changes: StagedChange[] = [
     ...entries.map(({ path, ...value }) => ({ path, value })),
     ...target.removed.map((path) => ({ path, value: null })),
-  ]);
+  ];
+  if (ifAbsent) await stageIfAbsent(ctx, target.branch.name, changes);
+  else await ctx.meta.stage(ctx.repo, target.branch.name, changes);
 }
 
 // ---- putObjects --------------------------------------------------------------------------------
@@ -113,6 +131,9 @@ function record(batch: PutBatch, i: number, blob: StoredBlob): void {
     ...blob,
     contentType: item.contentType ?? guessContentType(path),
     metadata: item.metadata ?? {},
+    ...(item.etag !== undefined && { etag: item.etag }),
+    ...(item.checksums !== undefined && { checksums: item.checksums }),
+    ...(item.mtime !== undefined && { mtime: item.mtime }),
   };
   batch.onProgress?.({ done: ++batch.done, total: batch.items.length });
 }
@@ -136,6 +157,7 @@ export async function putObjects(
     opts.remove,
     opts.authorization,
   );
+  if (opts.ifAbsent) await refuseExisting(ctx, target.branch.name, target.paths);
   const batch: PutBatch = {
     items,
     paths: target.paths,
@@ -146,7 +168,7 @@ export async function putObjects(
   const { packed, written } = await packSmallBodies(ctx, batch, opts.signal);
   await storeLooseBodies(ctx, batch, packed, opts);
   await written;
-  await stageWrite(ctx, target, batch.entries);
+  await stageWrite(ctx, target, batch.entries, opts.ifAbsent);
   return batch.entries;
 }
 

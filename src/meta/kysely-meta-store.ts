@@ -11,6 +11,7 @@ import { KyselyCommitRecordStore } from './kysely/commit-record-store.js';
 import { KyselyEventStore } from './kysely/event-store.js';
 import { KyselyIdentityStore } from './kysely/identity-store.js';
 import { MetaDb } from './kysely/meta-db.js';
+import { KyselyMultipartStore } from './kysely/multipart-store.js';
 import { KyselyQualityHistoryStore } from './kysely/quality-history-store.js';
 import { KyselyRefStore } from './kysely/ref-store.js';
 import { KyselyRepositoryCatalog } from './kysely/repository-catalog.js';
@@ -25,6 +26,7 @@ import type {
   EventStore,
   IdentityStore,
   MetaStore,
+  MultipartStore,
   QualityHistoryStore,
   RefStore,
   RepositoryRecord,
@@ -61,6 +63,7 @@ export class KyselyMetaStore implements MetaStore {
   readonly #identities: IdentityStore;
   readonly #leases: LeaseStore;
   readonly #runs: ServerRunStore;
+  readonly #uploads: MultipartStore;
 
   constructor(
     db: Kysely<Database>,
@@ -82,6 +85,7 @@ export class KyselyMetaStore implements MetaStore {
     this.#identities = new KyselyIdentityStore(m);
     this.#leases = opts.leases ?? processLeaseStore(`store:${randomUUID()}`);
     this.#runs = new KyselyServerRunStore(m);
+    this.#uploads = new KyselyMultipartStore(m);
   }
 
   // ---- lifecycle and repositories -------------------------------------------------------------
@@ -151,6 +155,9 @@ export class KyselyMetaStore implements MetaStore {
 
   stage(...a: Parameters<StagingStore['stage']>) {
     return this.#staging.stage(...a);
+  }
+  stageIfAbsent(...a: Parameters<StagingStore['stageIfAbsent']>) {
+    return this.#staging.stageIfAbsent(...a);
   }
   getStaged(...a: Parameters<StagingStore['getStaged']>) {
     return this.#staging.getStaged(...a);
@@ -337,5 +344,26 @@ export class KyselyMetaStore implements MetaStore {
   }
   listServerRunLog(...a: Parameters<ServerRunStore['listServerRunLog']>) {
     return this.#runs.listServerRunLog(...a);
+  }
+
+  // ---- MultipartStore -------------------------------------------------------------------------
+
+  createUpload(...a: Parameters<MultipartStore['createUpload']>) {
+    return this.#uploads.createUpload(...a);
+  }
+  getUpload(...a: Parameters<MultipartStore['getUpload']>) {
+    return this.#uploads.getUpload(...a);
+  }
+  listUploads(...a: Parameters<MultipartStore['listUploads']>) {
+    return this.#uploads.listUploads(...a);
+  }
+  putUploadPart(...a: Parameters<MultipartStore['putUploadPart']>) {
+    return this.#uploads.putUploadPart(...a);
+  }
+  listUploadParts(...a: Parameters<MultipartStore['listUploadParts']>) {
+    return this.#uploads.listUploadParts(...a);
+  }
+  deleteUpload(...a: Parameters<MultipartStore['deleteUpload']>) {
+    return this.#uploads.deleteUpload(...a);
   }
 }

@@ -7,6 +7,7 @@ import { describeBuildMemoStore } from './conformance/build-memo.conformance.js'
 import { describeCommitRecordStore } from './conformance/commits.conformance.js';
 import { describeEventStore } from './conformance/events.conformance.js';
 import { describeIdentityStore } from './conformance/identities.conformance.js';
+import { describeMultipartStore } from './conformance/multipart.conformance.js';
 import { describeQualityHistoryStore } from './conformance/quality-history.conformance.js';
 import { describeRefStore } from './conformance/refs.conformance.js';
 import { describeRepositories } from './conformance/repositories.conformance.js';
@@ -62,5 +63,6 @@ export function describeMetaStoreConformance(
     describeSandboxStore(fx);
     describeIdentityStore(fx);
     describeServerRunStore(fx);
+    describeMultipartStore(fx);
   });
 }

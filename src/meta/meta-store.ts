@@ -7,9 +7,11 @@
 // policies, access keys; issue 15) are global to the database, declared in identity-store.ts.
 import type { IdentityStore } from './identity-store.js';
 import type { LeaseStore } from './lease-store.js';
+import type { MultipartStore } from './multipart-store.js';
 
 export type * from './identity-store.js';
 export type { Lease, LeaseStore } from './lease-store.js';
+export type * from './multipart-store.js';
 
 export interface RepositoryRecord {
   name: string;
@@ -49,6 +51,11 @@ export interface StagedValue {
   /** When the writer wrote it (ms), for S3 clients' Last-Modified. */
   mtime?: number;
 }
+
+export type StageIfAbsentResult =
+  | { staged: true }
+  | { staged: false; reason: 'exists'; path: string }
+  | { staged: false; reason: 'moved' };
 
 export interface StagedChange {
   path: string;
@@ -245,6 +252,20 @@ export interface StagingStore {
    * either sees these rows or they land in the new token). BranchNotFoundError if missing.
    */
   stage(repo: string, branch: string, changes: StagedChange[]): Promise<void>;
+  /**
+   * Like stage, but only when none of the paths `changes` writes holds an entry on the branch
+   * (S3 `If-None-Match: *`), checked and written in one transaction that holds the branch row
+   * against every other stage and seal. A path holds an entry when its first staged row in the
+   * branch's tokens is not a tombstone, or, when none is staged, when it is in `committed` (the
+   * caller's reading of the tree at `head`). When the branch's head is no longer `head`, nothing
+   * is written and the answer is `moved`: read the tree again and retry.
+   */
+  stageIfAbsent(
+    repo: string,
+    branch: string,
+    changes: StagedChange[],
+    guard: { head: string; committed: readonly string[] },
+  ): Promise<StageIfAbsentResult>;
   /** The change for `path` in the first of `tokens` that has one. */
   getStaged(repo: string, tokens: string[], path: string): Promise<StagedChange | undefined>;
   /** Changes in `tokens`, sorted by path; for a path in several tokens the earliest token wins. */
@@ -477,7 +498,8 @@ export interface MetaStore
     EventStore,
     SandboxStore,
     LeaseStore,
-    ServerRunStore {
+    ServerRunStore,
+    MultipartStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** Applies pending versioned migrations; safe to call on every open and concurrently. */
   migrate(): Promise<void>;

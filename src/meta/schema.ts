@@ -214,6 +214,33 @@ export interface ServerRunLogsTable {
   line: string;
 }
 
+/** Multipart uploads in progress (issue 16). */
+export interface MultipartUploadsTable {
+  repo: string;
+  id: string;
+  branch: string;
+  path: string;
+  initiator: string;
+  created_at: number;
+  content_type: string | null;
+  /** JSON object of string → string. */
+  metadata: string;
+  checksum_algorithm: string | null;
+}
+
+/** One row per part number of an upload; a re-upload replaces the row. */
+export interface MultipartPartsTable {
+  repo: string;
+  upload_id: string;
+  part_number: number;
+  size: number;
+  md5: string;
+  /** JSON object of algorithm → base64. */
+  checksums: string;
+  key: string;
+  created_at: number;
+}
+
 export interface Database {
   repositories: RepositoriesTable;
   branches: BranchesTable;
@@ -237,6 +264,8 @@ export interface Database {
   access_keys: AccessKeysTable;
   server_runs: ServerRunsTable;
   server_run_logs: ServerRunLogsTable;
+  multipart_uploads: MultipartUploadsTable;
+  multipart_parts: MultipartPartsTable;
 }
 
 export type MetaDialect = 'sqlite' | 'postgres';

@@ -27,6 +27,7 @@ import {
   validateKey,
 } from './keys.js';
 import type { ByteRange, ObjectInfo, ObjectStore, OpOptions } from './object-store.js';
+import { streamFileIn } from './put-file.js';
 import { forEachConcurrent, type PutManyItems, type PutManyOptions } from './put-many.js';
 
 export interface LocalFsStoreOptions {
@@ -77,6 +78,42 @@ export class LocalFsStore implements ObjectStore {
     opts.signal?.throwIfAborted();
     const dirsToSync = new Set<string>();
     await this.writeObject(key, body, opts, dirsToSync);
+    await syncDirs(dirsToSync);
+  }
+
+  /**
+   * Moves a local file in: a rename when it is on this store's filesystem (the spool of a gateway
+   * PUT becomes the object without a second pass over its bytes), else a copy by streaming. The
+   * file is fsynced before it becomes visible, like every object written here.
+   */
+  async putFile(key: string, file: string, opts: OpOptions = {}): Promise<void> {
+    validateKey(key);
+    opts.signal?.throwIfAborted();
+    const target = this.pathOf(key);
+    const dir = dirname(target);
+    const dirsToSync = new Set<string>();
+    if (this.fsync) {
+      const fh = await open(file, 'r+');
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await rename(file, target);
+        break;
+      } catch (err) {
+        const code = errCode(err);
+        if (code === 'EXDEV') return streamFileIn(this, key, file, opts);
+        if (code === 'EISDIR' || code === 'ENOTDIR') throw prefixConflict(key);
+        if (code !== 'ENOENT' || attempt >= 2) throw err;
+        await stat(file); // the spool itself missing is the caller's error, not a directory to make
+        await this.makeDirs(key, dir, dirsToSync);
+      }
+    }
+    if (this.fsync) dirsToSync.add(dir);
     await syncDirs(dirsToSync);
   }
 

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { InvalidArgumentError, ObjectNotFoundError } from '../common/errors.js';
 import { checkRange, compareKeys, resolveRange, validateKey } from './keys.js';
 import type { ByteRange, ObjectInfo, ObjectStore, OpOptions } from './object-store.js';
+import { streamFileIn } from './put-file.js';
 
 interface Entry {
   bytes: Uint8Array;
@@ -14,6 +15,11 @@ export class MemoryStore implements ObjectStore {
   readonly kind = 'memory' as const;
   readonly uri = 'memory://';
   private readonly objects = new Map<string, Entry>();
+
+  /** Streams the file in, then removes it (see ObjectStore.putFile). */
+  putFile(key: string, file: string, opts: OpOptions = {}): Promise<void> {
+    return streamFileIn(this, key, file, opts);
+  }
 
   async put(
     key: string,

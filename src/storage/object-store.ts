@@ -32,6 +32,12 @@ export interface ObjectStore {
     body: Uint8Array | Readable,
     opts?: OpOptions & { size?: number },
   ): Promise<void>;
+  /**
+   * Moves a local file in under `key` (the file is gone afterwards): the local store renames it
+   * into place when on the same filesystem (no second pass over the bytes), others stream it.
+   * Optional; `putLocalFile` (put-file.ts) falls back to streaming for a store without it.
+   */
+  putFile?(key: string, file: string, opts?: OpOptions): Promise<void>;
   /** The whole object (or a byte range of it). Throws ObjectNotFoundError. */
   get(key: string, opts?: OpOptions & { range?: ByteRange }): Promise<Uint8Array>;
   /** A stream of the object (or a byte range). Throws ObjectNotFoundError before streaming. */

@@ -14,6 +14,7 @@ import {
 import { Secrets } from '../common/secrets.js';
 import { checkRange, validateKey } from './keys.js';
 import type { ByteRange, ObjectInfo, ObjectStore, OpOptions } from './object-store.js';
+import { streamFileIn } from './put-file.js';
 
 type S3Sdk = typeof import('@aws-sdk/client-s3');
 
@@ -59,6 +60,11 @@ export class S3Store implements ObjectStore {
     this.prefix = prefix;
     this.keyPrefix = prefix ? `${prefix}/` : '';
     this.uri = `s3://${this.bucket}${prefix ? `/${prefix}` : ''}`;
+  }
+
+  /** Streams the file in, then removes it (see ObjectStore.putFile). */
+  putFile(key: string, file: string, opts: OpOptions = {}): Promise<void> {
+    return streamFileIn(this, key, file, opts);
   }
 
   async put(

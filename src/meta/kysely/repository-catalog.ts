@@ -19,6 +19,8 @@ const REPO_TABLES = [
   'events',
   'event_sequences',
   'sandboxes',
+  'multipart_parts',
+  'multipart_uploads',
   'idempotency_keys',
   'server_runs',
   'server_run_logs',

@@ -4,7 +4,12 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { BranchNotFoundError } from '../../common/errors.js';
 import { keyBounds } from '../key-range.js';
-import type { ListOptions, StagedChange, StagingStore } from '../meta-store.js';
+import type {
+  ListOptions,
+  StagedChange,
+  StageIfAbsentResult,
+  StagingStore,
+} from '../meta-store.js';
 import { mergeByPriority } from '../priority-merge.js';
 import { toStaged, toStagingRow } from '../rows.js';
 import type { Database } from '../schema.js';
@@ -16,14 +21,7 @@ export class KyselyStagingStore implements StagingStore {
   constructor(private readonly m: MetaDb) {}
 
   async stage(repo: string, branch: string, changes: StagedChange[]): Promise<void> {
-    // Last change per path wins; a fixed order makes concurrent writers lock rows in the same
-    // order (no deadlocks in PostgreSQL) and keeps SQLite's b-tree appends sequential.
-    const byPath = new Map<string, StagedChange>();
-    for (const c of changes) byPath.set(c.path, c);
-    const paths = [...byPath.keys()].sort();
-    const { dialect } = this.m;
-    const chunk = stagingChunk(dialect);
-
+    const dialect = this.m.dialect;
     await this.m.write(async (db) => {
       // FOR SHARE makes a concurrent seal (an UPDATE of this row) wait until these rows are
       // committed, or makes us read the token it installed. SQLite's write lock does the same.
@@ -35,25 +33,78 @@ export class KyselyStagingStore implements StagingStore {
         .$if(dialect === 'postgres', (q) => q.forShare())
         .executeTakeFirst();
       if (!b) throw new BranchNotFoundError(`branch ${branch} not found`, { branch });
-      const token = b.staging_token;
-      // SQLite: every full chunk compiles to the same SQL, so compile it once and bind rows
-      // straight into it (Kysely's per-row compile was a third of the time of a bulk stage).
-      let template: CompiledQuery | undefined;
-      for (let i = 0; i < paths.length; i += chunk) {
-        const rows = paths
-          .slice(i, i + chunk)
-          .map((p) => toStagingRow(repo, token, byPath.get(p)!));
-        if (template && rows.length === chunk) {
-          await db.executeQuery(CompiledQuery.raw(template.sql, stagingParams(rows)));
-          continue;
-        }
-        const query = upsertStaging(db, dialect, rows).compile();
-        if (dialect === 'sqlite' && rows.length === chunk && sameParams(query, rows)) {
-          template = query;
-        }
-        await db.executeQuery(query);
-      }
+      await this.writeRows(db, repo, b.staging_token, changes);
     });
+  }
+
+  async stageIfAbsent(
+    repo: string,
+    branch: string,
+    changes: StagedChange[],
+    guard: { head: string; committed: readonly string[] },
+  ): Promise<StageIfAbsentResult> {
+    const dialect = this.m.dialect;
+    return this.m.write(async (db) => {
+      // FOR UPDATE (not SHARE): two conditional writers of one branch must not both see the path
+      // absent; they queue on the branch row. SQLite's write lock already serializes them.
+      const b = await db
+        .selectFrom('branches')
+        .select(['staging_token', 'sealed_tokens', 'head'])
+        .where('repo', '=', repo)
+        .where('name', '=', branch)
+        .$if(dialect === 'postgres', (q) => q.forUpdate())
+        .executeTakeFirst();
+      if (!b) throw new BranchNotFoundError(`branch ${branch} not found`, { branch });
+      if (b.head !== guard.head) return { staged: false, reason: 'moved' };
+      const tokens = [b.staging_token, ...(JSON.parse(b.sealed_tokens) as string[])];
+      const committed = new Set(guard.committed);
+      for (const c of changes) {
+        if (c.value === null) continue;
+        const rows = await db
+          .selectFrom('staging')
+          .select(['token', 'address'])
+          .where('repo', '=', repo)
+          .where('token', 'in', tokens)
+          .where('path', '=', c.path)
+          .execute();
+        const first = tokens.map((t) => rows.find((r) => r.token === t)).find((r) => r);
+        const exists = first ? first.address !== null : committed.has(c.path);
+        if (exists) return { staged: false, reason: 'exists', path: c.path };
+      }
+      await this.writeRows(db, repo, b.staging_token, changes);
+      return { staged: true };
+    });
+  }
+
+  /** Upserts `changes` into `token`, last change per path winning, in chunks. */
+  private async writeRows(
+    db: Kysely<Database>,
+    repo: string,
+    token: string,
+    changes: StagedChange[],
+  ): Promise<void> {
+    // Last change per path wins; a fixed order makes concurrent writers lock rows in the same
+    // order (no deadlocks in PostgreSQL) and keeps SQLite's b-tree appends sequential.
+    const byPath = new Map<string, StagedChange>();
+    for (const c of changes) byPath.set(c.path, c);
+    const paths = [...byPath.keys()].sort();
+    const { dialect } = this.m;
+    const chunk = stagingChunk(dialect);
+    // SQLite: every full chunk compiles to the same SQL, so compile it once and bind rows
+    // straight into it (Kysely's per-row compile was a third of the time of a bulk stage).
+    let template: CompiledQuery | undefined;
+    for (let i = 0; i < paths.length; i += chunk) {
+      const rows = paths.slice(i, i + chunk).map((p) => toStagingRow(repo, token, byPath.get(p)!));
+      if (template && rows.length === chunk) {
+        await db.executeQuery(CompiledQuery.raw(template.sql, stagingParams(rows)));
+        continue;
+      }
+      const query = upsertStaging(db, dialect, rows).compile();
+      if (dialect === 'sqlite' && rows.length === chunk && sameParams(query, rows)) {
+        template = query;
+      }
+      await db.executeQuery(query);
+    }
   }
 
   async getStaged(repo: string, tokens: string[], path: string): Promise<StagedChange | undefined> {

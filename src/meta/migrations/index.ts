@@ -12,6 +12,7 @@ import { idempotencyKeysMigration } from './007-idempotency-keys.js';
 import { identitiesMigration } from './008-identities.js';
 import { serverRunsMigration } from './009-server-runs.js';
 import { stagingExtrasMigration } from './010-staging-extras.js';
+import { multipartUploadsMigration } from './011-multipart-uploads.js';
 
 export function metaMigrations(dialect: MetaDialect): Record<string, Migration> {
   return {
@@ -25,6 +26,7 @@ export function metaMigrations(dialect: MetaDialect): Record<string, Migration> 
     '008-identities': identitiesMigration(dialect),
     '009-server-runs': serverRunsMigration(dialect),
     '010-staging-extras': stagingExtrasMigration,
+    '011-multipart-uploads': multipartUploadsMigration(dialect),
   };
 }
 

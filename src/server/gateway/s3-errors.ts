@@ -74,6 +74,11 @@ const BY_SLUICE_CODE: Record<string, S3Code> = {
   InvalidArgumentError: 'InvalidArgument',
   RateLimitedError: 'SlowDown',
   ServerUnavailableError: 'ServiceUnavailable',
+  PreconditionFailedError: 'PreconditionFailed',
+  UploadNotFoundError: 'NoSuchUpload',
+  InvalidPartError: 'InvalidPart',
+  InvalidPartOrderError: 'InvalidPartOrder',
+  EntityTooSmallError: 'EntityTooSmall',
 };
 
 /** Any thrown value as the S3 error to answer. */

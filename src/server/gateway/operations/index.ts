@@ -4,7 +4,12 @@ import type { Operation } from '../operation.js';
 import { getBucketLocation } from './get-bucket-location.js';
 import { headBucket } from './head-bucket.js';
 import { listBuckets } from './list-buckets.js';
+import { listObjects } from './list-objects.js';
+import { listObjectsV2 } from './list-objects-v2.js';
 
 export const OPERATIONS: Readonly<Record<string, Operation>> = Object.fromEntries(
-  [listBuckets, headBucket, getBucketLocation].map((op) => [op.name, op]),
+  [listBuckets, headBucket, getBucketLocation, listObjectsV2, listObjects].map((op) => [
+    op.name,
+    op,
+  ]),
 );

@@ -1,0 +1,68 @@
+// The S3 gateway's single pass over a PUT body: spool it to a local file while hashing it (the
+// content address and checksum with BlobHasher, and the MD5 that is its ETag), so that storing it
+// needs no second read — on the local store the spool file is renamed into place. The result is
+// a HashedBody, the only kind of body whose address core trusts without hashing it itself.
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { type Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { BlobHasher } from '../common/hash.js';
+import type { ObjectAddress } from '../common/ids.js';
+import { TEMP_PREFIX } from '../storage/keys.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import { UPLOADS_PREFIX } from './layout.js';
+import { brandHashed, type HashedBody } from './object-io.js';
+
+/**
+ * Writes `stream` to a new file in `dir` (best on the local store's filesystem: then storing it is
+ * a rename), hashing it on the way. The file is removed if the stream fails; once hashed, it is
+ * the caller's until stored (putObject, uploadPart consume it) — `discardSpool` otherwise.
+ */
+export async function hashingSpool(
+  stream: Readable,
+  dir: string,
+  opts: { signal?: AbortSignal; md5?: boolean } = {},
+): Promise<HashedBody> {
+  const file = join(dir, `${TEMP_PREFIX}spool-${randomBytes(12).toString('hex')}`);
+  const hasher = new BlobHasher();
+  // MD5 costs as much as the two SHA-256s together; a caller that needs no ETag skips it.
+  const md5 = opts.md5 === false ? undefined : createHash('md5');
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hasher.update(chunk);
+      md5?.update(chunk);
+      cb(null, chunk);
+    },
+  });
+  try {
+    await pipeline(stream, tap, createWriteStream(file, { flags: 'wx' }), { signal: opts.signal });
+  } catch (err) {
+    await rm(file, { force: true });
+    throw err;
+  }
+  const h = hasher.digest();
+  return brandHashed({
+    file,
+    blob: { ...h, address: h.address as ObjectAddress },
+    md5: md5?.digest('hex') ?? '',
+  });
+}
+
+/**
+ * Where to spool bodies for `store`: inside the local store's own directory (so storing is a
+ * rename on the same filesystem), else the system's temporary directory.
+ */
+export async function spoolDirFor(store: ObjectStore): Promise<string> {
+  if (!store.localPath) return tmpdir();
+  const dir = dirname(store.localPath(`${UPLOADS_PREFIX}spool`));
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
+/** Removes a spooled body that will not be stored (a refused write). */
+export async function discardSpool(body: HashedBody): Promise<void> {
+  await rm(body.file, { force: true });
+}
