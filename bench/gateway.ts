@@ -6,7 +6,8 @@
 // (3) `aws s3 sync` of 10,000 small files to a branch, against the same sync to s3rver.
 // Rounds interleave the sides (alternating who goes first); medians with min–max.
 // Diagnostics (not recorded, with --quick): GATEWAY_BENCH_PARTS=transfer,list,sync runs only
-// those parts; GATEWAY_BENCH_MIB=N sets the object size; SLUICE_BENCH_CPU_PROF=DIR runs the
+// those parts; GATEWAY_BENCH_MIB=N sets the object size, GATEWAY_BENCH_LIST=N the listed keys (and
+// 3 rounds); SLUICE_BENCH_CPU_PROF=DIR runs the
 // server child under `node --cpu-prof` and leaves its profile in DIR.
 import { join } from 'node:path';
 import {
@@ -23,7 +24,9 @@ import type { KillableS3Server } from '../test/support/s3-server-process.js';
 import {
   type GatewayMeasured,
   gatewayReport,
+  LIST_SIDES,
   type ListSample,
+  type ListSide,
   type Part,
   type Plan,
   type SyncSample,
@@ -38,6 +41,7 @@ import {
   childCpuMs,
   drain,
   type GatewayChild,
+  leanList,
   objectDigest,
   objectStream,
   s3Client,
@@ -58,8 +62,12 @@ function planOf(env: BenchEnv): Plan {
   const parts = (process.env.GATEWAY_BENCH_PARTS ?? 'transfer,list,sync').split(',') as Part[];
   const mib = Number(process.env.GATEWAY_BENCH_MIB ?? 64);
   if (!env.quick) {
-    if (process.env.GATEWAY_BENCH_PARTS || process.env.GATEWAY_BENCH_MIB)
-      throw new Error('GATEWAY_BENCH_PARTS and GATEWAY_BENCH_MIB are for --quick runs only');
+    if (
+      process.env.GATEWAY_BENCH_PARTS ||
+      process.env.GATEWAY_BENCH_MIB ||
+      process.env.GATEWAY_BENCH_LIST
+    )
+      throw new Error('GATEWAY_BENCH_* settings are for --quick runs only');
     return {
       objectBytes: GIB,
       transferRounds: 5,
@@ -73,8 +81,8 @@ function planOf(env: BenchEnv): Plan {
   return {
     objectBytes: mib * 1024 ** 2,
     transferRounds: 1,
-    listSize: 10_000,
-    listRounds: 1,
+    listSize: Number(process.env.GATEWAY_BENCH_LIST ?? 10_000),
+    listRounds: process.env.GATEWAY_BENCH_LIST ? 3 : 1,
     syncFiles: 1_000,
     syncRounds: 1,
     parts: new Set(parts),
@@ -318,15 +326,24 @@ async function listGateway(t: Targets): Promise<{ keys: number; pages: number }>
 }
 
 async function measureListing(t: Targets, plan: Plan, m: GatewayMeasured): Promise<void> {
-  const sides = ['library', 'gateway'] as const;
-  const one = async (side: (typeof sides)[number]): Promise<ListSample> => {
+  const sides = LIST_SIDES;
+  const one = async (side: ListSide): Promise<ListSample> => {
+    const onServer = side !== 'library';
+    const cpu0 = onServer ? await childCpuMs(t.gateway) : 0;
+    const client0 = process.cpuUsage();
     const t0 = now();
     const r =
-      side === 'library' ? { keys: await listLibrary(t.repo), pages: 0 } : await listGateway(t);
+      side === 'library'
+        ? { keys: await listLibrary(t.repo), pages: 0 }
+        : side === 'gateway'
+          ? await listGateway(t)
+          : await leanList(t.gateway, t.bucket, 'main/');
     const ms = now() - t0;
+    const client = process.cpuUsage(client0);
+    const serverCpuMs = onServer ? (await childCpuMs(t.gateway)) - cpu0 : undefined;
     if (r.keys !== plan.listSize)
       throw new Error(`${side} listed ${r.keys} keys, not ${plan.listSize}`);
-    return { ms, pages: r.pages };
+    return { ms, pages: r.pages, clientCpuMs: (client.user + client.system) / 1000, serverCpuMs };
   };
   for (let r = -1; r < plan.listRounds; r++) {
     for (const side of r % 2 ? [...sides].reverse() : sides) {
@@ -341,7 +358,10 @@ async function measureListing(t: Targets, plan: Plan, m: GatewayMeasured): Promi
     }
     if (r >= 0)
       log(
-        `  round ${r + 1}/${plan.listRounds}: library ${m.list.library.at(-1)?.ms.toFixed(0) ?? '—'} ms, gateway ${m.list.gateway.at(-1)?.ms.toFixed(0) ?? '—'} ms`,
+        `  round ${r + 1}/${plan.listRounds}: ${LIST_SIDES.map((side) => {
+          const x = m.list[side].at(-1);
+          return `${side} ${x ? `${x.ms.toFixed(0)} ms (CPU ${x.serverCpuMs === undefined ? '' : `server ${x.serverCpuMs.toFixed(0)} + `}${x.clientCpuMs.toFixed(0)})` : '—'}`;
+        }).join(', ')}`,
       );
   }
 }
@@ -454,7 +474,7 @@ export const gatewayBench: Benchmark = {
     const big = await env.bigRepo('sqlite', plan.listSize);
     const m: GatewayMeasured = {
       transfers: new Map(),
-      list: { library: [], gateway: [] },
+      list: { library: [], gateway: [], 'gateway-lean': [] },
       sync: { gateway: [], s3rver: [] },
       syncBytes: 0,
       errors: new Map(),
