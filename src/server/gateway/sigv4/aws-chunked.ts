@@ -115,10 +115,7 @@ export class AwsChunkedDecoder extends Transform {
           const piece = buf.subarray(i, end);
           this.line = this.line ? Buffer.concat([this.line, piece]) : piece;
           if (this.line.length > MAX_LINE) throw badChunk('A chunk header line is too long.');
-          if (nl < 0) {
-            this.line = Buffer.from(this.line); // a few bytes, copied: the writer owns `buf`
-            return;
-          }
+          if (nl < 0) return; // the line continues in the next write
           const text = this.takeLine();
           i = nl + 1;
           if (this.state === 'header') this.onChunkHeader(text);

@@ -49,7 +49,11 @@ function compare(a: string, b: string): number {
  */
 export function canonicalPaths(rawPath: string): string[] {
   const asSent = rawPath === '' ? '/' : rawPath;
-  const normalized = uriEncodeBytes(percentDecode(asSent), true);
+  // Segment by segment: a '/' a client sent encoded (%2F) stays inside its segment.
+  const normalized = asSent
+    .split('/')
+    .map((segment) => uriEncodeBytes(percentDecode(segment)))
+    .join('/');
   return normalized === asSent ? [asSent] : [asSent, normalized];
 }
 
