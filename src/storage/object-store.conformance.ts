@@ -1,11 +1,15 @@
 // The one behavioural contract every ObjectStore must meet; each implementation's test file runs
 // it (lakeFS blocktest style). Each test gets a fresh, empty store from `makeStore`.
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidArgumentError, ObjectNotFoundError } from '../common/errors.js';
 import { compareKeys, TEMP_PREFIX } from './keys.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
+import { putLocalFile } from './put-file.js';
 import { putMany } from './put-many.js';
 
 export interface ConformanceFixture {
@@ -118,6 +122,23 @@ export function describeObjectStoreConformance(
         await Promise.all(values.map((v) => store.put('race', v)));
         const got = sha(await store.get('race'));
         expect(values.map(sha)).toContain(got);
+      });
+
+      it('moves a local file in with putFile (the file is gone after), replacing a value', async () => {
+        const spool = mkdtempSync(join(tmpdir(), 'sluice-putfile-'));
+        try {
+          const bytes = randomBytes(300_000);
+          const file = join(spool, 'body');
+          writeFileSync(file, bytes);
+          await store.put('tmp/f', Buffer.from('old'));
+          await putLocalFile(store, 'tmp/f', file);
+          expect(sha(await store.get('tmp/f'))).toBe(sha(bytes));
+          expect(existsSync(file)).toBe(false);
+          await expect(putLocalFile(store, 'tmp/g', join(spool, 'missing'))).rejects.toThrow();
+          expect(await store.head('tmp/g')).toBeUndefined();
+        } finally {
+          rmSync(spool, { recursive: true, force: true });
+        }
       });
 
       it('throws ObjectNotFoundError for a missing key', async () => {

@@ -62,7 +62,8 @@ async function refNames(repo: Repository): Promise<string[]> {
   return [...names];
 }
 
-async function mayRead(
+/** Whether the request's user may read `ref` (a private sandbox shows to its owner only). */
+export async function mayRead(
   g: GatewayContext,
   req: FastifyRequest,
   repo: Repository,

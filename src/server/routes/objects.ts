@@ -6,8 +6,9 @@
 import { Readable } from 'node:stream';
 import * as z from 'zod';
 import { EntryJson, ListItemJson } from '../../api/schemas.js';
-import { parseRepoPath, RangeNotSatisfiableError } from '../../index.js';
+import { parseRepoPath } from '../../index.js';
 import { entryJson, type ListItemJson as ListItem, listItemJson } from '../../internal.js';
+import { parseRange } from '../byte-range.js';
 import type { ServerContext } from '../context.js';
 import { receiveBody } from '../object-body.js';
 import { paramsOf } from '../route-config.js';
@@ -26,35 +27,6 @@ function metadataOf(headers: Record<string, string | string[] | undefined>) {
     meta[name.slice(META_PREFIX.length)] = Array.isArray(value) ? value.join(',') : value;
   }
   return Object.keys(meta).length > 0 ? meta : undefined;
-}
-
-/**
- * The one byte range a `Range:` header asks of an object of `size` bytes: undefined to send it
- * whole (no header, several ranges, or a header that is not a byte range — RFC 9110 lets a server
- * ignore those), or RangeNotSatisfiableError when it starts past the end.
- */
-export function parseRange(
-  header: string | undefined,
-  size: number,
-): { start: number; end: number } | undefined {
-  if (header === undefined) return undefined;
-  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!m || (m[1] === '' && m[2] === '')) return undefined;
-  const unsatisfiable = () =>
-    new RangeNotSatisfiableError(`range ${header} is outside the object (${size} bytes)`, {
-      range: header,
-      size,
-    });
-  if (m[1] === '') {
-    const suffix = Number(m[2]);
-    if (suffix === 0 || size === 0) throw unsatisfiable();
-    return { start: Math.max(0, size - suffix), end: size - 1 };
-  }
-  const start = Number(m[1]);
-  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
-  if (m[2] !== '' && Number(m[2]) < start) return undefined;
-  if (start >= size) throw unsatisfiable();
-  return { start, end };
 }
 
 const readAsk = (req: Parameters<typeof paramsOf>[0]) => ({
