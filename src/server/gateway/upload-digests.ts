@@ -5,8 +5,8 @@
 // prints them.
 import { createHash, type Hash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import { Crc32c } from '@aws-crypto/crc32c';
 import type { TreeEntry } from '../../index.js';
+import { crc32c } from './crc32c.js';
 import { S3Error } from './s3-errors.js';
 import type { S3Request } from './s3-request.js';
 
@@ -45,8 +45,8 @@ function digesterOf(alg: ChecksumAlgorithm): Digester {
       return { update: (c) => (v = crc32(c, v)), digest: () => crcBase64(v) };
     }
     case 'crc32c': {
-      const c32 = new Crc32c();
-      return { update: (c) => c32.update(c), digest: () => crcBase64(c32.digest()) };
+      let v = 0;
+      return { update: (c) => (v = crc32c(c, v)), digest: () => crcBase64(v) };
     }
     default:
       return hashDigester(createHash(alg));
