@@ -2,7 +2,7 @@
 // content address and checksum with BlobHasher, and the MD5 that is its ETag), so that storing it
 // needs no second read — on the local store the spool file is renamed into place. The result is
 // a HashedBody, the only kind of body whose address core trusts without hashing it itself.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BlobHasher } from '../common/hash.js';
 import type { ObjectAddress } from '../common/ids.js';
+import { OffloadedMd5 } from '../common/md5-offload.js';
 import { TEMP_PREFIX } from '../storage/keys.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { UPLOADS_PREFIX } from './layout.js';
@@ -28,18 +29,21 @@ export async function hashingSpool(
 ): Promise<HashedBody> {
   const file = join(dir, `${TEMP_PREFIX}spool-${randomBytes(12).toString('hex')}`);
   const hasher = new BlobHasher();
-  // MD5 costs as much as the two SHA-256s together; a caller that needs no ETag skips it.
-  const md5 = opts.md5 === false ? undefined : createHash('md5');
+  // MD5 costs as much as the two SHA-256s together: it runs on a worker thread meanwhile, and a
+  // caller that needs no ETag skips it.
+  const md5 = opts.md5 === false ? undefined : new OffloadedMd5();
   const tap = new Transform({
     transform(chunk: Buffer, _enc, cb) {
+      const wait = md5?.update(chunk);
       hasher.update(chunk);
-      md5?.update(chunk);
-      cb(null, chunk);
+      if (wait) wait.then(() => cb(null, chunk), cb);
+      else cb(null, chunk);
     },
   });
   try {
     await pipeline(stream, tap, createWriteStream(file, { flags: 'wx' }), { signal: opts.signal });
   } catch (err) {
+    md5?.discard();
     await rm(file, { force: true });
     throw err;
   }
@@ -47,7 +51,7 @@ export async function hashingSpool(
   return brandHashed({
     file,
     blob: { ...h, address: h.address as ObjectAddress },
-    md5: md5?.digest('hex') ?? '',
+    md5: md5 ? await md5.digest() : '',
   });
 }
 

@@ -9,6 +9,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidArgumentError, UploadNotFoundError } from '../common/errors.js';
 import { parseRepoPath } from '../common/ids.js';
+import { OffloadedMd5 } from '../common/md5-offload.js';
 import type {
   MultipartStore,
   MultipartUploadRecord,
@@ -159,7 +160,7 @@ async function storePart(
   return storeStreamWithMd5(ctx, key, body.open(), body.size, signal);
 }
 
-/** Streams into the store while hashing with MD5 (one pass). */
+/** Streams into the store while hashing with MD5 (one pass; the MD5 on the worker thread). */
 async function storeStreamWithMd5(
   ctx: RepoContext<unknown>,
   key: string,
@@ -167,17 +168,27 @@ async function storeStreamWithMd5(
   size: number,
   signal?: AbortSignal,
 ): Promise<{ md5: string; size: number }> {
-  const md5 = createHash('md5');
+  const md5 = new OffloadedMd5();
   let seen = 0;
   const tap = new Transform({
     transform(chunk: Buffer, _enc, cb) {
-      md5.update(chunk);
       seen += chunk.byteLength;
-      cb(null, chunk);
+      const wait = md5.update(chunk);
+      if (wait) wait.then(() => cb(null, chunk), cb);
+      else cb(null, chunk);
     },
   });
-  await Promise.all([pipeline(source, tap, { signal }), ctx.store.put(key, tap, { size, signal })]);
-  return { md5: md5.digest('hex'), size: seen };
+  try {
+    await Promise.all([
+      pipeline(source, tap, { signal }),
+      ctx.store.put(key, tap, { size, signal }),
+    ]);
+  } catch (err) {
+    tap.destroy(); // a failed put must not leave the source open
+    md5.discard();
+    throw err;
+  }
+  return { md5: await md5.digest(), size: seen };
 }
 
 /** Records a stored part; a replaced part's bytes are deleted, and so are ours if the upload went. */
