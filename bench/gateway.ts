@@ -120,6 +120,7 @@ async function buildGetFixture(t: Targets, size: number): Promise<GetFixture> {
   log(`  GET fixture: one ${size / 2 ** 20} MiB object on ${READ_BRANCH} and in s3rver`);
   const digest = objectDigest(size, seed);
   await t.repo.createBranch(READ_BRANCH);
+  await t.repo.createBranch(WRITE_BRANCH);
   const entry = await t.repo.putObject(READ_BRANCH, 'object.bin', {
     size,
     open: () => objectStream(size, seed),
