@@ -43,6 +43,8 @@ export type ListSide = (typeof LIST_SIDES)[number];
 
 export interface SyncSample {
   ms: number;
+  /** The server child's CPU time (gateway only). */
+  serverCpuMs?: number;
 }
 
 export interface GatewayMeasured {
@@ -184,13 +186,14 @@ function syncTable(plan: Plan, m: GatewayMeasured): Table {
       side === 'gateway' ? 'gateway (to a branch, staged)' : 's3rver',
       spread(ms, fmtMs),
       ms.length ? fmtInt(Math.round(plan.syncFiles / (med(ms) / 1000))) : '—',
+      side === 'gateway' ? cpu(m.sync.gateway.map((s) => s.serverCpuMs ?? Number.NaN)) : '',
       e ? `failed: ${e}` : '',
     ];
   });
   const ratio = med(m.sync.gateway.map((s) => s.ms)) / med(m.sync.s3rver.map((s) => s.ms));
   return {
     title: `\`aws s3 sync\` of ${fmtInt(plan.syncFiles)} small files (${fmtInt(m.syncBytes)} bytes) to an empty prefix: median of ${plan.syncRounds} round(s) (min–max); gateway time ÷ s3rver time ${ratioOr(ratio)}`,
-    columns: ['Destination', 'Time', 'Files/s', 'Errors'],
+    columns: ['Destination', 'Time', 'Files/s', 'Server CPU ms', 'Errors'],
     rows,
   };
 }

@@ -70,7 +70,7 @@ function planOf(env: BenchEnv): Plan {
       throw new Error('GATEWAY_BENCH_* settings are for --quick runs only');
     return {
       objectBytes: GIB,
-      transferRounds: 5,
+      transferRounds: 3,
       listSize: 100_000,
       listRounds: 5,
       syncFiles: 10_000,
@@ -407,6 +407,7 @@ async function measureSync(
       const prefix = side === 'gateway' ? `r${r}/` : `sync-r${r}/`;
       try {
         syncDisks();
+        const cpu0 = side === 'gateway' ? await childCpuMs(t.gateway) : 0;
         const t0 = now();
         if (side === 'gateway')
           await awsSync(
@@ -417,10 +418,11 @@ async function measureSync(
           );
         else await awsSync(dir, `s3://${S3RVER_BUCKET}/${prefix}`, t.s3rver.endpoint, s3Env);
         const ms = now() - t0;
+        const serverCpuMs = side === 'gateway' ? (await childCpuMs(t.gateway)) - cpu0 : undefined;
         const n =
           side === 'gateway' ? await countStaged(t.repo, prefix) : await countS3rver(t.s3, prefix);
         if (n !== plan.syncFiles) throw new Error(`${side} holds ${n} files after the sync`);
-        m.sync[side].push({ ms } satisfies SyncSample);
+        m.sync[side].push({ ms, serverCpuMs } satisfies SyncSample);
       } catch (err) {
         m.errors.set(`sync:${side}`, message(err));
         log(`  sync ${side} failed: ${message(err)}`);
@@ -428,7 +430,7 @@ async function measureSync(
     }
     await t.repo.resetStaging(SYNC_BRANCH);
     log(
-      `  round ${r + 1}/${plan.syncRounds}: gateway ${m.sync.gateway.at(-1)?.ms.toFixed(0) ?? '—'} ms, s3rver ${m.sync.s3rver.at(-1)?.ms.toFixed(0) ?? '—'} ms`,
+      `  round ${r + 1}/${plan.syncRounds}: gateway ${m.sync.gateway.at(-1)?.ms.toFixed(0) ?? '—'} ms (server CPU ${m.sync.gateway.at(-1)?.serverCpuMs?.toFixed(0) ?? '—'} ms), s3rver ${m.sync.s3rver.at(-1)?.ms.toFixed(0) ?? '—'} ms`,
     );
   }
 }
