@@ -12,11 +12,13 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Repository } from '../../src/index.js';
 import { createSandbox } from '../../src/workflow/index.js';
-import { type GatewayServer, startGatewayServer } from '../support/gateway-listing.js';
+import { type Gateway, startGateway } from '../support/gateway.js';
 
 const BUCKET = 'repo';
-let gw: GatewayServer;
+let gw: Gateway;
+let repo: Repository;
 let s3: S3Client;
 
 /** Committed on main (and tagged v1): a small tree with a few levels. */
@@ -42,9 +44,9 @@ const ODD = [
 const body = (s: string) => new TextEncoder().encode(s);
 
 beforeAll(async () => {
-  gw = await startGatewayServer();
+  gw = await startGateway();
+  repo = await gw.repo();
   s3 = gw.client('admin');
-  const repo = gw.repo;
   await repo.putObjects(
     'main',
     [...COMMITTED, ...ODD].map((path) => ({ path, body: body(`main:${path}`) })),
@@ -227,7 +229,7 @@ describe('ListObjectsV2 under a ref', () => {
     ]);
     const prod = keysOf(await v2({ Prefix: 'production/data/', Delimiter: '/' }));
     expect(prod).toEqual(['production/data/staged.csv', 'production/data/top.csv']);
-    const head = await gw.repo.getCommit('main');
+    const head = await repo.getCommit('main');
     const onTag = (await v2({ Prefix: 'v1/z.txt' })).Contents?.[0];
     expect(onTag?.LastModified?.getTime()).toBe(head.createdAt.getTime());
   });
@@ -240,7 +242,7 @@ describe('ListObjectsV2 under a ref', () => {
 
 describe('the repository root', () => {
   it('lists the refs as common prefixes: branches, aliases, tags; not sandboxes', async () => {
-    await createSandbox(gw.repo, 'secret', { owner: 'dev', private: true });
+    await createSandbox(repo, 'secret', { owner: 'dev', private: true });
     for (const user of ['admin', 'viewer', 'dev']) {
       const out = await v2({ Delimiter: '/' }, gw.client(user));
       expect(prefixesOf(out)).toEqual(['dev/', 'main/', 'production/', 'v1/']);
@@ -293,7 +295,6 @@ describe('ListObjects (V1)', () => {
 
 describe('a reader of production during deploys', () => {
   it('sees one branch per page while the alias flips between blue and green', async () => {
-    const repo = gw.repo;
     const files = Array.from({ length: 12 }, (_, i) => `site/page-${String(i).padStart(2, '0')}`);
     for (const [branch, extra] of [
       ['blue', []],

@@ -15,19 +15,22 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GatewayServer, startGatewayServer } from '../support/gateway-listing.js';
+import type { Repository } from '../../src/index.js';
+import { type Gateway, startGateway } from '../support/gateway.js';
 
 const BUCKET = 'repo';
 const MiB = 1024 * 1024;
-let gw: GatewayServer;
+let gw: Gateway;
+let repo: Repository;
 let s3: S3Client;
 
 beforeAll(async () => {
-  gw = await startGatewayServer();
+  gw = await startGateway();
+  repo = await gw.repo();
   s3 = gw.client('admin');
-  await gw.repo.createBranch('dev', { from: 'main' });
-  await gw.repo.setAlias('production', 'main');
-  await gw.repo.createTag('v1', 'main');
+  await repo.createBranch('dev', { from: 'main' });
+  await repo.setAlias('production', 'main');
+  await repo.createTag('v1', 'main');
 });
 
 afterAll(async () => {
@@ -54,7 +57,7 @@ async function errorOf(p: Promise<unknown>): Promise<string> {
 }
 
 async function readBack(ref: string, path: string): Promise<Buffer> {
-  const { stream } = await gw.repo.openObject(ref, path);
+  const { stream } = await repo.openObject(ref, path);
   const chunks: Buffer[] = [];
   for await (const c of stream) chunks.push(c as Buffer);
   return Buffer.concat(chunks);
@@ -62,7 +65,7 @@ async function readBack(ref: string, path: string): Promise<Buffer> {
 
 async function staged(branch: string): Promise<string[]> {
   const out: string[] = [];
-  for await (const c of gw.repo.status(branch)) out.push(c.path);
+  for await (const c of repo.status(branch)) out.push(c.path);
   return out;
 }
 
@@ -102,7 +105,7 @@ describe('a large upload with lib-storage', () => {
       data.subarray(i * 8 * MiB, (i + 1) * 8 * MiB),
     );
     expect(result.ETag).toBe(md5OfMd5s(parts));
-    const entry = await gw.repo.stat('main', 'big/blob.bin');
+    const entry = await repo.stat('main', 'big/blob.bin');
     expect(entry.size).toBe(data.length);
     expect(`"${entry.etag}"`).toBe(result.ETag);
     expect(entry.contentType).toBe('application/x-test');
@@ -224,13 +227,13 @@ describe('uploads in progress', () => {
     expect(done.ETag).toBe(md5OfMd5s([a, b]));
     expect(done.Key).toBe(key);
     expect(await staged('dev')).toEqual(['bad/etag.bin']);
-    await gw.repo.resetStaging('dev');
+    await repo.resetStaging('dev');
   });
 
   it('copies parts from another branch, whole and by range', async () => {
     const source = randomBytes(10 * MiB);
-    await gw.repo.putObject('dev', 'src/source.bin', source);
-    await gw.repo.commit('dev', { message: 'source' });
+    await repo.putObject('dev', 'src/source.bin', source);
+    await repo.commit('dev', { message: 'source' });
     const key = 'main/copied/target.bin';
     const id = await create(key);
     const cut = 5 * MiB;

@@ -1,33 +1,9 @@
-// What a multipart request names: the branch (only branches take writes — an alias, tag or
-// commit is AccessDenied), the upload (which must be this bucket's and this key's, else
-// NoSuchUpload: an upload id is not a capability for another key), the part number (1..10000).
-// (object-target.ts of the objects work has the same branch rule for PutObject; one of the two
-// should go when both have landed.)
+// What a multipart request names beyond its key (object-target.ts): the upload, which must be
+// this bucket's and this key's (else NoSuchUpload: an upload id is no capability for another
+// key), and the part number (1..10000).
 import type { MultipartUpload, Repository } from '../../index.js';
-import type { GatewayContext } from './operation.js';
 import { S3Error } from './s3-errors.js';
 import type { S3Request } from './s3-request.js';
-
-export function repositoryOf(g: GatewayContext, s3: S3Request): Promise<Repository> {
-  return g.server.host.get(s3.bucket as string);
-}
-
-/** The branch a write to the key's ref goes to; AccessDenied for anything else. */
-export async function writableBranch(repo: Repository, s3: S3Request): Promise<string> {
-  const ref = s3.ref ?? '';
-  const resolved = await repo.resolve(ref).catch(() => undefined);
-  if (resolved === undefined)
-    throw new S3Error(
-      'InvalidArgument',
-      `there is no branch ${JSON.stringify(ref)} in ${repo.name} to write to: create it first`,
-    );
-  if (resolved.kind === 'branch') return resolved.branch.name;
-  const why =
-    resolved.kind === 'alias'
-      ? `${ref} is an alias of ${resolved.branch.name}: aliases are read-only (write to a branch, then deploy)`
-      : `${ref} is a ${resolved.kind}: tags and commits are read-only`;
-  throw new S3Error('AccessDenied', `${why}; only branches take writes through the gateway`);
-}
 
 export function uploadIdOf(s3: S3Request): string {
   const id = s3.query.get('uploadId') ?? '';
@@ -71,15 +47,6 @@ export function partNumberOf(s3: S3Request): number {
       },
     );
   return n;
-}
-
-/** `x-amz-meta-*` headers as the entry's user metadata (names lower-cased, as S3 keeps them). */
-export function userMetadata(headers: S3Request['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers))
-    if (name.startsWith('x-amz-meta-') && value !== undefined)
-      out[name.slice('x-amz-meta-'.length)] = Array.isArray(value) ? value.join(',') : value;
-  return out;
 }
 
 /** `Initiator` / `Owner` of an upload in S3's documents. */

@@ -1,5 +1,7 @@
 // AbortMultipartUpload (DELETE …?uploadId=): the upload and its parts' bytes go; 204 as S3.
-import { repositoryOf, uploadOfKey } from '../multipart-target.js';
+
+import { uploadOfKey } from '../multipart-target.js';
+import { repositoryOf } from '../object-target.js';
 import { type GatewayContext, type Operation, type S3Call, writeAsk } from '../operation.js';
 
 export const abortMultipartUpload: Operation = {

@@ -6,7 +6,8 @@
 // 200 body (every S3 SDK checks for it). A quick completion answers normally, errors with status.
 import type { FastifyReply } from 'fastify';
 import type { CompletedPart, TreeEntry } from '../../../index.js';
-import { repositoryOf, uploadOfKey } from '../multipart-target.js';
+import { uploadOfKey } from '../multipart-target.js';
+import { repositoryOf } from '../object-target.js';
 import { type GatewayContext, type Operation, type S3Call, writeAsk } from '../operation.js';
 import { sendXml, XML_TYPE } from '../respond.js';
 import { S3Error, toS3Error } from '../s3-errors.js';

@@ -1,7 +1,8 @@
 // CreateMultipartUpload (POST /{repository}/{branch}/{path}?uploads): starts an upload to a
-// branch (an alias, tag or commit is AccessDenied; a protected branch refuses now, not at the
-// end), recording Content-Type, x-amz-meta-* and the declared checksum algorithm.
-import { repositoryOf, userMetadata, writableBranch } from '../multipart-target.js';
+// branch (an alias, tag, commit or protected branch is AccessDenied now, not at the end),
+// recording Content-Type, x-amz-meta-* and the declared checksum algorithm.
+import { metadataFromHeaders } from '../object-headers.js';
+import { repositoryOf, writableBranch, writePath } from '../object-target.js';
 import { type GatewayContext, type Operation, type S3Call, writeAsk } from '../operation.js';
 import { sendXml } from '../respond.js';
 import { xmlDocument } from '../xml.js';
@@ -13,11 +14,13 @@ export const createMultipartUpload: Operation = {
   permission: writeAsk,
   async handle(g: GatewayContext, { s3, reply }: S3Call) {
     const repo = await repositoryOf(g, s3);
-    const branch = await writableBranch(repo, s3);
+    const branch = await writableBranch(g, repo, s3.ref as string);
+    const path = writePath(s3);
     const contentType = single(s3.headers['content-type']);
     const algorithm = single(s3.headers['x-amz-checksum-algorithm'])?.toUpperCase();
-    const upload = await repo.createMultipartUpload(branch, s3.path, {
-      metadata: userMetadata(s3.headers),
+    const metadata = metadataFromHeaders(s3.headers);
+    const upload = await repo.createMultipartUpload(branch, path, {
+      ...(metadata ? { metadata } : {}),
       ...(contentType !== undefined ? { contentType } : {}),
       ...(algorithm !== undefined ? { checksumAlgorithm: algorithm } : {}),
     });

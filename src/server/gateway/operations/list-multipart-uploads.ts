@@ -6,7 +6,8 @@
 
 import { mayRead } from '../listing.js';
 import { compareUtf8, listingAsk, pageSize } from '../listing-params.js';
-import { principal, repositoryOf } from '../multipart-target.js';
+import { principal } from '../multipart-target.js';
+import { repositoryOf } from '../object-target.js';
 import type { GatewayContext, Operation, S3Call } from '../operation.js';
 import { sendXml } from '../respond.js';
 import { xmlDocument } from '../xml.js';

@@ -2,7 +2,8 @@
 // max-parts (default and cap 1000). Asks write permission on the branch: an upload in progress
 // is a write, and its parts are not readable data yet.
 import { pageSize } from '../listing-params.js';
-import { principal, repositoryOf, uploadOfKey } from '../multipart-target.js';
+import { principal, uploadOfKey } from '../multipart-target.js';
+import { repositoryOf } from '../object-target.js';
 import { type GatewayContext, type Operation, type S3Call, writeAsk } from '../operation.js';
 import { sendXml } from '../respond.js';
 import { S3Error } from '../s3-errors.js';

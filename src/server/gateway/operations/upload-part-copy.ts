@@ -1,13 +1,15 @@
 // UploadPartCopy (PUT …?partNumber=&uploadId= with x-amz-copy-source): a part copied from an
 // object of this repository at any ref (read permission on the source ref), whole or the range
 // x-amz-copy-source-range `bytes=a-b` (inclusive). Answers CopyPartResult.
-import { copySourceOf } from '../copy-source.js';
-import { partNumberOf, repositoryOf, uploadOfKey } from '../multipart-target.js';
+
+import { partNumberOf, uploadOfKey } from '../multipart-target.js';
+import { repositoryOf } from '../object-target.js';
 import { type GatewayContext, type Operation, type S3Call, writeAsk } from '../operation.js';
 import { sendXml } from '../respond.js';
 import { S3Error } from '../s3-errors.js';
 import type { S3Request } from '../s3-request.js';
 import { xmlDocument } from '../xml.js';
+import { copySourceOf } from './copy-object.js';
 
 function rangeOf(s3: S3Request): { start: number; end: number } | undefined {
   const raw = s3.headers['x-amz-copy-source-range'];
@@ -33,7 +35,10 @@ export const uploadPartCopy: Operation = {
   },
   async handle(g: GatewayContext, { s3, reply }: S3Call) {
     const partNumber = partNumberOf(s3);
-    const source = copySourceOf(s3);
+    const { ref, path } = copySourceOf(s3);
+    if (path === '')
+      throw new S3Error('InvalidArgument', 'x-amz-copy-source names {repository}/{ref}/{path}');
+    const source = { ref, path };
     const range = rangeOf(s3);
     const repo = await repositoryOf(g, s3);
     const { uploadId } = await uploadOfKey(repo, s3);

@@ -1,20 +1,13 @@
 // UploadPart (PUT …?partNumber=&uploadId=): the body (aws-chunked decoded, signatures checked)
-// is spooled while hashed — its MD5 is the part's ETag — and Content-MD5 is checked against it
-// before the part is recorded; a mismatch is BadDigest and the part is not kept.
-import { discardSpool, hashingSpool } from '../../../index.js';
-import { partNumberOf, repositoryOf, uploadOfKey } from '../multipart-target.js';
+// is received as PutObject's is (receive-upload.ts: spooled and hashed in one pass), its MD5 —
+// the part's ETag — and x-amz-checksum-* / Content-MD5 verified by upload-digests.ts before the
+// part is recorded; a mismatch is BadDigest and the part is not kept.
+import { declaredLength } from '../body.js';
+import { partNumberOf, uploadOfKey } from '../multipart-target.js';
+import { repositoryOf } from '../object-target.js';
 import { type GatewayContext, type Operation, type S3Call, writeAsk } from '../operation.js';
-import { S3Error } from '../s3-errors.js';
-
-/** Content-MD5 as hex, or undefined; InvalidDigest when it is not base64 of 16 bytes. */
-function contentMd5(header: string | string[] | undefined): string | undefined {
-  const v = Array.isArray(header) ? header[0] : header;
-  if (v === undefined) return undefined;
-  const bytes = Buffer.from(v.trim(), 'base64');
-  if (bytes.length !== 16 || bytes.toString('base64') !== v.trim())
-    throw new S3Error('InvalidDigest', 'The Content-MD5 you specified was invalid.');
-  return bytes.toString('hex');
-}
+import { receiveUpload } from '../receive-upload.js';
+import { UploadDigests } from '../upload-digests.js';
 
 export const uploadPart: Operation = {
   name: 'UploadPart',
@@ -22,23 +15,23 @@ export const uploadPart: Operation = {
   async handle(g: GatewayContext, call: S3Call) {
     const { s3, reply } = call;
     const partNumber = partNumberOf(s3);
-    const expected = contentMd5(s3.headers['content-md5']);
+    const digests = new UploadDigests(s3.headers);
     const repo = await repositoryOf(g, s3);
     const { uploadId } = await uploadOfKey(repo, s3);
-    const spooled = await hashingSpool(call.body(), await repo.spoolDir());
-    if (expected !== undefined && expected !== spooled.md5) {
-      await discardSpool(spooled);
-      throw new S3Error(
-        'BadDigest',
-        'The Content-MD5 you specified did not match what we received.',
-      );
-    }
+    const body = call.body();
+    const received = await receiveUpload(repo, body, declaredLength(call.req), digests);
     try {
-      const part = await repo.uploadPart(uploadId, partNumber, spooled, { md5: spooled.md5 });
-      return reply.code(200).header('etag', `"${part.etag}"`).send();
-    } catch (err) {
-      await discardSpool(spooled).catch(() => {});
-      throw err;
+      const { md5, checksums } = digests.finish(body.trailers());
+      const part = await repo.uploadPart(uploadId, partNumber, received.body, {
+        md5,
+        ...(checksums ? { checksums } : {}),
+      });
+      reply.header('etag', `"${part.etag}"`);
+      for (const [alg, value] of Object.entries(checksums ?? {}))
+        reply.header(`x-amz-checksum-${alg}`, value);
+      return reply.code(200).send();
+    } finally {
+      await received.cleanup();
     }
   },
 };
