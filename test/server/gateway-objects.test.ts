@@ -3,7 +3,7 @@
 // PutObject with metadata, Content-MD5 and the SDK's checksums; refusals that stage nothing;
 // zero-copy CopyObject; DeleteObject and DeleteObjects with per-key refusals.
 import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CopyObjectCommand,
@@ -15,6 +15,7 @@ import {
   type S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
+import type { FinalizeRequestMiddleware, MetadataBearer } from '@smithy/types';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Change } from '../../src/index.js';
 import { type Gateway, startGateway } from '../support/gateway.js';
@@ -327,6 +328,30 @@ describe('PutObject refusals and conditions', () => {
       status: 412,
     });
     expect((await text('main/once.txt')).body).toBe('first');
+  });
+
+  it.each([
+    ['a small body', 1000],
+    ['a spooled body', 3 * 1024 * 1024],
+  ])('stages nothing when %s is not what was signed', async (_what, size) => {
+    // Signed over one body, sent with another of the same length (after the signer ran).
+    const client = gw.client('admin', { requestChecksumCalculation: 'WHEN_REQUIRED' });
+    const tampered = Buffer.alloc(size, 1);
+    const tamper: FinalizeRequestMiddleware<object, MetadataBearer> = (next) => async (args) => {
+      (args.request as { body: unknown }).body = tampered;
+      return next(args);
+    };
+    client.middlewareStack.addRelativeTo(
+      tamper as Parameters<typeof client.middlewareStack.addRelativeTo>[0],
+      { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'tamper' },
+    );
+    const e = await failure(
+      client.send(new PutObjectCommand({ Bucket, Key: 'main/t.bin', Body: Buffer.alloc(size, 0) })),
+    );
+    expect(e.code).toBe('XAmzContentSHA256Mismatch');
+    expect(await staged()).toEqual([]);
+    const spool = join(gw.server.root, '.sluice', 'objects', 'tmp');
+    expect(existsSync(spool) ? countFiles(spool) : 0).toBe(0);
   });
 
   it('takes an empty directory marker as a no-op', async () => {
