@@ -15,7 +15,7 @@ import { OffloadedMd5 } from '../common/md5-offload.js';
 import { TEMP_PREFIX } from '../storage/keys.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { UPLOADS_PREFIX } from './layout.js';
-import { brandHashed, type HashedBody } from './object-io.js';
+import { brandHashed, type HashedBody, isGenuineHashed } from './object-io.js';
 
 /**
  * Writes `stream` to a new file in `dir` (best on the local store's filesystem: then storing it is
@@ -69,4 +69,17 @@ export async function spoolDirFor(store: ObjectStore): Promise<string> {
 /** Removes a spooled body that will not be stored (a refused write). */
 export async function discardSpool(body: HashedBody): Promise<void> {
   await rm(body.file, { force: true });
+}
+
+/**
+ * Runs a write that consumes `bodies`: spooled ones are moved into the store when it succeeds,
+ * and removed when it fails (refused, ifAbsent, an outage) — the caller never cleans up after a
+ * write. Only genuine spools are removed: never a file named by a look-alike body.
+ */
+export async function consumingSpools<T>(bodies: readonly unknown[], write: () => Promise<T>) {
+  try {
+    return await write();
+  } finally {
+    for (const b of bodies) if (isGenuineHashed(b)) await rm(b.file, { force: true });
+  }
 }

@@ -18,7 +18,7 @@ import type { UploadPartRecord } from '../meta/meta-store.js';
 import { refuseExisting, stageIfAbsent } from './conditional-stage.js';
 import { guessContentType } from './content-type.js';
 import type { RepoContext } from './context.js';
-import type { TreeEntry } from './entry.js';
+import type { EntryChecksums, TreeEntry } from './entry.js';
 import { discardSpool, hashingSpool, spoolDirFor } from './hashing-spool.js';
 import {
   deleteUploadKeys,
@@ -44,6 +44,8 @@ export interface CompleteOptions {
   signal?: AbortSignal;
   /** The smallest size of a part that is not the last (default 5 MiB, as S3). */
   minPartSize?: number;
+  /** Checksums of the whole object the caller computed (e.g. S3 composite `…-N`), recorded as given. */
+  checksums?: EntryChecksums;
 }
 
 /** S3's multipart ETag: MD5 of the concatenated binary MD5s of the parts, then `-N`. */
@@ -151,6 +153,7 @@ export async function completeUpload(
     contentType: upload.contentType ?? guessContentType(upload.path),
     metadata: upload.metadata,
     etag: multipartEtag(parts.map((p) => p.md5)),
+    ...(opts.checksums !== undefined && { checksums: opts.checksums }),
     mtime: Date.now(),
   };
   const { path, ...value } = entry;

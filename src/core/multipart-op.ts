@@ -20,6 +20,7 @@ import type {
 import { putLocalFile } from '../storage/put-file.js';
 import type { RepoContext } from './context.js';
 import type { EntryChecksums } from './entry.js';
+import { consumingSpools } from './hashing-spool.js';
 import { partKey, uploadPrefix } from './layout.js';
 import { type Body, type HashedBody, isHashedBody } from './object-io.js';
 import { openObject } from './read-ops.js';
@@ -214,17 +215,19 @@ export async function uploadPart(
   body: Body | HashedBody,
   opts: PartOptions = {},
 ): Promise<UploadedPart> {
-  checkPartNumber(partNumber);
-  await getUpload(ctx, uploadId);
-  const key = partKey(uploadId, partNumber, randomBytes(6).toString('hex'));
-  const { md5, size } = await storePart(ctx, key, body, opts);
-  return recordPart(ctx, uploadId, {
-    partNumber,
-    size,
-    md5,
-    checksums: opts.checksums ?? {},
-    key,
-    createdAt: new Date(),
+  return consumingSpools([body], async () => {
+    checkPartNumber(partNumber);
+    await getUpload(ctx, uploadId);
+    const key = partKey(uploadId, partNumber, randomBytes(6).toString('hex'));
+    const { md5, size } = await storePart(ctx, key, body, opts);
+    return recordPart(ctx, uploadId, {
+      partNumber,
+      size,
+      md5,
+      checksums: opts.checksums ?? {},
+      key,
+      createdAt: new Date(),
+    });
   });
 }
 

@@ -39,6 +39,11 @@ export function brandHashed(body: { file: string; blob: StoredBlob; md5: string 
   return body as HashedBody;
 }
 
+/** True only for bodies hashingSpool made (never throws). */
+export function isGenuineHashed(body: unknown): body is HashedBody {
+  return typeof body === 'object' && body !== null && genuine.has(body);
+}
+
 export function isHashedBody(body: unknown): body is HashedBody {
   if (typeof body !== 'object' || body === null || !('file' in body)) return false;
   if (!genuine.has(body))

@@ -233,7 +233,8 @@ export class Repository {
    * Writes one object. `etag`, `checksums` and `mtime` are recorded on the entry as given (the S3
    * gateway computes them while streaming); `ifAbsent` refuses with PreconditionFailedError when
    * the path holds an entry, staged or committed (checked atomically with the staging). A body
-   * from `hashingSpool` is not read again: its file is moved into the store.
+   * from `hashingSpool` is not read again: its file is moved into the store (and removed if the
+   * write fails: a spooled body is always consumed, here and by uploadPart).
    */
   async putObject(
     branch: string,

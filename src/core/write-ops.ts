@@ -11,6 +11,7 @@ import { refuseExisting, stageIfAbsent } from './conditional-stage.js';
 import { guessContentType } from './content-type.js';
 import type { RepoContext } from './context.js';
 import type { EntryChecksums, TreeEntry } from './entry.js';
+import { consumingSpools } from './hashing-spool.js';
 import {
   type Body,
   type HashedBody,
@@ -148,6 +149,19 @@ export async function putObjects(
   branchName: string,
   items: PutItem[],
   opts: PutObjectsOptions = {},
+): Promise<TreeEntry[]> {
+  return consumingSpools(
+    items.map((i) => i.body),
+    () => putObjectsOnce(ctx, guard, branchName, items, opts),
+  );
+}
+
+async function putObjectsOnce(
+  ctx: RepoContext<WriteMeta>,
+  guard: WriteGuard,
+  branchName: string,
+  items: PutItem[],
+  opts: PutObjectsOptions,
 ): Promise<TreeEntry[]> {
   const target = await writeTarget(
     ctx,

@@ -4,7 +4,7 @@
 // leaving no part behind; UploadPartCopy of a range; If-None-Match; protected branches; and the
 // single-pass spool (hashingSpool) whose file becomes the object.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -375,6 +375,29 @@ describe('hashingSpool', () => {
     expect(existsSync(body.file)).toBe(false); // renamed into the store
     expect(e.address).toBe(hashBlob(bytes).address);
     expect(Buffer.from(await repo.getObject('main', 'spooled')).equals(bytes)).toBe(true);
+  });
+
+  it('a refused write still consumes its spool; the file of a look-alike body is never removed', async () => {
+    await repo.putObject('main', 'taken', Buffer.from('x'));
+    const body = await hashingSpool(Readable.from([Buffer.from('y')]), await repo.spoolDir());
+    expect(existsSync(body.file)).toBe(true);
+    await expect(repo.putObject('main', 'taken', body, { ifAbsent: true })).rejects.toMatchObject({
+      code: 'PreconditionFailedError',
+    });
+    expect(existsSync(body.file)).toBe(false);
+    const part = await hashingSpool(Readable.from([Buffer.from('z')]), await repo.spoolDir());
+    await expect(repo.uploadPart('no-such-upload', 1, part)).rejects.toMatchObject({
+      code: 'UploadNotFoundError',
+    });
+    expect(existsSync(part.file)).toBe(false);
+    const mine = join(dir, 'keep-me');
+    writeFileSync(mine, 'precious');
+    const fake = { file: mine, blob: body.blob, md5: body.md5 };
+    // biome-ignore lint/suspicious/noExplicitAny: the point is a body the types would refuse
+    await expect(repo.putObject('main', 'f2', fake as any)).rejects.toMatchObject({
+      code: 'InvalidArgumentError',
+    });
+    expect(existsSync(mine)).toBe(true);
   });
 
   it('refuses a look-alike body that hashingSpool did not make', async () => {

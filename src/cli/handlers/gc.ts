@@ -87,6 +87,10 @@ export async function run(ctx: CommandContext, opts: GcCliOptions): Promise<numb
           ? `; cleared ${report.stagingRowsDeleted} stale staging row(s)`
           : ''),
     );
+    if (report.uploadsDeleted > 0 || report.uploadPartsDeleted > 0)
+      ctx.out.line(
+        `${verb} ${report.uploadsDeleted} abandoned multipart upload(s), ${report.uploadPartsDeleted} part(s)`,
+      );
   });
   return 0;
 }
