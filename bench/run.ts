@@ -6,6 +6,7 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { branchBench } from './branch.js';
 import { commitDiffBench } from './commit-diff.js';
+import { gatewayBench } from './gateway.js';
 import { importBench } from './import.js';
 import { importExternalBench } from './import-external.js';
 import { mergeBench } from './merge.js';
@@ -51,6 +52,7 @@ const BENCHMARKS: Benchmark[] = [
   workflowCycleBench,
   startupBench,
   serverBench,
+  gatewayBench,
 ];
 const ORDER = BENCHMARKS.map((b) => b.name);
 const REPORT_FILE = join(resolve(import.meta.dirname, '..'), 'BENCHMARKS.md');

@@ -12,20 +12,27 @@ export function sha256Hex(...parts: (string | Uint8Array)[]): string {
   return h.digest('hex');
 }
 
-/** Hashes a blob twice in one pass: its tagged address and the plain SHA-256 users can check. */
+/**
+ * Hashes a blob twice in one pass: its tagged address and the plain SHA-256 users can check. A
+ * read that only verifies the bytes against their address asks for `addressOnly`: one SHA-256
+ * instead of two, which halves the CPU of every verified read (checksum is then '').
+ */
 export class BlobHasher {
   private readonly addr: Hash = createHash('sha256').update(tag('blob'));
-  private readonly plain: Hash = createHash('sha256');
+  private readonly plain: Hash | undefined;
   size = 0;
+  constructor(opts: { addressOnly?: boolean } = {}) {
+    this.plain = opts.addressOnly ? undefined : createHash('sha256');
+  }
   update(chunk: Uint8Array): void {
     this.addr.update(chunk);
-    this.plain.update(chunk);
+    this.plain?.update(chunk);
     this.size += chunk.byteLength;
   }
   digest(): { address: string; checksum: string; size: number } {
     return {
       address: this.addr.digest('hex'),
-      checksum: this.plain.digest('hex'),
+      checksum: this.plain?.digest('hex') ?? '',
       size: this.size,
     };
   }
