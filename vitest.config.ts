@@ -5,7 +5,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // A CLI test's first hook builds dist/ (tsc + bundle) while the other worker runs tests.
+    hookTimeout: 300_000,
     pool: 'forks',
     maxWorkers: 2,
   },

@@ -9,15 +9,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type S3TestServer, startS3Server } from '../../../test/support/s3-server.js';
-import { Repository } from '../../core/repository.js';
-import type { MetaStore } from '../../meta/meta-store.js';
-import { openSqliteMetaStore } from '../../meta/sqlite-meta-store.js';
-import { MemoryStore } from '../../storage/memory-store.js';
-import { openS3Store } from '../../storage/s3-store.js';
-import type { GatewayContext } from './operation.js';
-import { REDIRECT_EXPIRES_SECONDS, redirectTarget } from './redirect-reads.js';
-import type { S3Request } from './s3-request.js';
+import { Repository } from '../../src/core/repository.js';
+import type { MetaStore } from '../../src/meta/meta-store.js';
+import { openSqliteMetaStore } from '../../src/meta/sqlite-meta-store.js';
+import type { GatewayContext } from '../../src/server/gateway/operation.js';
+import {
+  REDIRECT_EXPIRES_SECONDS,
+  redirectTarget,
+} from '../../src/server/gateway/redirect-reads.js';
+import type { S3Request } from '../../src/server/gateway/s3-request.js';
+import { MemoryStore } from '../../src/storage/memory-store.js';
+import { openS3Store } from '../../src/storage/s3-store.js';
+import { type S3TestServer, startS3Server } from '../support/s3-server.js';
 
 /** SHA-256 and its HMAC as the SDK's signer asks for them, on node:crypto. */
 class NodeSha256 {
