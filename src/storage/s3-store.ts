@@ -216,36 +216,8 @@ export class S3Store implements ObjectStore {
     etag: string,
     opts: OpOptions & { range?: ByteRange } = {},
   ): Promise<Readable | 'changed'> {
-    validateKey(key);
-    checkRange(opts.range);
-    opts.signal?.throwIfAborted();
-    const range = opts.range && `bytes=${opts.range.start}-${opts.range.end ?? ''}`;
-    try {
-      const out = await this.call((sdk, client) =>
-        client.send(
-          new sdk.GetObjectCommand({
-            Bucket: this.bucket,
-            Key: this.keyPrefix + key,
-            Range: range,
-            IfMatch: `"${etag}"`,
-          }),
-          { abortSignal: opts.signal },
-        ),
-      );
-      if (!(out.Body instanceof Readable))
-        throw new SluiceError(`S3 GetObject returned no stream for ${key}`, { key });
-      if (out.ETag !== undefined && unquote(out.ETag) !== etag) {
-        out.Body.destroy();
-        return 'changed';
-      }
-      const body = this.outageInStream(out.Body);
-      return opts.range ? trimToRange(body, out.ContentRange, opts.range) : body;
-    } catch (err) {
-      if (isNotFound(err))
-        throw new ObjectNotFoundError(`no object ${key}`, { key }, { cause: err });
-      if (httpStatus(err) === 412) return 'changed';
-      throw err;
-    }
+    const body = await this.getObject(key, { ...opts, ifMatch: etag });
+    return body ?? 'changed';
   }
 
   /** A store on another bucket (its root) over the same connection settings and credentials. */
@@ -259,10 +231,13 @@ export class S3Store implements ObjectStore {
     if (connection) (await connection).client.destroy();
   }
 
-  /** The body of a GetObject, or undefined for a range that starts past the end. */
+  /**
+   * The body of a GetObject, or undefined for a range that starts past the end — or, with
+   * `ifMatch`, for an object whose ETag is no longer that one.
+   */
   private async getObject(
     key: string,
-    opts: OpOptions & { range?: ByteRange },
+    opts: OpOptions & { range?: ByteRange; ifMatch?: string },
   ): Promise<Readable | undefined> {
     validateKey(key);
     checkRange(opts.range);
@@ -275,6 +250,7 @@ export class S3Store implements ObjectStore {
             Bucket: this.bucket,
             Key: this.keyPrefix + key,
             Range: range,
+            ...(opts.ifMatch !== undefined ? { IfMatch: `"${opts.ifMatch}"` } : {}),
           }),
           { abortSignal: opts.signal },
         ),
@@ -283,12 +259,22 @@ export class S3Store implements ObjectStore {
       if (!(out.Body instanceof Readable)) {
         throw new SluiceError(`S3 GetObject returned no stream for ${key}`, { key });
       }
+      // Some S3 clones ignore If-Match: the answer's ETag is checked too.
+      if (
+        opts.ifMatch !== undefined &&
+        out.ETag !== undefined &&
+        unquote(out.ETag) !== opts.ifMatch
+      ) {
+        out.Body.destroy();
+        return undefined;
+      }
       const body = this.outageInStream(out.Body);
       return opts.range ? trimToRange(body, out.ContentRange, opts.range) : body;
     } catch (err) {
       if (isNotFound(err))
         throw new ObjectNotFoundError(`no object ${key}`, { key }, { cause: err });
       if (httpStatus(err) === 416) return undefined; // InvalidRange: start at or past the end
+      if (opts.ifMatch !== undefined && httpStatus(err) === 412) return undefined; // changed
       throw err;
     }
   }
